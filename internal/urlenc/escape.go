@@ -47,7 +47,18 @@ func Escape(s string) string {
 	if n == len(s) {
 		return s
 	}
-	return string(appendEscape(make([]byte, 0, n), s))
+	var b strings.Builder
+	b.Grow(n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; unreservedTable[c] {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(upperhex[c>>4])
+			b.WriteByte(upperhex[c&15])
+		}
+	}
+	return b.String()
 }
 
 // AppendEscape appends the RFC 5849 §3.6 percent-encoding of s to dst and

@@ -157,8 +157,11 @@ func SortOAuth(p Params) {
 // p: each name and value percent-encoded, sorted, joined as
 // name=value&name=value. p is not modified.
 func Normalize(p Params) string {
-	q := p.Clone()
-	return string(AppendNormalized(nil, q))
+	n := 0
+	for _, kv := range p {
+		n += EscapedLen(kv.Key) + EscapedLen(kv.Value) + 2
+	}
+	return string(AppendNormalized(make([]byte, 0, n), p.Clone()))
 }
 
 // AppendNormalized sorts p in place (see [SortOAuth]) and appends its
