@@ -1,0 +1,52 @@
+// Package signer implements the signature algorithms OAuth 1.0a (RFC 5849
+// §3.4) and OAuth 2.0 client assertions (RFC 7515, RFC 7518, RFC 8037) need,
+// and loads the keys they use from PEM.
+//
+// The package knows nothing of OAuth parameters or HTTP: it signs and
+// verifies byte strings. Building the signature base string (RFC 5849
+// §3.4.1) or the JWT claims is the job of the oauth1 and oauth2 packages.
+//
+// # OAuth 1 signature methods
+//
+// [HMACSHA1], [HMACSHA256], [HMACSHA512], [RSASHA1], [RSASHA256],
+// [RSASHA512] and [Plaintext] are the signature methods of RFC 5849 §3.4 and
+// their common SHA-2 variants. They hold no secret: the key is an argument of
+// every call, so one value serves every consumer and token.
+//
+//	key := []byte("kd94hf93k423kf44&pfkkdhi9sl3r4s00") // consumer secret & token secret, already encoded
+//	sig := signer.HMACSHA1.Sign(key, baseString)
+//	err := signer.HMACSHA1.Verify(key, baseString, sig) // nil or ErrVerification
+//
+// The HMAC and PLAINTEXT methods have append-style twins ([HMAC.AppendSign])
+// so a hot path can sign into a reused buffer.
+//
+// # JWS for OAuth 2
+//
+// [JWSSigner] and [JWSVerifier] implement the JWS algorithms OAuth 2 client
+// assertions (RFC 7523) and DPoP proofs (RFC 9449) use: [HS256], [RS256],
+// [PS256], [ES256] and [EdDSA] (Ed25519 only). [JWSSigner.SignCompact] takes
+// the exact JSON bytes of the header and payload and returns the compact
+// serialization; [JWSVerifier.VerifyCompact] checks the header's "alg"
+// against the verifier's before it checks the signature, so a token cannot
+// choose its own algorithm (including "none").
+//
+// # Keys
+//
+// [ParsePrivateKeyPEM] and [ParsePublicKeyPEM] read PKCS #1, PKCS #8, SEC 1
+// and PKIX keys and X.509 certificates. Encrypted PEM is refused with
+// [ErrEncryptedPEM]: decrypt the key first.
+//
+// # Errors
+//
+// Every Verify returns [ErrVerification], possibly wrapped, when a signature
+// does not match. Other failures wrap a sentinel ([ErrWrongKeyType],
+// [ErrUnsupportedAlgorithm], [ErrMalformedJWS], [ErrAlgorithmMismatch],
+// [ErrNoPEM], [ErrEncryptedPEM]) or are a [*PEMError]; test them with
+// [errors.Is] and [errors.As]. No error message contains key material.
+//
+// # Concurrency
+//
+// All values of this package are immutable once created and safe for
+// concurrent use by multiple goroutines. Keys passed to constructors must not
+// be modified afterwards.
+package signer
