@@ -1,0 +1,95 @@
+package oauth2
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+	"github.com/oauthkit/oauth/signer"
+)
+
+var randReader = rand.Reader
+
+// ErrNoSigner is returned when AuthMethod is PrivateKeyJWT and Config.Signer
+// is nil.
+var ErrNoSigner = errors.New("oauth2: private_key_jwt needs Config.Signer")
+
+// assertionType is client_assertion_type for JWT assertions (RFC 7523 §2.2).
+const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// assertionLifetime is how long a client assertion is valid.
+const assertionLifetime = 60 // seconds
+
+// addClientAuth authenticates a request to the endpoint at aud with method m:
+// it adds parameters to p or an Authorization header to h.
+func (c *Config) addClientAuth(m AuthMethod, aud string, p *urlenc.Params, h http.Header) error {
+	switch m {
+	case ClientSecretBasic:
+		h.Set("Authorization", urlenc.BasicAuth(c.ClientID, c.ClientSecret))
+	case ClientSecretBasicUnencoded:
+		h.Set("Authorization", urlenc.RawBasicAuth(c.ClientID, c.ClientSecret))
+	case ClientSecretPost:
+		p.Set("client_id", c.ClientID)
+		p.Set("client_secret", c.ClientSecret)
+	case AuthNone:
+		p.Set("client_id", c.ClientID)
+	case ClientSecretJWT, PrivateKeyJWT:
+		a, err := c.clientAssertion(m, aud)
+		if err != nil {
+			return err
+		}
+		p.Set("client_id", c.ClientID)
+		p.Set("client_assertion_type", assertionType)
+		p.Set("client_assertion", a)
+	default:
+		return fmt.Errorf("oauth2: unknown auth method %q", string(m))
+	}
+	return nil
+}
+
+// clientAssertion returns a signed RFC 7523 §3 client assertion: iss = sub =
+// client_id, aud = the endpoint, a random jti, iat and a short exp.
+func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
+	s := c.Signer
+	if s == nil {
+		if m == PrivateKeyJWT {
+			return "", ErrNoSigner
+		}
+		var err error
+		if s, err = signer.NewJWSSigner(signer.HS256, []byte(c.ClientSecret)); err != nil {
+			return "", fmt.Errorf("oauth2: client_secret_jwt: %w", err)
+		}
+	}
+	jti, err := randomString(c.rand(), 16)
+	if err != nil {
+		return "", err
+	}
+	now := c.now().Unix()
+	header, err := json.Marshal(struct {
+		Alg string `json:"alg"`
+		Typ string `json:"typ"`
+		Kid string `json:"kid,omitempty"`
+	}{s.Alg(), "JWT", c.KeyID})
+	if err != nil {
+		return "", err
+	}
+	claims, err := json.Marshal(struct {
+		Iss string `json:"iss"`
+		Sub string `json:"sub"`
+		Aud string `json:"aud"`
+		Jti string `json:"jti"`
+		Iat int64  `json:"iat"`
+		Exp int64  `json:"exp"`
+	}{c.ClientID, c.ClientID, aud, jti, now, now + assertionLifetime})
+	if err != nil {
+		return "", err
+	}
+	tok, err := s.SignCompact(header, claims)
+	if err != nil {
+		return "", fmt.Errorf("oauth2: signing client assertion: %w", err)
+	}
+	return tok, nil
+}

@@ -1,0 +1,129 @@
+package oauth2
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// DeviceAuth is a device authorization response (RFC 8628 §3.2). Show the
+// user VerificationURI and UserCode (or VerificationURIComplete), then call
+// Session.DeviceToken. DeviceCode is a credential: String and Format redact
+// it.
+type DeviceAuth struct {
+	DeviceCode              string    `json:"device_code"`
+	UserCode                string    `json:"user_code"`
+	VerificationURI         string    `json:"verification_uri"`
+	VerificationURIComplete string    `json:"verification_uri_complete,omitempty"`
+	Expiry                  time.Time `json:"expiry,omitempty"`
+	// Interval is the polling interval; 5 seconds when the server sent none.
+	Interval time.Duration `json:"interval,omitempty"`
+	// Message is the optional user instruction some servers (Microsoft) send.
+	Message string `json:"message,omitempty"`
+}
+
+// String describes d without the device code.
+func (d DeviceAuth) String() string {
+	return fmt.Sprintf("oauth2.DeviceAuth{DeviceCode:%s UserCode:%q VerificationURI:%q Interval:%s}",
+		redact(d.DeviceCode), d.UserCode, d.VerificationURI, d.Interval)
+}
+
+// Format implements fmt.Formatter: every verb prints String.
+func (d DeviceAuth) Format(f fmt.State, verb rune) { io.WriteString(f, d.String()) }
+
+// DeviceAuth starts the device authorization grant (RFC 8628 §3.1): it asks
+// Endpoint.DeviceAuthURL for a device code and user code for Config.Scopes.
+// ctx bounds the request.
+func (s *Session) DeviceAuth(ctx context.Context) (*DeviceAuth, error) {
+	var p urlenc.Params
+	s.addScope(&p)
+	r, err := s.postForm(ctx, "device", s.cfg.Endpoint.DeviceAuthURL, p, false)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := decodeResponse(r.contentType, r.body)
+	if err != nil || r.status/100 != 2 || str(vals["error"]) != "" {
+		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, s.cfg.now()); perr != nil {
+			return nil, perr
+		}
+		return nil, fmt.Errorf("oauth2: device endpoint: cannot parse response: %w", err)
+	}
+	da := &DeviceAuth{
+		DeviceCode:              str(vals["device_code"]),
+		UserCode:                str(vals["user_code"]),
+		VerificationURI:         str(vals["verification_uri"]),
+		VerificationURIComplete: str(vals["verification_uri_complete"]),
+		Message:                 str(vals["message"]),
+		Interval:                5 * time.Second,
+	}
+	if da.VerificationURI == "" { // Google
+		da.VerificationURI = str(vals["verification_url"])
+	}
+	if da.DeviceCode == "" {
+		return nil, errors.New("oauth2: device endpoint: response has no device_code")
+	}
+	if secs, err := expiresIn(vals["expires_in"]); err == nil && secs > 0 {
+		da.Expiry = s.cfg.now().Add(time.Duration(secs) * time.Second)
+	}
+	if secs, err := expiresIn(vals["interval"]); err == nil && secs > 0 {
+		da.Interval = time.Duration(secs) * time.Second
+	}
+	return da, nil
+}
+
+// DeviceToken polls the token endpoint until the user approves or denies the
+// device authorization da (RFC 8628 §3.4, §3.5), and makes the token the
+// session's token. It waits da.Interval before each request (Config.Sleep);
+// authorization_pending continues, slow_down adds 5 seconds to the interval
+// for this and every later request, a 503 with Retry-After waits at least
+// that long. Decisions follow the error code, not the HTTP status.
+// access_denied and expired_token end polling with an *Error matching
+// ErrAccessDenied or ErrExpiredToken; so does any other error. When
+// da.Expiry passes, polling stops with an error matching ErrExpiredToken.
+// ctx cancels the wait and the requests.
+func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, error) {
+	interval := da.Interval
+	if interval <= 0 {
+		interval = 5 * time.Second
+	}
+	wait := interval
+	for {
+		if err := s.cfg.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+		if !da.Expiry.IsZero() && !s.cfg.now().Before(da.Expiry) {
+			return nil, &Error{Endpoint: "token", ErrorCode: "expired_token", ErrorDescription: "device code expired before approval"}
+		}
+		p := urlenc.Params{
+			{Key: "grant_type", Value: "urn:ietf:params:oauth:grant-type:device_code"},
+			{Key: "device_code", Value: da.DeviceCode},
+		}
+		tok, err := s.tokenRequest(ctx, p, true)
+		if err == nil {
+			if err := s.commit(ctx, tok); err != nil {
+				return nil, err
+			}
+			return tok, nil
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			return nil, err
+		}
+		wait = interval
+		switch {
+		case e.ErrorCode == "authorization_pending":
+		case e.ErrorCode == "slow_down":
+			interval += 5 * time.Second
+			wait = interval
+		case e.StatusCode == 503 || strings.EqualFold(e.ErrorCode, "temporarily_unavailable"):
+			wait = max(interval, e.RetryAfter)
+		default:
+			return nil, err
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package oauth2
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// tokenState is an immutable snapshot of the session's token, published
+// through an atomic pointer so that the valid-token path takes no lock.
+type tokenState struct {
+	tok *Token
+	// auth is the precomputed Authorization header value, as a slice so the
+	// Transport can install it without allocating.
+	auth []string
+	// refreshAt is when to start refreshing; zero means never.
+	refreshAt time.Time
+}
+
+// newState computes the snapshot for tok received at now. The refresh time is
+// the expiry minus the leeway, but never earlier than half-way through the
+// remaining lifetime: a server issuing 5-second tokens with a 10-second
+// leeway must not cause a refresh per request.
+func (s *Session) newState(tok *Token, now time.Time) *tokenState {
+	st := &tokenState{tok: tok, auth: []string{tok.Type() + " " + tok.AccessToken}}
+	if !tok.Expiry.IsZero() {
+		lw := s.cfg.leeway()
+		if rem := tok.Expiry.Sub(now); rem > 0 && lw > rem/2 {
+			lw = rem / 2
+		}
+		st.refreshAt = tok.Expiry.Add(-lw)
+	}
+	return st
+}
+
+// store makes tok the session's token without calling OnTokenUpdate.
+func (s *Session) store(tok *Token) *tokenState {
+	st := s.newState(tok, s.cfg.now())
+	s.cur.Store(st)
+	return st
+}
+
+// SetToken makes tok the session's token without calling OnTokenUpdate, for
+// example a token loaded from storage. A nil tok clears it.
+func (s *Session) SetToken(tok *Token) {
+	if tok == nil {
+		s.cur.Store(nil)
+		return
+	}
+	s.store(tok)
+}
+
+// commit hands tok to OnTokenUpdate and, if it accepts it, makes it the
+// session's token.
+func (s *Session) commit(ctx context.Context, tok *Token) error {
+	if s.OnTokenUpdate != nil {
+		if err := s.OnTokenUpdate(ctx, tok); err != nil {
+			return fmt.Errorf("oauth2: token update callback: %w", err)
+		}
+	}
+	s.store(tok)
+	return nil
+}
+
+// Authorized reports whether the session holds an access token, valid or
+// not. It makes no request.
+func (s *Session) Authorized() bool {
+	st := s.cur.Load()
+	return st != nil && st.tok.AccessToken != ""
+}
+
+// Token returns the session's token, refreshed first if it is within the
+// leeway of its expiry (see Config.Leeway). It fails with ErrNoToken when
+// there is none, ErrTokenExpired when it expired and cannot be refreshed, or
+// the refresh's error. ctx bounds only this caller's wait: see Refresh.
+func (s *Session) Token(ctx context.Context) (*Token, error) {
+	st, err := s.valid(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.tok, nil
+}
+
+// valid returns a usable token state. The fast path is one atomic load and a
+// time comparison.
+func (s *Session) valid(ctx context.Context) (*tokenState, error) {
+	st := s.cur.Load()
+	if st != nil && (st.refreshAt.IsZero() || s.cfg.now().Before(st.refreshAt)) {
+		return st, nil
+	}
+	return s.slowValid(ctx, st)
+}
+
+func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, error) {
+	if st == nil {
+		return nil, ErrNoToken
+	}
+	if st.tok.RefreshToken == "" && !s.regrant.Load() {
+		// Inside the leeway but not expired: use it while it lasts.
+		if st.tok.Valid(s.cfg.now()) {
+			return st, nil
+		}
+		return nil, ErrTokenExpired
+	}
+	return s.refresh(ctx, st, false)
+}
+
+// refreshCall is one refresh in flight; done is closed when st/err are set.
+type refreshCall struct {
+	done chan struct{}
+	st   *tokenState
+	err  error
+}
+
+// Refresh obtains a new token with the refresh token now (RFC 6749 §6),
+// whatever the current token's expiry, and makes it the session's token. A
+// response without refresh_token keeps the old one. If the token came from
+// ClientCredentials and has no refresh token, the client credentials grant
+// runs again instead.
+//
+// Refreshes are single-flight: a call while a refresh is in progress waits
+// for that refresh and gets its result, success or failure. The refresh runs
+// on a context detached from the caller's (keeping its values) and bounded
+// by Config.RefreshTimeout; ctx bounds only this caller's wait, so a
+// cancelled caller returns ctx.Err() at once and the refresh goes on for the
+// others.
+func (s *Session) Refresh(ctx context.Context) (*Token, error) {
+	st := s.cur.Load()
+	if st == nil {
+		return nil, ErrNoToken
+	}
+	if st.tok.RefreshToken == "" && !s.regrant.Load() {
+		return nil, ErrNoRefreshToken
+	}
+	st, err := s.refresh(ctx, st, true)
+	if err != nil {
+		return nil, err
+	}
+	return st.tok, nil
+}
+
+// refresh joins or starts the refresh of old. Unless force is set, a token
+// that another refresh already replaced is returned without a new refresh.
+func (s *Session) refresh(ctx context.Context, old *tokenState, force bool) (*tokenState, error) {
+	s.mu.Lock()
+	if cur := s.cur.Load(); !force && cur != old && cur != nil &&
+		(cur.refreshAt.IsZero() || s.cfg.now().Before(cur.refreshAt)) {
+		s.mu.Unlock()
+		return cur, nil
+	}
+	c := s.flight
+	if c == nil {
+		c = &refreshCall{done: make(chan struct{})}
+		s.flight = c
+		go s.runRefresh(context.WithoutCancel(ctx), c)
+	}
+	s.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.st, c.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *Session) runRefresh(ctx context.Context, c *refreshCall) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.refreshTimeout())
+	defer cancel()
+	st, err := s.doRefresh(ctx)
+	s.mu.Lock()
+	s.flight = nil
+	c.st, c.err = st, err
+	close(c.done)
+	s.mu.Unlock()
+}
+
+func (s *Session) doRefresh(ctx context.Context) (*tokenState, error) {
+	old := s.cur.Load()
+	if old == nil {
+		return nil, ErrNoToken
+	}
+	var (
+		tok *Token
+		err error
+	)
+	if old.tok.RefreshToken == "" {
+		tok, err = s.clientCredentials(ctx)
+	} else {
+		tok, err = s.tokenRequest(ctx, refreshParams(old.tok.RefreshToken), false)
+		if err == nil {
+			if tok.RefreshToken == "" {
+				tok.RefreshToken = old.tok.RefreshToken
+			}
+			if tok.Scope == "" {
+				tok.Scope = old.tok.Scope
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("oauth2: refresh: %w", err)
+	}
+	if s.OnTokenUpdate != nil {
+		if err := s.OnTokenUpdate(ctx, tok); err != nil {
+			return nil, fmt.Errorf("oauth2: token update callback: %w", err)
+		}
+	}
+	return s.store(tok), nil
+}

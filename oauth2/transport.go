@@ -1,0 +1,151 @@
+package oauth2
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// Transport is an http.RoundTripper that authorizes every request with the
+// token of Session, refreshing it first when needed (see Session.Token), and
+// places it as Config.Placement says (RFC 6750 §2). It never modifies the
+// caller's request: it sends a copy. It refuses, with ErrInsecureTransport,
+// to send a token over plain http to a host that is not a loopback address
+// unless Config.InsecureAllowHTTP is set. The request body is closed on
+// every path, errors included.
+//
+// A Transport is safe for concurrent use by multiple goroutines. With a valid
+// token it takes no lock: one atomic load, one time comparison and a copy of
+// the request with the precomputed Authorization header.
+type Transport struct {
+	// Session supplies the token. It must not be nil.
+	Session *Session
+	// Base sends the authorized requests; if nil, http.DefaultTransport.
+	Base http.RoundTripper
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base != nil {
+		return t.Base
+	}
+	return http.DefaultTransport
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	s := t.Session
+	if !s.cfg.InsecureAllowHTTP && req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
+		closeBody(req)
+		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, req.URL.Host)
+	}
+	st, err := s.valid(req.Context())
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	var r2 *http.Request
+	switch {
+	case s.cfg.Placement == InQuery:
+		r2 = req.Clone(req.Context())
+		q := []byte(r2.URL.RawQuery)
+		if len(q) > 0 {
+			q = append(q, '&')
+		}
+		q = append(q, "access_token="...)
+		q = urlenc.AppendFormEscape(q, st.tok.AccessToken)
+		r2.URL.RawQuery = string(q)
+		r2.Header.Set("Cache-Control", "no-store")
+	case s.cfg.Placement == InFormBody && hasFormBody(req):
+		r2, err = withFormToken(req, st.tok.AccessToken)
+		if err != nil {
+			return nil, err
+		}
+	case s.cfg.Hooks.ProtectedRequest != nil:
+		r2 = req.Clone(req.Context())
+		r2.Header["Authorization"] = st.auth
+	default:
+		r2 = headerCopy(req, st.auth)
+	}
+	if h := s.cfg.Hooks.ProtectedRequest; h != nil {
+		if err := h(r2); err != nil {
+			closeBody(req)
+			return nil, err
+		}
+	}
+	return t.base().RoundTrip(r2)
+}
+
+// headerCopy returns a shallow copy of req with its own header map carrying
+// auth. The header values are shared with req but capped, so an append on
+// the copy cannot write into the caller's slices; nothing else is modified,
+// so the URL and body are shared as RoundTrippers allow.
+func headerCopy(req *http.Request, auth []string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *req
+	h := make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		h[k] = v[:len(v):len(v)]
+	}
+	h["Authorization"] = auth
+	r2.Header = h
+	return r2
+}
+
+func hasFormBody(req *http.Request) bool {
+	if req.Method == "" || req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	return mt == "application/x-www-form-urlencoded"
+}
+
+// withFormToken returns a clone of req whose form body also carries
+// access_token (RFC 6750 §2.2). The original body is read and closed.
+func withFormToken(req *http.Request, token string) (*http.Request, error) {
+	var b []byte
+	var err error
+	if req.Body != nil {
+		b, err = io.ReadAll(io.LimitReader(req.Body, maxBody+1))
+		req.Body.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("oauth2: reading request body: %w", err)
+	}
+	if len(b) > maxBody {
+		return nil, &ResponseTooLargeError{Endpoint: "request body", Limit: maxBody}
+	}
+	if len(bytes.TrimSpace(b)) > 0 {
+		b = append(b, '&')
+	}
+	b = append(b, "access_token="...)
+	b = urlenc.AppendFormEscape(b, token)
+	r2 := req.Clone(req.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(b))
+	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	r2.ContentLength = int64(len(b))
+	return r2, nil
+}
+
+// Client returns an *http.Client whose Transport is a Transport for s over
+// the Transport of Config.HTTPClient (its CheckRedirect, Jar and Timeout are
+// kept). Requests made with it carry the session's token and refresh it when
+// needed. The client is safe for concurrent use.
+func (s *Session) Client() *http.Client {
+	base := s.cfg.client()
+	return &http.Client{
+		Transport:     &Transport{Session: s, Base: base.Transport},
+		CheckRedirect: base.CheckRedirect,
+		Jar:           base.Jar,
+		Timeout:       base.Timeout,
+	}
+}
