@@ -1,0 +1,232 @@
+package oauth1
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// Placement says where the protocol parameters travel (RFC 5849 §3.5).
+type Placement int
+
+const (
+	// AuthHeader sends the protocol parameters in the Authorization header
+	// (RFC 5849 §3.5.1). It is the zero value and the default.
+	AuthHeader Placement = iota
+	// QueryString appends them to the request URI's query (RFC 5849 §3.5.3).
+	QueryString
+	// FormBody appends them to an application/x-www-form-urlencoded entity
+	// body (RFC 5849 §3.5.2). Signing a request with another body type is
+	// an error wrapping [ErrNotForm].
+	FormBody
+)
+
+// String returns the name of the placement.
+func (p Placement) String() string {
+	switch p {
+	case AuthHeader:
+		return "header"
+	case QueryString:
+		return "query"
+	case FormBody:
+		return "body"
+	}
+	return "Placement(" + itoa(int64(p)) + ")"
+}
+
+// DefaultMaxBodyBytes is the limit applied to token responses, and to
+// request bodies that must be read to be signed, when no other limit is set.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config is a consumer's (client's) OAuth 1.0a configuration: its
+// credentials, how it signs, and the provider it talks to.
+//
+// The zero value of each optional field is a safe default. A Config must
+// not be modified once it is in use; it is then safe for concurrent use by
+// multiple goroutines, and no method writes to it.
+type Config struct {
+	// ConsumerKey and ConsumerSecret are the client credentials
+	// (RFC 5849 §1.1). ConsumerSecret is unused by the RSA methods.
+	ConsumerKey    string
+	ConsumerSecret string
+
+	// CallbackURL is sent as oauth_callback when a request token is
+	// obtained: an absolute URL, or "oob" for out-of-band (PIN) flows.
+	// If empty, "oob" is sent, as RFC 5849 §2.1 requires a value.
+	CallbackURL string
+
+	// Endpoint is the provider: its URLs and what it needs differently.
+	Endpoint Endpoint
+
+	// Method is the signature method. If nil, Endpoint.Method is used, and
+	// if that is nil too, [HMACSHA1].
+	Method SignatureMethod
+
+	// Placement is where the protocol parameters go; AuthHeader by
+	// default. It applies to the token requests too.
+	Placement Placement
+
+	// Realm is sent first and unsigned in the Authorization header
+	// (RFC 5849 §3.5.1). If empty, Endpoint.Realm is used; if that is
+	// empty too, no realm is sent. It is never sent with other placements.
+	Realm string
+
+	// OmitVersion leaves the optional oauth_version=1.0 out. It is sent by
+	// default, as most providers and libraries do.
+	OmitVersion bool
+
+	// BodyHash adds oauth_body_hash (the OAuth Request Body Hash
+	// extension) to requests whose body is not form-encoded: the Base64
+	// SHA-1 of the body (of the empty string when there is none). The body
+	// is then read into memory, up to MaxBodyBytes.
+	BodyHash bool
+
+	// MaxBodyBytes limits the request bodies read for signing (form bodies,
+	// body hashes) and the token responses read by the flow methods. A
+	// larger body is a *[TooLargeError]. If zero, [DefaultMaxBodyBytes].
+	MaxBodyBytes int64
+
+	// HTTPClient makes the token requests. If nil, http.DefaultClient is
+	// used. It is not used by [Config.Client], whose base transport is
+	// HTTPClient's Transport.
+	HTTPClient *http.Client
+
+	// Now is the clock for oauth_timestamp. If nil, time.Now is used.
+	Now func() time.Time
+
+	// Rand is the source of the 32 random bytes behind each oauth_nonce.
+	// If nil, crypto/rand.Reader is used. A read error fails the signing.
+	Rand io.Reader
+
+	// Nonce, if non-nil, returns each oauth_nonce instead of Rand; for
+	// reproducing published test vectors and for providers with nonce
+	// format rules. It must return a different value on every call.
+	Nonce func() (string, error)
+}
+
+// Endpoint describes a provider: its three URLs (RFC 5849 §2) and what it
+// needs differently from the RFC. See providers.go for presets.
+type Endpoint struct {
+	// RequestTokenURL is the temporary credential request endpoint.
+	RequestTokenURL string
+	// AuthorizeURL is the resource owner authorization endpoint.
+	AuthorizeURL string
+	// AccessTokenURL is the token request endpoint.
+	AccessTokenURL string
+
+	// TokenMethod is the HTTP method of the two token requests. If empty,
+	// POST (RFC 5849 §2.1, §2.3).
+	TokenMethod string
+
+	// Method is the provider's signature method, used when Config.Method
+	// is nil. If both are nil, HMAC-SHA1.
+	Method SignatureMethod
+
+	// Realm is used when Config.Realm is empty.
+	Realm string
+
+	// SkipCallbackConfirmed accepts a request-token response without
+	// oauth_callback_confirmed=true. RFC 5849 §2.1 requires it; some
+	// providers (Magento, TripIt) omit it. Unsafe: leave false unless the
+	// provider is known to omit it.
+	SkipCallbackConfirmed bool
+
+	// Header holds extra headers (such as the User-Agent Discogs demands)
+	// sent with the token requests and, by the Transport, with every
+	// request that does not already carry them.
+	Header http.Header
+}
+
+// Token is an OAuth token and its secret: temporary credentials (a request
+// token) or token credentials (an access token), RFC 5849 §1.1. A Token
+// is not modified by this package once returned and is safe for
+// concurrent reads.
+type Token struct {
+	// Token is the oauth_token value.
+	Token string
+	// Secret is the oauth_token_secret value.
+	Secret string
+
+	extra urlenc.Params
+}
+
+// Extra returns the first value of a field of the token response other
+// than oauth_token and oauth_token_secret, such as "screen_name" or
+// "user_id", or "" if the provider did not send it. JSON values that are
+// not strings are returned as their JSON text.
+func (t *Token) Extra(key string) string {
+	if t == nil {
+		return ""
+	}
+	return t.extra.Get(key)
+}
+
+// Extras returns a copy of every extra field of the token response, in
+// the order received.
+func (t *Token) Extras() url.Values {
+	v := url.Values{}
+	if t == nil {
+		return v
+	}
+	for _, kv := range t.extra {
+		v[kv.Key] = append(v[kv.Key], kv.Value)
+	}
+	return v
+}
+
+// String returns the token with its secret redacted, so that a Token
+// printed with %v or %+v never shows the secret.
+func (t *Token) String() string {
+	if t == nil {
+		return "<nil>"
+	}
+	s := "oauth1.Token{Token: " + strconvQuote(t.Token)
+	if t.Secret != "" {
+		s += ", Secret: REDACTED"
+	}
+	return s + "}"
+}
+
+// GoString is String, for %#v.
+func (t *Token) GoString() string { return t.String() }
+
+func (c *Config) method() SignatureMethod {
+	if c.Method != nil {
+		return c.Method
+	}
+	if c.Endpoint.Method != nil {
+		return c.Endpoint.Method
+	}
+	return HMACSHA1
+}
+
+func (c *Config) realm() string {
+	if c.Realm != "" {
+		return c.Realm
+	}
+	return c.Endpoint.Realm
+}
+
+func (c *Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Config) maxBody() int64 {
+	if c.MaxBodyBytes > 0 {
+		return c.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
+}
+
+func (c *Config) httpClient() *http.Client {
+	if c.HTTPClient != nil {
+		return c.HTTPClient
+	}
+	return http.DefaultClient
+}

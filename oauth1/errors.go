@@ -1,0 +1,161 @@
+package oauth1
+
+import (
+	"errors"
+	"strconv"
+)
+
+// Sentinel errors. Callers branch on them with errors.Is; the typed errors
+// of this package ([*VerifyError], [*ProviderError]) wrap them.
+var (
+	// ErrInvalidSignature: the signature does not match. Deliberately
+	// vague, as crypto/rsa's ErrVerification: it does not say which
+	// secret or parameter was wrong.
+	ErrInvalidSignature = errors.New("oauth1: invalid signature")
+	// ErrStaleTimestamp: oauth_timestamp is outside the accepted window.
+	ErrStaleTimestamp = errors.New("oauth1: timestamp outside the accepted window")
+	// ErrReplayedNonce: the nonce was already used with this timestamp
+	// and credentials.
+	ErrReplayedNonce = errors.New("oauth1: nonce already used")
+	// ErrUnknownConsumer: the consumer key is not known to the provider.
+	ErrUnknownConsumer = errors.New("oauth1: unknown consumer key")
+	// ErrUnknownToken: the token is unknown, expired, used or revoked.
+	ErrUnknownToken = errors.New("oauth1: unknown or rejected token")
+	// ErrMissingParameter: a required protocol parameter is absent.
+	ErrMissingParameter = errors.New("oauth1: missing protocol parameter")
+	// ErrBadRequest: the request is malformed (duplicate protocol
+	// parameters, a bad Authorization header, bad encoding).
+	ErrBadRequest = errors.New("oauth1: malformed request")
+	// ErrUnsupportedMethod: the signature method is not accepted.
+	ErrUnsupportedMethod = errors.New("oauth1: signature method not accepted")
+	// ErrCallbackNotConfirmed: a request-token response lacked
+	// oauth_callback_confirmed=true (see Endpoint.SkipCallbackConfirmed).
+	ErrCallbackNotConfirmed = errors.New("oauth1: oauth_callback_confirmed missing from request token response")
+	// ErrNotForm: FormBody placement on a request whose body is not
+	// application/x-www-form-urlencoded.
+	ErrNotForm = errors.New("oauth1: form body placement needs an application/x-www-form-urlencoded body")
+	// ErrMissingToken: a token response or authorization callback lacked
+	// oauth_token (or the verifier).
+	ErrMissingToken = errors.New("oauth1: response has no oauth_token")
+	// ErrProvider is matched by every *ProviderError.
+	ErrProvider = errors.New("oauth1: provider error")
+)
+
+// Problem values of the OAuth Problem Reporting extension
+// (oauth_problem) that this package produces and maps to sentinels.
+const (
+	ProblemSignatureInvalid        = "signature_invalid"
+	ProblemTimestampRefused        = "timestamp_refused"
+	ProblemNonceUsed               = "nonce_used"
+	ProblemConsumerKeyUnknown      = "consumer_key_unknown"
+	ProblemTokenRejected           = "token_rejected"
+	ProblemParameterAbsent         = "parameter_absent"
+	ProblemParameterRejected       = "parameter_rejected"
+	ProblemSignatureMethodRejected = "signature_method_rejected"
+	ProblemVersionRejected         = "version_rejected"
+)
+
+// problemErr maps an oauth_problem value to a sentinel, or nil.
+func problemErr(problem string) error {
+	switch problem {
+	case ProblemSignatureInvalid:
+		return ErrInvalidSignature
+	case ProblemTimestampRefused:
+		return ErrStaleTimestamp
+	case ProblemNonceUsed:
+		return ErrReplayedNonce
+	case ProblemConsumerKeyUnknown, "consumer_key_rejected", "consumer_key_refused":
+		return ErrUnknownConsumer
+	case ProblemTokenRejected, "token_used", "token_expired", "token_revoked":
+		return ErrUnknownToken
+	case ProblemParameterAbsent:
+		return ErrMissingParameter
+	case ProblemParameterRejected, ProblemVersionRejected:
+		return ErrBadRequest
+	case ProblemSignatureMethodRejected:
+		return ErrUnsupportedMethod
+	}
+	return nil
+}
+
+// VerifyError is returned by [Verifier.Verify]. Problem is the
+// oauth_problem a provider should report (see the Problem constants);
+// Err is one of the sentinels.
+type VerifyError struct {
+	Problem string
+	// Parameter names the offending parameter, if any.
+	Parameter string
+	Err       error
+}
+
+// Error returns "oauth1: verify: " with the problem and parameter; never a
+// secret.
+func (e *VerifyError) Error() string {
+	s := "oauth1: verify: " + e.Problem
+	if e.Parameter != "" {
+		s += " (" + strconv.Quote(e.Parameter) + ")"
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the sentinel.
+func (e *VerifyError) Unwrap() error { return e.Err }
+
+// ProviderError is a failed token request: a non-2xx status, or an
+// oauth_problem in the response (OAuth Problem Reporting extension).
+// errors.Is(err, ErrProvider) is true for every ProviderError, and
+// errors.Is matches the sentinel of a known Problem (signature_invalid is
+// ErrInvalidSignature, nonce_used is ErrReplayedNonce, ...).
+type ProviderError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Problem and Advice are oauth_problem and oauth_problem_advice, if sent.
+	Problem string
+	Advice  string
+	// Body is an excerpt of the response body, at most 512 bytes.
+	Body string
+}
+
+const excerptLen = 512
+
+// Error describes the status and problem; the body excerpt is left out.
+func (e *ProviderError) Error() string {
+	s := "oauth1: provider returned " + strconv.Itoa(e.StatusCode)
+	if e.Problem != "" {
+		s += ": oauth_problem=" + strconv.Quote(e.Problem)
+	}
+	if e.Advice != "" {
+		s += " (" + strconv.Quote(e.Advice) + ")"
+	}
+	return s
+}
+
+// Is reports whether target is ErrProvider or the sentinel of e.Problem.
+func (e *ProviderError) Is(target error) bool {
+	if target == ErrProvider {
+		return true
+	}
+	pe := problemErr(e.Problem)
+	return pe != nil && pe == target
+}
+
+// TooLargeError reports a body over the limit (Config.MaxBodyBytes). No
+// truncated body is ever parsed.
+type TooLargeError struct {
+	// Limit is the limit in bytes.
+	Limit int64
+	// What is "response" or "request body".
+	What string
+}
+
+// Error implements error.
+func (e *TooLargeError) Error() string {
+	return "oauth1: " + e.What + " larger than " + strconv.FormatInt(e.Limit, 10) + " bytes"
+}
+
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+func strconvQuote(s string) string { return strconv.Quote(s) }

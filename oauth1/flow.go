@@ -1,0 +1,253 @@
+package oauth1
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// RequestToken obtains temporary credentials (RFC 5849 §2.1) from
+// Endpoint.RequestTokenURL, sending Config.CallbackURL ("oob" if empty) as
+// oauth_callback. When a callback URL other than "oob" was sent, the
+// response must carry oauth_callback_confirmed=true unless
+// Endpoint.SkipCallbackConfirmed is set; otherwise the error wraps
+// ErrCallbackNotConfirmed. A provider error is a *[ProviderError]; a
+// response over Config.MaxBodyBytes is a *[TooLargeError]. ctx bounds the
+// whole request, including reading the response.
+func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
+	cb := c.CallbackURL
+	if cb == "" {
+		cb = "oob"
+	}
+	tok, params, err := c.tokenRequest(ctx, c.Endpoint.RequestTokenURL, &signInput{callback: cb})
+	if err != nil {
+		return nil, err
+	}
+	if cb != "oob" && !c.Endpoint.SkipCallbackConfirmed && params.Get("oauth_callback_confirmed") != "true" {
+		return nil, ErrCallbackNotConfirmed
+	}
+	return tok, nil
+}
+
+// AuthorizationURL returns the URL of Endpoint.AuthorizeURL to send the
+// resource owner to (RFC 5849 §2.2), with oauth_token set to
+// requestToken's token and the extra parameters (such as Twitter's
+// force_login, or Trello's scope and name) added; the URL's own query is
+// kept.
+func (c *Config) AuthorizationURL(requestToken *Token, extra url.Values) (string, error) {
+	if requestToken == nil || requestToken.Token == "" {
+		return "", fmt.Errorf("oauth1: authorization url: %w", ErrMissingToken)
+	}
+	var p urlenc.Params
+	p.Add("oauth_token", requestToken.Token)
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range extra[k] {
+			p.Add(k, v)
+		}
+	}
+	u, err := urlenc.AddParams(c.Endpoint.AuthorizeURL, p)
+	if err != nil {
+		return "", fmt.Errorf("oauth1: authorization url: %w", err)
+	}
+	return u, nil
+}
+
+// ParseAuthorizationResponse reads oauth_token and oauth_verifier from
+// the callback URL the provider redirected the resource owner to
+// (RFC 5849 §2.2). Either missing is an error wrapping ErrMissingToken.
+// The caller should check that token is the request token it issued.
+func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err error) {
+	p, err := urlenc.ParseURLParams(callbackURL, urlenc.Query)
+	if err != nil {
+		return "", "", fmt.Errorf("oauth1: callback: %w: %w", ErrBadRequest, err)
+	}
+	return authorizationParams(p.Get("oauth_token"), p.Get("oauth_verifier"))
+}
+
+// ParseAuthorizationRequest is ParseAuthorizationResponse for the request
+// a callback handler receives.
+func ParseAuthorizationRequest(r *http.Request) (token, verifier string, err error) {
+	p, err := urlenc.ParseForm(r.URL.RawQuery)
+	if err != nil {
+		return "", "", fmt.Errorf("oauth1: callback: %w: %w", ErrBadRequest, err)
+	}
+	return authorizationParams(p.Get("oauth_token"), p.Get("oauth_verifier"))
+}
+
+func authorizationParams(token, verifier string) (string, string, error) {
+	if token == "" {
+		return "", "", fmt.Errorf("oauth1: callback: %w", ErrMissingToken)
+	}
+	if verifier == "" {
+		return "", "", fmt.Errorf("oauth1: callback: no oauth_verifier: %w", ErrMissingToken)
+	}
+	return token, verifier, nil
+}
+
+// AccessToken exchanges the authorized request token and the verifier
+// for token credentials (RFC 5849 §2.3) at Endpoint.AccessTokenURL. The
+// response's other fields (user_id, screen_name, ...) are kept: see
+// [Token.Extra]. Errors as for [Config.RequestToken].
+func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier string) (*Token, error) {
+	if requestToken == nil {
+		return nil, fmt.Errorf("oauth1: access token: %w", ErrMissingToken)
+	}
+	tok, _, err := c.tokenRequest(ctx, c.Endpoint.AccessTokenURL, &signInput{
+		token: requestToken.Token, tokenSecret: requestToken.Secret, verifier: verifier})
+	return tok, err
+}
+
+func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInput) (*Token, urlenc.Params, error) {
+	method := c.Endpoint.TokenMethod
+	if method == "" {
+		method = http.MethodPost
+	}
+	var body io.Reader
+	if c.Placement == FormBody {
+		body = http.NoBody
+	}
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("oauth1: token request: %w", err)
+	}
+	for k, vs := range c.Endpoint.Header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+	if c.Placement == FormBody {
+		req.Header.Set("Content-Type", formType)
+	}
+	if err := c.sign(req, in); err != nil {
+		return nil, nil, err
+	}
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("oauth1: token request: %w", err)
+	}
+	defer resp.Body.Close()
+	limit := c.maxBody()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("oauth1: reading token response: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, nil, &TooLargeError{Limit: limit, What: "response"}
+	}
+	params, perr := parseTokenResponse(resp.Header.Get("Content-Type"), data)
+	problem := params.Get("oauth_problem")
+	if resp.StatusCode < 200 || resp.StatusCode > 299 || problem != "" {
+		return nil, nil, &ProviderError{
+			StatusCode: resp.StatusCode,
+			Problem:    problem,
+			Advice:     params.Get("oauth_problem_advice"),
+			Body:       excerpt(data),
+		}
+	}
+	if perr != nil {
+		return nil, nil, fmt.Errorf("oauth1: token response: %w", perr)
+	}
+	tok := &Token{Token: params.Get("oauth_token"), Secret: params.Get("oauth_token_secret")}
+	if tok.Token == "" {
+		return nil, nil, fmt.Errorf("oauth1: token response: %w", ErrMissingToken)
+	}
+	for _, p := range params {
+		if p.Key != "oauth_token" && p.Key != "oauth_token_secret" {
+			tok.extra = append(tok.extra, p)
+		}
+	}
+	return tok, params, nil
+}
+
+// parseTokenResponse reads a form-encoded or JSON token response. JSON is
+// recognized by its media type or by a leading '{'.
+func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	trimmed := bytes.TrimSpace(data)
+	if mt == "application/json" || strings.HasSuffix(mt, "+json") || len(trimmed) > 0 && trimmed[0] == '{' {
+		var m map[string]json.RawMessage
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("%w: json: %w", ErrBadRequest, err)
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var p urlenc.Params
+		for _, k := range keys {
+			raw := m[k]
+			var s string
+			if err := json.Unmarshal(raw, &s); err == nil {
+				p.Add(k, s)
+				continue
+			}
+			if string(raw) == "null" {
+				continue
+			}
+			p.Add(k, string(raw))
+		}
+		return p, nil
+	}
+	p, err := urlenc.ParseForm(string(trimmed))
+	if err != nil {
+		return p, fmt.Errorf("%w: %w", ErrBadRequest, err)
+	}
+	return p, nil
+}
+
+// excerpt returns at most excerptLen bytes of a body, with the values of
+// secret-bearing fields masked.
+func excerpt(data []byte) string {
+	if len(data) > excerptLen {
+		data = data[:excerptLen]
+	}
+	s := strings.ToValidUTF8(string(data), "\uFFFD")
+	for _, k := range []string{"oauth_token_secret", "oauth_token"} {
+		s = maskField(s, k)
+	}
+	return s
+}
+
+func maskField(s, key string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, key)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := i + len(key)
+		b.WriteString(s[:j])
+		s = s[j:]
+		// skip separators: = or ": "
+		k := 0
+		for k < len(s) && (s[k] == '=' || s[k] == '"' || s[k] == ':' || s[k] == ' ') {
+			k++
+		}
+		b.WriteString(s[:k])
+		s = s[k:]
+		e := strings.IndexAny(s, "&\",} \n")
+		if e < 0 {
+			e = len(s)
+		}
+		if e > 0 {
+			b.WriteString("REDACTED")
+		}
+		s = s[e:]
+	}
+}

@@ -1,0 +1,469 @@
+package oauth1
+
+import (
+	"crypto/rand"
+	"crypto/sha1"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// Sign signs req in place with the consumer credentials and tok (nil for
+// a request without a token), as RFC 5849 §3 describes: it collects the
+// protocol parameters, the query parameters and, when the body is
+// application/x-www-form-urlencoded, the body parameters; builds the
+// signature base string (§3.4.1); signs it with the configured
+// [SignatureMethod]; and places the result as Config.Placement says.
+//
+// Each call uses a fresh nonce (from Config.Rand or Config.Nonce) and the
+// time from Config.Now. A form body, or any body when Config.BodyHash is
+// set, is read (up to Config.MaxBodyBytes) and replaced by an equivalent
+// one; req.GetBody is set if it was nil. On an error req may have been
+// partly consumed and should not be sent.
+//
+// Sign is safe for concurrent use on different requests.
+func (c *Config) Sign(req *http.Request, tok *Token) error {
+	var in signInput
+	if tok != nil {
+		in.token, in.tokenSecret = tok.Token, tok.Secret
+	}
+	return c.sign(req, &in)
+}
+
+// SigningKey returns the RFC 5849 §3.4.2 key of the HMAC and PLAINTEXT
+// methods: the encoded consumer secret, '&', the encoded token secret.
+func SigningKey(consumerSecret, tokenSecret string) string {
+	b := make([]byte, 0, len(consumerSecret)+len(tokenSecret)+1)
+	b = urlenc.AppendEscape(b, consumerSecret)
+	b = append(b, '&')
+	return string(urlenc.AppendEscape(b, tokenSecret))
+}
+
+type signInput struct {
+	token, tokenSecret string
+	callback, verifier string
+}
+
+// scratch holds the buffers of one signing, pooled so that signing does not
+// allocate them.
+type scratch struct {
+	buf    []byte
+	body   []byte
+	params urlenc.Params
+	proto  [10]urlenc.Param
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{buf: make([]byte, 0, 1024), params: make(urlenc.Params, 0, 16)}
+}}
+
+func putScratch(s *scratch) {
+	if cap(s.buf) > 64<<10 || cap(s.body) > 64<<10 || cap(s.params) > 1024 {
+		return
+	}
+	clear(s.params[:cap(s.params)])
+	s.proto = [10]urlenc.Param{}
+	s.params = s.params[:0]
+	s.buf = s.buf[:0]
+	s.body = s.body[:0]
+	scratchPool.Put(s)
+}
+
+// stringBody is a request body over a string, closable, in one allocation.
+type stringBody struct{ strings.Reader }
+
+func (*stringBody) Close() error { return nil }
+
+func newStringBody(s string) *stringBody {
+	b := new(stringBody)
+	b.Reset(s)
+	return b
+}
+
+// isForm reports whether a Content-Type names
+// application/x-www-form-urlencoded, parameters such as charset allowed.
+func isForm(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded")
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+func hasBody(req *http.Request) bool {
+	return req.Body != nil && req.Body != http.NoBody
+}
+
+// readBody reads the whole request body into dst, up to limit bytes, and
+// closes it.
+func readBody(dst []byte, body io.ReadCloser, limit int64) ([]byte, error) {
+	defer body.Close()
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		n, err := body.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if int64(len(dst)) > limit {
+			return dst, &TooLargeError{Limit: limit, What: "request body"}
+		}
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, fmt.Errorf("oauth1: reading request body: %w", err)
+		}
+	}
+}
+
+// appendForm parses application/x-www-form-urlencoded text into p.
+func appendForm(p urlenc.Params, s string) (urlenc.Params, error) {
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := urlenc.FormUnescape(k)
+		if err != nil {
+			return p, err
+		}
+		val, err := urlenc.FormUnescape(v)
+		if err != nil {
+			return p, err
+		}
+		p = append(p, urlenc.Param{Key: key, Value: val})
+	}
+	return p, nil
+}
+
+const nonceBytes = 32
+
+func (c *Config) sign(req *http.Request, in *signInput) (err error) {
+	// The original body is closed on every error path, exactly once.
+	withBody := hasBody(req)
+	orig, origClosed := req.Body, false
+	defer func() {
+		if err != nil && withBody && !origClosed {
+			orig.Close()
+		}
+	}()
+	if req.URL == nil {
+		return errors.New("oauth1: request has no URL")
+	}
+	method := c.method()
+	s := scratchPool.Get().(*scratch)
+	defer putScratch(s)
+
+	form := isForm(req.Header.Get("Content-Type"))
+	placement := c.Placement
+	if placement == FormBody && !form {
+		if withBody || req.Header.Get("Content-Type") != "" {
+			return fmt.Errorf("oauth1: content type %q: %w", req.Header.Get("Content-Type"), ErrNotForm)
+		}
+		form = true
+	}
+	readIt := withBody && (form || c.BodyHash)
+	bodyHash := c.BodyHash && !form
+
+	// tmp collects nonce, timestamp, body hash and body, turned into one
+	// string with one allocation.
+	tmp := s.buf[:0]
+	var nonce string
+	nonceEnd := 0
+	if c.Nonce != nil {
+		if nonce, err = c.Nonce(); err != nil {
+			return fmt.Errorf("oauth1: nonce: %w", err)
+		}
+	} else {
+		r := c.Rand
+		if r == nil {
+			r = rand.Reader
+		}
+		const enc = 43 // base64.RawURLEncoding.EncodedLen(nonceBytes)
+		if cap(tmp) < enc+nonceBytes {
+			tmp = make([]byte, 0, 1024)
+		}
+		rb := tmp[enc : enc+nonceBytes] // beyond len, inside cap
+		if _, err := io.ReadFull(r, rb); err != nil {
+			return fmt.Errorf("oauth1: reading nonce: %w", err)
+		}
+		tmp = base64.RawURLEncoding.AppendEncode(tmp, rb)
+		nonceEnd = len(tmp)
+	}
+	tmp = strconv.AppendInt(tmp, c.now().Unix(), 10)
+	tsEnd := len(tmp)
+
+	if readIt {
+		origClosed = true // readBody closes it
+		s.body, err = readBody(s.body[:0], req.Body, c.maxBody())
+		if err != nil {
+			return err
+		}
+	}
+	hashEnd := tsEnd
+	if bodyHash {
+		var sum [sha1.Size]byte
+		if readIt {
+			sum = sha1.Sum(s.body)
+		} else {
+			sum = sha1.Sum(nil)
+		}
+		tmp = base64.StdEncoding.AppendEncode(tmp, sum[:])
+		hashEnd = len(tmp)
+	}
+	tmp = append(tmp, s.body...)
+	combined := string(tmp)
+	if c.Nonce == nil {
+		nonce = combined[:nonceEnd]
+	}
+	timestamp := combined[nonceEnd:tsEnd]
+	hash := combined[tsEnd:hashEnd]
+	body := combined[hashEnd:]
+	s.buf = tmp[:0]
+
+	if readIt && placement != FormBody {
+		req.Body = newStringBody(body)
+		req.ContentLength = int64(len(body))
+		if req.GetBody == nil {
+			req.GetBody = func() (io.ReadCloser, error) { return newStringBody(body), nil }
+		}
+	}
+
+	// Protocol parameters, in the order oauthlib emits them.
+	proto := s.proto[:0]
+	proto = append(proto,
+		urlenc.Param{Key: "oauth_nonce", Value: nonce},
+		urlenc.Param{Key: "oauth_timestamp", Value: timestamp})
+	if !c.OmitVersion {
+		proto = append(proto, urlenc.Param{Key: "oauth_version", Value: "1.0"})
+	}
+	proto = append(proto,
+		urlenc.Param{Key: "oauth_signature_method", Value: method.Name()},
+		urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey})
+	if in.token != "" {
+		proto = append(proto, urlenc.Param{Key: "oauth_token", Value: in.token})
+	}
+	if in.callback != "" {
+		proto = append(proto, urlenc.Param{Key: "oauth_callback", Value: in.callback})
+	}
+	if in.verifier != "" {
+		proto = append(proto, urlenc.Param{Key: "oauth_verifier", Value: in.verifier})
+	}
+	if bodyHash {
+		proto = append(proto, urlenc.Param{Key: "oauth_body_hash", Value: hash})
+	}
+
+	params := s.params[:0]
+	if req.URL.RawQuery != "" {
+		if params, err = appendForm(params, req.URL.RawQuery); err != nil {
+			return fmt.Errorf("oauth1: query: %w: %w", ErrBadRequest, err)
+		}
+	}
+	if form && body != "" {
+		if params, err = appendForm(params, body); err != nil {
+			return fmt.Errorf("oauth1: form body: %w: %w", ErrBadRequest, err)
+		}
+	}
+	params = append(params, proto...)
+	s.params = params
+
+	// Signature base string (§3.4.1.1), key (§3.4.2), signature.
+	buf := s.buf[:0]
+	buf = appendUpper(buf, req.Method)
+	buf = append(buf, '&')
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	buf = appendBaseURIEscaped(buf, req.URL.Scheme, host, req.URL.EscapedPath())
+	buf = append(buf, '&')
+	buf = urlenc.AppendNormalizedEscaped(buf, params)
+	baseEnd := len(buf)
+	buf = urlenc.AppendEscape(buf, c.ConsumerSecret)
+	buf = append(buf, '&')
+	buf = urlenc.AppendEscape(buf, in.tokenSecret)
+	keyEnd := len(buf)
+	buf, err = method.AppendSign(buf, buf[baseEnd:keyEnd], buf[:baseEnd])
+	s.buf = buf
+	if err != nil {
+		return err
+	}
+	sig := buf[keyEnd:]
+	out := buf[len(buf):]
+
+	switch placement {
+	case AuthHeader:
+		out = append(out, "OAuth "...)
+		if realm := c.realm(); realm != "" {
+			out = append(out, `realm="`...)
+			out = appendQuotedRealm(out, realm)
+			out = append(out, `", `...)
+		}
+		for _, p := range proto {
+			out = append(out, p.Key...)
+			out = append(out, `="`...)
+			out = urlenc.AppendEscape(out, p.Value)
+			out = append(out, `", `...)
+		}
+		out = append(out, `oauth_signature="`...)
+		out = urlenc.AppendEscapeBytes(out, sig)
+		out = append(out, '"')
+		if req.Header == nil {
+			req.Header = make(http.Header)
+		}
+		req.Header["Authorization"] = []string{string(out)}
+	case QueryString, FormBody:
+		prefix := req.URL.RawQuery
+		if placement == FormBody {
+			prefix = body
+		}
+		out = append(out, prefix...)
+		for _, p := range proto {
+			if len(out) > 0 {
+				out = append(out, '&')
+			}
+			out = append(out, p.Key...)
+			out = append(out, '=')
+			out = urlenc.AppendEscape(out, p.Value)
+		}
+		out = append(out, "&oauth_signature="...)
+		out = urlenc.AppendEscapeBytes(out, sig)
+		if placement == QueryString {
+			req.URL.RawQuery = string(out)
+			break
+		}
+		nb := string(out)
+		req.Body = newStringBody(nb)
+		req.ContentLength = int64(len(nb))
+		req.GetBody = func() (io.ReadCloser, error) { return newStringBody(nb), nil }
+		if req.Header == nil {
+			req.Header = make(http.Header)
+		}
+		if req.Header.Get("Content-Type") == "" {
+			req.Header.Set("Content-Type", formType)
+		}
+	default:
+		return fmt.Errorf("oauth1: unknown placement %d", placement)
+	}
+	return nil
+}
+
+// appendQuotedRealm appends realm as the inside of an RFC 2617
+// quoted-string: '"' and '\' are backslash-escaped, control bytes dropped.
+func appendQuotedRealm(dst []byte, realm string) []byte {
+	for i := 0; i < len(realm); i++ {
+		c := realm[i]
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20 || c == 0x7f:
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+func appendUpper(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, "GET"...)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendBaseURIEscaped appends the percent-encoded base string URI
+// (RFC 5849 §3.4.1.2): lower-case scheme and host, the port only when it is
+// not the scheme's default, the path as sent, "/" for an empty path.
+func appendBaseURIEscaped(dst []byte, scheme, host, path string) []byte {
+	start := len(dst)
+	dst = appendBaseURI(dst, scheme, host, path)
+	// Escape in place: the raw URI is moved to a temporary tail first.
+	n := len(dst) - start
+	need := 0
+	for _, c := range dst[start:] {
+		if urlenc.Unreserved(c) {
+			need++
+		} else {
+			need += 3
+		}
+	}
+	if need == n {
+		return dst
+	}
+	for cap(dst) < start+need+n {
+		dst = append(dst[:cap(dst)], 0)[:len(dst)]
+	}
+	// Copy raw to the end of the final region, then encode forwards.
+	raw := dst[start+need : start+need+n]
+	copy(raw, dst[start:start+n])
+	out := dst[:start]
+	const hex = "0123456789ABCDEF"
+	for _, c := range raw {
+		if urlenc.Unreserved(c) {
+			out = append(out, c)
+		} else {
+			out = append(out, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return out
+}
+
+func appendBaseURI(dst []byte, scheme, host, path string) []byte {
+	dst = appendLower(dst, scheme)
+	dst = append(dst, "://"...)
+	h, port := splitHostPort(host)
+	dst = appendLower(dst, h)
+	if port != "" && !defaultPort(strings.ToLower(scheme), port) {
+		dst = append(dst, ':')
+		dst = append(dst, port...)
+	}
+	if path == "" {
+		path = "/"
+	}
+	return append(dst, path...)
+}
+
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// splitHostPort splits host[:port], handling [IPv6] literals. The port is
+// "" when absent or empty.
+func splitHostPort(hostport string) (host, port string) {
+	i := strings.LastIndexByte(hostport, ':')
+	if i < 0 || strings.IndexByte(hostport[i:], ']') >= 0 {
+		return hostport, ""
+	}
+	if strings.HasPrefix(hostport, "[") && !strings.Contains(hostport[:i], "]") {
+		return hostport, ""
+	}
+	return hostport[:i], hostport[i+1:]
+}
+
+func defaultPort(scheme, port string) bool {
+	return scheme == "http" && port == "80" || scheme == "https" && port == "443"
+}

@@ -1,0 +1,387 @@
+package oauth1
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// received is what a request carries: every parameter with where it came
+// from, and the realm.
+type received struct {
+	params    urlenc.Params // query, then body, then header; oauth_signature included
+	placement Placement     // where oauth_signature was found
+	realm     string
+}
+
+// collect gathers the parameters of req (RFC 5849 §3.4.1.3.1): the query,
+// the body when it is form-encoded (read and restored), and the
+// Authorization header's OAuth parameters other than realm.
+func collect(req *http.Request, limit int64) (*received, error) {
+	rc := &received{placement: -1}
+	var err error
+	if req.URL != nil && req.URL.RawQuery != "" {
+		if rc.params, err = appendForm(rc.params, req.URL.RawQuery); err != nil {
+			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: query: %w", ErrBadRequest, err)}
+		}
+		if rc.params.Has("oauth_signature") {
+			rc.placement = QueryString
+		}
+	}
+	if hasBody(req) && isForm(req.Header.Get("Content-Type")) {
+		b, err := readBody(nil, req.Body, limit)
+		if err != nil {
+			return nil, err
+		}
+		body := string(b)
+		req.Body = newStringBody(body)
+		req.GetBody = func() (io.ReadCloser, error) {
+			return newStringBody(body), nil
+		}
+		n := len(rc.params)
+		if rc.params, err = appendForm(rc.params, body); err != nil {
+			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: form body: %w", ErrBadRequest, err)}
+		}
+		if rc.params[n:].Has("oauth_signature") {
+			rc.placement = FormBody
+		}
+	}
+	for _, h := range req.Header.Values("Authorization") {
+		realm, hasRealm, hp, ok, err := parseAuthHeader(h)
+		if err != nil {
+			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: err}
+		}
+		if !ok {
+			continue
+		}
+		if hasRealm {
+			rc.realm = realm
+		}
+		if hp.Has("oauth_signature") {
+			rc.placement = AuthHeader
+		}
+		rc.params = append(rc.params, hp...)
+	}
+	return rc, nil
+}
+
+// BaseStringURI returns the base string URI of req (RFC 5849 §3.4.1.2),
+// not yet percent-encoded. For a client request (absolute req.URL) the
+// scheme and host come from req.URL, the host from req.Host when set (as
+// the Host header overrides it); for a request received by a server, the
+// scheme is "https" when req.TLS is set and the host is req.Host.
+func BaseStringURI(req *http.Request) string {
+	scheme, host := req.URL.Scheme, req.Host
+	if scheme == "" {
+		scheme = "http"
+		if req.TLS != nil {
+			scheme = "https"
+		}
+	}
+	if host == "" {
+		host = req.URL.Host
+	}
+	return string(appendBaseURI(nil, scheme, host, req.URL.EscapedPath()))
+}
+
+// SignatureBaseString returns the signature base string (RFC 5849 §3.4.1)
+// of a request as it stands, built from every parameter it carries in its
+// query, form body (read and restored) and OAuth Authorization header,
+// except oauth_signature and the header's realm. It is what a verifier
+// computes; on a request signed by [Config.Sign] it is the string that
+// was signed.
+func SignatureBaseString(req *http.Request) (string, error) {
+	rc, err := collect(req, DefaultMaxBodyBytes)
+	if err != nil {
+		return "", err
+	}
+	return string(appendBaseString(nil, req, rc.params)), nil
+}
+
+func appendBaseString(dst []byte, req *http.Request, all urlenc.Params) []byte {
+	ps := make(urlenc.Params, 0, len(all))
+	for _, p := range all {
+		if p.Key != "oauth_signature" {
+			ps = append(ps, p)
+		}
+	}
+	dst = appendUpper(dst, req.Method)
+	dst = append(dst, '&')
+	dst = urlenc.AppendEscape(dst, BaseStringURI(req))
+	dst = append(dst, '&')
+	return urlenc.AppendNormalizedEscaped(dst, ps)
+}
+
+// Consumer is what a [Verifier] needs to know about a consumer key.
+type Consumer struct {
+	// Secret is the consumer secret (HMAC and PLAINTEXT methods).
+	Secret string
+	// PublicKey is the consumer's RSA public key (*rsa.PublicKey) for the
+	// RSA methods; nil if the consumer does not use them.
+	PublicKey crypto.PublicKey
+}
+
+// DefaultWindow is the timestamp window of a Verifier with a zero Window.
+const DefaultWindow = 5 * time.Minute
+
+// Verifier checks signed OAuth 1.0a requests as a provider receives them
+// (RFC 5849 §3.2): the signature in any placement and method, the
+// timestamp window and the nonce. Set its fields before first use; it is
+// then safe for concurrent use by multiple goroutines.
+type Verifier struct {
+	// LookupConsumer returns the credentials of a consumer key. It should
+	// return an error wrapping ErrUnknownConsumer for an unknown key.
+	// Required.
+	LookupConsumer func(ctx context.Context, consumerKey string) (Consumer, error)
+
+	// LookupToken returns the secret of a token issued to consumerKey. It
+	// should return an error wrapping ErrUnknownToken for an unknown,
+	// used or expired token. If nil, requests carrying oauth_token fail
+	// with ErrUnknownToken.
+	LookupToken func(ctx context.Context, consumerKey, token string) (secret string, err error)
+
+	// Nonces records used nonces and rejects replays. Required: Verify
+	// fails without it. [MemoryNonceStore] is a simple implementation.
+	Nonces NonceStore
+
+	// Window is how far oauth_timestamp may be from the clock, either
+	// way. If zero, DefaultWindow (5 minutes).
+	Window time.Duration
+
+	// Now is the clock. If nil, time.Now.
+	Now func() time.Time
+
+	// Methods are the accepted signature methods. If nil, DefaultMethods().
+	Methods []SignatureMethod
+
+	// InsecurePlaintextOverHTTP accepts PLAINTEXT signatures on requests
+	// without TLS (req.TLS nil), such as behind a TLS-terminating proxy.
+	// Unsafe: the secrets then travel in clear text.
+	InsecurePlaintextOverHTTP bool
+
+	// MaxBodyBytes limits the form bodies read; if zero, DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+// Verified describes a request that passed [Verifier.Verify].
+type Verified struct {
+	ConsumerKey string
+	Token       string // "" when the request carried none
+	Method      string // oauth_signature_method
+	Nonce       string
+	Timestamp   time.Time
+	Callback    string // oauth_callback, if sent
+	Verifier    string // oauth_verifier, if sent
+	Realm       string // the Authorization header's realm, if any
+	Placement   Placement
+	// Params are the request's non-protocol parameters (query, then form
+	// body), in order, repeated keys and empty values kept.
+	Params [][2]string
+}
+
+var errNoNonceStore = errors.New("oauth1: verifier has no nonce store")
+
+func verr(problem, param string, err error) *VerifyError {
+	return &VerifyError{Problem: problem, Parameter: param, Err: err}
+}
+
+// Verify checks req. It returns what the request proved, or a
+// *[VerifyError] wrapping one of ErrBadRequest, ErrMissingParameter,
+// ErrUnsupportedMethod, ErrUnknownConsumer, ErrUnknownToken,
+// ErrInvalidSignature, ErrStaleTimestamp, ErrReplayedNonce (or the
+// error of a lookup or of the nonce store). A form body is read and
+// restored. The checks run in that order, so a request with a bad
+// signature never consumes a nonce. ctx is passed to the lookups and the
+// nonce store.
+func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, error) {
+	if v.Nonces == nil || v.LookupConsumer == nil {
+		return nil, errNoNonceStore
+	}
+	limit := v.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	rc, err := collect(req, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &Verified{Realm: rc.realm, Placement: rc.placement}
+	var sig string
+	seen := map[string]bool{}
+	for _, p := range rc.params {
+		if !strings.HasPrefix(p.Key, "oauth_") {
+			out.Params = append(out.Params, [2]string{p.Key, p.Value})
+			continue
+		}
+		if seen[p.Key] {
+			return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: protocol parameter repeated", ErrBadRequest))
+		}
+		seen[p.Key] = true
+		switch p.Key {
+		case "oauth_consumer_key":
+			out.ConsumerKey = p.Value
+		case "oauth_token":
+			out.Token = p.Value
+		case "oauth_signature_method":
+			out.Method = p.Value
+		case "oauth_signature":
+			sig = p.Value
+		case "oauth_nonce":
+			out.Nonce = p.Value
+		case "oauth_callback":
+			out.Callback = p.Value
+		case "oauth_verifier":
+			out.Verifier = p.Value
+		case "oauth_version":
+			if p.Value != "1.0" {
+				return nil, verr(ProblemVersionRejected, p.Key, fmt.Errorf("%w: oauth_version %q", ErrBadRequest, p.Value))
+			}
+		case "oauth_timestamp":
+			ts, err := strconv.ParseInt(p.Value, 10, 64)
+			if err != nil || ts < 0 {
+				return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: oauth_timestamp %q", ErrBadRequest, p.Value))
+			}
+			out.Timestamp = time.Unix(ts, 0)
+		}
+	}
+	for _, k := range []string{"oauth_consumer_key", "oauth_signature_method", "oauth_signature"} {
+		if !seen[k] {
+			return nil, verr(ProblemParameterAbsent, k, ErrMissingParameter)
+		}
+	}
+	plaintext := out.Method == Plaintext.Name()
+	if !plaintext {
+		for _, k := range []string{"oauth_timestamp", "oauth_nonce"} {
+			if !seen[k] {
+				return nil, verr(ProblemParameterAbsent, k, ErrMissingParameter)
+			}
+		}
+	}
+	methods := v.Methods
+	if methods == nil {
+		methods = DefaultMethods()
+	}
+	var m SignatureMethod
+	for _, mm := range methods {
+		if mm.Name() == out.Method {
+			m = mm
+			break
+		}
+	}
+	if m == nil || plaintext && req.TLS == nil && !v.InsecurePlaintextOverHTTP {
+		return nil, verr(ProblemSignatureMethodRejected, "oauth_signature_method", fmt.Errorf("%w: %q", ErrUnsupportedMethod, out.Method))
+	}
+	consumer, err := v.LookupConsumer(ctx, out.ConsumerKey)
+	if err != nil {
+		return nil, verr(ProblemConsumerKeyUnknown, "oauth_consumer_key", err)
+	}
+	var tokenSecret string
+	if out.Token != "" {
+		if v.LookupToken == nil {
+			return nil, verr(ProblemTokenRejected, "oauth_token", ErrUnknownToken)
+		}
+		if tokenSecret, err = v.LookupToken(ctx, out.ConsumerKey, out.Token); err != nil {
+			return nil, verr(ProblemTokenRejected, "oauth_token", err)
+		}
+	}
+	base := appendBaseString(nil, req, rc.params)
+	key := []byte(SigningKey(consumer.Secret, tokenSecret))
+	if err := m.Verify(key, consumer.PublicKey, base, []byte(sig)); err != nil {
+		if !errors.Is(err, ErrInvalidSignature) {
+			err = fmt.Errorf("%w: %w", ErrInvalidSignature, err)
+		}
+		return nil, verr(ProblemSignatureInvalid, "oauth_signature", err)
+	}
+	if !seen["oauth_timestamp"] {
+		return out, nil // PLAINTEXT without timestamp and nonce (RFC 5849 §3.4.4)
+	}
+	now := time.Now
+	if v.Now != nil {
+		now = v.Now
+	}
+	window := v.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	if d := now().Sub(out.Timestamp); d > window || d < -window {
+		return nil, verr(ProblemTimestampRefused, "oauth_timestamp", ErrStaleTimestamp)
+	}
+	if err := v.Nonces.UseNonce(ctx, out.ConsumerKey, out.Token, out.Nonce, out.Timestamp); err != nil {
+		return nil, verr(ProblemNonceUsed, "oauth_nonce", err)
+	}
+	return out, nil
+}
+
+// A NonceStore remembers the nonces a provider has accepted (RFC 5849
+// §3.3) so that a replayed request is refused. Implementations must be
+// safe for concurrent use.
+type NonceStore interface {
+	// UseNonce records nonce for the consumer key, token and timestamp,
+	// or returns an error wrapping ErrReplayedNonce if that combination
+	// was recorded before.
+	UseNonce(ctx context.Context, consumerKey, token, nonce string, timestamp time.Time) error
+}
+
+// MemoryNonceStore is a NonceStore in memory, for a single process. It
+// forgets nonces whose timestamp is more than twice its TTL older than
+// the newest timestamp it has seen, which is safe when TTL is at least the
+// Verifier's Window. Create it with [NewMemoryNonceStore]; it is safe for
+// concurrent use.
+type MemoryNonceStore struct {
+	ttl    time.Duration
+	mu     sync.Mutex
+	seen   map[string]int64
+	newest int64
+	adds   int
+}
+
+// NewMemoryNonceStore returns an empty store; ttl should be at least the
+// Verifier's Window (if zero, DefaultWindow).
+func NewMemoryNonceStore(ttl time.Duration) *MemoryNonceStore {
+	if ttl <= 0 {
+		ttl = DefaultWindow
+	}
+	return &MemoryNonceStore{ttl: ttl, seen: make(map[string]int64)}
+}
+
+// UseNonce implements NonceStore.
+func (s *MemoryNonceStore) UseNonce(_ context.Context, consumerKey, token, nonce string, timestamp time.Time) error {
+	ts := timestamp.Unix()
+	k := consumerKey + "\x00" + token + "\x00" + strconv.FormatInt(ts, 10) + "\x00" + nonce
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.seen[k]; ok {
+		return ErrReplayedNonce
+	}
+	if ts > s.newest {
+		s.newest = ts
+	}
+	s.seen[k] = ts
+	s.adds++
+	if s.adds >= 4096 {
+		s.adds = 0
+		cut := s.newest - int64(2*s.ttl/time.Second)
+		for k, t := range s.seen {
+			if t < cut {
+				delete(s.seen, k)
+			}
+		}
+	}
+	return nil
+}
+
+// Len returns the number of nonces remembered.
+func (s *MemoryNonceStore) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.seen)
+}
