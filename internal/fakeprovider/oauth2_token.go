@@ -1,0 +1,355 @@
+package fakeprovider
+
+// The token endpoint (RFC 6749 §3.2): every grant, and the quirks that shape
+// its responses.
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// Grant types (RFC 6749 §4, RFC 8628 §3.4, RFC 7523 §2.1, RFC 8693 §2.1).
+const (
+	grantAuthorizationCode = "authorization_code"
+	grantPassword          = "password"
+	grantClientCredentials = "client_credentials"
+	grantRefreshToken      = "refresh_token"
+	grantDeviceCode        = "urn:ietf:params:oauth:grant-type:device_code"
+	grantJWTBearer         = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	grantTokenExchange     = "urn:ietf:params:oauth:grant-type:token-exchange"
+
+	tokenTypeAccessToken = "urn:ietf:params:oauth:token-type:access_token"
+)
+
+// oauth2DefaultUser is the resource owner who approves every authorization
+// and device request.
+const oauth2DefaultUser = "alice"
+
+// oauth2Issued is a successful token response before quirks are applied.
+type oauth2Issued struct {
+	access, refresh, scope string
+	ttl                    time.Duration // 0: no expires_in
+	extra                  urlenc.Params
+}
+
+func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
+	o.tokenRequests.Add(1)
+	if !oauth2MethodAllowed(w, r, http.MethodPost) {
+		return
+	}
+	if o.Delay > 0 {
+		t := time.NewTimer(o.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	form, e := oauth2ReadForm(w, r)
+	if e != nil {
+		o.writeTokenError(w, r, e)
+		return
+	}
+	c, e := o.authenticateClient(r, form)
+	if e != nil {
+		o.writeTokenError(w, r, e)
+		return
+	}
+	grant := form.Get("grant_type")
+	if grant == grantRefreshToken {
+		o.refreshes.Add(1)
+	}
+	if status := o.failStatus(grant); status != 0 {
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		}
+		oauth2WriteJSON(w, status, map[string]string{"error": "temporarily_unavailable"})
+		return
+	}
+	if o.ErrorWith200 {
+		oauth2WriteJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+
+	var res *oauth2Issued
+	switch grant {
+	case grantAuthorizationCode:
+		res, e = o.grantCode(c, form)
+	case grantPassword:
+		res, e = o.grantPassword(c, form)
+	case grantClientCredentials:
+		res, e = o.grantClientCredentials(c, form)
+	case grantRefreshToken:
+		res, e = o.grantRefresh(c, form)
+	case grantDeviceCode:
+		res, e = o.grantDevice(c, form)
+	case grantJWTBearer:
+		res, e = o.grantJWTBearer(r, c, form)
+	case grantTokenExchange:
+		res, e = o.grantTokenExchange(c, form)
+	case "":
+		e = errInvalidRequest("missing grant_type")
+	default:
+		e = &oauth2Error{status: http.StatusBadRequest, code: "unsupported_grant_type"}
+	}
+	if e != nil {
+		o.writeTokenError(w, r, e)
+		return
+	}
+	o.writeTokenResponse(w, r, res)
+}
+
+func (o *OAuth2) failStatus(grant string) int {
+	if o.TokenStatus != 0 {
+		return o.TokenStatus
+	}
+	if grant == grantRefreshToken {
+		return o.RefreshStatus
+	}
+	return 0
+}
+
+// issueLocked stores a new access token, and a refresh token if
+// withRefresh, in family and returns the response for them. o.mu must be
+// held.
+func (o *OAuth2) issueLocked(family uint64, clientID, username, scope string, withRefresh bool) *oauth2Issued {
+	if o.Scope != "" {
+		scope = o.Scope
+	}
+	now := o.now()
+	t := oauth2Token{family: family, clientID: clientID, username: username, scope: scope, iat: now}
+	ttl := o.ttl()
+	if ttl > 0 {
+		t.exp = now.Add(ttl)
+	}
+	res := &oauth2Issued{access: o.storeAccessLocked(t), scope: scope, ttl: ttl}
+	if withRefresh {
+		res.refresh = o.storeRefreshLocked(t)
+	}
+	o.tokensIssued.Add(1)
+	return res
+}
+
+func (o *OAuth2) grantCode(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+	code := form.Get("code")
+	if code == "" {
+		return nil, errInvalidRequest("missing code")
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ac := o.codes[code]
+	if ac == nil || ac.clientID != c.ID {
+		return nil, errInvalidGrant("unknown authorization code")
+	}
+	if ac.used {
+		// RFC 6749 §4.1.2: a replayed code revokes what it produced.
+		o.revokeFamilyLocked(ac.family)
+		return nil, errInvalidGrant("authorization code already used")
+	}
+	ac.used = true
+	if !o.now().Before(ac.exp) {
+		return nil, errInvalidGrant("authorization code expired")
+	}
+	if got, sent := form.Lookup("redirect_uri"); got != ac.redirectURI && (sent || ac.redirectURI != "") {
+		return nil, errInvalidGrant("redirect_uri does not match the authorization request")
+	}
+	if e := checkPKCE(ac, form); e != nil {
+		return nil, e
+	}
+	return o.issueLocked(ac.family, c.ID, oauth2DefaultUser, ac.scope, true), nil
+}
+
+// checkPKCE checks code_verifier against the code's challenge (RFC 7636
+// §4.6). A verifier without a challenge is refused too, against downgrades.
+func checkPKCE(ac *oauth2Code, form urlenc.Params) *oauth2Error {
+	verifier, sent := form.Lookup("code_verifier")
+	if ac.challenge == "" {
+		if sent {
+			return errInvalidGrant("code_verifier sent but the authorization request had no code_challenge")
+		}
+		return nil
+	}
+	if !sent {
+		return errInvalidGrant("missing code_verifier")
+	}
+	got := verifier
+	if ac.method == "S256" {
+		sum := sha256.Sum256([]byte(verifier))
+		got = base64.RawURLEncoding.EncodeToString(sum[:])
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(ac.challenge)) != 1 {
+		return errInvalidGrant("code_verifier does not match the code_challenge")
+	}
+	return nil
+}
+
+func (o *OAuth2) grantPassword(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+	user, pass := form.Get("username"), form.Get("password")
+	if user == "" {
+		return nil, errInvalidRequest("missing username")
+	}
+	want, ok := o.Users[user]
+	if !ok || !oauth2Equal(pass, want) {
+		return nil, errInvalidGrant("wrong username or password")
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.issueLocked(o.newFamilyLocked(), c.ID, user, form.Get("scope"), true), nil
+}
+
+func (o *OAuth2) grantClientCredentials(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+	if c.AuthMethod == authNone {
+		return nil, &oauth2Error{status: http.StatusBadRequest, code: "unauthorized_client", desc: "public clients cannot use client_credentials"}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	// RFC 6749 §4.4.3: no refresh token.
+	return o.issueLocked(o.newFamilyLocked(), c.ID, "", form.Get("scope"), false), nil
+}
+
+func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+	rt := form.Get("refresh_token")
+	if rt == "" {
+		return nil, errInvalidRequest("missing refresh_token")
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	t := o.refresh[rt]
+	if t == nil || t.clientID != c.ID {
+		return nil, errInvalidGrant("unknown, revoked or rotated refresh token")
+	}
+	scope := t.scope
+	if s, ok := form.Lookup("scope"); ok {
+		if !oauth2ScopeSubset(s, t.scope) {
+			return nil, &oauth2Error{status: http.StatusBadRequest, code: "invalid_scope", desc: "scope exceeds the original grant"}
+		}
+		scope = s
+	}
+	res := o.issueLocked(t.family, c.ID, t.username, scope, false)
+	if o.RotateRefreshTokens {
+		delete(o.refresh, rt)
+		nt := *t
+		nt.iat = o.now()
+		res.refresh = o.storeRefreshLocked(nt)
+	}
+	return res, nil
+}
+
+func (o *OAuth2) grantJWTBearer(r *http.Request, c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+	assertion := form.Get("assertion")
+	if assertion == "" {
+		return nil, errInvalidRequest("missing assertion")
+	}
+	claims, _, err := o.verifyAssertion(r, assertion, false)
+	if err != nil {
+		return nil, errInvalidGrant(err.Error())
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.issueLocked(o.newFamilyLocked(), c.ID, claims.Sub, form.Get("scope"), false), nil
+}
+
+func (o *OAuth2) grantTokenExchange(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+	subject := form.Get("subject_token")
+	if subject == "" || form.Get("subject_token_type") != tokenTypeAccessToken {
+		return nil, errInvalidRequest("subject_token and subject_token_type " + tokenTypeAccessToken + " are required")
+	}
+	if rt, ok := form.Lookup("requested_token_type"); ok && rt != tokenTypeAccessToken {
+		return nil, errInvalidRequest("only access tokens can be requested")
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	t, ok := o.liveAccessLocked(subject, o.now())
+	if !ok {
+		// RFC 8693 §2.2.2: an invalid subject_token is invalid_request.
+		return nil, errInvalidRequest("subject_token is not a live access token")
+	}
+	scope := t.scope
+	if s, ok := form.Lookup("scope"); ok {
+		if !oauth2ScopeSubset(s, t.scope) {
+			return nil, &oauth2Error{status: http.StatusBadRequest, code: "invalid_scope", desc: "scope exceeds the subject token's"}
+		}
+		scope = s
+	}
+	res := o.issueLocked(o.newFamilyLocked(), c.ID, t.username, scope, false)
+	res.extra = urlenc.Params{{Key: "issued_token_type", Value: tokenTypeAccessToken}}
+	return res, nil
+}
+
+// formResponse reports whether the GitHub quirk applies to r.
+func (o *OAuth2) formResponse(r *http.Request) bool {
+	return o.FormEncodedTokenResponse && !strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func (o *OAuth2) writeTokenError(w http.ResponseWriter, r *http.Request, e *oauth2Error) {
+	if !o.formResponse(r) {
+		oauth2WriteError(w, e)
+		return
+	}
+	if e.basic {
+		w.Header().Set("WWW-Authenticate", `Basic realm="fakeprovider"`)
+	}
+	oauth2WriteBody(w, e.status, "application/x-www-form-urlencoded", []byte(e.params().Encode()))
+}
+
+func (o *OAuth2) writeTokenResponse(w http.ResponseWriter, r *http.Request, res *oauth2Issued) {
+	secs := int64(res.ttl / time.Second)
+	if o.formResponse(r) {
+		p := urlenc.Params{{Key: "access_token", Value: res.access}}
+		if !o.OmitTokenType {
+			p.Add("token_type", "bearer")
+		}
+		if res.ttl > 0 {
+			p.Add("expires_in", strconv.FormatInt(secs, 10))
+		}
+		if res.refresh != "" {
+			p.Add("refresh_token", res.refresh)
+		}
+		p.Add("scope", res.scope) // GitHub always sends scope, even empty
+		p = append(p, res.extra...)
+		body := p.Encode()
+		if n := o.OversizeBytes - len(body); n > 0 {
+			body += "&padding=" + strings.Repeat("x", n)
+		}
+		oauth2WriteBody(w, http.StatusOK, "application/x-www-form-urlencoded", []byte(body))
+		return
+	}
+	m := map[string]any{"access_token": res.access}
+	if !o.OmitTokenType {
+		m["token_type"] = "Bearer"
+	}
+	if res.ttl > 0 {
+		switch {
+		case o.StringExpiresIn:
+			m["expires_in"] = strconv.FormatInt(secs, 10)
+		case o.FloatExpiresIn:
+			m["expires_in"] = json.RawMessage(strconv.FormatInt(secs, 10) + ".0")
+		default:
+			m["expires_in"] = secs
+		}
+	}
+	if res.refresh != "" {
+		m["refresh_token"] = res.refresh
+	}
+	if res.scope != "" {
+		m["scope"] = res.scope
+	}
+	for _, kv := range res.extra {
+		m[kv.Key] = kv.Value
+	}
+	if o.OversizeBytes > 0 {
+		if body, err := json.Marshal(m); err == nil && len(body) < o.OversizeBytes {
+			m["padding"] = strings.Repeat("x", o.OversizeBytes-len(body))
+		}
+	}
+	oauth2WriteJSON(w, http.StatusOK, m)
+}
