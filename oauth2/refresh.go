@@ -62,6 +62,16 @@ func (s *Session) commit(ctx context.Context, tok *Token) error {
 	return nil
 }
 
+// CachedToken returns the session's current token as it is, without
+// refreshing it (it may have expired), or nil. Use it to save the token at
+// shutdown; use Token to get a usable one.
+func (s *Session) CachedToken() *Token {
+	if st := s.cur.Load(); st != nil {
+		return st.tok
+	}
+	return nil
+}
+
 // Authorized reports whether the session holds an access token, valid or
 // not. It makes no request.
 func (s *Session) Authorized() bool {

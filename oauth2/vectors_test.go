@@ -150,8 +150,12 @@ func basicCreds(t testing.TB, h string) (string, string) {
 func TestVectorsPKCE(t *testing.T) {
 	for _, v := range loadVectors(t, "pkce_verifier_octets") {
 		t.Run(v.ID, func(t *testing.T) {
-			var in struct{ VerifierOctets []byte `json:"verifier_octets"` }
-			var want struct{ CodeVerifier string `json:"code_verifier"` }
+			var in struct {
+				VerifierOctets []byte `json:"verifier_octets"`
+			}
+			var want struct {
+				CodeVerifier string `json:"code_verifier"`
+			}
 			// verifier_octets is a JSON array of numbers, not base64.
 			var nums []int
 			var raw map[string]json.RawMessage
@@ -179,7 +183,9 @@ func TestVectorsPKCE(t *testing.T) {
 	}
 	for _, v := range loadVectors(t, "pkce_s256") {
 		t.Run(v.ID, func(t *testing.T) {
-			var in struct{ CodeVerifier string `json:"code_verifier"` }
+			var in struct {
+				CodeVerifier string `json:"code_verifier"`
+			}
 			var want struct {
 				CodeChallenge string            `json:"code_challenge"`
 				AuthParams    map[string]string `json:"authorization_request_params"`
@@ -670,7 +676,10 @@ func TestVectorsDevicePolling(t *testing.T) {
 			srv := newCapture(t, canned...)
 			var waits []int64
 			s := (&Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL},
-				Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, int64(d/time.Second)); return nil },
+				Sleep: func(_ context.Context, d time.Duration) error {
+					waits = append(waits, int64(d/time.Second))
+					return nil
+				},
 			}).NewSession(nil)
 			da := &DeviceAuth{DeviceCode: "dc"}
 			if in.Interval != nil {

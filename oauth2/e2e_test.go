@@ -1,0 +1,772 @@
+package oauth2_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/signer"
+)
+
+const redirect = "http://127.0.0.1/cb"
+
+func newProvider(t testing.TB) *fakeprovider.Server {
+	t.Helper()
+	srv := fakeprovider.NewServer()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func endpointOf(srv *fakeprovider.Server) oauth2.Endpoint {
+	return oauth2.Endpoint{
+		AuthURL:          srv.URL + fakeprovider.OAuth2AuthorizePath,
+		TokenURL:         srv.URL + fakeprovider.OAuth2TokenPath,
+		DeviceAuthURL:    srv.URL + fakeprovider.OAuth2DevicePath,
+		RevocationURL:    srv.URL + fakeprovider.OAuth2RevokePath,
+		IntrospectionURL: srv.URL + fakeprovider.OAuth2IntrospectPath,
+	}
+}
+
+// clients are the fakeprovider's default clients, one per auth method.
+func clients(t testing.TB, srv *fakeprovider.Server) map[string]*oauth2.Config {
+	t.Helper()
+	pk, err := signer.NewJWSSigner(signer.ES256, fakeprovider.OAuth2TestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := endpointOf(srv)
+	mk := func(id, secret string, m oauth2.AuthMethod) *oauth2.Config {
+		return &oauth2.Config{ClientID: id, ClientSecret: secret, AuthMethod: m, Endpoint: ep,
+			RedirectURL: redirect, HTTPClient: srv.Client(), Scopes: []string{"read"}}
+	}
+	cs := map[string]*oauth2.Config{
+		"client_secret_basic": mk("basic-client", "basic-secret", oauth2.ClientSecretBasic),
+		"client_secret_post":  mk("post-client", "post-secret", oauth2.ClientSecretPost),
+		"none":                mk("public-client", "", oauth2.AuthNone),
+		"client_secret_jwt":   mk("jwt-client", "jwt-secret-at-least-32-bytes-long!!", oauth2.ClientSecretJWT),
+		"private_key_jwt":     mk("pkjwt-client", "", oauth2.PrivateKeyJWT),
+		"basic_form_encoded":  mk("1PpG/Q 1", "z/tZ9VwFZqApmIQ+ZH1I5pLk/uB4ud:X2/8bL+wfFTt1rFw=", oauth2.ClientSecretBasic),
+		"auto_basic":          mk("basic-client", "basic-secret", oauth2.AuthAutoDetect),
+		"auto_post":           mk("post-client", "post-secret", oauth2.AuthAutoDetect),
+	}
+	cs["private_key_jwt"].Signer = pk
+	return cs
+}
+
+// authorize sends the user agent to the authorization URL and returns the
+// redirect it gets back.
+func authorize(t testing.TB, s *oauth2.Session, opts ...oauth2.AuthOption) string {
+	t.Helper()
+	au, _, err := s.AuthorizationURL(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(au)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("authorize: %d %s", resp.StatusCode, b)
+	}
+	return resp.Header.Get("Location")
+}
+
+// getResource calls the protected resource and returns the method it saw.
+func getResource(t testing.TB, srv *fakeprovider.Server, s *oauth2.Session) string {
+	t.Helper()
+	resp, err := s.Client().Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var echo struct {
+		OK     bool   `json:"ok"`
+		Method string `json:"method"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil || !echo.OK {
+		t.Fatalf("resource: status %d, %+v, %v", resp.StatusCode, echo, err)
+	}
+	return echo.Method
+}
+
+func TestGrantsByAuthMethod(t *testing.T) {
+	srv := newProvider(t)
+	srv.OAuth2.DeviceInterval = 0
+	ctx := context.Background()
+	noSleep := func(context.Context, time.Duration) error { return nil }
+	grants := []struct {
+		name   string
+		public bool // applies to public clients
+		run    func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error)
+	}{
+		{"authorization_code", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
+			return s.Exchange(ctx, authorize(t, s))
+		}},
+		{"password", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
+			return s.Password(ctx, "alice", "wonderland")
+		}},
+		{"client_credentials", false, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
+			return s.ClientCredentials(ctx)
+		}},
+		{"refresh_token", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
+			old, err := s.Password(ctx, "alice", "wonderland")
+			if err != nil {
+				return nil, err
+			}
+			tok, err := s.Refresh(ctx)
+			if err == nil && (tok.AccessToken == old.AccessToken || tok.RefreshToken == old.RefreshToken) {
+				t.Errorf("refresh did not rotate the tokens")
+			}
+			return tok, err
+		}},
+		{"device_code", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
+			da, err := s.DeviceAuth(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return s.DeviceToken(ctx, da)
+		}},
+		{"token_exchange", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
+			first, err := s.Password(ctx, "alice", "wonderland")
+			if err != nil {
+				return nil, err
+			}
+			return s.Grant(ctx, "urn:ietf:params:oauth:grant-type:token-exchange", url.Values{
+				"subject_token":      {first.AccessToken},
+				"subject_token_type": {"urn:ietf:params:oauth:token-type:access_token"},
+			})
+		}},
+	}
+	for name, cfg := range clients(t, srv) {
+		cfg.Sleep = noSleep
+		for _, g := range grants {
+			if cfg.AuthMethod == oauth2.AuthNone && !g.public {
+				continue
+			}
+			if name == "auto_post" && g.name == "authorization_code" {
+				continue // a one-time code is not resent: see TestAutoDetect
+			}
+			t.Run(name+"/"+g.name, func(t *testing.T) {
+				s := cfg.NewSession(nil)
+				var updates atomic.Int32
+				s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { updates.Add(1); return nil }
+				tok, err := g.run(t, s)
+				if err != nil {
+					t.Fatalf("%s: %v", g.name, err)
+				}
+				if tok.AccessToken == "" || tok.Expiry.IsZero() {
+					t.Errorf("token = %v", tok)
+				}
+				if updates.Load() == 0 {
+					t.Error("OnTokenUpdate not called")
+				}
+				if m := getResource(t, srv, s); m != "header" {
+					t.Errorf("resource saw method %q, want header", m)
+				}
+			})
+		}
+	}
+}
+
+func TestJWTBearerGrant(t *testing.T) {
+	srv := newProvider(t)
+	cfg := clients(t, srv)["private_key_jwt"]
+	pk, _ := signer.NewJWSSigner(signer.ES256, fakeprovider.OAuth2TestKey)
+	now := time.Now().Unix()
+	claims, _ := json.Marshal(map[string]any{"iss": "pkjwt-client", "sub": "alice",
+		"aud": cfg.Endpoint.TokenURL, "jti": fmt.Sprint(now), "iat": now, "exp": now + 60})
+	assertion, err := pk.SignCompact([]byte(`{"alg":"ES256","typ":"JWT"}`), claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.NewSession(nil)
+	tok, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:jwt-bearer", url.Values{"assertion": {assertion}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.AccessToken == "" {
+		t.Fatal("no access token")
+	}
+}
+
+func TestPlacements(t *testing.T) {
+	srv := newProvider(t)
+	for _, tt := range []struct {
+		p    oauth2.Placement
+		want string
+	}{{oauth2.InHeader, "header"}, {oauth2.InFormBody, "body"}, {oauth2.InQuery, "query"}} {
+		t.Run(tt.want, func(t *testing.T) {
+			cfg := *clients(t, srv)["client_secret_basic"]
+			cfg.Placement = tt.p
+			s := cfg.NewSession(nil)
+			if _, err := s.ClientCredentials(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest("POST", srv.URL+fakeprovider.OAuth2ResourcePath, strings.NewReader("a=1"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := s.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var echo struct{ Method string }
+			json.NewDecoder(resp.Body).Decode(&echo)
+			if resp.StatusCode != 200 || echo.Method != tt.want {
+				t.Errorf("status %d method %q, want 200 %q", resp.StatusCode, echo.Method, tt.want)
+			}
+		})
+	}
+}
+
+func TestNegative(t *testing.T) {
+	ctx := context.Background()
+	srv := newProvider(t)
+	cs := clients(t, srv)
+	basic := cs["client_secret_basic"]
+
+	t.Run("state mismatch", func(t *testing.T) {
+		s := basic.NewSession(nil)
+		cb := authorize(t, s)
+		before := srv.OAuth2.TokenRequests()
+		cb = strings.Replace(cb, "state=", "state=x", 1)
+		if _, err := s.Exchange(ctx, cb); !errors.Is(err, oauth2.ErrStateMismatch) {
+			t.Fatalf("err = %v, want ErrStateMismatch", err)
+		}
+		if srv.OAuth2.TokenRequests() != before {
+			t.Error("token request made after a state mismatch")
+		}
+	})
+	t.Run("no stored state", func(t *testing.T) {
+		cb := authorize(t, basic.NewSession(nil))
+		if _, err := basic.NewSession(nil).Exchange(ctx, cb); !errors.Is(err, oauth2.ErrNoState) {
+			t.Fatalf("err = %v, want ErrNoState", err)
+		}
+	})
+	t.Run("state restored in another session", func(t *testing.T) {
+		s := basic.NewSession(nil)
+		cb := authorize(t, s)
+		data, _ := json.Marshal(s.AuthState())
+		var as oauth2.AuthState
+		json.Unmarshal(data, &as)
+		s2 := basic.NewSession(nil)
+		s2.RestoreAuthState(as)
+		if _, err := s2.Exchange(ctx, cb); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("provider error on callback", func(t *testing.T) {
+		srv := newProvider(t)
+		srv.OAuth2.DenyAuthorization = true
+		s := clients(t, srv)["client_secret_basic"].NewSession(nil)
+		_, err := s.Exchange(ctx, authorize(t, s))
+		var e *oauth2.Error
+		if !errors.Is(err, oauth2.ErrAccessDenied) || !errors.As(err, &e) || e.Endpoint != "authorization" {
+			t.Fatalf("err = %v, want access_denied *Error", err)
+		}
+	})
+	t.Run("reused code", func(t *testing.T) {
+		s := basic.NewSession(nil)
+		cb := authorize(t, s)
+		as := s.AuthState()
+		if _, err := s.Exchange(ctx, cb); err != nil {
+			t.Fatal(err)
+		}
+		s.RestoreAuthState(as)
+		if _, err := s.Exchange(ctx, cb); !errors.Is(err, oauth2.ErrInvalidGrant) {
+			t.Fatalf("err = %v, want ErrInvalidGrant", err)
+		}
+	})
+	t.Run("wrong PKCE verifier", func(t *testing.T) {
+		s := basic.NewSession(nil)
+		cb := authorize(t, s)
+		as := s.AuthState()
+		as.CodeVerifier = strings.Repeat("a", 43)
+		s.RestoreAuthState(as)
+		if _, err := s.Exchange(ctx, cb); !errors.Is(err, oauth2.ErrInvalidGrant) {
+			t.Fatalf("err = %v, want ErrInvalidGrant", err)
+		}
+	})
+	t.Run("wrong secret", func(t *testing.T) {
+		for _, name := range []string{"client_secret_basic", "client_secret_post", "client_secret_jwt"} {
+			cfg := *cs[name]
+			cfg.ClientSecret = "wrong-secret-wrong-secret-wrong-secret"
+			_, err := cfg.NewSession(nil).ClientCredentials(ctx)
+			var e *oauth2.Error
+			if !errors.Is(err, oauth2.ErrInvalidClient) || !errors.As(err, &e) || e.StatusCode != 401 {
+				t.Errorf("%s: err = %v, want 401 invalid_client", name, err)
+			}
+			if strings.Contains(fmt.Sprint(err), "wrong-secret") {
+				t.Errorf("%s: error mentions the secret", name)
+			}
+		}
+	})
+	device := func(t *testing.T, script ...string) (*oauth2.Token, error, []time.Duration) {
+		srv := newProvider(t)
+		srv.OAuth2.DeviceInterval = 1
+		srv.OAuth2.DeviceScript = script
+		cfg := clients(t, srv)["none"]
+		var waits []time.Duration
+		cfg.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+		s := cfg.NewSession(nil)
+		da, err := s.DeviceAuth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if da.UserCode == "" || da.VerificationURI == "" || da.Interval != time.Second {
+			t.Errorf("device auth = %v", da)
+		}
+		tok, err := s.DeviceToken(ctx, da)
+		return tok, err, waits
+	}
+	t.Run("expired device code", func(t *testing.T) {
+		if _, err, _ := device(t, "authorization_pending", "expired_token"); !errors.Is(err, oauth2.ErrExpiredToken) {
+			t.Fatalf("err = %v, want ErrExpiredToken", err)
+		}
+	})
+	t.Run("device access denied", func(t *testing.T) {
+		if _, err, _ := device(t, "access_denied"); !errors.Is(err, oauth2.ErrAccessDenied) {
+			t.Fatalf("err = %v, want ErrAccessDenied", err)
+		}
+	})
+	t.Run("slow_down honoured", func(t *testing.T) {
+		_, err, waits := device(t, "authorization_pending", "slow_down", "authorization_pending", "slow_down", "approve")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := time.Second
+		want := []time.Duration{1 * s, 1 * s, 6 * s, 6 * s, 11 * s}
+		if fmt.Sprint(waits) != fmt.Sprint(want) {
+			t.Errorf("waits = %v, want %v", waits, want)
+		}
+	})
+	t.Run("device poll cancelled", func(t *testing.T) {
+		cfg := *cs["none"]
+		s := cfg.NewSession(nil)
+		da, err := s.DeviceAuth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.DeviceToken(cctx, da); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	})
+	t.Run("revoked token inactive", func(t *testing.T) {
+		s := basic.NewSession(nil)
+		if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
+			t.Fatal(err)
+		}
+		in, err := s.Introspect(ctx, oauth2.AccessToken)
+		if err != nil || !in.Active || in.ClientID != "basic-client" || in.Username != "alice" {
+			t.Fatalf("introspect before revoke = %+v, %v", in, err)
+		}
+		if err := s.Revoke(ctx, oauth2.RefreshToken); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []oauth2.TokenKind{oauth2.AccessToken, oauth2.RefreshToken} {
+			in, err := s.Introspect(ctx, k)
+			if err != nil || in.Active {
+				t.Errorf("introspect %s after revoke = %+v, %v; want inactive", k, in, err)
+			}
+		}
+	})
+	t.Run("insecure token endpoint refused", func(t *testing.T) {
+		cfg := *basic
+		cfg.Endpoint.TokenURL = "http://as.example.com/token"
+		if _, err := cfg.NewSession(nil).ClientCredentials(ctx); !errors.Is(err, oauth2.ErrInsecureTransport) {
+			t.Fatalf("err = %v, want ErrInsecureTransport", err)
+		}
+		s := cfg.NewSession(&oauth2.Token{AccessToken: "a"})
+		body := &countingBody{Reader: strings.NewReader("x")}
+		req, _ := http.NewRequest("POST", "http://api.example.com/", body)
+		if _, err := s.Client().Do(req); !errors.Is(err, oauth2.ErrInsecureTransport) {
+			t.Fatalf("transport err = %v, want ErrInsecureTransport", err)
+		}
+		if body.closed.Load() == 0 {
+			t.Error("request body not closed")
+		}
+	})
+	t.Run("updater failure keeps old token", func(t *testing.T) {
+		s := basic.NewSession(nil)
+		old, err := s.Password(ctx, "alice", "wonderland")
+		if err != nil {
+			t.Fatal(err)
+		}
+		boom := errors.New("disk full")
+		s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { return boom }
+		if _, err := s.Refresh(ctx); !errors.Is(err, boom) {
+			t.Fatalf("err = %v, want the updater's error", err)
+		}
+		if got := s.CachedToken(); got != old {
+			t.Errorf("session token changed after a failed update")
+		}
+	})
+	t.Run("expired without refresh token", func(t *testing.T) {
+		s := basic.NewSession(&oauth2.Token{AccessToken: "a", Expiry: time.Now().Add(-time.Minute)})
+		if _, err := s.Token(ctx); !errors.Is(err, oauth2.ErrTokenExpired) {
+			t.Fatalf("err = %v, want ErrTokenExpired", err)
+		}
+		if _, err := s.Refresh(ctx); !errors.Is(err, oauth2.ErrNoRefreshToken) {
+			t.Fatalf("err = %v, want ErrNoRefreshToken", err)
+		}
+	})
+}
+
+type countingBody struct {
+	io.Reader
+	closed atomic.Int32
+}
+
+func (b *countingBody) Close() error { b.closed.Add(1); return nil }
+
+func TestAutoDetect(t *testing.T) {
+	ctx := context.Background()
+	srv := newProvider(t)
+	cs := clients(t, srv)
+	t.Run("falls back to post and remembers", func(t *testing.T) {
+		s := cs["auto_post"].NewSession(nil)
+		n0 := srv.OAuth2.TokenRequests()
+		if _, err := s.ClientCredentials(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ClientCredentials(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.OAuth2.TokenRequests() - n0; got != 3 {
+			t.Errorf("token requests = %d, want 3 (basic, post, post)", got)
+		}
+	})
+	t.Run("basic works first time", func(t *testing.T) {
+		s := cs["auto_basic"].NewSession(nil)
+		n0 := srv.OAuth2.TokenRequests()
+		if _, err := s.Exchange(ctx, authorize(t, s)); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.OAuth2.TokenRequests() - n0; got != 1 {
+			t.Errorf("token requests = %d, want 1", got)
+		}
+	})
+	t.Run("never resends a code", func(t *testing.T) {
+		s := cs["auto_post"].NewSession(nil)
+		n0 := srv.OAuth2.TokenRequests()
+		if _, err := s.Exchange(ctx, authorize(t, s)); !errors.Is(err, oauth2.ErrInvalidClient) {
+			t.Fatalf("err = %v, want ErrInvalidClient", err)
+		}
+		if got := srv.OAuth2.TokenRequests() - n0; got != 1 {
+			t.Errorf("token requests = %d, want 1: the code was resent", got)
+		}
+		// The next attempt starts with the other method.
+		if _, err := s.Exchange(ctx, authorize(t, s)); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.OAuth2.TokenRequests() - n0; got != 2 {
+			t.Errorf("token requests = %d, want 2", got)
+		}
+	})
+}
+
+// stripAccept removes the Accept header, to see GitHub's form response.
+type stripAccept struct{ base http.RoundTripper }
+
+func (s stripAccept) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Del("Accept")
+	return s.base.RoundTrip(r)
+}
+
+func TestQuirks(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		setup func(o *fakeprovider.OAuth2, c *oauth2.Config)
+		check func(t *testing.T, tok *oauth2.Token, err error)
+	}{
+		{"FormEncodedTokenResponse", func(o *fakeprovider.OAuth2, c *oauth2.Config) {
+			o.FormEncodedTokenResponse = true
+			c.HTTPClient = &http.Client{Transport: stripAccept{http.DefaultTransport}}
+		}, func(t *testing.T, tok *oauth2.Token, err error) {
+			if err != nil || !strings.EqualFold(tok.TokenType, "bearer") || tok.Expiry.IsZero() || tok.RefreshToken == "" {
+				t.Errorf("tok = %v, %v", tok, err)
+			}
+		}},
+		{"FormEncodedTokenResponse with Accept", func(o *fakeprovider.OAuth2, c *oauth2.Config) {
+			o.FormEncodedTokenResponse = true
+		}, func(t *testing.T, tok *oauth2.Token, err error) {
+			if err != nil || tok.Expiry.IsZero() {
+				t.Errorf("tok = %v, %v", tok, err)
+			}
+		}},
+		{"StringExpiresIn", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.StringExpiresIn = true }, expiresInHour},
+		{"FloatExpiresIn", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.FloatExpiresIn = true }, expiresInHour},
+		{"OmitTokenType", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.OmitTokenType = true }, func(t *testing.T, tok *oauth2.Token, err error) {
+			if err != nil || tok.TokenType != "Bearer" {
+				t.Errorf("tok = %v, %v; want Bearer", tok, err)
+			}
+		}},
+		{"ErrorWith200", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.ErrorWith200 = true }, func(t *testing.T, tok *oauth2.Token, err error) {
+			var e *oauth2.Error
+			if !errors.As(err, &e) || e.StatusCode != 200 || e.ErrorCode != "invalid_auth" {
+				t.Errorf("err = %v, want *Error invalid_auth with status 200", err)
+			}
+		}},
+		{"Delay", func(o *fakeprovider.OAuth2, c *oauth2.Config) {
+			o.Delay = 500 * time.Millisecond
+			c.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond}
+		}, func(t *testing.T, tok *oauth2.Token, err error) {
+			var ne interface{ Timeout() bool }
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				t.Errorf("err = %v, want a timeout", err)
+			}
+		}},
+		{"OversizeBytes", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.OversizeBytes = 2 << 20 }, func(t *testing.T, tok *oauth2.Token, err error) {
+			var e *oauth2.ResponseTooLargeError
+			if !errors.As(err, &e) || !errors.Is(err, oauth2.ErrResponseTooLarge) || e.Limit != 1<<20 {
+				t.Errorf("err = %v, want *ResponseTooLargeError", err)
+			}
+		}},
+		{"OversizeBytes under limit", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.OversizeBytes = 1 << 19 }, func(t *testing.T, tok *oauth2.Token, err error) {
+			if err != nil {
+				t.Errorf("err = %v", err)
+			}
+		}},
+		{"TokenStatus", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.TokenStatus = 503 }, func(t *testing.T, tok *oauth2.Token, err error) {
+			var e *oauth2.Error
+			if !errors.As(err, &e) || e.StatusCode != 503 || e.RetryAfter != time.Second || !errors.Is(err, oauth2.ErrTemporarilyUnavailable) {
+				t.Errorf("err = %v, want 503 temporarily_unavailable with Retry-After", err)
+			}
+		}},
+		{"Scope", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.Scope = "narrow" }, func(t *testing.T, tok *oauth2.Token, err error) {
+			if err != nil || tok.Scope != "narrow" {
+				t.Errorf("tok = %v, %v; want scope narrow", tok, err)
+			}
+		}},
+		{"RotateRefreshTokens off", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.RotateRefreshTokens = false }, func(t *testing.T, tok *oauth2.Token, err error) {
+			if err != nil || tok.RefreshToken == "" {
+				t.Errorf("tok = %v, %v; want the old refresh token kept", tok, err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newProvider(t)
+			cfg := *clients(t, srv)["client_secret_basic"]
+			tt.setup(srv.OAuth2, &cfg)
+			s := cfg.NewSession(nil)
+			tok, err := s.Password(ctx, "alice", "wonderland")
+			if err == nil {
+				// Refresh too: the same parsing applies.
+				tok, err = s.Refresh(ctx)
+			}
+			tt.check(t, tok, err)
+		})
+	}
+}
+
+func expiresInHour(t *testing.T, tok *oauth2.Token, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(tok.Expiry); d < 59*time.Minute || d > time.Hour || tok.ExpiresIn != 3600 {
+		t.Errorf("expiry in %v (%d), want 1h", d, tok.ExpiresIn)
+	}
+}
+
+// stormSession returns a session holding an expired token with a valid
+// refresh token.
+func stormSession(t testing.TB, srv *fakeprovider.Server) (*oauth2.Session, *atomic.Int32) {
+	cfg := clients(t, srv)["client_secret_basic"]
+	at, rt := srv.OAuth2.IssueToken("basic-client", -time.Minute)
+	s := cfg.NewSession(&oauth2.Token{AccessToken: at, RefreshToken: rt, Expiry: time.Now().Add(-time.Minute)})
+	var updates atomic.Int32
+	s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { updates.Add(1); return nil }
+	return s, &updates
+}
+
+func storm(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+func TestStormOneRefresh(t *testing.T) {
+	srv := newProvider(t)
+	s, updates := stormSession(t, srv)
+	c := s.Client()
+	var failed atomic.Int32
+	storm(200, func(int) {
+		resp, err := c.Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+		if err != nil {
+			failed.Add(1)
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			failed.Add(1)
+		}
+	})
+	if n := failed.Load(); n != 0 {
+		t.Errorf("%d requests failed", n)
+	}
+	if n := srv.OAuth2.Refreshes(); n != 1 {
+		t.Errorf("provider served %d refreshes, want 1", n)
+	}
+	if n := updates.Load(); n != 1 {
+		t.Errorf("OnTokenUpdate called %d times, want 1", n)
+	}
+	if n := srv.OAuth2.ResourceRequests(); n != 200 {
+		t.Errorf("resource served %d, want 200", n)
+	}
+}
+
+func TestStormFailingRefresh(t *testing.T) {
+	srv := newProvider(t)
+	srv.OAuth2.RefreshStatus = 503
+	srv.OAuth2.Delay = 500 * time.Millisecond
+	s, updates := stormSession(t, srv)
+	old := s.CachedToken()
+	c := s.Client()
+	var wrongErr atomic.Int32
+	storm(200, func(int) {
+		resp, err := c.Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+		if err == nil {
+			resp.Body.Close()
+		}
+		var e *oauth2.Error
+		if !errors.As(err, &e) || e.StatusCode != 503 {
+			wrongErr.Add(1)
+		}
+	})
+	if n := wrongErr.Load(); n != 0 {
+		t.Errorf("%d requests did not get the 503 error", n)
+	}
+	if n := srv.OAuth2.Refreshes(); n != 1 {
+		t.Errorf("provider saw %d refresh attempts, want 1", n)
+	}
+	if updates.Load() != 0 || s.CachedToken() != old {
+		t.Error("the old token did not stay")
+	}
+	// The next request may try again.
+	srv.OAuth2.RefreshStatus = 0
+}
+
+func TestStormCancelledWaiter(t *testing.T) {
+	srv := newProvider(t)
+	srv.OAuth2.Delay = 400 * time.Millisecond
+	s, updates := stormSession(t, srv)
+	c := s.Client()
+	get := func(ctx context.Context) error {
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+fakeprovider.OAuth2ResourcePath, nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
+	}
+	// The first caller starts the refresh and gives up; so does a waiter.
+	starterCtx, cancelStarter := context.WithCancel(context.Background())
+	waiterCtx, cancelWaiter := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	errs := make([]error, 12)
+	took := make([]time.Duration, 12)
+	run := func(i int, ctx context.Context) {
+		defer wg.Done()
+		t0 := time.Now()
+		errs[i] = get(ctx)
+		took[i] = time.Since(t0)
+	}
+	wg.Add(1)
+	go run(0, starterCtx)
+	time.Sleep(50 * time.Millisecond) // let the refresh start
+	wg.Add(1)
+	go run(1, waiterCtx)
+	for i := 2; i < 12; i++ {
+		wg.Add(1)
+		go run(i, context.Background())
+	}
+	time.Sleep(50 * time.Millisecond)
+	cancelStarter()
+	cancelWaiter()
+	wg.Wait()
+	for i := 0; i < 2; i++ {
+		if !errors.Is(errs[i], context.Canceled) {
+			t.Errorf("cancelled caller %d: err = %v, want context.Canceled", i, errs[i])
+		}
+		if took[i] > 300*time.Millisecond {
+			t.Errorf("cancelled caller %d returned after %v, want at once", i, took[i])
+		}
+	}
+	for i := 2; i < 12; i++ {
+		if errs[i] != nil {
+			t.Errorf("waiter %d: %v", i, errs[i])
+		}
+	}
+	if srv.OAuth2.Refreshes() != 1 || updates.Load() != 1 {
+		t.Errorf("refreshes = %d, updates = %d, want 1, 1", srv.OAuth2.Refreshes(), updates.Load())
+	}
+}
+
+func TestShortLivedTokens(t *testing.T) {
+	srv := newProvider(t)
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	srv.OAuth2.Now = clock
+	srv.OAuth2.AccessTokenTTL = 5 * time.Second
+	cfg := *clients(t, srv)["client_secret_basic"]
+	cfg.Now = clock // Leeway: default 10 s, longer than the tokens live
+	s := cfg.NewSession(nil)
+	if _, err := s.Password(context.Background(), "alice", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Client()
+	burst := func() {
+		storm(200, func(int) {
+			resp, err := c.Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	burst()
+	if n := srv.OAuth2.Refreshes(); n != 0 {
+		t.Errorf("fresh 5 s token: %d refreshes, want 0", n)
+	}
+	advance(3 * time.Second)
+	burst()
+	if n := srv.OAuth2.Refreshes(); n != 1 {
+		t.Errorf("after 3 s: %d refreshes for 200 requests, want 1", n)
+	}
+}
