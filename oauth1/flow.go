@@ -251,3 +251,24 @@ func maskField(s, key string) string {
 		s = s[e:]
 	}
 }
+
+// CheckResponse returns nil if resp has a 2xx status and otherwise a
+// *[ProviderError] with the status, the oauth_problem and advice (OAuth
+// Problem Reporting, from the form-encoded or JSON body or from the
+// WWW-Authenticate header) and a bounded excerpt of the body, which it
+// reads (at most 64 KiB). The caller still closes resp.Body.
+func CheckResponse(resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	params, _ := parseTokenResponse(resp.Header.Get("Content-Type"), data)
+	e := &ProviderError{StatusCode: resp.StatusCode, Problem: params.Get("oauth_problem"),
+		Advice: params.Get("oauth_problem_advice"), Body: excerpt(data)}
+	if e.Problem == "" {
+		if _, _, hp, ok, err := parseAuthHeader(resp.Header.Get("WWW-Authenticate")); ok && err == nil {
+			e.Problem, e.Advice = hp.Get("oauth_problem"), hp.Get("oauth_problem_advice")
+		}
+	}
+	return e
+}

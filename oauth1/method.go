@@ -77,7 +77,7 @@ func (m hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
 }
 
 func (m hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {
-	var raw [64]byte
+	var raw [64 + 3]byte // DecodedLen rounds up to a multiple of 3
 	if base64.StdEncoding.DecodedLen(len(signature)) > len(raw) {
 		return fmt.Errorf("oauth1: %s: malformed signature: %w", m.alg.Name(), ErrInvalidSignature)
 	}

@@ -1,10 +1,392 @@
 package fakeprovider
 
-import "net/http"
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
-// OAuth1 is the OAuth 1.0a half of a [Provider]. (Placeholder: being built.)
-type OAuth1 struct{}
+	"github.com/oauthkit/oauth/internal/urlenc"
+	"github.com/oauthkit/oauth/oauth1"
+	"github.com/oauthkit/oauth/signer"
+)
 
-func newOAuth1() *OAuth1 { return &OAuth1{} }
+// OAuth1Consumer is a consumer (client) registered with the OAuth 1
+// provider.
+type OAuth1Consumer struct {
+	Key    string
+	Secret string
+	// PublicKey verifies the RSA methods; nil if the consumer has none.
+	PublicKey *rsa.PublicKey
+	// CallbackPrefix, if set, is the prefix every oauth_callback other
+	// than "oob" must have.
+	CallbackPrefix string
+}
 
-func (o *OAuth1) register(mux *http.ServeMux) {}
+// OAuth1DefaultConsumers are registered by NewProvider: one per signature
+// method, each with the secret Key+"-secret"; the RSA ones verify with
+// the public half of [OAuth1RSAPrivateKeyPEM]. The provider does not tie
+// a consumer to a method: the names are for readability.
+var OAuth1DefaultConsumers = []string{
+	"hmac-sha1", "hmac-sha256", "hmac-sha512", "plaintext", "rsa-sha1", "rsa-sha256", "rsa-sha512",
+}
+
+// OAuth1RSAPrivateKey returns the parsed [OAuth1RSAPrivateKeyPEM].
+func OAuth1RSAPrivateKey() *rsa.PrivateKey {
+	k, err := signer.ParseRSAPrivateKeyPEM([]byte(OAuth1RSAPrivateKeyPEM))
+	if err != nil {
+		panic("fakeprovider: bad built-in test key: " + err.Error())
+	}
+	return k
+}
+
+// OAuth1Counters count what the OAuth 1 provider served and refused.
+type OAuth1Counters struct {
+	RequestTokens  atomic.Int64 // request tokens issued
+	Authorizations atomic.Int64 // request tokens authorized
+	AccessTokens   atomic.Int64 // access tokens issued
+	Resources      atomic.Int64 // protected resource requests served
+	Rejected       atomic.Int64 // requests refused (any endpoint)
+}
+
+// OAuth1 is the OAuth 1.0a half of a [Provider], under /oauth1/:
+//
+//	POST /oauth1/request_token  temporary credentials (oauth_callback required)
+//	GET  /oauth1/authorize      auto-approves: redirects to the callback with
+//	                            oauth_token and oauth_verifier, or for "oob"
+//	                            answers with the verifier as text/plain
+//	POST /oauth1/access_token   token credentials, plus user_id and screen_name
+//	*    /oauth1/resource       protected: answers with JSON describing what it
+//	                            verified ([OAuth1Echo])
+//
+// Every request is verified strictly with [oauth1.Verifier] and a real
+// nonce store: signature (every method, every placement), timestamp
+// window, replayed nonce, one-time request tokens and verifiers. A refusal
+// is a 401 (400 for malformed requests) with a form-encoded oauth_problem
+// body. PLAINTEXT is accepted only over TLS (use [NewTLSServer]).
+//
+// Set the quirk fields before the first request.
+type OAuth1 struct {
+	// OmitCallbackConfirmed leaves oauth_callback_confirmed out of
+	// request-token responses (as Magento and TripIt do).
+	OmitCallbackConfirmed bool
+	// JSONResponses answers the token endpoints with JSON instead of
+	// form encoding.
+	JSONResponses bool
+	// Problem, if set, makes the token endpoints answer 401 with this
+	// oauth_problem.
+	Problem string
+	// Window is the accepted timestamp skew; if zero, 5 minutes.
+	Window time.Duration
+
+	// Counters may be read at any time.
+	Counters OAuth1Counters
+
+	once     sync.Once
+	verifier *oauth1.Verifier
+
+	mu        sync.Mutex
+	consumers map[string]OAuth1Consumer
+	requests  map[string]*o1RequestToken
+	access    map[string]*o1AccessToken
+	nonces    *oauth1.MemoryNonceStore
+}
+
+type o1RequestToken struct {
+	consumer, secret, callback, verifier string
+}
+
+type o1AccessToken struct {
+	consumer, secret string
+}
+
+func newOAuth1() *OAuth1 {
+	o := &OAuth1{
+		consumers: map[string]OAuth1Consumer{},
+		requests:  map[string]*o1RequestToken{},
+		access:    map[string]*o1AccessToken{},
+		nonces:    oauth1.NewMemoryNonceStore(0),
+	}
+	pub := &OAuth1RSAPrivateKey().PublicKey
+	for _, k := range OAuth1DefaultConsumers {
+		c := OAuth1Consumer{Key: k, Secret: k + "-secret"}
+		if strings.HasPrefix(k, "rsa-") {
+			c.PublicKey = pub
+		}
+		o.consumers[k] = c
+	}
+	return o
+}
+
+// AddConsumer registers (or replaces) a consumer. Safe to call at any time.
+func (o *OAuth1) AddConsumer(c OAuth1Consumer) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.consumers[c.Key] = c
+}
+
+// IssueAccessToken creates token credentials for consumerKey without the
+// three-legged flow, for tests of the protected resource alone.
+func (o *OAuth1) IssueAccessToken(consumerKey string) (token, secret string) {
+	token, secret = randomString(), randomString()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.access[token] = &o1AccessToken{consumer: consumerKey, secret: secret}
+	return token, secret
+}
+
+// OAuth1Echo is the JSON body of /oauth1/resource: what the provider
+// verified.
+type OAuth1Echo struct {
+	Method      string      `json:"method"`
+	ConsumerKey string      `json:"consumer_key"`
+	Token       string      `json:"token"`
+	Signature   string      `json:"signature_method"`
+	Placement   string      `json:"placement"`
+	Realm       string      `json:"realm,omitempty"`
+	Params      [][2]string `json:"params"`
+}
+
+func (o *OAuth1) register(mux *http.ServeMux) {
+	mux.HandleFunc("/oauth1/request_token", o.requestToken)
+	mux.HandleFunc("GET /oauth1/authorize", o.authorize)
+	mux.HandleFunc("/oauth1/access_token", o.accessToken)
+	mux.HandleFunc("/oauth1/resource", o.resource)
+}
+
+func (o *OAuth1) v() *oauth1.Verifier {
+	o.once.Do(func() {
+		o.verifier = &oauth1.Verifier{
+			LookupConsumer: o.lookupConsumer,
+			Nonces:         o.nonces,
+			Window:         o.Window,
+		}
+	})
+	return o.verifier
+}
+
+func (o *OAuth1) lookupConsumer(_ context.Context, key string) (oauth1.Consumer, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	c, ok := o.consumers[key]
+	if !ok {
+		return oauth1.Consumer{}, oauth1.ErrUnknownConsumer
+	}
+	oc := oauth1.Consumer{Secret: c.Secret}
+	if c.PublicKey != nil {
+		oc.PublicKey = c.PublicKey
+	}
+	return oc, nil
+}
+
+// verify runs the verifier with the token lookup of one endpoint.
+func (o *OAuth1) verify(w http.ResponseWriter, r *http.Request, lookup func(ctx context.Context, ck, tok string) (string, error)) (*oauth1.Verified, bool) {
+	v := *o.v()
+	v.LookupToken = lookup
+	got, err := v.Verify(r.Context(), r)
+	if err != nil {
+		var ve *oauth1.VerifyError
+		problem := "parameter_rejected"
+		if errors.As(err, &ve) {
+			problem = ve.Problem
+		}
+		o.refuse(w, http.StatusUnauthorized, problem, err.Error())
+		return nil, false
+	}
+	return got, true
+}
+
+func (o *OAuth1) refuse(w http.ResponseWriter, status int, problem, advice string) {
+	o.Counters.Rejected.Add(1)
+	var p urlenc.Params
+	p.Add("oauth_problem", problem)
+	if advice != "" {
+		p.Add("oauth_problem_advice", advice)
+	}
+	w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+	w.Header().Set("WWW-Authenticate", `OAuth realm="fakeprovider"`)
+	w.WriteHeader(status)
+	fmt.Fprint(w, p.Encode())
+}
+
+func (o *OAuth1) tokenResponse(w http.ResponseWriter, p urlenc.Params) {
+	if o.JSONResponses {
+		m := map[string]any{}
+		for _, kv := range p {
+			if kv.Key == "user_id" {
+				m[kv.Key] = json.Number(kv.Value)
+				continue
+			}
+			m[kv.Key] = kv.Value
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(m)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+	fmt.Fprint(w, p.Encode())
+}
+
+func (o *OAuth1) requestToken(w http.ResponseWriter, r *http.Request) {
+	if o.Problem != "" {
+		o.refuse(w, http.StatusUnauthorized, o.Problem, "")
+		return
+	}
+	got, ok := o.verify(w, r, nil)
+	if !ok {
+		return
+	}
+	if got.Token != "" {
+		o.refuse(w, http.StatusUnauthorized, "token_rejected", "no token belongs in a request token request")
+		return
+	}
+	cb := got.Callback
+	if cb == "" {
+		o.refuse(w, http.StatusBadRequest, "parameter_absent", "oauth_callback")
+		return
+	}
+	o.mu.Lock()
+	prefix := o.consumers[got.ConsumerKey].CallbackPrefix
+	o.mu.Unlock()
+	if cb != "oob" {
+		u, err := url.Parse(cb)
+		if err != nil || !u.IsAbs() || prefix != "" && !strings.HasPrefix(cb, prefix) {
+			o.refuse(w, http.StatusBadRequest, "parameter_rejected", "oauth_callback")
+			return
+		}
+	}
+	tok := &o1RequestToken{consumer: got.ConsumerKey, secret: randomString(), callback: cb}
+	key := randomString()
+	o.mu.Lock()
+	o.requests[key] = tok
+	o.mu.Unlock()
+	o.Counters.RequestTokens.Add(1)
+	var p urlenc.Params
+	p.Add("oauth_token", key)
+	p.Add("oauth_token_secret", tok.secret)
+	if !o.OmitCallbackConfirmed {
+		p.Add("oauth_callback_confirmed", "true")
+	}
+	o.tokenResponse(w, p)
+}
+
+func (o *OAuth1) authorize(w http.ResponseWriter, r *http.Request) {
+	key := r.URL.Query().Get("oauth_token")
+	o.mu.Lock()
+	tok := o.requests[key]
+	if tok != nil && tok.verifier == "" {
+		tok.verifier = randomString()
+	}
+	var cb, verifier string
+	if tok != nil {
+		cb, verifier = tok.callback, tok.verifier
+	}
+	o.mu.Unlock()
+	if tok == nil {
+		o.refuse(w, http.StatusBadRequest, "token_rejected", "unknown request token")
+		return
+	}
+	o.Counters.Authorizations.Add(1)
+	if cb == "oob" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, verifier)
+		return
+	}
+	var p urlenc.Params
+	p.Add("oauth_token", key)
+	p.Add("oauth_verifier", verifier)
+	loc, err := urlenc.AddParams(cb, p)
+	if err != nil {
+		o.refuse(w, http.StatusBadRequest, "parameter_rejected", "oauth_callback")
+		return
+	}
+	http.Redirect(w, r, loc, http.StatusFound)
+}
+
+func (o *OAuth1) accessToken(w http.ResponseWriter, r *http.Request) {
+	if o.Problem != "" {
+		o.refuse(w, http.StatusUnauthorized, o.Problem, "")
+		return
+	}
+	got, ok := o.verify(w, r, func(_ context.Context, ck, tok string) (string, error) {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		t := o.requests[tok]
+		if t == nil || t.consumer != ck {
+			return "", oauth1.ErrUnknownToken
+		}
+		return t.secret, nil
+	})
+	if !ok {
+		return
+	}
+	if got.Token == "" {
+		o.refuse(w, http.StatusBadRequest, "parameter_absent", "oauth_token")
+		return
+	}
+	o.mu.Lock()
+	t := o.requests[got.Token]
+	valid := t != nil && t.verifier != "" && got.Verifier == t.verifier
+	if valid {
+		delete(o.requests, got.Token) // one-time
+	}
+	o.mu.Unlock()
+	if !valid {
+		o.refuse(w, http.StatusUnauthorized, "token_rejected", "verifier mismatch or token not authorized")
+		return
+	}
+	token, secret := o.IssueAccessToken(got.ConsumerKey)
+	o.Counters.AccessTokens.Add(1)
+	var p urlenc.Params
+	p.Add("oauth_token", token)
+	p.Add("oauth_token_secret", secret)
+	p.Add("user_id", "1234")
+	p.Add("screen_name", "fake_user")
+	o.tokenResponse(w, p)
+}
+
+func (o *OAuth1) resource(w http.ResponseWriter, r *http.Request) {
+	got, ok := o.verify(w, r, func(_ context.Context, ck, tok string) (string, error) {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		t := o.access[tok]
+		if t == nil || t.consumer != ck {
+			return "", oauth1.ErrUnknownToken
+		}
+		return t.secret, nil
+	})
+	if !ok {
+		return
+	}
+	if got.Token == "" {
+		o.refuse(w, http.StatusUnauthorized, "parameter_absent", "oauth_token")
+		return
+	}
+	o.Counters.Resources.Add(1)
+	echo := OAuth1Echo{
+		Method: r.Method, ConsumerKey: got.ConsumerKey, Token: got.Token, Signature: got.Method,
+		Placement: got.Placement.String(), Realm: got.Realm, Params: got.Params,
+	}
+	if echo.Params == nil {
+		echo.Params = [][2]string{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(echo)
+}
+
+func randomString() string {
+	var b [18]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("fakeprovider: crypto/rand: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
