@@ -151,7 +151,7 @@ func TestEndToEnd(t *testing.T) {
 				client := cfg.Client(at)
 
 				// GET with repeated keys and an empty value.
-				e := getEcho(t)(client.Get(s.URL+"/oauth1/resource?tag=a&tag=b&empty=&tag=a"))
+				e := getEcho(t)(client.Get(s.URL + "/oauth1/resource?tag=a&tag=b&empty=&tag=a"))
 				want := [][2]string{{"tag", "a"}, {"tag", "b"}, {"empty", ""}, {"tag", "a"}}
 				if diff := cmp.Diff(want, e.Params); diff != "" {
 					t.Errorf("GET params mismatch (-want +got):\n%s", diff)
@@ -180,7 +180,7 @@ func TestEndToEndVariants(t *testing.T) {
 		cfg := providerConfig(s, "hmac-sha1", nil)
 		cfg.CallbackURL = "oob"
 		at := dance(t, s, cfg)
-		getEcho(t)(cfg.Client(at).Get(s.URL+"/oauth1/resource"))
+		getEcho(t)(cfg.Client(at).Get(s.URL + "/oauth1/resource"))
 	})
 	t.Run("json token responses", func(t *testing.T) {
 		s := newServer(t, false)
@@ -190,14 +190,14 @@ func TestEndToEndVariants(t *testing.T) {
 		if at.Extra("user_id") != "1234" || at.Extra("screen_name") != "fake_user" {
 			t.Errorf("extras = %v, want user_id 1234 and screen_name fake_user", at.Extras())
 		}
-		getEcho(t)(cfg.Client(at).Get(s.URL+"/oauth1/resource"))
+		getEcho(t)(cfg.Client(at).Get(s.URL + "/oauth1/resource"))
 	})
 	t.Run("realm and no version", func(t *testing.T) {
 		s := newServer(t, false)
 		cfg := providerConfig(s, "hmac-sha1", nil)
 		cfg.Realm, cfg.OmitVersion = `Photos "R" Us`, true
 		at := dance(t, s, cfg)
-		e := getEcho(t)(cfg.Client(at).Get(s.URL+"/oauth1/resource"))
+		e := getEcho(t)(cfg.Client(at).Get(s.URL + "/oauth1/resource"))
 		if e.Realm != `Photos "R" Us` {
 			t.Errorf("realm = %q", e.Realm)
 		}
