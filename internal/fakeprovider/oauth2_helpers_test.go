@@ -74,19 +74,29 @@ func (r o2Resp) wantOK(t testing.TB) map[string]any {
 
 func o2Do(t testing.TB, c *http.Client, req *http.Request) o2Resp {
 	t.Helper()
+	r, err := o2TryDo(c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// o2TryDo is o2Do for goroutines other than the test's, which must not call
+// t.Fatal.
+func o2TryDo(c *http.Client, req *http.Request) (o2Resp, error) {
 	if c == nil {
 		c = http.DefaultClient
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+		return o2Resp{}, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		t.Fatalf("reading %s: %v", req.URL, err)
+		return o2Resp{}, err
 	}
-	return o2Resp{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return o2Resp{status: resp.StatusCode, header: resp.Header, body: string(b)}, nil
 }
 
 // o2Auth adds client authentication to a request being built.
@@ -175,6 +185,16 @@ func privateKeyJWT(id string) func(testing.TB, string) string {
 // post sends form to path with auth (nil for none) and extra headers.
 func post(t testing.TB, s *Server, path string, auth o2Auth, form urlenc.Params, hdr ...string) o2Resp {
 	t.Helper()
+	r, err := tryPost(t, s, path, auth, form, hdr...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// tryPost is post for goroutines other than the test's: it fails only
+// through its error (auth must not call t.Fatal there).
+func tryPost(t testing.TB, s *Server, path string, auth o2Auth, form urlenc.Params, hdr ...string) (o2Resp, error) {
 	form = form.Clone()
 	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 	for i := 0; i+1 < len(hdr); i += 2 {
@@ -185,10 +205,10 @@ func post(t testing.TB, s *Server, path string, auth o2Auth, form urlenc.Params,
 	}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, s.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
-		t.Fatal(err)
+		return o2Resp{}, err
 	}
 	req.Header = h
-	return o2Do(t, s.Client(), req)
+	return o2TryDo(s.Client(), req)
 }
 
 // params builds a parameter list from key/value pairs.

@@ -45,6 +45,9 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 	if !oauth2MethodAllowed(w, r, http.MethodPost) {
 		return
 	}
+	form, e := oauth2ReadForm(w, r)
+	// Sleep only after the body is read: until then net/http cannot notice
+	// that the client went away, and r.Context() would not end.
 	if o.Delay > 0 {
 		t := time.NewTimer(o.Delay)
 		select {
@@ -54,7 +57,6 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	form, e := oauth2ReadForm(w, r)
 	if e != nil {
 		o.writeTokenError(w, r, e)
 		return
