@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -35,6 +36,12 @@ func (d DeviceAuth) String() string {
 
 // Format implements fmt.Formatter: every verb prints String.
 func (d DeviceAuth) Format(f fmt.State, verb rune) { io.WriteString(f, d.String()) }
+
+// LogValue implements slog.LogValuer without the device code.
+func (d DeviceAuth) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("user_code", d.UserCode), slog.String("verification_uri", d.VerificationURI),
+		slog.Time("expiry", d.Expiry), slog.Duration("interval", d.Interval))
+}
 
 // DeviceAuth starts the device authorization grant (RFC 8628 §3.1): it asks
 // Endpoint.DeviceAuthURL for a device code and user code for Config.Scopes.

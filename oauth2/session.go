@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,6 +85,11 @@ func (a AuthState) String() string {
 
 // Format implements fmt.Formatter: every verb prints String.
 func (a AuthState) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
+
+// LogValue implements slog.LogValuer without the verifier.
+func (a AuthState) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("state", a.State), slog.String("response_type", a.ResponseType))
+}
 
 // AuthState returns the pending authorization request's state and verifier.
 func (s *Session) AuthState() AuthState {

@@ -88,7 +88,9 @@ func (t Token) MarshalJSON() ([]byte, error) {
 // writes, and golang.org/x/oauth2 tokens.
 func (t *Token) UnmarshalJSON(data []byte) error {
 	var j tokenJSON
-	if err := json.Unmarshal(data, &j); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&j); err != nil {
 		return err
 	}
 	*t = Token{

@@ -1,0 +1,300 @@
+package oauth2
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var secrets = []string{"AT-SECRET", "RT-SECRET", "ID-SECRET", "CLIENT-SECRET", "VERIFIER-SECRET", "DEVICE-SECRET"}
+
+func checkNoSecrets(t *testing.T, what, out string) {
+	t.Helper()
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("%s prints %s: %s", what, s, out)
+		}
+	}
+}
+
+func TestRedaction(t *testing.T) {
+	tok := &Token{AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET", IDToken: "ID-SECRET", TokenType: "Bearer",
+		Expiry: time.Unix(1700000000, 0), raw: map[string]any{"access_token": "AT-SECRET"}}
+	cfg := &Config{ClientID: "id", ClientSecret: "CLIENT-SECRET"}
+	s := cfg.NewSession(tok)
+	s.RestoreAuthState(AuthState{State: "st", CodeVerifier: "VERIFIER-SECRET"})
+	da := &DeviceAuth{DeviceCode: "DEVICE-SECRET", UserCode: "UC"}
+	type holder struct {
+		Tok Token
+		Cfg Config
+	}
+	values := map[string]any{
+		"Token": *tok, "*Token": tok, "Config": *cfg, "*Config": cfg, "Session": s,
+		"AuthState": s.AuthState(), "DeviceAuth": da, "holder": holder{*tok, *cfg}, "&holder": &holder{*tok, *cfg},
+	}
+	for name, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			checkNoSecrets(t, name+" "+verb, fmt.Sprintf(verb, v))
+		}
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
+		slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "v", v)
+		checkNoSecrets(t, name+" slog", buf.String())
+	}
+	if !strings.Contains(fmt.Sprint(tok), "<redacted>") {
+		t.Errorf("Token String does not say it redacted: %s", tok)
+	}
+}
+
+func TestTokenJSONRoundTrip(t *testing.T) {
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	body := `{"access_token":"a","token_type":"bearer","expires_in":3600,"refresh_token":"r","scope":"x y","id_token":"i","user_id":42,"nested":{"k":"v"}}`
+	tok, err := parseTokenResponse("token", 200, "application/json", []byte(body), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// golang.org/x/oauth2 field names.
+	var xo struct {
+		AccessToken  string    `json:"access_token"`
+		TokenType    string    `json:"token_type"`
+		RefreshToken string    `json:"refresh_token"`
+		Expiry       time.Time `json:"expiry"`
+		ExpiresIn    int64     `json:"expires_in"`
+	}
+	if err := json.Unmarshal(data, &xo); err != nil || xo.AccessToken != "a" || xo.RefreshToken != "r" || !xo.Expiry.Equal(now.Add(time.Hour)) {
+		t.Errorf("x/oauth2 view of %s = %+v, %v", data, xo, err)
+	}
+	var back Token
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	pub := func(t *Token) Token { c := *t; c.raw = nil; return c }
+	if diff := cmp.Diff(pub(tok), pub(&back), cmp.AllowUnexported(Token{})); diff != "" {
+		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
+	}
+	if got := fmt.Sprint(back.Extra("user_id")); got != "42" {
+		t.Errorf("Extra(user_id) = %v after reload", back.Extra("user_id"))
+	}
+	if back.Extra("nested") == nil {
+		t.Error("nested extra lost")
+	}
+	// A token saved by golang.org/x/oauth2 loads.
+	var x Token
+	if err := json.Unmarshal([]byte(`{"access_token":"a","token_type":"Bearer","refresh_token":"r","expiry":"2026-01-01T00:00:00Z"}`), &x); err != nil || x.Expiry.IsZero() {
+		t.Errorf("x/oauth2 token: %v, %v", x, err)
+	}
+}
+
+func TestParseTokenResponse(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name       string
+		status     int
+		ct, body   string
+		wantType   string
+		wantExpiry time.Duration // 0: none
+		wantErr    error
+		wantCode   string
+	}{
+		{"json", 200, "application/json", `{"access_token":"a","token_type":"Bearer","expires_in":60}`, "Bearer", time.Minute, nil, ""},
+		{"missing type", 200, "application/json", `{"access_token":"a"}`, "Bearer", 0, nil, ""},
+		{"lower-case type", 200, "application/json", `{"access_token":"a","token_type":"bearer"}`, "bearer", 0, nil, ""},
+		{"string expires_in", 200, "application/json", `{"access_token":"a","expires_in":"60"}`, "Bearer", time.Minute, nil, ""},
+		{"float expires_in", 200, "application/json", `{"access_token":"a","expires_in":60.9}`, "Bearer", time.Minute, nil, ""},
+		{"float string expires_in", 200, "application/json", `{"access_token":"a","expires_in":"60.0"}`, "Bearer", time.Minute, nil, ""},
+		{"zero expires_in", 200, "application/json", `{"access_token":"a","expires_in":0}`, "Bearer", 0, nil, ""},
+		{"bad expires_in", 200, "application/json", `{"access_token":"a","expires_in":"soon"}`, "", 0, errBadExpiresIn, ""},
+		{"form", 200, "application/x-www-form-urlencoded", `access_token=a&expires_in=60&token_type=bearer`, "bearer", time.Minute, nil, ""},
+		{"text/plain form (Facebook)", 200, "text/plain", `access_token=a&expires_in=60`, "Bearer", time.Minute, nil, ""},
+		{"sniffed json", 200, "", ` {"access_token":"a"}`, "Bearer", 0, nil, ""},
+		{"sniffed form", 200, "application/octet-stream", `access_token=a`, "Bearer", 0, nil, ""},
+		{"no access token", 200, "application/json", `{"token_type":"Bearer"}`, "", 0, ErrMissingAccessToken, ""},
+		{"200 with error", 200, "application/json", `{"error":"invalid_grant"}`, "", 0, ErrInvalidGrant, "invalid_grant"},
+		{"400 error", 400, "application/json", `{"error":"invalid_client","error_description":"nope"}`, "", 0, ErrInvalidClient, "invalid_client"},
+		{"500 html", 500, "text/html", `<html>oops</html>`, "", 0, nil, ""},
+		{"non-object json", 200, "application/json", `[1,2]`, "", 0, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, err := parseTokenResponse("token", tt.status, tt.ct, []byte(tt.body), now)
+			if tt.wantErr != nil || tt.wantType == "" {
+				if err == nil {
+					t.Fatalf("got token %v, want error", tok)
+				}
+				if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+					t.Errorf("err = %v, want %v", err, tt.wantErr)
+				}
+				var e *Error
+				if tt.wantCode != "" && (!errors.As(err, &e) || e.ErrorCode != tt.wantCode || e.StatusCode != tt.status) {
+					t.Errorf("err = %#v, want code %q", err, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tok.TokenType != tt.wantType || tok.Type() != "Bearer" {
+				t.Errorf("TokenType = %q (%q), want %q", tok.TokenType, tok.Type(), tt.wantType)
+			}
+			var want time.Time
+			if tt.wantExpiry != 0 {
+				want = now.Add(tt.wantExpiry)
+			}
+			if !tok.Expiry.Equal(want) {
+				t.Errorf("Expiry = %v, want %v", tok.Expiry, want)
+			}
+		})
+	}
+}
+
+func TestErrorExcerpt(t *testing.T) {
+	_, err := parseTokenResponse("token", 400, "application/json", []byte(`{"error":"invalid_grant","access_token":"AT-SECRET"}`), time.Now())
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatal(err)
+	}
+	checkNoSecrets(t, "Error.Body", string(e.Body))
+	_, err = parseTokenResponse("token", 502, "text/html", bytes.Repeat([]byte("x"), 10000), time.Now())
+	if !errors.As(err, &e) || len(e.Body) != maxExcerpt {
+		t.Errorf("excerpt length = %d, want %d", len(e.Body), maxExcerpt)
+	}
+}
+
+func TestTransportRequestUntouched(t *testing.T) {
+	for _, p := range []Placement{InHeader, InFormBody, InQuery} {
+		t.Run(fmt.Sprint(p), func(t *testing.T) {
+			s := (&Config{Placement: p}).NewSession(&Token{AccessToken: "tok"})
+			req, _ := http.NewRequest("POST", "https://api.example/x?a=1", strings.NewReader("b=2"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Keep", "1")
+			before := req.Header.Clone()
+			rec := &recordRT{}
+			if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(before, req.Header); diff != "" {
+				t.Errorf("caller's header changed:\n%s", diff)
+			}
+			if req.URL.RawQuery != "a=1" {
+				t.Errorf("caller's URL changed: %s", req.URL)
+			}
+			if rec.req.Header.Get("X-Keep") != "1" {
+				t.Error("header not copied")
+			}
+		})
+	}
+}
+
+type countBody struct {
+	io.Reader
+	closed atomic.Int32
+}
+
+func (b *countBody) Close() error { b.closed.Add(1); return nil }
+
+func TestTransportClosesBody(t *testing.T) {
+	hookErr := errors.New("hook")
+	tests := []struct {
+		name string
+		s    *Session
+		url  string
+		want error
+	}{
+		{"no token", (&Config{}).NewSession(nil), "https://x/", ErrNoToken},
+		{"expired", (&Config{}).NewSession(&Token{AccessToken: "a", Expiry: time.Now().Add(-time.Hour)}), "https://x/", ErrTokenExpired},
+		{"insecure", (&Config{}).NewSession(&Token{AccessToken: "a"}), "http://x.example/", ErrInsecureTransport},
+		{"hook", (&Config{Hooks: Hooks{ProtectedRequest: func(*http.Request) error { return hookErr }}}).NewSession(&Token{AccessToken: "a"}), "https://x/", hookErr},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := &countBody{Reader: strings.NewReader("x")}
+			req, _ := http.NewRequest("POST", tt.url, body)
+			_, err := (&Transport{Session: tt.s, Base: &recordRT{}}).RoundTrip(req)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			if body.closed.Load() == 0 {
+				t.Error("body not closed")
+			}
+		})
+	}
+}
+
+func TestProtectedRequestHook(t *testing.T) {
+	s := (&Config{Hooks: Hooks{ProtectedRequest: func(r *http.Request) error {
+		r.Header.Set("Authorization", "token "+strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		return nil
+	}}}).NewSession(&Token{AccessToken: "a"})
+	rec := &recordRT{}
+	req, _ := http.NewRequest("GET", "https://x/", nil)
+	if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.req.Header.Get("Authorization"); got != "token a" {
+		t.Errorf("Authorization = %q", got)
+	}
+}
+
+func TestLeeway(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		leeway   time.Duration
+		lifetime time.Duration
+		want     time.Duration // refreshAt - now
+	}{
+		{"hour, default leeway", 0, time.Hour, time.Hour - 10*time.Second},
+		{"5 s token, default leeway", 0, 5 * time.Second, 2500 * time.Millisecond},
+		{"negative leeway", -1, time.Minute, time.Minute},
+		{"big leeway", time.Hour, 10 * time.Minute, 5 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := (&Config{Leeway: tt.leeway}).NewSession(nil)
+			st := s.newState(&Token{AccessToken: "a", Expiry: now.Add(tt.lifetime)}, now)
+			if got := st.refreshAt.Sub(now); got != tt.want {
+				t.Errorf("refresh after %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRefreshWaiterContext(t *testing.T) {
+	// A refresh that never answers: the waiter leaves on its own ctx.
+	release := make(chan struct{})
+	srv := newCapture(t, okToken)
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, okToken.Body)
+	})
+	s := (&Config{Endpoint: Endpoint{TokenURL: srv.URL}}).NewSession(&Token{AccessToken: "old", RefreshToken: "r", Expiry: time.Now().Add(-time.Second)})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+	close(release)
+	tok, err := s.Token(context.Background())
+	if err != nil || tok.AccessToken != "at" {
+		t.Fatalf("after release: %v, %v", tok, err)
+	}
+}
