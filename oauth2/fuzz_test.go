@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func FuzzParseTokenResponse(f *testing.F) {
@@ -36,6 +37,9 @@ func FuzzParseTokenResponse(f *testing.F) {
 		}
 		if !tok.Expiry.IsZero() && !tok.Expiry.After(now) {
 			t.Fatalf("expiry %v not after now", tok.Expiry)
+		}
+		if !utf8.ValidString(tok.AccessToken + tok.RefreshToken + tok.Scope) {
+			return // JSON stores invalid UTF-8 as U+FFFD; real tokens are ASCII (RFC 6749 A.12)
 		}
 		data, err := json.Marshal(tok)
 		if err != nil {

@@ -270,15 +270,15 @@ func expiresIn(v any) (int64, error) {
 	default:
 		return 0, errBadExpiresIn
 	}
+	// Clamp to 100 years so the time.Duration cannot overflow.
+	const maxSecs = 100 * 365 * 24 * 3600
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return max(n, 0), nil
+		return min(max(n, 0), maxSecs), nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) {
 		return 0, errBadExpiresIn
 	}
-	// Clamp to 100 years so the Duration cannot overflow.
-	const maxSecs = 100 * 365 * 24 * 3600
 	if f > maxSecs {
 		f = maxSecs
 	}
