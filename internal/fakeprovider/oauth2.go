@@ -31,9 +31,15 @@ const (
 	OAuth2RevokePath = "/oauth2/revoke"
 	// OAuth2IntrospectPath is the introspection endpoint (RFC 7662).
 	OAuth2IntrospectPath = "/oauth2/introspect"
-	// OAuth2ResourcePath is a bearer-protected resource that echoes who
-	// called it. It takes the token in the Authorization header, a form body
-	// or the access_token query parameter (RFC 6750 §2).
+	// OAuth2ResourcePath is a bearer-protected resource (GET or POST) that
+	// echoes who called it: {"ok":true,"client_id":...,"username":...,
+	// "scope":...,"method":"header"|"body"|"query","http_method":...,
+	// "query":{name:first value}} (access_token left out). It takes the token
+	// in the Authorization header, a form body or the access_token query
+	// parameter, in exactly one of them (RFC 6750 §2). A missing token gets
+	// 401 with WWW-Authenticate: Bearer; an unknown, revoked or expired one
+	// 401 with Bearer error="invalid_token"; two placements 400
+	// invalid_request (RFC 6750 §3.1).
 	OAuth2ResourcePath = "/oauth2/resource"
 )
 
