@@ -112,6 +112,7 @@ type EscapeError struct {
 	Escape string
 }
 
+// Error describes the malformed escape and where it is.
 func (e *EscapeError) Error() string {
 	return fmt.Sprintf("urlenc: invalid percent-encoding %q at offset %d", e.Escape, e.Offset)
 }
