@@ -140,6 +140,24 @@ func TestGrantsByAuthMethod(t *testing.T) {
 			}
 			return s.DeviceToken(ctx, da)
 		}},
+		{"revoke_introspect", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
+			tok, err := s.Password(ctx, "alice", "wonderland")
+			if err != nil {
+				return nil, err
+			}
+			if in, err := s.Introspect(ctx, oauth2.AccessToken); err != nil || !in.Active {
+				t.Fatalf("introspect = %+v, %v", in, err)
+			}
+			if err := s.Revoke(ctx, oauth2.AccessToken); err != nil {
+				t.Fatal(err)
+			}
+			if in, err := s.Introspect(ctx, oauth2.AccessToken); err != nil || in.Active {
+				t.Fatalf("introspect after revoke = %+v, %v", in, err)
+			}
+			// Get a live token again for the resource check.
+			tok, err = s.Refresh(ctx)
+			return tok, err
+		}},
 		{"token_exchange", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
 			first, err := s.Password(ctx, "alice", "wonderland")
 			if err != nil {
@@ -332,6 +350,77 @@ func TestNegative(t *testing.T) {
 		tok, err := s.DeviceToken(ctx, da)
 		return tok, err, waits
 	}
+	t.Run("device default interval", func(t *testing.T) {
+		srv := newProvider(t)
+		srv.OAuth2.DeviceInterval = -1 // no interval in the response
+		cfg := clients(t, srv)["none"]
+		var waits []time.Duration
+		cfg.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+		s := cfg.NewSession(nil)
+		da, err := s.DeviceAuth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeviceToken(ctx, da); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(waits) != "[5s 5s]" {
+			t.Errorf("waits = %v, want [5s 5s]", waits)
+		}
+	})
+	t.Run("device code expired by the clock", func(t *testing.T) {
+		srv := newProvider(t)
+		srv.OAuth2.DeviceInterval = 1
+		srv.OAuth2.DeviceScript = []string{"authorization_pending"}
+		var mu sync.Mutex
+		now := time.Now()
+		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		srv.OAuth2.Now = clock
+		cfg := clients(t, srv)["none"]
+		cfg.Now = clock
+		cfg.Sleep = func(_ context.Context, d time.Duration) error { mu.Lock(); now = now.Add(d * 100); mu.Unlock(); return nil }
+		s := cfg.NewSession(nil)
+		da, err := s.DeviceAuth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeviceToken(ctx, da); !errors.Is(err, oauth2.ErrExpiredToken) {
+			t.Fatalf("err = %v, want ErrExpiredToken", err)
+		}
+	})
+	t.Run("public client without PKCE refused", func(t *testing.T) {
+		s := cs["none"].NewSession(nil)
+		au, _, _ := s.AuthorizationURL(oauth2.WithPKCE(oauth2.PKCEOff))
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Get(au)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); resp.StatusCode == http.StatusFound && loc != "" {
+			if _, err := s.Exchange(ctx, loc); !errors.Is(err, oauth2.ErrInvalidRequest) {
+				t.Fatalf("err = %v, want ErrInvalidRequest", err)
+			}
+		} else if resp.StatusCode < 400 {
+			t.Fatalf("status %d, want a refusal", resp.StatusCode)
+		}
+	})
+	t.Run("plain PKCE", func(t *testing.T) {
+		s := cs["none"].NewSession(nil)
+		if _, err := s.Exchange(ctx, authorize(t, s, oauth2.WithPKCE(oauth2.PKCEPlain))); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("implicit flow", func(t *testing.T) {
+		s := cs["none"].NewSession(nil)
+		tok, err := s.TokenFromFragment(ctx, authorize(t, s, oauth2.ImplicitFlow))
+		if err != nil || tok.Expiry.IsZero() {
+			t.Fatalf("tok = %v, %v", tok, err)
+		}
+		if m := getResource(t, srv, s); m != "header" {
+			t.Errorf("method %q", m)
+		}
+	})
 	t.Run("expired device code", func(t *testing.T) {
 		if _, err, _ := device(t, "authorization_pending", "expired_token"); !errors.Is(err, oauth2.ErrExpiredToken) {
 			t.Fatalf("err = %v, want ErrExpiredToken", err)
@@ -671,8 +760,6 @@ func TestStormFailingRefresh(t *testing.T) {
 	if updates.Load() != 0 || s.CachedToken() != old {
 		t.Error("the old token did not stay")
 	}
-	// The next request may try again.
-	srv.OAuth2.RefreshStatus = 0
 }
 
 func TestStormCancelledWaiter(t *testing.T) {
@@ -732,6 +819,27 @@ func TestStormCancelledWaiter(t *testing.T) {
 	}
 	if srv.OAuth2.Refreshes() != 1 || updates.Load() != 1 {
 		t.Errorf("refreshes = %d, updates = %d, want 1, 1", srv.OAuth2.Refreshes(), updates.Load())
+	}
+}
+
+func TestClientCredentialsRegrant(t *testing.T) {
+	srv := newProvider(t)
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv.OAuth2.Now = clock
+	cfg := *clients(t, srv)["client_secret_post"]
+	cfg.Now = clock
+	s := cfg.NewSession(nil)
+	if _, err := s.ClientCredentials(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Hour)
+	mu.Unlock()
+	getResource(t, srv, s)
+	if n := srv.OAuth2.TokensIssued(); n != 2 {
+		t.Errorf("tokens issued = %d, want 2 (the grant ran again)", n)
 	}
 }
 

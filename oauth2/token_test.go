@@ -298,3 +298,108 @@ func TestRefreshWaiterContext(t *testing.T) {
 		t.Fatalf("after release: %v, %v", tok, err)
 	}
 }
+
+func TestFailedRefreshSharedThenRetried(t *testing.T) {
+	var attempts atomic.Int32
+	release := make(chan struct{})
+	srv := newCapture(t, okToken)
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := attempts.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		if n == 1 {
+			<-release
+			w.Header().Set("Retry-After", "3")
+			w.WriteHeader(503)
+			io.WriteString(w, `{"error":"temporarily_unavailable"}`)
+			return
+		}
+		io.WriteString(w, okToken.Body)
+	})
+	s := (&Config{Endpoint: Endpoint{TokenURL: srv.URL}}).NewSession(&Token{AccessToken: "old", RefreshToken: "r", Expiry: time.Now().Add(-time.Second)})
+	const n = 50
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() { _, err := s.Token(context.Background()); errs <- err }()
+	}
+	for attempts.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let every caller join the refresh
+	close(release)
+	for i := 0; i < n; i++ {
+		err := <-errs
+		var e *Error
+		if !errors.As(err, &e) || e.StatusCode != 503 || e.RetryAfter != 3*time.Second {
+			t.Errorf("caller %d: err = %v, want the shared 503", i, err)
+		}
+	}
+	if a := attempts.Load(); a != 1 {
+		t.Errorf("%d refresh attempts for %d callers, want 1", a, n)
+	}
+	if s.CachedToken().AccessToken != "old" {
+		t.Error("old token not kept")
+	}
+	// The next request tries again.
+	if tok, err := s.Token(context.Background()); err != nil || tok.AccessToken != "at" || attempts.Load() != 2 {
+		t.Errorf("retry: %v, %v, attempts %d", tok, err, attempts.Load())
+	}
+}
+
+func TestDevicePollingRetryAfter(t *testing.T) {
+	srv := newCapture(t,
+		cannedResponse{503, map[string]string{"Content-Type": "application/json", "Retry-After": "7"}, `{"error":"temporarily_unavailable"}`},
+		cannedResponse{400, map[string]string{"Content-Type": "application/json"}, `{"error":"authorization_pending"}`},
+		okToken)
+	var waits []time.Duration
+	s := (&Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL},
+		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}).NewSession(nil)
+	if _, err := s.DeviceToken(context.Background(), &DeviceAuth{DeviceCode: "d", Interval: 2 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(waits) != "[2s 7s 2s]" {
+		t.Errorf("waits = %v, want [2s 7s 2s]", waits)
+	}
+}
+
+func TestEndpointHooks(t *testing.T) {
+	srv := newCapture(t, cannedResponse{200, map[string]string{"Content-Type": "application/json"}, `{"active":true}`})
+	var seen []string
+	s := (&Config{ClientID: "c", Endpoint: Endpoint{RevocationURL: srv.URL + "/revoke", IntrospectionURL: srv.URL + "/introspect"},
+		Hooks: Hooks{EndpointRequest: func(r *http.Request) error {
+			seen = append(seen, r.URL.Path)
+			r.Header.Set("X-Hook", "1")
+			return nil
+		}}}).NewSession(&Token{AccessToken: "a"})
+	if err := s.Revoke(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Introspect(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(seen) != "[/revoke /introspect]" {
+		t.Errorf("hook saw %v", seen)
+	}
+	for _, r := range srv.requests() {
+		if r.Header.Get("X-Hook") != "1" {
+			t.Errorf("%s: hook header missing", r.Path)
+		}
+	}
+}
+
+func TestTokenResponseHookOnRefresh(t *testing.T) {
+	srv := newCapture(t, cannedResponse{200, map[string]string{"Content-Type": "text/plain"}, `access_token=new&expires=60`})
+	var calls int
+	s := (&Config{Endpoint: Endpoint{TokenURL: srv.URL}, Hooks: Hooks{TokenResponse: func(resp *http.Response) error {
+		calls++
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body = io.NopCloser(bytes.NewReader(bytes.Replace(b, []byte("expires="), []byte("expires_in="), 1)))
+		return nil
+	}}}).NewSession(&Token{AccessToken: "old", RefreshToken: "keep"})
+	tok, err := s.Refresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || tok.ExpiresIn != 60 || tok.RefreshToken != "keep" {
+		t.Errorf("calls %d, token %v (ExpiresIn %d)", calls, tok, tok.ExpiresIn)
+	}
+}
