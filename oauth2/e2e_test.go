@@ -378,7 +378,12 @@ func TestNegative(t *testing.T) {
 		srv.OAuth2.Now = clock
 		cfg := clients(t, srv)["none"]
 		cfg.Now = clock
-		cfg.Sleep = func(_ context.Context, d time.Duration) error { mu.Lock(); now = now.Add(d * 100); mu.Unlock(); return nil }
+		cfg.Sleep = func(_ context.Context, d time.Duration) error {
+			mu.Lock()
+			now = now.Add(d * 100)
+			mu.Unlock()
+			return nil
+		}
 		s := cfg.NewSession(nil)
 		da, err := s.DeviceAuth(ctx)
 		if err != nil {
