@@ -58,6 +58,7 @@ type scratch struct {
 	body   []byte
 	params urlenc.Params
 	proto  [10]urlenc.Param
+	sorted [10]urlenc.Param
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -68,8 +69,9 @@ func putScratch(s *scratch) {
 	if cap(s.buf) > 64<<10 || cap(s.body) > 64<<10 || cap(s.params) > 1024 {
 		return
 	}
-	clear(s.params[:cap(s.params)])
-	s.proto = [10]urlenc.Param{}
+	clear(s.params)
+	clear(s.proto[:])
+	clear(s.sorted[:])
 	s.params = s.params[:0]
 	s.buf = s.buf[:0]
 	s.body = s.body[:0]
@@ -263,6 +265,8 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		proto = append(proto, urlenc.Param{Key: "oauth_body_hash", Value: hash})
 	}
 
+	// Request parameters (query, form body), sorted; the protocol
+	// parameters are merged in below in their known sorted order.
 	params := s.params[:0]
 	if req.URL.RawQuery != "" {
 		if params, err = appendForm(params, req.URL.RawQuery); err != nil {
@@ -274,8 +278,33 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 			return fmt.Errorf("oauth1: form body: %w: %w", ErrBadRequest, err)
 		}
 	}
-	params = append(params, proto...)
 	s.params = params
+	if len(params) > 1 {
+		urlenc.SortOAuth(params)
+	}
+	// The same protocol parameters in RFC 5849 §3.4.1.3.2 order, known
+	// in advance because the names are fixed and distinct.
+	sorted := s.sorted[:0]
+	if bodyHash {
+		sorted = append(sorted, urlenc.Param{Key: "oauth_body_hash", Value: hash})
+	}
+	if in.callback != "" {
+		sorted = append(sorted, urlenc.Param{Key: "oauth_callback", Value: in.callback})
+	}
+	sorted = append(sorted,
+		urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey},
+		urlenc.Param{Key: "oauth_nonce", Value: nonce},
+		urlenc.Param{Key: "oauth_signature_method", Value: method.Name()},
+		urlenc.Param{Key: "oauth_timestamp", Value: timestamp})
+	if in.token != "" {
+		sorted = append(sorted, urlenc.Param{Key: "oauth_token", Value: in.token})
+	}
+	if in.verifier != "" {
+		sorted = append(sorted, urlenc.Param{Key: "oauth_verifier", Value: in.verifier})
+	}
+	if !c.OmitVersion {
+		sorted = append(sorted, urlenc.Param{Key: "oauth_version", Value: "1.0"})
+	}
 
 	// Signature base string (§3.4.1.1), key (§3.4.2), signature.
 	buf := s.buf[:0]
@@ -287,7 +316,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	}
 	buf = appendBaseURIEscaped(buf, req.URL.Scheme, host, req.URL.EscapedPath())
 	buf = append(buf, '&')
-	buf = urlenc.AppendNormalizedEscaped(buf, params)
+	buf = appendMerged(buf, params, sorted)
 	baseEnd := len(buf)
 	buf = urlenc.AppendEscape(buf, c.ConsumerSecret)
 	buf = append(buf, '&')
@@ -466,4 +495,26 @@ func splitHostPort(hostport string) (host, port string) {
 
 func defaultPort(scheme, port string) bool {
 	return scheme == "http" && port == "80" || scheme == "https" && port == "443"
+}
+
+// appendMerged appends the escaped normalized parameter string of the
+// union of two sorted lists.
+func appendMerged(dst []byte, a, b []urlenc.Param) []byte {
+	first := true
+	for len(a) > 0 || len(b) > 0 {
+		var p urlenc.Param
+		if len(b) == 0 || len(a) > 0 && urlenc.CompareParams(a[0], b[0]) <= 0 {
+			p, a = a[0], a[1:]
+		} else {
+			p, b = b[0], b[1:]
+		}
+		if !first {
+			dst = append(dst, "%26"...)
+		}
+		first = false
+		dst = urlenc.AppendEscapeTwice(dst, p.Key)
+		dst = append(dst, "%3D"...)
+		dst = urlenc.AppendEscapeTwice(dst, p.Value)
+	}
+	return dst
 }

@@ -1,0 +1,16 @@
+package urlenc
+
+// AppendEscapeTwice appends Escape(Escape(s)) to dst: how a parameter name
+// or value appears inside an OAuth 1 signature base string, whose
+// normalized parameters are percent-encoded once more (RFC 5849 §3.4.1.1).
+// It does not allocate when dst has room.
+func AppendEscapeTwice(dst []byte, s string) []byte { return appendEscapeTwice(dst, s) }
+
+// CompareParams orders two parameters as RFC 5849 §3.4.1.3.2 sorts them:
+// by encoded name, then by encoded value. It is the order of SortOAuth.
+func CompareParams(a, b Param) int {
+	if c := CompareEscaped(a.Key, b.Key); c != 0 {
+		return c
+	}
+	return CompareEscaped(a.Value, b.Value)
+}
