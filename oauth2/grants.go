@@ -82,36 +82,33 @@ func (s *Session) postForm(ctx context.Context, name, rawURL string, params urle
 	aud := *u
 	aud.RawQuery, aud.Fragment = "", ""
 	order := s.authOrder()
+	var r *response
 	for i, m := range order {
-		r, err := s.postOnce(ctx, name, u, aud.String(), m, params)
-		if err != nil {
+		if r, err = s.postOnce(ctx, name, u, aud.String(), m, params); err != nil {
 			return nil, err
 		}
-		last := i == len(order)-1
 		if !isInvalidClient(r) {
-			if r.status/100 == 2 || (r.status/100 == 4 && r.status != 401) {
+			if len(order) > 1 && r.status != http.StatusUnauthorized && r.status < 500 {
 				// The server got past client authentication.
-				if len(order) > 1 {
-					s.remember(m)
-				}
+				s.remember(m)
 			}
 			return r, nil
 		}
-		if last || len(order) == 1 {
-			return r, nil
+		if i == len(order)-1 {
+			break
 		}
 		if oneTime {
-			// Never resend a one-time code: report, and start with the
-			// other method next time.
+			// Never resend a one-time code: report the failure, and start
+			// with the other method next time.
 			if m == ClientSecretBasic {
 				s.detect.CompareAndSwap(detectBasicFirst, detectPostFirst)
 			} else {
 				s.detect.CompareAndSwap(detectPostFirst, detectBasicFirst)
 			}
-			return r, nil
+			break
 		}
 	}
-	panic("unreachable")
+	return r, nil
 }
 
 func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud string, m AuthMethod, params urlenc.Params) (*response, error) {
