@@ -1,0 +1,177 @@
+package oauth1_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/oauth1"
+)
+
+// Signing one request in place: the example request of X's "Creating a
+// signature" page, with its nonce and timestamp fixed so that the
+// published signature (hCtSmYh+iHYCEqBWrE7C7hYmtUk=) comes out.
+func ExampleConfig_Sign() {
+	cfg := &oauth1.Config{
+		ConsumerKey:    "xvz1evFS4wEEPTGEFPHBog",
+		ConsumerSecret: "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+		// Fixed for the example; leave both nil in real code.
+		Now:   func() time.Time { return time.Unix(1318622958, 0) },
+		Nonce: func() (string, error) { return "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg", nil },
+	}
+	tok := &oauth1.Token{
+		Token:  "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+		Secret: "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+	}
+	body := strings.NewReader("status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21")
+	req, err := http.NewRequest("POST", "https://api.twitter.com/1.1/statuses/update.json?include_entities=true", body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := cfg.Sign(req, tok); err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range strings.Split(strings.TrimPrefix(req.Header.Get("Authorization"), "OAuth "), ", ") {
+		fmt.Println(p)
+	}
+	// Output:
+	// oauth_nonce="kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg"
+	// oauth_timestamp="1318622958"
+	// oauth_version="1.0"
+	// oauth_signature_method="HMAC-SHA1"
+	// oauth_consumer_key="xvz1evFS4wEEPTGEFPHBog"
+	// oauth_token="370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"
+	// oauth_signature="hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D"
+}
+
+// The three-legged flow (RFC 5849 §2), here against the fake provider.
+func ExampleConfig_RequestToken() {
+	srv := fakeprovider.NewServer() // setup: a provider that needs no account
+	defer srv.Close()
+
+	ctx := context.Background()
+	cfg := &oauth1.Config{
+		ConsumerKey:    "hmac-sha1",
+		ConsumerSecret: "hmac-sha1-secret",
+		CallbackURL:    "https://app.example/callback",
+		Endpoint: oauth1.Endpoint{
+			RequestTokenURL: srv.URL + "/oauth1/request_token",
+			AuthorizeURL:    srv.URL + "/oauth1/authorize",
+			AccessTokenURL:  srv.URL + "/oauth1/access_token",
+		},
+	}
+
+	// 1. Temporary credentials.
+	rt, err := cfg.RequestToken(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// 2. Send the user to authURL; the provider redirects to the callback.
+	authURL, err := cfg.AuthorizationURL(rt, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	callback := followAuthorization(authURL) // what a browser would do
+	token, verifier, err := oauth1.ParseAuthorizationResponse(callback)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("callback carries the request token:", token == rt.Token)
+
+	// 3. Token credentials.
+	at, err := cfg.AccessToken(ctx, rt, verifier)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("screen_name:", at.Extra("screen_name"))
+	fmt.Println("user_id:", at.Extra("user_id"))
+	fmt.Println(strings.Contains(fmt.Sprint(at), at.Secret)) // secrets never print
+	// Output:
+	// callback carries the request token: true
+	// screen_name: fake_user
+	// user_id: 1234
+	// false
+}
+
+// followAuthorization plays the browser: it opens the authorization URL
+// and returns where the provider redirects to.
+func followAuthorization(authURL string) string {
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(authURL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.Header.Get("Location")
+}
+
+// A Client whose Transport signs every request: here a GET with a
+// repeated query key, which the fake provider echoes once verified.
+func ExampleConfig_Client() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	token, secret := srv.OAuth1.IssueAccessToken("hmac-sha256") // setup
+
+	cfg := &oauth1.Config{ConsumerKey: "hmac-sha256", ConsumerSecret: "hmac-sha256-secret", Method: oauth1.HMACSHA256}
+	client := cfg.Client(&oauth1.Token{Token: token, Secret: secret})
+
+	resp, err := client.Get(srv.URL + "/oauth1/resource?tag=go&tag=oauth")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := oauth1.CheckResponse(resp); err != nil {
+		log.Fatal(err)
+	}
+	var echo struct {
+		Method string      `json:"signature_method"`
+		Params [][2]string `json:"params"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.Status, echo.Method, echo.Params)
+	// Output:
+	// 200 OK HMAC-SHA256 [[tag go] [tag oauth]]
+}
+
+// A provider (or an LTI tool, or a webhook receiver) verifying requests.
+func ExampleVerifier() {
+	v := &oauth1.Verifier{
+		LookupConsumer: func(ctx context.Context, key string) (oauth1.Consumer, error) {
+			if key != "app" {
+				return oauth1.Consumer{}, oauth1.ErrUnknownConsumer
+			}
+			return oauth1.Consumer{Secret: "app-secret"}, nil
+		},
+		Nonces: oauth1.NewMemoryNonceStore(oauth1.DefaultWindow),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, err := v.Verify(r.Context(), r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintf(w, "hello %s, you sent %v", got.ConsumerKey, got.Params)
+	}))
+	defer srv.Close()
+
+	cfg := &oauth1.Config{ConsumerKey: "app", ConsumerSecret: "app-secret", Placement: oauth1.QueryString}
+	resp, err := cfg.Client(nil).Get(srv.URL + "/launch?context=42")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(b))
+	// Output:
+	// hello app, you sent [[context 42]]
+}
