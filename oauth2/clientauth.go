@@ -1,21 +1,13 @@
 package oauth2
 
 import (
-	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer"
 )
-
-var randReader = rand.Reader
-
-// ErrNoSigner is returned when AuthMethod is PrivateKeyJWT and Config.Signer
-// is nil.
-var ErrNoSigner = errors.New("oauth2: private_key_jwt needs Config.Signer")
 
 // assertionType is client_assertion_type for JWT assertions (RFC 7523 §2.2).
 const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

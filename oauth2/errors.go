@@ -51,6 +51,10 @@ var (
 	// no access_token.
 	ErrMissingAccessToken = errors.New("oauth2: token response has no access_token")
 
+	// ErrNoSigner is returned when AuthMethod is PrivateKeyJWT and
+	// Config.Signer is nil.
+	ErrNoSigner = errors.New("oauth2: private_key_jwt needs Config.Signer")
+
 	// ErrMissingCode is returned by Session.Exchange when the callback URL
 	// has neither a code nor an error.
 	ErrMissingCode = errors.New("oauth2: callback has no code")

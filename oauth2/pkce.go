@@ -1,6 +1,7 @@
 package oauth2
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -51,3 +52,6 @@ func randomString(r io.Reader, n int) (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
+
+// randReader is the default source of randomness.
+var randReader = rand.Reader

@@ -403,3 +403,26 @@ func TestTokenResponseHookOnRefresh(t *testing.T) {
 		t.Errorf("calls %d, token %v (ExpiresIn %d)", calls, tok, tok.ExpiresIn)
 	}
 }
+
+func TestRedirectToOtherHostDropsToken(t *testing.T) {
+	s := (&Config{}).NewSession(&Token{AccessToken: "a"})
+	tr := &Transport{Session: s, Base: &recordRT{}}
+	prev, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
+	for _, tt := range []struct {
+		to   string
+		want string
+	}{
+		{"https://api.example.com/y", "Bearer a"},
+		{"https://eu.api.example.com/y", "Bearer a"},
+		{"https://evil.example.net/y", ""},
+	} {
+		req, _ := http.NewRequest("GET", tt.to, nil)
+		req.Response = &http.Response{Request: prev}
+		if _, err := tr.RoundTrip(req); err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.Base.(*recordRT).req.Header.Get("Authorization"); got != tt.want {
+			t.Errorf("redirect to %s: Authorization = %q, want %q", tt.to, got, tt.want)
+		}
+	}
+}

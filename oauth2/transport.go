@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -15,8 +16,10 @@ import (
 // places it as Config.Placement says (RFC 6750 §2). It never modifies the
 // caller's request: it sends a copy. It refuses, with ErrInsecureTransport,
 // to send a token over plain http to a host that is not a loopback address
-// unless Config.InsecureAllowHTTP is set. The request body is closed on
-// every path, errors included.
+// unless Config.InsecureAllowHTTP is set, and, like net/http with the
+// Authorization header, does not send it when a redirect leads to another
+// host that is not a subdomain of the original one. The request body is
+// closed on every path, errors included.
 //
 // A Transport is safe for concurrent use by multiple goroutines. With a valid
 // token it takes no lock: one atomic load, one time comparison and a copy of
@@ -47,6 +50,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !s.cfg.InsecureAllowHTTP && req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
 		closeBody(req)
 		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, req.URL.Host)
+	}
+	if req.Response != nil && !redirectKeepsToken(req) {
+		// A redirect to another site: send it without the token, as
+		// net/http drops Authorization on such redirects.
+		return t.base().RoundTrip(req)
 	}
 	st, err := s.valid(req.Context())
 	if err != nil {
@@ -99,6 +107,18 @@ func headerCopy(req *http.Request, auth []string) *http.Request {
 	h["Authorization"] = auth
 	r2.Header = h
 	return r2
+}
+
+// redirectKeepsToken reports whether a redirected request goes to the host
+// of the request that was redirected, or to a subdomain of it: the rule
+// net/http applies to the Authorization header.
+func redirectKeepsToken(req *http.Request) bool {
+	prev := req.Response.Request
+	if prev == nil || prev.URL == nil {
+		return true
+	}
+	from, to := strings.ToLower(prev.URL.Hostname()), strings.ToLower(req.URL.Hostname())
+	return from == to || strings.HasSuffix(to, "."+from)
 }
 
 func hasFormBody(req *http.Request) bool {
