@@ -17,11 +17,18 @@ import (
 // Session.DeviceToken. DeviceCode is a credential: String and Format redact
 // it.
 type DeviceAuth struct {
-	DeviceCode              string    `json:"device_code"`
-	UserCode                string    `json:"user_code"`
-	VerificationURI         string    `json:"verification_uri"`
-	VerificationURIComplete string    `json:"verification_uri_complete,omitempty"`
-	Expiry                  time.Time `json:"expiry,omitempty"`
+	// DeviceCode identifies the authorization in the polls; a credential.
+	DeviceCode string `json:"device_code"`
+	// UserCode is what the user types at VerificationURI.
+	UserCode string `json:"user_code"`
+	// VerificationURI is where the user goes (Google's verification_url is
+	// read into it too).
+	VerificationURI string `json:"verification_uri"`
+	// VerificationURIComplete, if set, includes the user code (for a QR
+	// code or a link).
+	VerificationURIComplete string `json:"verification_uri_complete,omitempty"`
+	// Expiry is when the codes expire; zero if the server did not say.
+	Expiry time.Time `json:"expiry,omitempty"`
 	// Interval is the polling interval; 5 seconds when the server sent none.
 	Interval time.Duration `json:"interval,omitempty"`
 	// Message is the optional user instruction some servers (Microsoft) send.

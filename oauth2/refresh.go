@@ -207,7 +207,7 @@ func (s *Session) doRefresh(ctx context.Context) (*tokenState, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: refresh: %w", err)
+		return nil, err // already "oauth2: token endpoint: ..."
 	}
 	if s.OnTokenUpdate != nil {
 		if err := s.OnTokenUpdate(ctx, tok); err != nil {

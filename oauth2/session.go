@@ -72,7 +72,9 @@ func (s *Session) Format(f fmt.State, verb rune) { io.WriteString(f, s.String())
 // the PKCE verifier, a secret: store it server-side, not in a cookie the
 // user could read. String and Format redact the verifier.
 type AuthState struct {
-	State        string `json:"state"`
+	// State is the state parameter sent to the authorization endpoint.
+	State string `json:"state"`
+	// CodeVerifier is the PKCE verifier; empty when PKCE was off.
 	CodeVerifier string `json:"code_verifier,omitempty"`
 	// ResponseType is "code" or "token".
 	ResponseType string `json:"response_type,omitempty"`
