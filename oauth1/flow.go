@@ -191,12 +191,12 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 		var p urlenc.Params
 		for _, k := range keys {
 			raw := m[k]
+			if string(raw) == "null" {
+				continue
+			}
 			var s string
 			if err := json.Unmarshal(raw, &s); err == nil {
 				p.Add(k, s)
-				continue
-			}
-			if string(raw) == "null" {
 				continue
 			}
 			p.Add(k, string(raw))
