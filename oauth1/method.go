@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/oauthkit/oauth/signer"
 )
@@ -71,8 +72,13 @@ type hmacMethod struct{ alg *signer.HMAC }
 func (m hmacMethod) Name() string { return m.alg.Name() }
 
 func (m hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
-	var sum [64]byte
-	mac := m.alg.AppendSign(sum[:0], key, base)
+	// The raw MAC goes into dst's spare capacity past where its Base64
+	// form will be written, so nothing is allocated when dst has room.
+	n := m.alg.Size()
+	enc := base64.StdEncoding.EncodedLen(n)
+	dst = slices.Grow(dst, enc+n)
+	at := len(dst) + enc
+	mac := m.alg.AppendSign(dst[at:at], key, base)
 	return base64.StdEncoding.AppendEncode(dst, mac), nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -421,37 +422,13 @@ func appendUpper(dst []byte, s string) []byte {
 // (RFC 5849 §3.4.1.2): lower-case scheme and host, the port only when it is
 // not the scheme's default, the path as sent, "/" for an empty path.
 func appendBaseURIEscaped(dst []byte, scheme, host, path string) []byte {
-	start := len(dst)
-	dst = appendBaseURI(dst, scheme, host, path)
-	// Escape in place: the raw URI is moved to a temporary tail first.
-	n := len(dst) - start
-	need := 0
-	for _, c := range dst[start:] {
-		if urlenc.Unreserved(c) {
-			need++
-		} else {
-			need += 3
-		}
-	}
-	if need == n {
-		return dst
-	}
-	for cap(dst) < start+need+n {
-		dst = append(dst[:cap(dst)], 0)[:len(dst)]
-	}
-	// Copy raw to the end of the final region, then encode forwards.
-	raw := dst[start+need : start+need+n]
-	copy(raw, dst[start:start+n])
-	out := dst[:start]
-	const hex = "0123456789ABCDEF"
-	for _, c := range raw {
-		if urlenc.Unreserved(c) {
-			out = append(out, c)
-		} else {
-			out = append(out, '%', hex[c>>4], hex[c&15])
-		}
-	}
-	return out
+	// The raw URI is built in dst's spare capacity, past the room its
+	// encoding can take (three bytes per byte), then encoded into place.
+	bound := len(scheme) + 3 + len(host) + len(path) + 1
+	dst = slices.Grow(dst, 4*bound)
+	at := len(dst) + 3*bound
+	raw := appendBaseURI(dst[at:at], scheme, host, path)
+	return urlenc.AppendEscapeBytes(dst, raw)
 }
 
 func appendBaseURI(dst []byte, scheme, host, path string) []byte {
