@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -315,7 +316,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	if host == "" {
 		host = req.URL.Host
 	}
-	buf = appendBaseURIEscaped(buf, req.URL.Scheme, host, req.URL.EscapedPath())
+	buf = appendBaseURIEscaped(buf, req.URL.Scheme, host, escapedPath(req.URL))
 	buf = append(buf, '&')
 	buf = appendMerged(buf, params, sorted)
 	baseEnd := len(buf)
@@ -494,4 +495,22 @@ func appendMerged(dst []byte, a, b []urlenc.Param) []byte {
 		dst = urlenc.AppendEscapeTwice(dst, p.Value)
 	}
 	return dst
+}
+
+// escapedPath is u.EscapedPath() with a fast path for the common case of
+// a path that needs no escaping at all.
+func escapedPath(u *url.URL) string {
+	if u.RawPath == "" {
+		plain := true
+		for i := 0; i < len(u.Path); i++ {
+			if c := u.Path[i]; !urlenc.Unreserved(c) && c != '/' {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return u.Path
+		}
+	}
+	return u.EscapedPath()
 }

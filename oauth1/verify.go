@@ -90,7 +90,7 @@ func BaseStringURI(req *http.Request) string {
 	if host == "" {
 		host = req.URL.Host
 	}
-	return string(appendBaseURI(nil, scheme, host, req.URL.EscapedPath()))
+	return string(appendBaseURI(nil, scheme, host, escapedPath(req.URL)))
 }
 
 // SignatureBaseString returns the signature base string (RFC 5849 §3.4.1)
