@@ -242,3 +242,11 @@ func TestCheckResponseHeaderProblem(t *testing.T) {
 		t.Errorf("CheckResponse() = %v, want ErrStaleTimestamp", err)
 	}
 }
+
+func TestVerifierRequiresNonceStore(t *testing.T) {
+	req := httptest.NewRequest("GET", "/", nil)
+	v := &oauth1.Verifier{LookupConsumer: func(context.Context, string) (oauth1.Consumer, error) { return oauth1.Consumer{}, nil }}
+	if _, err := v.Verify(context.Background(), req); err == nil {
+		t.Error("Verify without a nonce store succeeded")
+	}
+}

@@ -188,7 +188,10 @@ type Verified struct {
 	Params [][2]string
 }
 
-var errNoNonceStore = errors.New("oauth1: verifier has no nonce store")
+var (
+	errNoNonceStore = errors.New("oauth1: verifier has no nonce store")
+	errNoLookup     = errors.New("oauth1: verifier has no LookupConsumer")
+)
 
 func verr(problem, param string, err error) *VerifyError {
 	return &VerifyError{Problem: problem, Parameter: param, Err: err}
@@ -203,8 +206,11 @@ func verr(problem, param string, err error) *VerifyError {
 // signature never consumes a nonce. ctx is passed to the lookups and the
 // nonce store.
 func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, error) {
-	if v.Nonces == nil || v.LookupConsumer == nil {
+	if v.Nonces == nil {
 		return nil, errNoNonceStore
+	}
+	if v.LookupConsumer == nil {
+		return nil, errNoLookup
 	}
 	limit := v.MaxBodyBytes
 	if limit <= 0 {
