@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestDemo runs the whole demo, verbose, and checks that every step passed
+// and that no client secret, consumer secret or password reached the
+// output.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every flow against the fake provider")
+	}
+	var out bytes.Buffer
+	if code := run(&out, true, ""); code != 0 {
+		t.Fatalf("demo exited %d:\n%s", code, out.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, "demo: all ") || strings.Contains(text, "FAIL") {
+		t.Errorf("demo did not report every step passed:\n%s", text)
+	}
+	for _, secret := range []string{
+		"basic-secret", "post-secret", "hmac-sha1-secret", "rsa-sha1-secret", "plaintext-secret",
+		"wonderland", "BEGIN RSA PRIVATE KEY", "BEGIN EC PRIVATE KEY",
+	} {
+		if strings.Contains(text, secret) {
+			t.Errorf("demo output contains the secret %q", secret)
+		}
+	}
+	// Every access and refresh token the provider issued is redacted.
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, `"access_token":"`) && !strings.Contains(line, `"access_token":"[redacted]"`) {
+			t.Errorf("unredacted access token: %s", line)
+		}
+	}
+}
+
+func TestOnlyFlag(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(&out, false, "oauth2"); code != 0 {
+		t.Fatalf("demo -only oauth2 exited %d:\n%s", code, out.String())
+	}
+	if strings.Contains(out.String(), "OAuth 1.0a") {
+		t.Errorf("-only oauth2 ran the OAuth 1 part:\n%s", out.String())
+	}
+}
