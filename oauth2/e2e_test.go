@@ -141,8 +141,7 @@ func TestGrantsByAuthMethod(t *testing.T) {
 			return s.DeviceToken(ctx, da)
 		}},
 		{"revoke_introspect", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
-			tok, err := s.Password(ctx, "alice", "wonderland")
-			if err != nil {
+			if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
 				return nil, err
 			}
 			if in, err := s.Introspect(ctx, oauth2.AccessToken); err != nil || !in.Active {
@@ -155,8 +154,7 @@ func TestGrantsByAuthMethod(t *testing.T) {
 				t.Fatalf("introspect after revoke = %+v, %v", in, err)
 			}
 			// Get a live token again for the resource check.
-			tok, err = s.Refresh(ctx)
-			return tok, err
+			return s.Refresh(ctx)
 		}},
 		{"token_exchange", true, func(t *testing.T, s *oauth2.Session) (*oauth2.Token, error) {
 			first, err := s.Password(ctx, "alice", "wonderland")
@@ -332,7 +330,7 @@ func TestNegative(t *testing.T) {
 			}
 		}
 	})
-	device := func(t *testing.T, script ...string) (*oauth2.Token, error, []time.Duration) {
+	device := func(t *testing.T, script ...string) (*oauth2.Token, []time.Duration, error) {
 		srv := newProvider(t)
 		srv.OAuth2.DeviceInterval = 1
 		srv.OAuth2.DeviceScript = script
@@ -348,7 +346,7 @@ func TestNegative(t *testing.T) {
 			t.Errorf("device auth = %v", da)
 		}
 		tok, err := s.DeviceToken(ctx, da)
-		return tok, err, waits
+		return tok, waits, err
 	}
 	t.Run("device default interval", func(t *testing.T) {
 		srv := newProvider(t)
@@ -427,17 +425,17 @@ func TestNegative(t *testing.T) {
 		}
 	})
 	t.Run("expired device code", func(t *testing.T) {
-		if _, err, _ := device(t, "authorization_pending", "expired_token"); !errors.Is(err, oauth2.ErrExpiredToken) {
+		if _, _, err := device(t, "authorization_pending", "expired_token"); !errors.Is(err, oauth2.ErrExpiredToken) {
 			t.Fatalf("err = %v, want ErrExpiredToken", err)
 		}
 	})
 	t.Run("device access denied", func(t *testing.T) {
-		if _, err, _ := device(t, "access_denied"); !errors.Is(err, oauth2.ErrAccessDenied) {
+		if _, _, err := device(t, "access_denied"); !errors.Is(err, oauth2.ErrAccessDenied) {
 			t.Fatalf("err = %v, want ErrAccessDenied", err)
 		}
 	})
 	t.Run("slow_down honoured", func(t *testing.T) {
-		_, err, waits := device(t, "authorization_pending", "slow_down", "authorization_pending", "slow_down", "approve")
+		_, waits, err := device(t, "authorization_pending", "slow_down", "authorization_pending", "slow_down", "approve")
 		if err != nil {
 			t.Fatal(err)
 		}

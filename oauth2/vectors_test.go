@@ -632,7 +632,7 @@ func TestVectorsDeviceAuthorizationResponse(t *testing.T) {
 			}
 			decode(t, v.Input, &in)
 			decode(t, v.Expected, &want)
-			srv := newCapture(t, cannedResponse{in.Status, in.Headers, in.Body})
+			srv := newCapture(t, cannedResponse(in))
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			s := (&Config{ClientID: "c", Now: func() time.Time { return now }, Endpoint: Endpoint{DeviceAuthURL: srv.URL}}).NewSession(nil)
 			da, err := s.DeviceAuth(context.Background())
