@@ -82,10 +82,13 @@ func problemErr(problem string) error {
 // oauth_problem a provider should report (see the Problem constants);
 // Err is one of the sentinels.
 type VerifyError struct {
+	// Problem is the oauth_problem value to report, such as
+	// "signature_invalid".
 	Problem string
 	// Parameter names the offending parameter, if any.
 	Parameter string
-	Err       error
+	// Err is the sentinel (or the lookup's or nonce store's error).
+	Err error
 }
 
 // Error returns "oauth1: verify: " with the problem and parameter; never a

@@ -174,15 +174,15 @@ type Verifier struct {
 
 // Verified describes a request that passed [Verifier.Verify].
 type Verified struct {
-	ConsumerKey string
-	Token       string // "" when the request carried none
-	Method      string // oauth_signature_method
-	Nonce       string
-	Timestamp   time.Time
-	Callback    string // oauth_callback, if sent
-	Verifier    string // oauth_verifier, if sent
-	Realm       string // the Authorization header's realm, if any
-	Placement   Placement
+	ConsumerKey string    // oauth_consumer_key
+	Token       string    // oauth_token; "" when the request carried none
+	Method      string    // oauth_signature_method
+	Nonce       string    // oauth_nonce
+	Timestamp   time.Time // oauth_timestamp; zero for PLAINTEXT without one
+	Callback    string    // oauth_callback, if sent
+	Verifier    string    // oauth_verifier, if sent
+	Realm       string    // the Authorization header's realm, if any
+	Placement   Placement // where oauth_signature was found
 	// Params are the request's non-protocol parameters (query, then form
 	// body), in order, repeated keys and empty values kept.
 	Params [][2]string
