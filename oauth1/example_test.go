@@ -175,3 +175,31 @@ func ExampleVerifier() {
 	// Output:
 	// hello app, you sent [[context 42]]
 }
+
+// A Transport used directly, over a base RoundTripper of your choice; the
+// caller's request is never modified.
+func ExampleTransport() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	token, secret := srv.OAuth1.IssueAccessToken("rsa-sha1") // setup
+
+	cfg := &oauth1.Config{ConsumerKey: "rsa-sha1", Method: oauth1.RSASHA1(fakeprovider.OAuth1RSAPrivateKey())}
+	client := &http.Client{Transport: &oauth1.Transport{
+		Config: cfg,
+		Token:  &oauth1.Token{Token: token, Secret: secret},
+		Base:   http.DefaultTransport,
+	}}
+	req, err := http.NewRequest("POST", srv.URL+"/oauth1/resource", strings.NewReader("a=1&a=2"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := client.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	fmt.Println(resp.Status, req.Header.Get("Authorization") == "")
+	// Output:
+	// 200 OK true
+}

@@ -61,6 +61,7 @@ type scratch struct {
 	params urlenc.Params
 	proto  [10]urlenc.Param
 	sorted [10]urlenc.Param
+	nproto int
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -71,9 +72,11 @@ func putScratch(s *scratch) {
 	if cap(s.buf) > 64<<10 || cap(s.body) > 64<<10 || cap(s.params) > 1024 {
 		return
 	}
+	// Drop the references to this request's strings, only where used.
 	clear(s.params)
-	clear(s.proto[:])
-	clear(s.sorted[:])
+	clear(s.proto[:s.nproto])
+	clear(s.sorted[:s.nproto])
+	s.nproto = 0
 	s.params = s.params[:0]
 	s.buf = s.buf[:0]
 	s.body = s.body[:0]
@@ -269,6 +272,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 
 	// Request parameters (query, form body), sorted; the protocol
 	// parameters are merged in below in their known sorted order.
+	s.nproto = len(proto)
 	params := s.params[:0]
 	if req.URL.RawQuery != "" {
 		if params, err = appendForm(params, req.URL.RawQuery); err != nil {
