@@ -166,16 +166,3 @@ func FuzzSignatureBaseString(f *testing.F) {
 		}
 	})
 }
-
-func FuzzAppendEscape(f *testing.F) {
-	f.Add("Hello Ladies + Gentlemen, a signed OAuth request!", "pre")
-	f.Fuzz(func(t *testing.T, s, prefix string) {
-		want := string(urlenc.AppendEscape([]byte(prefix), s))
-		if got := string(appendEscape([]byte(prefix), s)); got != want {
-			t.Fatalf("appendEscape(%q) = %q, want %q", s, got, want)
-		}
-		if got := string(appendEscape([]byte(prefix), []byte(s))); got != want {
-			t.Fatalf("appendEscape([]byte(%q)) = %q, want %q", s, got, want)
-		}
-	})
-}

@@ -131,28 +131,6 @@ func readBody(dst []byte, body io.ReadCloser, limit int64) ([]byte, error) {
 	}
 }
 
-// appendForm parses application/x-www-form-urlencoded text into p.
-func appendForm(p urlenc.Params, s string) (urlenc.Params, error) {
-	for s != "" {
-		var pair string
-		pair, s, _ = strings.Cut(s, "&")
-		if pair == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(pair, "=")
-		key, err := urlenc.FormUnescape(k)
-		if err != nil {
-			return p, err
-		}
-		val, err := urlenc.FormUnescape(v)
-		if err != nil {
-			return p, err
-		}
-		p = append(p, urlenc.Param{Key: key, Value: val})
-	}
-	return p, nil
-}
-
 const nonceBytes = 32
 
 func (c *Config) sign(req *http.Request, in *signInput) (err error) {
@@ -275,12 +253,12 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	s.nproto = len(proto)
 	params := s.params[:0]
 	if req.URL.RawQuery != "" {
-		if params, err = appendForm(params, req.URL.RawQuery); err != nil {
+		if params, err = urlenc.AppendParseForm(params, req.URL.RawQuery); err != nil {
 			return fmt.Errorf("oauth1: query: %w: %w", ErrBadRequest, err)
 		}
 	}
 	if form && body != "" {
-		if params, err = appendForm(params, body); err != nil {
+		if params, err = urlenc.AppendParseForm(params, body); err != nil {
 			return fmt.Errorf("oauth1: form body: %w: %w", ErrBadRequest, err)
 		}
 	}
@@ -324,9 +302,9 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	buf = append(buf, '&')
 	buf = appendMerged(buf, params, sorted)
 	baseEnd := len(buf)
-	buf = appendEscape(buf, c.ConsumerSecret)
+	buf = urlenc.AppendEscape(buf, c.ConsumerSecret)
 	buf = append(buf, '&')
-	buf = appendEscape(buf, in.tokenSecret)
+	buf = urlenc.AppendEscape(buf, in.tokenSecret)
 	keyEnd := len(buf)
 	buf, err = method.AppendSign(buf, buf[baseEnd:keyEnd], buf[:baseEnd])
 	s.buf = buf
@@ -347,11 +325,11 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		for _, p := range proto {
 			out = append(out, p.Key...)
 			out = append(out, `="`...)
-			out = appendEscape(out, p.Value)
+			out = urlenc.AppendEscape(out, p.Value)
 			out = append(out, `", `...)
 		}
 		out = append(out, `oauth_signature="`...)
-		out = appendEscape(out, sig)
+		out = urlenc.AppendEscapeBytes(out, sig)
 		out = append(out, '"')
 		if req.Header == nil {
 			req.Header = make(http.Header)
@@ -369,10 +347,10 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 			}
 			out = append(out, p.Key...)
 			out = append(out, '=')
-			out = appendEscape(out, p.Value)
+			out = urlenc.AppendEscape(out, p.Value)
 		}
 		out = append(out, "&oauth_signature="...)
-		out = appendEscape(out, sig)
+		out = urlenc.AppendEscapeBytes(out, sig)
 		if placement == QueryString {
 			req.URL.RawQuery = string(out)
 			break
@@ -433,7 +411,7 @@ func appendBaseURIEscaped(dst []byte, scheme, host, path string) []byte {
 	dst = slices.Grow(dst, 4*bound)
 	at := len(dst) + 3*bound
 	raw := appendBaseURI(dst[at:at], scheme, host, path)
-	return appendEscape(dst, raw)
+	return urlenc.AppendEscapeBytes(dst, raw)
 }
 
 func appendBaseURI(dst []byte, scheme, host, path string) []byte {
@@ -517,24 +495,4 @@ func escapedPath(u *url.URL) string {
 		}
 	}
 	return u.EscapedPath()
-}
-
-// appendEscape is urlenc.AppendEscape (RFC 5849 §3.6), faster: room for
-// the worst case is made once, unreserved bytes are stored by index, and
-// urlenc encodes the others.
-func appendEscape[T string | []byte](dst []byte, s T) []byte {
-	n := len(dst)
-	dst = slices.Grow(dst, 3*len(s))
-	out := dst[n : n+3*len(s)]
-	w := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if urlenc.Unreserved(c) {
-			out[w] = c
-			w++
-			continue
-		}
-		w += len(urlenc.AppendEscapeBytes(out[w:w:w+3], []byte{c}))
-	}
-	return dst[:n+w]
 }

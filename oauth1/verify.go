@@ -30,7 +30,7 @@ func collect(req *http.Request, limit int64) (*received, error) {
 	rc := &received{placement: -1}
 	var err error
 	if req.URL != nil && req.URL.RawQuery != "" {
-		if rc.params, err = appendForm(rc.params, req.URL.RawQuery); err != nil {
+		if rc.params, err = urlenc.AppendParseForm(rc.params, req.URL.RawQuery); err != nil {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: query: %w", ErrBadRequest, err)}
 		}
 		if rc.params.Has("oauth_signature") {
@@ -48,7 +48,7 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			return newStringBody(body), nil
 		}
 		n := len(rc.params)
-		if rc.params, err = appendForm(rc.params, body); err != nil {
+		if rc.params, err = urlenc.AppendParseForm(rc.params, body); err != nil {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: form body: %w", ErrBadRequest, err)}
 		}
 		if rc.params[n:].Has("oauth_signature") {

@@ -13,6 +13,12 @@ func FuzzEscape(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		e := Escape(s)
+		if a := string(AppendEscape([]byte("pre"), s)); a != "pre"+e {
+			t.Fatalf("AppendEscape(pre, %q) = %q, want %q", s, a, "pre"+e)
+		}
+		if a := string(AppendEscapeBytes([]byte("pre"), []byte(s))); a != "pre"+e {
+			t.Fatalf("AppendEscapeBytes(pre, %q) = %q, want %q", s, a, "pre"+e)
+		}
 		// Independent decoder: net/url.
 		back, err := url.PathUnescape(e)
 		if err != nil || back != s {

@@ -24,7 +24,12 @@ type Params []Param
 // A malformed escape is an [*EscapeError]; the pairs before it are returned
 // with it.
 func ParseForm(s string) (Params, error) {
-	var p Params
+	return AppendParseForm(nil, s)
+}
+
+// AppendParseForm is [ParseForm] appending to p, so that a caller with a
+// reusable slice parses without allocating one.
+func AppendParseForm(p Params, s string) (Params, error) {
 	for s != "" {
 		var pair string
 		pair, s, _ = strings.Cut(s, "&")
@@ -145,12 +150,7 @@ func (p Params) AppendEncode(dst []byte) []byte {
 // SortOAuth sorts p in place by encoded key, then encoded value, the order
 // of RFC 5849 §3.4.1.3.2. It does not allocate.
 func SortOAuth(p Params) {
-	slices.SortFunc(p, func(a, b Param) int {
-		if c := CompareEscaped(a.Key, b.Key); c != 0 {
-			return c
-		}
-		return CompareEscaped(a.Value, b.Value)
-	})
+	slices.SortFunc(p, CompareParams)
 }
 
 // Normalize returns the RFC 5849 §3.4.1.3.2 normalized parameter string of
@@ -188,9 +188,9 @@ func AppendNormalizedEscaped(dst []byte, p Params) []byte {
 		if i > 0 {
 			dst = append(dst, "%26"...)
 		}
-		dst = appendEscapeTwice(dst, kv.Key)
+		dst = AppendEscapeTwice(dst, kv.Key)
 		dst = append(dst, "%3D"...)
-		dst = appendEscapeTwice(dst, kv.Value)
+		dst = AppendEscapeTwice(dst, kv.Value)
 	}
 	return dst
 }
