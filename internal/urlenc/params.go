@@ -159,7 +159,7 @@ func SortOAuth(p Params) {
 func Normalize(p Params) string {
 	n := 0
 	for _, kv := range p {
-		n += EscapedLen(kv.Key) + EscapedLen(kv.Value) + 2
+		n += 3*(len(kv.Key)+len(kv.Value)) + 2 // AppendEscape's worst case
 	}
 	return string(AppendNormalized(make([]byte, 0, n), p.Clone()))
 }
