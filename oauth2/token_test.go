@@ -250,6 +250,25 @@ func TestProtectedRequestHook(t *testing.T) {
 	}
 }
 
+// A hook that rewrites the Authorization value in place must not change
+// what later requests with the same token carry.
+func TestProtectedRequestHookInPlace(t *testing.T) {
+	s := (&Config{Hooks: Hooks{ProtectedRequest: func(r *http.Request) error {
+		r.Header["Authorization"][0] = "token " + strings.TrimPrefix(r.Header["Authorization"][0], "Bearer ")
+		return nil
+	}}}).NewSession(&Token{AccessToken: "a"})
+	rec := &recordRT{}
+	for i := 0; i < 2; i++ {
+		req, _ := http.NewRequest("GET", "https://x/", nil)
+		if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.req.Header.Get("Authorization"); got != "token a" {
+			t.Errorf("request %d: Authorization = %q, want %q", i+1, got, "token a")
+		}
+	}
+}
+
 func TestLeeway(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {

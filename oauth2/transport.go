@@ -79,8 +79,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	case s.cfg.Hooks.ProtectedRequest != nil:
+		// The hook may rewrite the header in place: give it its own copy
+		// of the value shared by every request with this token.
 		r2 = req.Clone(req.Context())
-		r2.Header["Authorization"] = st.auth
+		r2.Header["Authorization"] = []string{st.auth[0]}
 	default:
 		r2 = headerCopy(req, st.auth)
 	}
