@@ -2,7 +2,6 @@ package oauth1
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -14,89 +13,30 @@ import (
 // than realm are percent-decoded; realm is returned as given. ok is false
 // when the header is not of the OAuth scheme at all.
 func parseAuthHeader(h string) (realm string, hasRealm bool, params urlenc.Params, ok bool, err error) {
-	h = strings.TrimLeft(h, " \t")
-	if len(h) < 5 || !strings.EqualFold(h[:5], "OAuth") {
+	raw, ok, err := urlenc.ParseAuthParams(h, "OAuth")
+	if !ok {
 		return "", false, nil, false, nil
 	}
-	rest := h[5:]
-	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
-		return "", false, nil, false, nil
+	if err != nil {
+		return "", false, nil, true, fmt.Errorf("oauth1: authorization header: %w: %w", ErrBadRequest, err)
 	}
-	for {
-		rest = strings.TrimLeft(rest, " \t,")
-		if rest == "" {
-			return realm, hasRealm, params, true, nil
-		}
-		// name
-		i := 0
-		for i < len(rest) && rest[i] != '=' && rest[i] != ',' && rest[i] != ' ' && rest[i] != '\t' && rest[i] != '"' {
-			i++
-		}
-		name := rest[:i]
-		rest = strings.TrimLeft(rest[i:], " \t")
-		if name == "" || rest == "" || rest[0] != '=' {
-			return "", false, nil, true, fmt.Errorf("oauth1: authorization header: parameter %q has no value: %w", trimForErr(name), ErrBadRequest)
-		}
-		rest = strings.TrimLeft(rest[1:], " \t")
-		var val string
-		if rest != "" && rest[0] == '"' {
-			var b strings.Builder
-			j := 1
-			closed := false
-			for j < len(rest) {
-				c := rest[j]
-				if c == '\\' && j+1 < len(rest) {
-					b.WriteByte(rest[j+1])
-					j += 2
-					continue
-				}
-				if c == '"' {
-					closed = true
-					j++
-					break
-				}
-				b.WriteByte(c)
-				j++
-			}
-			if !closed {
-				return "", false, nil, true, fmt.Errorf("oauth1: authorization header: unterminated quoted value: %w", ErrBadRequest)
-			}
-			val = b.String()
-			rest = rest[j:]
-		} else {
-			j := 0
-			for j < len(rest) && rest[j] != ',' && rest[j] != ' ' && rest[j] != '\t' {
-				j++
-			}
-			val = rest[:j]
-			rest = rest[j:]
-		}
-		rest = strings.TrimLeft(rest, " \t")
-		if rest != "" && rest[0] != ',' {
-			return "", false, nil, true, fmt.Errorf("oauth1: authorization header: expected ',' after %q: %w", trimForErr(name), ErrBadRequest)
-		}
-		if name == "realm" {
+	for _, p := range raw {
+		if p.Key == "realm" {
 			if hasRealm {
 				return "", false, nil, true, fmt.Errorf("oauth1: authorization header: realm repeated: %w", ErrBadRequest)
 			}
-			realm, hasRealm = val, true
+			realm, hasRealm = p.Value, true
 			continue
 		}
-		k, err := urlenc.Unescape(name)
+		k, err := urlenc.Unescape(p.Key)
 		if err != nil {
 			return "", false, nil, true, fmt.Errorf("oauth1: authorization header: %w: %w", ErrBadRequest, err)
 		}
-		v, err := urlenc.Unescape(val)
+		v, err := urlenc.Unescape(p.Value)
 		if err != nil {
 			return "", false, nil, true, fmt.Errorf("oauth1: authorization header: %w: %w", ErrBadRequest, err)
 		}
 		params = append(params, urlenc.Param{Key: k, Value: v})
 	}
-}
-
-func trimForErr(s string) string {
-	if len(s) > 40 {
-		return s[:40]
-	}
-	return s
+	return realm, hasRealm, params, true, nil
 }

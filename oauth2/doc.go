@@ -28,6 +28,10 @@
 // When the callback is handled by another process, carry [Session.AuthState]
 // over and restore it with [Session.RestoreAuthState].
 //
+// [CheckResponse] turns an API's refusal into an [*Error] carrying its
+// Bearer challenge (RFC 6750 §3), so that errors.Is(err, [ErrInvalidToken])
+// tells a revoked token from other failures.
+//
 // # Other grants
 //
 // [Session.ClientCredentials], [Session.Password], [Session.DeviceAuth] with

@@ -79,6 +79,11 @@ var (
 	ErrUnsupportedTokenType    = errors.New("oauth2: unsupported_token_type")
 	ErrServerError             = errors.New("oauth2: server_error")
 	ErrUnsupportedResponseType = errors.New("oauth2: unsupported_response_type")
+	// ErrInvalidToken and ErrInsufficientScope are the error codes of a
+	// resource server's Bearer challenge (RFC 6750 §3.1); see
+	// [CheckResponse].
+	ErrInvalidToken      = errors.New("oauth2: invalid_token")
+	ErrInsufficientScope = errors.New("oauth2: insufficient_scope")
 )
 
 var codeSentinels = map[string]error{
@@ -96,6 +101,8 @@ var codeSentinels = map[string]error{
 	"unsupported_token_type":    ErrUnsupportedTokenType,
 	"server_error":              ErrServerError,
 	"unsupported_response_type": ErrUnsupportedResponseType,
+	"invalid_token":             ErrInvalidToken,
+	"insufficient_scope":        ErrInsufficientScope,
 }
 
 // maxExcerpt bounds Error.Body.
@@ -111,7 +118,8 @@ const maxExcerpt = 512
 // *Error with that code. Error never includes the body or any credential.
 type Error struct {
 	// Endpoint names where the error came from: "authorization", "token",
-	// "device", "revocation" or "introspection".
+	// "device", "revocation", "introspection", or "resource" for a
+	// protected resource's answer read by [CheckResponse].
 	Endpoint string
 	// ErrorCode is the "error" parameter, e.g. "invalid_grant".
 	ErrorCode string
@@ -123,6 +131,9 @@ type Error struct {
 	StatusCode int
 	// RetryAfter is the Retry-After delay the server asked for, if any.
 	RetryAfter time.Duration
+	// Scope is the scope a resource server's Bearer challenge says the
+	// request needs (RFC 6750 §3), with insufficient_scope.
+	Scope string
 	// Body is a bounded excerpt of the response body (at most 512 bytes).
 	// It is withheld if the body looks like it carries a credential.
 	Body []byte

@@ -1,0 +1,124 @@
+package oauth2_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/oauth2"
+)
+
+// TestCheckResponseVectors reads the RFC 6750 §3 challenges of oauth2.json
+// from a response, as a client receives them from a resource server.
+func TestCheckResponseVectors(t *testing.T) {
+	data, err := os.ReadFile("../internal/testdata/vectors/oauth2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Vectors []struct {
+			ID       string
+			Kind     string
+			Input    json.RawMessage
+			Expected json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, v := range file.Vectors {
+		if v.Kind != "www_authenticate" {
+			continue
+		}
+		n++
+		t.Run(v.ID, func(t *testing.T) {
+			var in map[string]string
+			var exp struct {
+				Header string
+				Status int
+			}
+			if err := json.Unmarshal(v.Input, &in); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(v.Expected, &exp); err != nil {
+				t.Fatal(err)
+			}
+			status := exp.Status
+			if status == 0 {
+				status = http.StatusUnauthorized
+			}
+			resp := &http.Response{StatusCode: status, Header: http.Header{"Www-Authenticate": {exp.Header}}, Body: io.NopCloser(strings.NewReader(""))}
+			var e *oauth2.Error
+			if err := oauth2.CheckResponse(resp); !errors.As(err, &e) {
+				t.Fatalf("CheckResponse = %v, want *oauth2.Error", err)
+			}
+			want := &oauth2.Error{Endpoint: "resource", StatusCode: status, ErrorCode: in["error"], ErrorDescription: in["error_description"]}
+			if diff := cmp.Diff(want, e, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("CheckResponse mismatch (-want +got):\n%s", diff)
+			}
+			if in["error"] == "invalid_token" && !errors.Is(e, oauth2.ErrInvalidToken) {
+				t.Errorf("errors.Is(%v, ErrInvalidToken) = false", e)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no www_authenticate vectors")
+	}
+}
+
+func TestCheckResponse(t *testing.T) {
+	ok := &http.Response{StatusCode: 204, Body: http.NoBody}
+	if err := oauth2.CheckResponse(ok); err != nil {
+		t.Errorf("CheckResponse(204) = %v", err)
+	}
+	scope := &http.Response{StatusCode: 403, Header: http.Header{"Www-Authenticate": {
+		`Basic realm="x"`, `Bearer error="insufficient_scope", scope="repo admin"`}}, Body: io.NopCloser(strings.NewReader("need more"))}
+	err := oauth2.CheckResponse(scope)
+	var e *oauth2.Error
+	if !errors.As(err, &e) || !errors.Is(err, oauth2.ErrInsufficientScope) || e.Scope != "repo admin" || string(e.Body) != "need more" {
+		t.Errorf("CheckResponse(403) = %#v", err)
+	}
+}
+
+// TestCheckResponseRevoked: after revocation the fake provider's resource
+// answers 401 with a Bearer invalid_token challenge, which CheckResponse
+// turns into ErrInvalidToken.
+func TestCheckResponseRevoked(t *testing.T) {
+	srv := newProvider(t)
+	s := clients(t, srv)["client_secret_basic"].NewSession(nil)
+	ctx := context.Background()
+	if _, err := s.ClientCredentials(ctx); err != nil {
+		t.Fatal(err)
+	}
+	get := func() error {
+		resp, err := s.Client().Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return oauth2.CheckResponse(resp)
+	}
+	if err := get(); err != nil {
+		t.Fatalf("before revocation: %v", err)
+	}
+	if err := s.Revoke(ctx, oauth2.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	err := get()
+	if !errors.Is(err, oauth2.ErrInvalidToken) {
+		t.Fatalf("after revocation: %v, want ErrInvalidToken", err)
+	}
+	if tok := s.CachedToken(); strings.Contains(err.Error(), tok.AccessToken) {
+		t.Errorf("error %q contains the access token", err)
+	}
+}
