@@ -61,12 +61,21 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
 		_, err := s.Exchange(r.Context(), r.URL.String())
+		if errors.Is(err, oauth2.ErrStateMismatch) || errors.Is(err, oauth2.ErrNoState) {
+			// Not the answer to our request (a stray or forged callback,
+			// or a second one): refuse it and keep waiting.
+			http.Error(w, "unexpected callback", http.StatusBadRequest)
+			return
+		}
 		if err != nil {
 			http.Error(w, "authorization failed", http.StatusBadRequest)
 		} else {
 			io.WriteString(w, "Authorized. You can close this window.\n")
 		}
-		done <- err
+		select {
+		case done <- err:
+		default: // the flow has its result already
+		}
 	})
 	go http.Serve(ln, mux)
 
