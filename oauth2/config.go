@@ -148,6 +148,9 @@ type Config struct {
 
 	// HTTPClient makes every request of the package, and its Transport is
 	// the base of Session.Client. If nil, http.DefaultClient is used.
+	// Requests to the token, device, revocation and introspection endpoints
+	// never follow redirects, whatever its CheckRedirect says: a 3xx answer
+	// is an *Error, so that credentials are never re-sent to another URL.
 	HTTPClient *http.Client
 	// InsecureAllowHTTP allows tokens and credentials to be sent over plain
 	// http to hosts that are not loopback addresses. Never set it in
@@ -194,6 +197,20 @@ func (c *Config) client() *http.Client {
 	}
 	return http.DefaultClient
 }
+
+// endpointClient returns the client for the token, device, revocation and
+// introspection endpoints: a shallow copy of Config.HTTPClient (same
+// Transport, Jar and Timeout) that never follows a redirect. A redirect from
+// one of these endpoints would re-send the client secret and the grant's
+// credentials to wherever Location points, plain http on another host
+// included; instead the 3xx response is returned, and becomes an *Error.
+func (c *Config) endpointClient() *http.Client {
+	hc := *c.client()
+	hc.CheckRedirect = stopAtRedirect
+	return &hc
+}
+
+func stopAtRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (c *Config) sleep(ctx context.Context, d time.Duration) error {
 	if c.Sleep != nil {

@@ -131,7 +131,7 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 			return nil, err
 		}
 	}
-	resp, err := s.cfg.client().Do(req)
+	resp, err := s.cfg.endpointClient().Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, err)
 	}
