@@ -18,7 +18,8 @@ import (
 // to send a token over plain http to a host that is not a loopback address
 // unless Config.InsecureAllowHTTP is set, and, like net/http with the
 // Authorization header, does not send it when a redirect leads to another
-// host that is not a subdomain of the original one. The request body is
+// host that is not a subdomain of the original one, nor on any later hop
+// of that redirect chain. The request body is
 // closed on every path, errors included.
 //
 // A Transport is safe for concurrent use by multiple goroutines. With a valid
@@ -111,16 +112,32 @@ func headerCopy(req *http.Request, auth []string) *http.Request {
 	return r2
 }
 
-// redirectKeepsToken reports whether a redirected request goes to the host
-// of the request that was redirected, or to a subdomain of it: the rule
-// net/http applies to the Authorization header.
+// redirectKeepsToken reports whether a redirected request may carry the
+// token: its host and that of every earlier hop must be the host of the
+// original request or a subdomain of it, the rule net/http applies to the
+// Authorization header. Comparing with the original request, not the
+// previous hop, keeps a site the chain wandered to from sending the token
+// on to its own subdomains; and once a hop went without the token, the
+// rest of the chain goes without it, even back on the original site.
 func redirectKeepsToken(req *http.Request) bool {
-	prev := req.Response.Request
-	if prev == nil || prev.URL == nil {
+	orig := req
+	for orig.Response != nil && orig.Response.Request != nil {
+		orig = orig.Response.Request
+	}
+	if orig.URL == nil {
 		return true
 	}
-	from, to := strings.ToLower(prev.URL.Hostname()), strings.ToLower(req.URL.Hostname())
-	return from == to || strings.HasSuffix(to, "."+from)
+	site := strings.ToLower(orig.URL.Hostname())
+	for r := req; r != orig; r = r.Response.Request {
+		if r.URL == nil {
+			return false
+		}
+		h := strings.ToLower(r.URL.Hostname())
+		if h != site && !strings.HasSuffix(h, "."+site) {
+			return false
+		}
+	}
+	return true
 }
 
 func hasFormBody(req *http.Request) bool {

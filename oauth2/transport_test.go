@@ -1,0 +1,76 @@
+package oauth2
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// chainRT redirects each URL to the next one of a table and records the
+// Authorization header every hop received.
+type chainRT struct {
+	next map[string]string
+	mu   sync.Mutex
+	seen []string // "host Authorization"
+}
+
+func (c *chainRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.seen = append(c.seen, r.URL.Host+" "+r.Header.Get("Authorization"))
+	c.mu.Unlock()
+	h := http.Header{}
+	code := 200
+	if loc, ok := c.next[r.URL.String()]; ok {
+		code = http.StatusFound
+		h.Set("Location", loc)
+	}
+	return &http.Response{StatusCode: code, Header: h, Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+}
+
+func TestRedirectChainKeepsTokenOnOriginalSite(t *testing.T) {
+	tests := []struct {
+		name string
+		next map[string]string
+		want []string
+	}{
+		{
+			name: "to another site then its subdomain",
+			next: map[string]string{"https://api.example.com/": "https://evil.test/x", "https://evil.test/x": "https://steal.evil.test/y"},
+			want: []string{"api.example.com Bearer a", "evil.test ", "steal.evil.test "},
+		},
+		{
+			name: "away and back",
+			next: map[string]string{"https://api.example.com/": "https://evil.test/x", "https://evil.test/x": "https://api.example.com/back"},
+			want: []string{"api.example.com Bearer a", "evil.test ", "api.example.com "},
+		},
+		{
+			name: "subdomain then sub-subdomain",
+			next: map[string]string{"https://api.example.com/": "https://eu.api.example.com/x", "https://eu.api.example.com/x": "https://a.eu.api.example.com/y"},
+			want: []string{"api.example.com Bearer a", "eu.api.example.com Bearer a", "a.eu.api.example.com Bearer a"},
+		},
+		{
+			name: "subdomain then parent",
+			next: map[string]string{"https://api.example.com/": "https://eu.api.example.com/x", "https://eu.api.example.com/x": "https://example.com/y"},
+			want: []string{"api.example.com Bearer a", "eu.api.example.com Bearer a", "example.com "},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := (&Config{}).NewSession(&Token{AccessToken: "a"})
+			rt := &chainRT{next: tt.next}
+			c := &http.Client{Transport: &Transport{Session: s, Base: rt}}
+			resp, err := c.Get("https://api.example.com/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if diff := cmp.Diff(tt.want, rt.seen); diff != "" {
+				t.Errorf("hops (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
