@@ -119,7 +119,7 @@ func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, erro
 		}
 		tok, err := s.tokenRequest(ctx, p, true)
 		if err == nil {
-			if err := s.commit(ctx, tok); err != nil {
+			if err := s.commit(ctx, tok, false); err != nil {
 				return nil, err
 			}
 			return tok, nil

@@ -204,7 +204,7 @@ func (s *Session) grant(ctx context.Context, p urlenc.Params, oneTime bool) (*To
 	if err != nil {
 		return nil, err
 	}
-	if err := s.commit(ctx, tok); err != nil {
+	if err := s.commit(ctx, tok, false); err != nil {
 		return nil, err
 	}
 	return tok, nil
@@ -230,18 +230,19 @@ func (s *Session) Password(ctx context.Context, username, password string) (*Tok
 }
 
 // ClientCredentials runs the client credentials grant (RFC 6749 §4.4) with
-// Config.Scopes and makes the token the session's token. When the token
-// expires and has no refresh token, the session runs the grant again
-// instead of failing with ErrTokenExpired.
+// Config.Scopes and makes the token the session's token. When this token
+// (or one the session got by running the grant again) expires and has no
+// refresh token, the session runs the grant again instead of failing with
+// ErrTokenExpired. A token set later with SetToken or obtained by another
+// grant is not renewed this way.
 func (s *Session) ClientCredentials(ctx context.Context) (*Token, error) {
 	tok, err := s.clientCredentials(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.commit(ctx, tok); err != nil {
+	if err := s.commit(ctx, tok, true); err != nil {
 		return nil, err
 	}
-	s.regrant.Store(true)
 	return tok, nil
 }
 

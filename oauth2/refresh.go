@@ -15,6 +15,12 @@ type tokenState struct {
 	auth []string
 	// refreshAt is when to start refreshing; zero means never.
 	refreshAt time.Time
+	// clientCreds marks a token from the client credentials grant (by
+	// ClientCredentials or a re-grant): without a refresh token, it is
+	// renewed by running the grant again. It belongs to the token, not the
+	// session, so a token set or obtained later by another grant is never
+	// silently replaced by a client's own token.
+	clientCreds bool
 }
 
 // newState computes the snapshot for tok received at now. The refresh time is
@@ -33,9 +39,11 @@ func (s *Session) newState(tok *Token, now time.Time) *tokenState {
 	return st
 }
 
-// store makes tok the session's token without calling OnTokenUpdate.
-func (s *Session) store(tok *Token) *tokenState {
+// store makes tok the session's token without calling OnTokenUpdate;
+// clientCreds says it came from the client credentials grant.
+func (s *Session) store(tok *Token, clientCreds bool) *tokenState {
 	st := s.newState(tok, s.cfg.now())
+	st.clientCreds = clientCreds
 	s.cur.Store(st)
 	return st
 }
@@ -47,18 +55,18 @@ func (s *Session) SetToken(tok *Token) {
 		s.cur.Store(nil)
 		return
 	}
-	s.store(tok)
+	s.store(tok, false)
 }
 
 // commit hands tok to OnTokenUpdate and, if it accepts it, makes it the
-// session's token.
-func (s *Session) commit(ctx context.Context, tok *Token) error {
+// session's token. clientCreds is as for store.
+func (s *Session) commit(ctx context.Context, tok *Token, clientCreds bool) error {
 	if s.OnTokenUpdate != nil {
 		if err := s.OnTokenUpdate(ctx, tok); err != nil {
 			return fmt.Errorf("oauth2: token update callback: %w", err)
 		}
 	}
-	s.store(tok)
+	s.store(tok, clientCreds)
 	return nil
 }
 
@@ -105,7 +113,7 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 	if st == nil {
 		return nil, ErrNoToken
 	}
-	if st.tok.RefreshToken == "" && !s.regrant.Load() {
+	if st.tok.RefreshToken == "" && !st.clientCreds {
 		// Inside the leeway but not expired: use it while it lasts.
 		if st.tok.Valid(s.cfg.now()) {
 			return st, nil
@@ -125,8 +133,9 @@ type refreshCall struct {
 // Refresh obtains a new token with the refresh token now (RFC 6749 §6),
 // whatever the current token's expiry, and makes it the session's token. A
 // response without refresh_token keeps the old one. If the token came from
-// ClientCredentials and has no refresh token, the client credentials grant
-// runs again instead.
+// ClientCredentials (or from such a re-grant) and has no refresh token, the
+// client credentials grant runs again instead; a token set with SetToken or
+// obtained by another grant never is.
 //
 // Refreshes are single-flight: a call while a refresh is in progress waits
 // for that refresh and gets its result, success or failure. The refresh runs
@@ -139,7 +148,7 @@ func (s *Session) Refresh(ctx context.Context) (*Token, error) {
 	if st == nil {
 		return nil, ErrNoToken
 	}
-	if st.tok.RefreshToken == "" && !s.regrant.Load() {
+	if st.tok.RefreshToken == "" && !st.clientCreds {
 		return nil, ErrNoRefreshToken
 	}
 	st, err := s.refresh(ctx, st, true)
@@ -194,6 +203,7 @@ func (s *Session) doRefresh(ctx context.Context) (*tokenState, error) {
 		err error
 	)
 	if old.tok.RefreshToken == "" {
+		// Only a client credentials token gets here without one.
 		tok, err = s.clientCredentials(ctx)
 	} else {
 		tok, err = s.tokenRequest(ctx, refreshParams(old.tok.RefreshToken), false)
@@ -214,5 +224,6 @@ func (s *Session) doRefresh(ctx context.Context) (*tokenState, error) {
 			return nil, fmt.Errorf("oauth2: token update callback: %w", err)
 		}
 	}
-	return s.store(tok), nil
+	// A refreshed client credentials token stays one.
+	return s.store(tok, old.clientCreds), nil
 }

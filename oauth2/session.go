@@ -37,8 +37,7 @@ type Session struct {
 	flight  *refreshCall // refresh in progress, or nil
 	pending AuthState
 
-	detect  atomic.Int32 // AuthAutoDetect memory, see authOrder
-	regrant atomic.Bool  // token came from client_credentials: re-run it on expiry
+	detect atomic.Int32 // AuthAutoDetect memory, see authOrder
 }
 
 // NewSession returns a Session for c holding tok, which may be nil. c is
@@ -46,7 +45,7 @@ type Session struct {
 func (c *Config) NewSession(tok *Token) *Session {
 	s := &Session{cfg: *c}
 	if tok != nil {
-		s.store(tok)
+		s.store(tok, false)
 	}
 	return s
 }
@@ -283,7 +282,7 @@ func (s *Session) TokenFromFragment(ctx context.Context, callbackURL string) (*T
 	if err != nil {
 		return nil, err
 	}
-	if err := s.commit(ctx, tok); err != nil {
+	if err := s.commit(ctx, tok, false); err != nil {
 		return nil, err
 	}
 	return tok, nil
