@@ -1,9 +1,12 @@
 package oauth1
 
 import (
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
@@ -47,6 +50,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // The zero value of each optional field is a safe default. A Config must
 // not be modified once it is in use; it is then safe for concurrent use by
 // multiple goroutines, and no method writes to it.
+//
+// String, Format, GoString and LogValue never print ConsumerSecret or a
+// signature method's key.
 type Config struct {
 	// ConsumerKey and ConsumerSecret are the client credentials
 	// (RFC 5849 §1.1). ConsumerSecret is unused by the RSA methods.
@@ -144,6 +150,12 @@ type Endpoint struct {
 // token) or token credentials (an access token), RFC 5849 §1.1. A Token
 // is not modified by this package once returned and is safe for
 // concurrent reads.
+//
+// String, Format, GoString and LogValue redact Secret, so a Token (or a
+// struct holding one) can be printed with any fmt verb and logged. Its
+// encoding/json form keeps Secret, as saving a token needs it; note that
+// slog's JSON handler uses encoding/json for a Token inside a slice, map
+// or struct without its own LogValue.
 type Token struct {
 	// Token is the oauth_token value.
 	Token string
@@ -177,21 +189,75 @@ func (t *Token) Extras() url.Values {
 	return v
 }
 
-// String returns the token with its secret redacted, so that a Token
-// printed with %v or %+v never shows the secret.
-func (t *Token) String() string {
-	if t == nil {
-		return "<nil>"
+// redact returns `""` for an empty secret and <redacted> otherwise, so
+// that a printed value shows whether a secret is set but never what it is.
+func redact(s string) string {
+	if s == "" {
+		return `""`
 	}
-	s := "oauth1.Token{Token: " + strconvQuote(t.Token)
-	if t.Secret != "" {
-		s += ", Secret: REDACTED"
-	}
-	return s + "}"
+	return "<redacted>"
 }
 
-// GoString is String, for %#v.
-func (t *Token) GoString() string { return t.String() }
+// String returns a description of t with the secret redacted:
+// oauth1.Token{Token:"..." Secret:<redacted>}. The extra fields of the
+// token response are left out.
+func (t Token) String() string {
+	return "oauth1.Token{Token:" + strconv.Quote(t.Token) + " Secret:" + redact(t.Secret) + "}"
+}
+
+// GoString returns String, so %#v redacts too.
+func (t Token) GoString() string { return t.String() }
+
+// Format implements fmt.Formatter: %q prints String quoted, every other
+// verb prints String, so no verb shows the secret, not even when the Token
+// is a field of another struct.
+func (t Token) Format(f fmt.State, verb rune) { formatString(f, verb, t.String()) }
+
+// LogValue implements slog.LogValuer without the secret.
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("token", t.Token),
+		slog.Bool("has_secret", t.Secret != ""),
+	)
+}
+
+// String describes c without its consumer secret or any signing key (the
+// signature method is shown by name).
+func (c Config) String() string {
+	return "oauth1.Config{ConsumerKey:" + strconv.Quote(c.ConsumerKey) +
+		" ConsumerSecret:" + redact(c.ConsumerSecret) +
+		" CallbackURL:" + strconv.Quote(c.CallbackURL) +
+		" RequestTokenURL:" + strconv.Quote(c.Endpoint.RequestTokenURL) +
+		" AccessTokenURL:" + strconv.Quote(c.Endpoint.AccessTokenURL) +
+		" Method:" + strconv.Quote(c.method().Name()) +
+		" Placement:" + c.Placement.String() +
+		" BodyHash:" + strconv.FormatBool(c.BodyHash) + "}"
+}
+
+// GoString returns String, so %#v redacts too.
+func (c Config) GoString() string { return c.String() }
+
+// Format implements fmt.Formatter: %q prints String quoted, every other
+// verb prints String.
+func (c Config) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
+
+// LogValue implements slog.LogValuer without the secret.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("consumer_key", c.ConsumerKey),
+		slog.String("access_token_url", c.Endpoint.AccessTokenURL),
+		slog.String("method", c.method().Name()),
+		slog.String("placement", c.Placement.String()),
+	)
+}
+
+// formatString writes s for any verb, quoted for %q.
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	io.WriteString(f, s)
+}
 
 func (c *Config) method() SignatureMethod {
 	if c.Method != nil {

@@ -23,7 +23,7 @@ func TestTokenNeverPrintsSecret(t *testing.T) {
 		}
 	}
 	var nilTok *oauth1.Token
-	if nilTok.Extra("x") != "" || len(nilTok.Extras()) != 0 || nilTok.String() != "<nil>" {
+	if nilTok.Extra("x") != "" || len(nilTok.Extras()) != 0 || fmt.Sprint(nilTok) != "<nil>" {
 		t.Error("nil *Token methods misbehave")
 	}
 }

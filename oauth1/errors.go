@@ -160,5 +160,3 @@ func (e *TooLargeError) Error() string {
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
-
-func strconvQuote(s string) string { return strconv.Quote(s) }

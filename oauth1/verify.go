@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -122,12 +123,37 @@ func appendBaseString(dst []byte, req *http.Request, all urlenc.Params) []byte {
 }
 
 // Consumer is what a [Verifier] needs to know about a consumer key.
+// String, Format, GoString and LogValue never print Secret.
 type Consumer struct {
 	// Secret is the consumer secret (HMAC and PLAINTEXT methods).
 	Secret string
 	// PublicKey is the consumer's RSA public key (*rsa.PublicKey) for the
 	// RSA methods; nil if the consumer does not use them.
 	PublicKey crypto.PublicKey
+}
+
+// String describes c with its secret redacted.
+func (c Consumer) String() string {
+	s := "oauth1.Consumer{Secret:" + redact(c.Secret) + " PublicKey:"
+	if c.PublicKey == nil {
+		return s + "<nil>}"
+	}
+	return s + fmt.Sprintf("%T", c.PublicKey) + "}"
+}
+
+// GoString returns String, so %#v redacts too.
+func (c Consumer) GoString() string { return c.String() }
+
+// Format implements fmt.Formatter: %q prints String quoted, every other
+// verb prints String.
+func (c Consumer) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
+
+// LogValue implements slog.LogValuer without the secret.
+func (c Consumer) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Bool("has_secret", c.Secret != ""),
+		slog.Bool("has_public_key", c.PublicKey != nil),
+	)
 }
 
 // DefaultWindow is the timestamp window of a Verifier with a zero Window.

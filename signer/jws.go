@@ -12,7 +12,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -39,6 +42,9 @@ var pssOptions = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: 
 // private key, as OAuth 2 client assertions (RFC 7523) and DPoP proofs
 // (RFC 9449) need. Create one with [NewJWSSigner]; the zero value is not
 // usable. A JWSSigner is safe for concurrent use by multiple goroutines.
+//
+// String, Format, GoString and LogValue show only the algorithm, never the
+// key.
 type JWSSigner struct {
 	alg string
 	key any // []byte, *rsa.PrivateKey, *ecdsa.PrivateKey or ed25519.PrivateKey, checked by NewJWSSigner
@@ -107,6 +113,19 @@ func NewJWSSigner(alg string, key any) (*JWSSigner, error) {
 // Alg returns the signer's algorithm name, such as "RS256", for the JWS
 // header's "alg".
 func (s *JWSSigner) Alg() string { return s.alg }
+
+// String returns signer.JWSSigner{Alg:"..."}: the algorithm, not the key.
+func (s JWSSigner) String() string { return `signer.JWSSigner{Alg:` + strconv.Quote(s.alg) + `}` }
+
+// GoString returns String, so %#v does not show the key either.
+func (s JWSSigner) GoString() string { return s.String() }
+
+// Format implements fmt.Formatter: %q prints String quoted, every other
+// verb prints String, so no verb shows the key.
+func (s JWSSigner) Format(f fmt.State, verb rune) { formatString(f, verb, s.String()) }
+
+// LogValue implements slog.LogValuer: the algorithm only.
+func (s JWSSigner) LogValue() slog.Value { return slog.GroupValue(slog.String("alg", s.alg)) }
 
 // Sign returns the raw JWS signature of signingInput, which is
 // ASCII(BASE64URL(header) || '.' || BASE64URL(payload)) (RFC 7515 §5.1).
@@ -182,6 +201,9 @@ func (s *JWSSigner) SignCompact(header, payload []byte) (string, error) {
 // the private key matching its public key. Create one with
 // [NewJWSVerifier]; the zero value is not usable. A JWSVerifier is safe for
 // concurrent use by multiple goroutines.
+//
+// String, Format, GoString and LogValue show only the algorithm, never the
+// key (an HS256 key is a secret).
 type JWSVerifier struct {
 	alg string
 	key any // []byte, *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey, checked by NewJWSVerifier
@@ -244,6 +266,27 @@ func NewJWSVerifier(alg string, key any) (*JWSVerifier, error) {
 
 // Alg returns the verifier's algorithm name, such as "ES256".
 func (v *JWSVerifier) Alg() string { return v.alg }
+
+// String returns signer.JWSVerifier{Alg:"..."}: the algorithm, not the key.
+func (v JWSVerifier) String() string { return `signer.JWSVerifier{Alg:` + strconv.Quote(v.alg) + `}` }
+
+// GoString returns String, so %#v does not show the key either.
+func (v JWSVerifier) GoString() string { return v.String() }
+
+// Format implements fmt.Formatter: %q prints String quoted, every other
+// verb prints String, so no verb shows the key.
+func (v JWSVerifier) Format(f fmt.State, verb rune) { formatString(f, verb, v.String()) }
+
+// LogValue implements slog.LogValuer: the algorithm only.
+func (v JWSVerifier) LogValue() slog.Value { return slog.GroupValue(slog.String("alg", v.alg)) }
+
+// formatString writes s for any verb, quoted for %q.
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	io.WriteString(f, s)
+}
 
 // Verify returns nil if sig is a valid raw JWS signature of signingInput
 // and [ErrVerification] otherwise. The HS256 comparison takes constant time.

@@ -1,0 +1,76 @@
+package signer_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/oauthkit/oauth/signer"
+)
+
+// TestNoKeyInPrintedValues prints every signer type with every fmt verb
+// and through slog's JSON and text handlers and checks that no secret or
+// private key shows.
+func TestNoKeyInPrintedValues(t *testing.T) {
+	k := keys(t)
+	secret := []byte("HS256-CLIENT-SECRET-0123456789ab")
+	// An HMAC secret as fmt prints a []byte ([72 83 ...]) and as text; a
+	// private key as fmt prints its big.Int numbers.
+	secrets := []string{string(secret), strings.Trim(fmt.Sprint(secret[:8]), "[]"),
+		k.RSA.D.String()[:24], k.RSA.Primes[0].String()[:24], k.EC.D.String()[:24],
+		strings.Trim(fmt.Sprint([]byte(k.Ed25519[:8])), "[]"), fmt.Sprintf("%x", []byte(k.Ed25519[:8]))}
+
+	mustSigner := func(alg string, key any) *signer.JWSSigner {
+		s, err := signer.NewJWSSigner(alg, key)
+		if err != nil {
+			t.Fatalf("NewJWSSigner(%s): %v", alg, err)
+		}
+		return s
+	}
+	hsVerifier, err := signer.NewJWSVerifier(signer.HS256, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := mustSigner(signer.HS256, secret)
+	type holder struct{ S signer.JWSSigner }
+	tests := []struct {
+		name, alg string
+		v         any
+	}{
+		{"HS256 *JWSSigner", "HS256", hs},
+		{"HS256 JWSSigner", "HS256", *hs},
+		{"RS256 *JWSSigner", "RS256", mustSigner(signer.RS256, k.RSA)},
+		{"PS256 JWSSigner", "PS256", *mustSigner(signer.PS256, k.RSA)},
+		{"ES256 *JWSSigner", "ES256", mustSigner(signer.ES256, k.EC)},
+		{"EdDSA *JWSSigner", "EdDSA", mustSigner(signer.EdDSA, k.Ed25519)},
+		{"HS256 *JWSVerifier", "HS256", hsVerifier},
+		{"HS256 JWSVerifier", "HS256", *hsVerifier},
+		{"struct holding a JWSSigner", "HS256", holder{*hs}},
+		{"HMAC", "HMAC-SHA1", signer.HMACSHA1},
+		{"RSA", "RSA-SHA256", signer.RSASHA256},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			forms := map[string]string{}
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+				forms[verb] = fmt.Sprintf(verb, tt.v)
+			}
+			var jb, tb bytes.Buffer
+			slog.New(slog.NewJSONHandler(&jb, nil)).Info("m", "v", tt.v)
+			slog.New(slog.NewTextHandler(&tb, nil)).Info("m", "v", tt.v)
+			forms["slog json"], forms["slog text"] = jb.String(), tb.String()
+			for how, got := range forms {
+				for _, s := range secrets {
+					if strings.Contains(got, s) {
+						t.Errorf("%s printed with %s shows a secret: %s", tt.name, how, got)
+					}
+				}
+			}
+			if !strings.Contains(forms["%v"], tt.alg) {
+				t.Errorf("Sprintf(%%v) = %s, want it to name %s", forms["%v"], tt.alg)
+			}
+		})
+	}
+}
