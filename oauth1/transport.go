@@ -2,6 +2,7 @@ package oauth1
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -38,9 +39,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if redirected {
 		stripOAuth(r2)
 	}
+	if r2.Header == nil {
+		// A request built as a struct literal has no Header, and
+		// Clone keeps it nil.
+		r2.Header = make(http.Header)
+	}
 	for k, vs := range t.Config.Endpoint.Header {
 		if _, ok := r2.Header[k]; !ok && len(vs) > 0 {
-			r2.Header[k] = vs
+			// A copy: Base may append to the clone's values.
+			r2.Header[k] = slices.Clone(vs)
 		}
 	}
 	if !redirected || sameHost(first, r2) {

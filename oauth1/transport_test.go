@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -260,5 +261,31 @@ func TestConcurrentClient(t *testing.T) {
 	wg.Wait()
 	if got, want := p.OAuth1.Counters.Resources.Load(), int64(goroutines*perG); got != want {
 		t.Errorf("provider verified %d requests, want %d (rejected %d)", got, want, p.OAuth1.Counters.Rejected.Load())
+	}
+}
+
+// TestTransportNilHeader sends requests built as struct literals, whose
+// Header is nil, through a Transport that adds Endpoint.Header.
+func TestTransportNilHeader(t *testing.T) {
+	for _, pl := range placements {
+		t.Run(pl.String(), func(t *testing.T) {
+			cfg := &oauth1.Config{ConsumerKey: "k", ConsumerSecret: "s", Placement: pl,
+				Endpoint: oauth1.Endpoint{Header: http.Header{"User-Agent": {"app/1"}}}}
+			base := &recordRT{}
+			tr := &oauth1.Transport{Config: cfg, Base: base}
+			u, _ := url.Parse("https://api.example.com/x")
+			req := &http.Request{Method: http.MethodGet, URL: u}
+			resp, err := tr.RoundTrip(req)
+			if err != nil {
+				t.Fatalf("RoundTrip() error = %v", err)
+			}
+			resp.Body.Close()
+			if got := base.got.Header.Get("User-Agent"); got != "app/1" {
+				t.Errorf("sent User-Agent = %q, want %q", got, "app/1")
+			}
+			if req.Header != nil {
+				t.Errorf("caller's request Header = %v, want nil (unmodified)", req.Header)
+			}
+		})
 	}
 }
