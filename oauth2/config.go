@@ -162,6 +162,13 @@ type Config struct {
 	// is never refreshed before half its remaining lifetime at the time it
 	// was received has passed, so servers issuing tokens shorter-lived than
 	// the leeway do not cause a refresh per request.
+	//
+	// A refresh inside the leeway that fails while the token is still valid
+	// does not fail Session.Token or the Transport: they use the token until
+	// it expires. The next attempt then waits half the token's remaining
+	// lifetime, or the server's Retry-After if shorter, but at least a
+	// second and never past the expiry; once the token has expired, the
+	// refresh's error is returned. Session.Refresh always returns it.
 	Leeway time.Duration
 	// RefreshTimeout bounds a refresh, which runs detached from the
 	// contexts of the requests waiting for it; if 0, 30 seconds.

@@ -47,9 +47,11 @@
 //
 // A Session refreshes its token before it expires ([Config.Leeway]) and
 // calls [Session.OnTokenUpdate] with every new token before using it, which
-// is where a rotated refresh token is persisted. A Token marshals to JSON
-// (field names of golang.org/x/oauth2) with its absolute expiry and extra
-// fields, so a saved token reloads intact. A token without a refresh token
+// is where a rotated refresh token is persisted. If that early refresh
+// fails, the still-valid token is used until it expires and the next attempt
+// is put off; only an expired token surfaces the error. A Token marshals to
+// JSON (field names of golang.org/x/oauth2) with its absolute expiry and
+// extra fields, so a saved token reloads intact. A token without a refresh token
 // that expires gives [ErrTokenExpired], except one from ClientCredentials,
 // for which the grant runs again.
 //

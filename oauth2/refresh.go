@@ -2,6 +2,7 @@ package oauth2
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -90,7 +91,10 @@ func (s *Session) Authorized() bool {
 // Token returns the session's token, refreshed first if it is within the
 // leeway of its expiry (see Config.Leeway). It fails with ErrNoToken when
 // there is none, ErrTokenExpired when it expired and cannot be refreshed, or
-// the refresh's error. ctx bounds only this caller's wait: see Refresh.
+// the refresh's error once the token has expired. If a refresh fails while
+// the token is still valid, Token returns the token and the next refresh
+// attempt is put off, as Config.Leeway describes. ctx bounds only this
+// caller's wait: see Refresh.
 func (s *Session) Token(ctx context.Context) (*Token, error) {
 	st, err := s.valid(ctx)
 	if err != nil {
@@ -120,7 +124,48 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 		}
 		return nil, ErrTokenExpired
 	}
-	return s.refresh(ctx, st, false)
+	nst, err := s.refresh(ctx, st, false)
+	if err != nil && ctx.Err() == nil {
+		// An early refresh failed: use the token while it lasts. runRefresh
+		// has put off the next attempt (see backOff).
+		if cur := s.cur.Load(); cur != nil && cur.tok.Valid(s.cfg.now()) {
+			return cur, nil
+		}
+	}
+	return nst, err
+}
+
+// minRefreshBackoff is the shortest delay backOff puts between two attempts
+// to refresh a still-valid token.
+const minRefreshBackoff = time.Second
+
+// backOff puts off the next automatic refresh of old after a refresh failed
+// with err while old's token is still valid, so that a server that is down
+// is not asked once per request: the next attempt waits half the token's
+// remaining lifetime, or the server's Retry-After if that is shorter, but at
+// least minRefreshBackoff, and never past the expiry, after which the error
+// is returned to the callers. It never brings a refresh forward, and does
+// nothing if old is no longer the session's token.
+func (s *Session) backOff(old *tokenState, err error) {
+	now := s.cfg.now()
+	if old == nil || old.tok.Expiry.IsZero() || !old.tok.Valid(now) {
+		return
+	}
+	wait := old.tok.Expiry.Sub(now) / 2
+	var e *Error
+	if errors.As(err, &e) && e.RetryAfter > 0 && e.RetryAfter < wait {
+		wait = e.RetryAfter
+	}
+	at := now.Add(max(wait, minRefreshBackoff))
+	if at.After(old.tok.Expiry) {
+		at = old.tok.Expiry
+	}
+	if !at.After(old.refreshAt) {
+		return
+	}
+	next := *old
+	next.refreshAt = at
+	s.cur.CompareAndSwap(old, &next)
 }
 
 // refreshCall is one refresh in flight; done is closed when st/err are set.
@@ -142,7 +187,8 @@ type refreshCall struct {
 // on a context detached from the caller's (keeping its values) and bounded
 // by Config.RefreshTimeout; ctx bounds only this caller's wait, so a
 // cancelled caller returns ctx.Err() at once and the refresh goes on for the
-// others.
+// others. Unlike Token, Refresh returns the refresh's error even when the
+// current token is still valid.
 func (s *Session) Refresh(ctx context.Context) (*Token, error) {
 	st := s.cur.Load()
 	if st == nil {
@@ -185,7 +231,12 @@ func (s *Session) refresh(ctx context.Context, old *tokenState, force bool) (*to
 func (s *Session) runRefresh(ctx context.Context, c *refreshCall) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.refreshTimeout())
 	defer cancel()
-	st, err := s.doRefresh(ctx)
+	old := s.cur.Load()
+	st, err := s.doRefresh(ctx, old)
+	if err != nil {
+		// Before the waiters wake, so that they and later callers see it.
+		s.backOff(old, err)
+	}
 	s.mu.Lock()
 	s.flight = nil
 	c.st, c.err = st, err
@@ -193,8 +244,7 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall) {
 	s.mu.Unlock()
 }
 
-func (s *Session) doRefresh(ctx context.Context) (*tokenState, error) {
-	old := s.cur.Load()
+func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, error) {
 	if old == nil {
 		return nil, ErrNoToken
 	}

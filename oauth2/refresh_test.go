@@ -109,3 +109,105 @@ func TestClientCredentialsRegrantOnlyForItsToken(t *testing.T) {
 		}
 	})
 }
+
+// A refresh that fails inside the leeway, while the token is still valid,
+// does not fail the callers, and is not retried on every request.
+func TestEarlyRefreshFailureKeepsValidToken(t *testing.T) {
+	type step struct {
+		advance  time.Duration // before the calls
+		calls    int
+		wantErr  bool // a *Error with status 503
+		wantHits int32
+	}
+	tests := []struct {
+		name       string
+		retryAfter string
+		steps      []step
+	}{
+		{
+			// Token lives 60 s; leeway 10 s: the refresh starts at 50 s.
+			name: "no Retry-After: wait half the remaining lifetime",
+			steps: []step{
+				{55 * time.Second, 5, false, 1},       // 5 s left: next try at 57.5 s
+				{2 * time.Second, 5, false, 1},        // 57 s
+				{time.Second, 5, false, 2},            // 58 s: 2 s left, next try at 59 s
+				{500 * time.Millisecond, 5, false, 2}, // 58.5 s
+				{time.Second, 5, false, 3},            // 59.5 s: next try at expiry
+				{1500 * time.Millisecond, 1, true, 4}, // 61 s: expired, the error shows
+				{0, 1, true, 5},                       // and every call retries
+			},
+		},
+		{
+			name:       "shorter Retry-After wins",
+			retryAfter: "1",
+			steps: []step{
+				{55 * time.Second, 5, false, 1}, // next try at 56 s
+				{900 * time.Millisecond, 5, false, 1},
+				{100 * time.Millisecond, 5, false, 2},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			rt := &grantRT{status: 503, body: `{"error":"temporarily_unavailable"}`}
+			if tt.retryAfter != "" {
+				rt.header = http.Header{"Retry-After": {tt.retryAfter}}
+			}
+			cfg := &Config{ClientID: "id", Endpoint: Endpoint{TokenURL: "https://as.example/token"},
+				HTTPClient: &http.Client{Transport: rt}, Now: clk.Now}
+			s := cfg.NewSession(&Token{AccessToken: "still-valid", RefreshToken: "rt", Expiry: clk.Now().Add(time.Minute)})
+			c := &http.Client{Transport: &Transport{Session: s, Base: &recordRT{}}}
+			for i, st := range tt.steps {
+				clk.advance(st.advance)
+				for j := 0; j < st.calls; j++ {
+					tok, err := s.Token(context.Background())
+					var e *Error
+					switch {
+					case st.wantErr && (!errors.As(err, &e) || e.StatusCode != 503):
+						t.Errorf("step %d call %d: Token() err = %v, want the 503", i, j, err)
+					case !st.wantErr && (err != nil || tok.AccessToken != "still-valid"):
+						t.Errorf("step %d call %d: Token() = %v, %v; want the still-valid token", i, j, tok, err)
+					}
+					if st.wantErr {
+						continue
+					}
+					resp, err := c.Get("https://api.example/")
+					if err != nil {
+						t.Errorf("step %d call %d: Transport: %v", i, j, err)
+						continue
+					}
+					resp.Body.Close()
+				}
+				if got := rt.n.Load(); got != st.wantHits {
+					t.Errorf("after step %d: %d refresh attempts, want %d", i, got, st.wantHits)
+				}
+			}
+		})
+	}
+}
+
+// Session.Refresh reports its failure, and a failed Refresh of a fresh token
+// does not bring its next automatic refresh forward.
+func TestExplicitRefreshFailure(t *testing.T) {
+	clk := newClock()
+	rt := &grantRT{status: 503, body: `{"error":"temporarily_unavailable"}`}
+	cfg := &Config{ClientID: "id", Endpoint: Endpoint{TokenURL: "https://as.example/token"},
+		HTTPClient: &http.Client{Transport: rt}, Now: clk.Now}
+	s := cfg.NewSession(&Token{AccessToken: "fresh", RefreshToken: "rt", Expiry: clk.Now().Add(time.Hour)})
+	var e *Error
+	if _, err := s.Refresh(context.Background()); !errors.As(err, &e) || e.StatusCode != 503 {
+		t.Errorf("Refresh() err = %v, want the 503", err)
+	}
+	clk.advance(30 * time.Minute)
+	if tok, err := s.Token(context.Background()); err != nil || tok.AccessToken != "fresh" {
+		t.Errorf("Token() = %v, %v", tok, err)
+	}
+	if n := rt.n.Load(); n != 1 {
+		t.Errorf("%d refresh attempts, want 1", n)
+	}
+	clk.advance(29*time.Minute + 55*time.Second) // inside the leeway
+	if _, err := s.Refresh(context.Background()); !errors.As(err, &e) || e.StatusCode != 503 {
+		t.Errorf("Refresh() inside the leeway: err = %v, want the 503", err)
+	}
+}
