@@ -65,7 +65,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var r2 *http.Request
 	switch {
 	case s.cfg.Placement == InQuery:
-		r2 = req.Clone(req.Context())
+		r2 = cloneRequest(req)
 		q := []byte(r2.URL.RawQuery)
 		if len(q) > 0 {
 			q = append(q, '&')
@@ -82,7 +82,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	case s.cfg.Hooks.ProtectedRequest != nil:
 		// The hook may rewrite the header in place: give it its own copy
 		// of the value shared by every request with this token.
-		r2 = req.Clone(req.Context())
+		r2 = cloneRequest(req)
 		r2.Header["Authorization"] = []string{st.auth[0]}
 	default:
 		r2 = headerCopy(req, st.auth)
@@ -94,6 +94,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return t.base().RoundTrip(r2)
+}
+
+// cloneRequest returns a deep copy of req with a non-nil Header: a request
+// built by hand may have none, and Clone keeps it nil.
+func cloneRequest(req *http.Request) *http.Request {
+	r2 := req.Clone(req.Context())
+	if r2.Header == nil {
+		r2.Header = make(http.Header, 2)
+	}
+	return r2
 }
 
 // headerCopy returns a shallow copy of req with its own header map carrying
@@ -168,7 +178,7 @@ func withFormToken(req *http.Request, token string) (*http.Request, error) {
 	}
 	b = append(b, "access_token="...)
 	b = urlenc.AppendFormEscape(b, token)
-	r2 := req.Clone(req.Context())
+	r2 := cloneRequest(req)
 	r2.Body = io.NopCloser(bytes.NewReader(b))
 	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	r2.ContentLength = int64(len(b))

@@ -3,6 +3,7 @@ package oauth2
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -70,6 +71,42 @@ func TestRedirectChainKeepsTokenOnOriginalSite(t *testing.T) {
 			resp.Body.Close()
 			if diff := cmp.Diff(tt.want, rt.seen); diff != "" {
 				t.Errorf("hops (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A request built by hand may have a nil Header; RoundTrip must not panic.
+func TestTransportNilHeader(t *testing.T) {
+	hook := Hooks{ProtectedRequest: func(r *http.Request) error { r.Header.Set("X-Hook", "1"); return nil }}
+	tests := []struct {
+		name      string
+		cfg       Config
+		wantAuth  string
+		wantQuery string
+		wantHook  string
+	}{
+		{"header", Config{}, "Bearer a", "", ""},
+		{"query", Config{Placement: InQuery}, "", "access_token=a", ""},
+		{"form body, GET", Config{Placement: InFormBody}, "Bearer a", "", ""},
+		{"header with hook", Config{Hooks: hook}, "Bearer a", "", "1"},
+		{"query with hook", Config{Placement: InQuery, Hooks: hook}, "", "access_token=a", "1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.cfg.NewSession(&Token{AccessToken: "a"})
+			u, _ := url.Parse("https://api.example.com/x")
+			req := &http.Request{Method: "GET", URL: u} // Header nil
+			rec := &recordRT{}
+			if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+				t.Fatal(err)
+			}
+			got := [3]string{rec.req.Header.Get("Authorization"), rec.req.URL.RawQuery, rec.req.Header.Get("X-Hook")}
+			if want := [3]string{tt.wantAuth, tt.wantQuery, tt.wantHook}; got != want {
+				t.Errorf("sent Authorization, query, X-Hook = %q, want %q", got, want)
+			}
+			if req.Header != nil {
+				t.Error("caller's request was given a header")
 			}
 		})
 	}
