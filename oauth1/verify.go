@@ -3,6 +3,9 @@ package oauth1
 import (
 	"context"
 	"crypto"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -194,8 +197,18 @@ type Verifier struct {
 	// Unsafe: the secrets then travel in clear text.
 	InsecurePlaintextOverHTTP bool
 
-	// MaxBodyBytes limits the form bodies read; if zero, DefaultMaxBodyBytes.
+	// MaxBodyBytes limits the bodies read (form bodies, and the bodies
+	// whose oauth_body_hash is checked); a larger body is a
+	// *[TooLargeError]. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+
+	// RequireBodyHash refuses a request whose body is not form-encoded
+	// (including a request without a body) unless it carries
+	// oauth_body_hash (OAuth Request Body Hash extension), so that its
+	// body is covered by the signature. The error wraps
+	// ErrMissingParameter. Form-encoded bodies are signed parameter by
+	// parameter and never carry a body hash.
+	RequireBodyHash bool
 }
 
 // Verified describes a request that passed [Verifier.Verify].
@@ -208,6 +221,7 @@ type Verified struct {
 	Callback    string    // oauth_callback, if sent
 	Verifier    string    // oauth_verifier, if sent
 	Realm       string    // the Authorization header's realm, if any
+	BodyHash    string    // oauth_body_hash, if sent; Verify checked it against the body
 	Placement   Placement // where oauth_signature was found
 	// Params are the request's non-protocol parameters (query, then form
 	// body), in order, repeated keys and empty values kept.
@@ -231,6 +245,15 @@ func verr(problem, param string, err error) *VerifyError {
 // restored. The checks run in that order, so a request with a bad
 // signature never consumes a nonce. ctx is passed to the lookups and the
 // nonce store.
+//
+// When the request carries oauth_body_hash (OAuth Request Body Hash
+// extension), its body is read (up to MaxBodyBytes; a larger body is a
+// *[TooLargeError]) and restored, Body and GetBody, and the Base64 SHA-1
+// of the body must equal the signed hash: a mismatch is a *VerifyError
+// for Parameter "oauth_body_hash" wrapping ErrInvalidSignature, as the
+// body is then not the one that was signed. A body hash on a
+// form-encoded body, which the extension forbids, wraps ErrBadRequest.
+// See also [Verifier.RequireBodyHash].
 func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, error) {
 	if v.Nonces == nil {
 		return nil, errNoNonceStore
@@ -273,6 +296,8 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			out.Callback = p.Value
 		case "oauth_verifier":
 			out.Verifier = p.Value
+		case "oauth_body_hash":
+			out.BodyHash = p.Value
 		case "oauth_version":
 			if p.Value != "1.0" {
 				return nil, verr(ProblemVersionRejected, p.Key, fmt.Errorf("%w: oauth_version %q", ErrBadRequest, p.Value))
@@ -289,6 +314,13 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		if !seen[k] {
 			return nil, verr(ProblemParameterAbsent, k, ErrMissingParameter)
 		}
+	}
+	if isForm(req.Header.Get("Content-Type")) {
+		if seen["oauth_body_hash"] {
+			return nil, verr(ProblemParameterRejected, "oauth_body_hash", fmt.Errorf("%w: oauth_body_hash on a form-encoded body", ErrBadRequest))
+		}
+	} else if v.RequireBodyHash && !seen["oauth_body_hash"] {
+		return nil, verr(ProblemParameterAbsent, "oauth_body_hash", ErrMissingParameter)
 	}
 	plaintext := out.Method == Plaintext.Name()
 	if !plaintext {
@@ -333,6 +365,12 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		}
 		return nil, verr(ProblemSignatureInvalid, "oauth_signature", err)
 	}
+	if seen["oauth_body_hash"] {
+		// The signature covers the hash; this ties the body to it.
+		if err := checkBodyHash(req, out.BodyHash, limit); err != nil {
+			return nil, err
+		}
+	}
 	if !seen["oauth_timestamp"] {
 		return out, nil // PLAINTEXT without timestamp and nonce (RFC 5849 §3.4.4)
 	}
@@ -351,6 +389,30 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		return nil, verr(ProblemNonceUsed, "oauth_nonce", err)
 	}
 	return out, nil
+}
+
+// checkBodyHash reads req's body, if any, up to limit bytes, restores it
+// (Body and GetBody), and compares its Base64 SHA-1 with want in constant
+// time (OAuth Request Body Hash extension; no body hashes as empty).
+func checkBodyHash(req *http.Request, want string, limit int64) error {
+	var body []byte
+	if hasBody(req) {
+		b, err := readBody(nil, req.Body, limit)
+		if err != nil {
+			return err
+		}
+		body = b
+		s := string(b)
+		req.Body = newStringBody(s)
+		req.GetBody = func() (io.ReadCloser, error) { return newStringBody(s), nil }
+	}
+	sum := sha1.Sum(body)
+	var buf [28]byte // base64.StdEncoding.EncodedLen(sha1.Size)
+	got := base64.StdEncoding.AppendEncode(buf[:0], sum[:])
+	if !hmac.Equal(got, []byte(want)) {
+		return verr(ProblemSignatureInvalid, "oauth_body_hash", fmt.Errorf("%w: body does not match oauth_body_hash", ErrInvalidSignature))
+	}
+	return nil
 }
 
 // A NonceStore remembers the nonces a provider has accepted (RFC 5849
