@@ -63,6 +63,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	var r2 *http.Request
+	// readBody is set once withFormToken has read and closed the caller's
+	// body: from then on it must not be closed again.
+	readBody := false
 	switch {
 	case s.cfg.Placement == InQuery:
 		r2 = cloneRequest(req)
@@ -75,6 +78,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2.URL.RawQuery = string(q)
 		r2.Header.Set("Cache-Control", "no-store")
 	case s.cfg.Placement == InFormBody && hasFormBody(req):
+		readBody = true
 		r2, err = withFormToken(req, st.tok.AccessToken)
 		if err != nil {
 			return nil, err
@@ -89,7 +93,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if h := s.cfg.Hooks.ProtectedRequest; h != nil {
 		if err := h(r2); err != nil {
-			closeBody(req)
+			if !readBody {
+				closeBody(req)
+			}
 			return nil, err
 		}
 	}

@@ -1,12 +1,14 @@
 package oauth2
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -107,6 +109,56 @@ func TestTransportNilHeader(t *testing.T) {
 			}
 			if req.Header != nil {
 				t.Error("caller's request was given a header")
+			}
+		})
+	}
+}
+
+// The caller's body is closed exactly once on every path, errors included.
+func TestTransportClosesBodyOnce(t *testing.T) {
+	hookErr := errors.New("hook says no")
+	failHook := Hooks{ProtectedRequest: func(*http.Request) error { return hookErr }}
+	okHook := Hooks{ProtectedRequest: func(*http.Request) error { return nil }}
+	valid := &Token{AccessToken: "a"}
+	tests := []struct {
+		name     string
+		cfg      Config
+		tok      *Token
+		url      string
+		body     string
+		redirect bool
+		want     error
+	}{
+		{"no token", Config{}, nil, "https://x/", "a=1", false, ErrNoToken},
+		{"expired", Config{}, &Token{AccessToken: "a", Expiry: time.Now().Add(-time.Hour)}, "https://x/", "a=1", false, ErrTokenExpired},
+		{"insecure", Config{}, valid, "http://x.example/", "a=1", false, ErrInsecureTransport},
+		{"header", Config{}, valid, "https://x/", "a=1", false, nil},
+		{"header, hook", Config{Hooks: okHook}, valid, "https://x/", "a=1", false, nil},
+		{"header, hook fails", Config{Hooks: failHook}, valid, "https://x/", "a=1", false, hookErr},
+		{"query", Config{Placement: InQuery}, valid, "https://x/", "a=1", false, nil},
+		{"query, hook fails", Config{Placement: InQuery, Hooks: failHook}, valid, "https://x/", "a=1", false, hookErr},
+		{"form", Config{Placement: InFormBody}, valid, "https://x/", "a=1", false, nil},
+		{"form, hook", Config{Placement: InFormBody, Hooks: okHook}, valid, "https://x/", "a=1", false, nil},
+		{"form, hook fails", Config{Placement: InFormBody, Hooks: failHook}, valid, "https://x/", "a=1", false, hookErr},
+		{"form too large", Config{Placement: InFormBody}, valid, "https://x/", strings.Repeat("a", maxBody+1), false, ErrResponseTooLarge},
+		{"redirect elsewhere", Config{}, valid, "https://x/", "a=1", true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.cfg.NewSession(tt.tok)
+			body := &countBody{Reader: strings.NewReader(tt.body)}
+			req, _ := http.NewRequest("POST", tt.url, body)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tt.redirect {
+				prev, _ := http.NewRequest("GET", "https://elsewhere.example/", nil)
+				req.Response = &http.Response{Request: prev}
+			}
+			_, err := (&Transport{Session: s, Base: &recordRT{}}).RoundTrip(req)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			if n := body.closed.Load(); n != 1 {
+				t.Errorf("caller's body closed %d times, want 1", n)
 			}
 		})
 	}
