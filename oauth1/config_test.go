@@ -250,3 +250,50 @@ func TestVerifierRequiresNonceStore(t *testing.T) {
 		t.Error("Verify without a nonce store succeeded")
 	}
 }
+
+// TestMissingTokenErrors checks that each missing-credential error says
+// what is missing, and that errors.Is(err, ErrMissingToken) still holds
+// for all of them, as callers written before ErrMissingVerifier expect.
+func TestMissingTokenErrors(t *testing.T) {
+	cfg := &oauth1.Config{ConsumerKey: "k", ConsumerSecret: "s"}
+	callback := func(q string) error {
+		_, _, err := oauth1.ParseAuthorizationResponse("https://app.example/cb?" + q)
+		return err
+	}
+	accessNil := func() error {
+		_, err := cfg.AccessToken(context.Background(), nil, "v")
+		return err
+	}
+	authURL := func() error {
+		_, err := cfg.AuthorizationURL(&oauth1.Token{}, nil)
+		return err
+	}
+	tests := []struct {
+		name         string
+		err          error
+		wantVerifier bool   // errors.Is(err, ErrMissingVerifier)
+		wantMention  string // what the message names
+	}{
+		{"callback without oauth_token", callback("oauth_verifier=v"), false, "oauth_token"},
+		{"callback without oauth_verifier", callback("oauth_token=t"), true, "oauth_verifier"},
+		{"AccessToken with nil request token", accessNil(), false, "request token"},
+		{"AuthorizationURL with empty request token", authURL(), false, "request token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !errors.Is(tt.err, oauth1.ErrMissingToken) {
+				t.Errorf("error = %v, want one wrapping ErrMissingToken", tt.err)
+			}
+			if got := errors.Is(tt.err, oauth1.ErrMissingVerifier); got != tt.wantVerifier {
+				t.Errorf("errors.Is(%v, ErrMissingVerifier) = %v, want %v", tt.err, got, tt.wantVerifier)
+			}
+			msg := tt.err.Error()
+			if !strings.Contains(msg, tt.wantMention) {
+				t.Errorf("error %q does not say it lacks the %s", msg, tt.wantMention)
+			}
+			if strings.Contains(msg, "response has no oauth_token") && tt.wantMention != "oauth_token" {
+				t.Errorf("error %q blames a missing oauth_token in a response", msg)
+			}
+		})
+	}
+}

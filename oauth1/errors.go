@@ -35,11 +35,25 @@ var (
 	// application/x-www-form-urlencoded.
 	ErrNotForm = errors.New("oauth1: form body placement needs an application/x-www-form-urlencoded body")
 	// ErrMissingToken: a token response or authorization callback lacked
-	// oauth_token (or the verifier).
-	ErrMissingToken = errors.New("oauth1: response has no oauth_token")
+	// oauth_token, or a flow method was given a nil or empty request
+	// token. errors.Is(err, ErrMissingToken) is also true for
+	// [ErrMissingVerifier].
+	ErrMissingToken = errors.New("oauth1: missing oauth_token")
+	// ErrMissingVerifier: an authorization callback lacked oauth_verifier.
+	// It also matches ErrMissingToken, which callers checked for this
+	// case before ErrMissingVerifier existed.
+	ErrMissingVerifier error = missingVerifierError{}
 	// ErrProvider is matched by every *ProviderError.
 	ErrProvider = errors.New("oauth1: provider error")
 )
+
+// missingVerifierError is ErrMissingVerifier: its own message, and
+// errors.Is matches ErrMissingToken too.
+type missingVerifierError struct{}
+
+func (missingVerifierError) Error() string { return "oauth1: callback has no oauth_verifier" }
+
+func (missingVerifierError) Is(target error) bool { return target == ErrMissingToken }
 
 // Problem values of the OAuth Problem Reporting extension
 // (oauth_problem) that this package produces and maps to sentinels.

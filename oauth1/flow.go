@@ -21,7 +21,8 @@ import (
 // response must carry oauth_callback_confirmed=true unless
 // Endpoint.SkipCallbackConfirmed is set; otherwise the error wraps
 // ErrCallbackNotConfirmed. A provider error is a *[ProviderError]; a
-// response over Config.MaxBodyBytes is a *[TooLargeError]. ctx bounds the
+// response over Config.MaxBodyBytes is a *[TooLargeError]; a response
+// without oauth_token is an error wrapping ErrMissingToken. ctx bounds the
 // whole request, including reading the response.
 func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 	cb := c.CallbackURL
@@ -42,10 +43,11 @@ func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 // resource owner to (RFC 5849 §2.2), with oauth_token set to
 // requestToken's token and the extra parameters (such as Twitter's
 // force_login, or Trello's scope and name) added; the URL's own query is
-// kept.
+// kept. A nil requestToken, or one with an empty Token, is an error
+// wrapping ErrMissingToken.
 func (c *Config) AuthorizationURL(requestToken *Token, extra url.Values) (string, error) {
 	if requestToken == nil || requestToken.Token == "" {
-		return "", fmt.Errorf("oauth1: authorization url: %w", ErrMissingToken)
+		return "", fmt.Errorf("oauth1: authorization url: no request token: %w", ErrMissingToken)
 	}
 	var p urlenc.Params
 	p.Add("oauth_token", requestToken.Token)
@@ -68,7 +70,9 @@ func (c *Config) AuthorizationURL(requestToken *Token, extra url.Values) (string
 
 // ParseAuthorizationResponse reads oauth_token and oauth_verifier from
 // the callback URL the provider redirected the resource owner to
-// (RFC 5849 §2.2). Either missing is an error wrapping ErrMissingToken.
+// (RFC 5849 §2.2). A missing oauth_token is an error wrapping
+// ErrMissingToken; a missing oauth_verifier one wrapping
+// ErrMissingVerifier (which matches ErrMissingToken too).
 // The caller should check that token is the request token it issued.
 func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err error) {
 	p, err := urlenc.ParseURLParams(callbackURL, urlenc.Query)
@@ -93,7 +97,7 @@ func authorizationParams(token, verifier string) (string, string, error) {
 		return "", "", fmt.Errorf("oauth1: callback: %w", ErrMissingToken)
 	}
 	if verifier == "" {
-		return "", "", fmt.Errorf("oauth1: callback: no oauth_verifier: %w", ErrMissingToken)
+		return "", "", ErrMissingVerifier
 	}
 	return token, verifier, nil
 }
@@ -101,10 +105,11 @@ func authorizationParams(token, verifier string) (string, string, error) {
 // AccessToken exchanges the authorized request token and the verifier
 // for token credentials (RFC 5849 §2.3) at Endpoint.AccessTokenURL. The
 // response's other fields (user_id, screen_name, ...) are kept: see
-// [Token.Extra]. Errors as for [Config.RequestToken].
+// [Token.Extra]. A nil requestToken is an error wrapping ErrMissingToken;
+// other errors as for [Config.RequestToken].
 func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier string) (*Token, error) {
 	if requestToken == nil {
-		return nil, fmt.Errorf("oauth1: access token: %w", ErrMissingToken)
+		return nil, fmt.Errorf("oauth1: access token: no request token: %w", ErrMissingToken)
 	}
 	tok, _, err := c.tokenRequest(ctx, c.Endpoint.AccessTokenURL, &signInput{
 		token: requestToken.Token, tokenSecret: requestToken.Secret, verifier: verifier})
