@@ -96,8 +96,11 @@ type Config struct {
 	MaxBodyBytes int64
 
 	// HTTPClient makes the token requests. If nil, http.DefaultClient is
-	// used. It is not used by [Config.Client], whose base transport is
-	// HTTPClient's Transport.
+	// used. [Config.Client] does not send through it but builds a new
+	// client from it: HTTPClient.Transport becomes the signing
+	// [Transport]'s Base (nil meaning http.DefaultTransport), and its
+	// Timeout, Jar and CheckRedirect are copied. Later changes to
+	// HTTPClient's fields do not affect a client already returned.
 	HTTPClient *http.Client
 
 	// Now is the clock for oauth_timestamp. If nil, time.Now is used.

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/oauthkit/oauth/internal/fakeprovider"
@@ -287,5 +289,35 @@ func TestTransportNilHeader(t *testing.T) {
 				t.Errorf("caller's request Header = %v, want nil (unmodified)", req.Header)
 			}
 		})
+	}
+}
+
+// TestClientFromHTTPClient pins what Config.HTTPClient's doc says
+// Config.Client takes from it.
+func TestClientFromHTTPClient(t *testing.T) {
+	base := &recordRT{}
+	jar, _ := cookiejar.New(nil)
+	redirects := 0
+	hc := &http.Client{Transport: base, Timeout: 7 * time.Second, Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { redirects++; return nil }}
+	cfg := &oauth1.Config{ConsumerKey: "k", ConsumerSecret: "s", HTTPClient: hc}
+	c := cfg.Client(&oauth1.Token{Token: "t", Secret: "ts"})
+	if c == hc {
+		t.Fatal("Client() returned Config.HTTPClient itself")
+	}
+	if c.Timeout != hc.Timeout || c.Jar != hc.Jar || c.CheckRedirect == nil {
+		t.Errorf("Client() = {Timeout:%v Jar:%v CheckRedirect set:%v}, want HTTPClient's", c.Timeout, c.Jar, c.CheckRedirect != nil)
+	}
+	c.CheckRedirect(nil, nil)
+	if redirects != 1 {
+		t.Errorf("Client().CheckRedirect is not HTTPClient's")
+	}
+	resp, err := c.Get("https://api.example.com/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if base.got == nil || !strings.HasPrefix(base.got.Header.Get("Authorization"), "OAuth ") {
+		t.Errorf("request did not reach HTTPClient.Transport signed")
 	}
 }
