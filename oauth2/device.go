@@ -63,6 +63,10 @@ func (s *Session) DeviceAuth(ctx context.Context) (*DeviceAuth, error) {
 	vals, err := decodeResponse(r.contentType, r.body)
 	if err != nil || r.status/100 != 2 || str(vals["error"]) != "" {
 		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, s.cfg.now()); perr != nil {
+			var e *Error
+			if errors.As(perr, &e) {
+				r.scrub(e)
+			}
 			return nil, perr
 		}
 		return nil, fmt.Errorf("oauth2: device endpoint: cannot parse response: %w", err)

@@ -1,14 +1,20 @@
 package oauth2
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
 // redirectRT answers every request to the authorization server with a 307
@@ -100,3 +106,124 @@ type nopJar struct{ _ int }
 
 func (*nopJar) SetCookies(*url.URL, []*http.Cookie) {}
 func (*nopJar) Cookies(*url.URL) []*http.Cookie     { return nil }
+
+// echoRT is a server that answers 400 and echoes what it was sent: with
+// keys, the raw form body and Authorization header; without, only the
+// values, raw and form-escaped, in the body and the error description.
+type echoRT struct{ keys bool }
+
+func (e echoRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	b, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	var echo string
+	if e.keys {
+		echo = string(b) + " Authorization: " + r.Header.Get("Authorization")
+	} else {
+		q, _ := url.ParseQuery(string(b))
+		for _, vs := range q {
+			for _, v := range vs {
+				echo += v + " " + url.QueryEscape(v) + " "
+			}
+		}
+		if a := r.Header.Get("Authorization"); a != "" {
+			_, cred, _ := strings.Cut(a, " ")
+			echo += cred
+		}
+	}
+	js, _ := json.Marshal(map[string]string{"error": "invalid_request", "error_description": "bad: " + echo, "got": echo})
+	h := http.Header{"Content-Type": {"application/json"}}
+	return &http.Response{StatusCode: 400, Header: h, Body: io.NopCloser(bytes.NewReader(js)), Request: r}, nil
+}
+
+func TestErrorRedactsSentCredentials(t *testing.T) {
+	sent := []string{"CLIENT-SECRET", "hunter2 p@ss&<x>", "RT-SECRET", "CODE-SECRET", "SUBJECT-JWT", "ACTOR-JWT",
+		"ASSERTION-JWT", "DEVICE-SECRET", "AT-SECRET", strings.TrimPrefix(urlenc.BasicAuth("id", "CLIENT-SECRET"), "Basic ")}
+	calls := []struct {
+		name string
+		call func(*Session) error
+	}{
+		{"password", func(s *Session) error {
+			_, err := s.Password(context.Background(), "alice", "hunter2 p@ss&<x>")
+			return err
+		}},
+		{"refresh", func(s *Session) error { _, err := s.Refresh(context.Background()); return err }},
+		{"exchange", func(s *Session) error {
+			_, state, err := s.AuthorizationURL()
+			if err != nil {
+				return err
+			}
+			sent := s.AuthState().CodeVerifier
+			_, err = s.Exchange(context.Background(), "https://app.example/cb?code=CODE-SECRET&state="+state)
+			var e *Error
+			if errors.As(err, &e) && strings.Contains(string(e.Body)+e.Error(), sent) {
+				t.Errorf("verifier in error: %s / %s", e.Body, e)
+			}
+			return err
+		}},
+		{"token exchange", func(s *Session) error {
+			_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:token-exchange", url.Values{
+				"subject_token": {"SUBJECT-JWT"}, "subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"},
+				"actor_token": {"ACTOR-JWT"}, "actor_token_type": {"urn:ietf:params:oauth:token-type:jwt"}})
+			return err
+		}},
+		{"jwt bearer", func(s *Session) error {
+			_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:jwt-bearer", url.Values{"assertion": {"ASSERTION-JWT"}})
+			return err
+		}},
+		{"device", func(s *Session) error { _, err := s.DeviceAuth(context.Background()); return err }},
+		{"device token", func(s *Session) error {
+			_, err := s.DeviceToken(context.Background(), &DeviceAuth{DeviceCode: "DEVICE-SECRET", Interval: time.Second})
+			return err
+		}},
+		{"revocation", func(s *Session) error { return s.Revoke(context.Background(), AccessToken) }},
+		{"introspection", func(s *Session) error { _, err := s.Introspect(context.Background(), RefreshToken); return err }},
+	}
+	for _, keys := range []bool{true, false} {
+		for _, m := range []AuthMethod{ClientSecretBasic, ClientSecretPost} {
+			for _, c := range calls {
+				t.Run(fmt.Sprintf("keys=%t/%s/%s", keys, m, c.name), func(t *testing.T) {
+					base := "https://as.example.com"
+					cfg := &Config{ClientID: "id", ClientSecret: "CLIENT-SECRET", AuthMethod: m,
+						HTTPClient: &http.Client{Transport: echoRT{keys}},
+						Sleep:      func(context.Context, time.Duration) error { return nil },
+						Endpoint: Endpoint{TokenURL: base + "/token", DeviceAuthURL: base + "/device",
+							RevocationURL: base + "/revoke", IntrospectionURL: base + "/introspect"}}
+					s := cfg.NewSession(&Token{AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET"})
+					err := c.call(s)
+					var e *Error
+					if !errors.As(err, &e) {
+						t.Fatalf("err = %v, want an *Error", err)
+					}
+					for _, v := range sent {
+						for _, form := range []string{v, url.QueryEscape(v)} {
+							for what, out := range map[string]string{"Body": string(e.Body), "Error()": e.Error(),
+								"ErrorDescription": e.ErrorDescription, "%+v": fmt.Sprintf("%+v", e)} {
+								if strings.Contains(out, form) {
+									t.Errorf("%s carries %q: %s", what, form, out)
+								}
+							}
+						}
+					}
+					if !keys && !bytes.Contains(e.Body, []byte("[redacted]")) && !bytes.HasPrefix(e.Body, []byte("[withheld")) {
+						t.Errorf("Body = %s, want the sent values [redacted]", e.Body)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestExcerptMarkers(t *testing.T) {
+	for _, body := range []string{
+		`{"error":"x","password":"p"}`, `{"error":"x","PASSWORD":"p"}`, `{"error":"x","Code_Verifier":"v"}`,
+		`{"error":"x","subject_token":"s"}`, `{"error":"x","actor_token":"s"}`, `{"error":"x","client_assertion":"s"}`,
+		`{"error":"x","Refresh_Token":"r"}`, `{"error":"x","CLIENT_SECRET":"c"}`,
+	} {
+		if got := string(excerpt([]byte(body))); got == body {
+			t.Errorf("excerpt(%q) = %q, want it withheld", body, got)
+		}
+	}
+	if body := `{"error":"invalid_grant"}`; string(excerpt([]byte(body))) != body {
+		t.Errorf("excerpt(%q) changed a body without credentials", body)
+	}
+}

@@ -2,8 +2,11 @@ package oauth2
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -135,7 +138,13 @@ type Error struct {
 	// request needs (RFC 6750 §3), with insufficient_scope.
 	Scope string
 	// Body is a bounded excerpt of the response body (at most 512 bytes).
-	// It is withheld if the body looks like it carries a credential.
+	// The credentials the request sent (client secret, password, refresh
+	// token, code, code verifier, device code, assertions, subject and
+	// actor tokens, the token being revoked or introspected) are replaced by
+	// "[redacted]" here and in ErrorDescription and ErrorURI, should a
+	// server echo them; and the whole excerpt is withheld if the body names
+	// a credential field (access_token, password, code_verifier, ... in any
+	// case).
 	Body []byte
 }
 
@@ -179,16 +188,21 @@ func truncate(s string, n int) string {
 	return s
 }
 
+// secretMarkers are field names whose presence in a body withholds its
+// excerpt; they are matched case-insensitively.
 var secretMarkers = [][]byte{
 	[]byte("access_token"), []byte("refresh_token"), []byte("id_token"),
-	[]byte("client_secret"), []byte("assertion"), []byte("device_code"),
+	[]byte("client_secret"), []byte("assertion"), []byte("client_assertion"),
+	[]byte("device_code"), []byte("password"), []byte("code_verifier"),
+	[]byte("subject_token"), []byte("actor_token"),
 }
 
 // excerpt returns at most maxExcerpt bytes of body, or a placeholder if the
 // body mentions a credential field.
 func excerpt(body []byte) []byte {
+	lower := bytes.ToLower(body)
 	for _, m := range secretMarkers {
-		if bytes.Contains(body, m) {
+		if bytes.Contains(lower, m) {
 			return []byte("[withheld: body carries credentials]")
 		}
 	}
@@ -196,6 +210,38 @@ func excerpt(body []byte) []byte {
 		body = body[:maxExcerpt]
 	}
 	return bytes.Clone(body)
+}
+
+// redactValues returns b with every occurrence of each non-empty secret
+// replaced by "[redacted]": as sent, form- and path-escaped, and as a JSON
+// string would escape it, the forms a server echoing a request is likely to
+// use. b is not modified.
+func redactValues(b []byte, secrets []string) []byte {
+	var forms []string
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		forms = append(forms, s, url.QueryEscape(s), url.PathEscape(s))
+		for _, html := range []bool{true, false} {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(html)
+			if enc.Encode(s) == nil {
+				q := bytes.TrimSpace(buf.Bytes())
+				forms = append(forms, string(q[1:len(q)-1]))
+			}
+		}
+	}
+	// Longest first, so that a secret containing another is replaced whole.
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	out := b
+	for _, f := range slices.Compact(forms) {
+		if bytes.Contains(out, []byte(f)) {
+			out = bytes.ReplaceAll(out, []byte(f), []byte("[redacted]"))
+		}
+	}
+	return out
 }
 
 // ResponseTooLargeError is returned when a response body exceeds the limit

@@ -21,6 +21,40 @@ type response struct {
 	contentType string
 	header      http.Header
 	body        []byte
+	// secrets are the credentials the request sent, redacted from an
+	// *Error made from the response.
+	secrets []string
+}
+
+// scrub sets e.Body, for an *Error made from r, to an excerpt of r's body
+// without the credentials r's request sent, and redacts them from the
+// description and URI the server wrote, which Error prints.
+func (r *response) scrub(e *Error) {
+	e.Body = excerpt(redactValues(r.body, r.secrets))
+	e.ErrorDescription = string(redactValues([]byte(e.ErrorDescription), r.secrets))
+	e.ErrorURI = string(redactValues([]byte(e.ErrorURI), r.secrets))
+}
+
+// secretParams are the request parameters whose values are credentials.
+var secretParams = []string{
+	"client_secret", "client_assertion", "assertion", "password", "refresh_token", "code",
+	"code_verifier", "device_code", "subject_token", "actor_token", "token",
+}
+
+// sentSecrets returns the credentials among the parameters p and headers h
+// of a request, and the client secret.
+func (c *Config) sentSecrets(p urlenc.Params, h http.Header) []string {
+	out := []string{c.ClientSecret}
+	for _, kv := range p {
+		if slices.Contains(secretParams, kv.Key) {
+			out = append(out, kv.Value)
+		}
+	}
+	for _, a := range h.Values("Authorization") {
+		_, cred, _ := strings.Cut(a, " ")
+		out = append(out, a, cred)
+	}
+	return out
 }
 
 // Values of Session.detect for AuthAutoDetect.
@@ -149,7 +183,8 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 	if err != nil {
 		return nil, err
 	}
-	return &response{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), header: resp.Header, body: body}, nil
+	return &response{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), header: resp.Header, body: body,
+		secrets: s.cfg.sentSecrets(p, h)}, nil
 }
 
 // readLimited reads at most maxBody bytes; a longer body is a
@@ -194,6 +229,7 @@ func (s *Session) tokenRequest(ctx context.Context, p urlenc.Params, oneTime boo
 	var e *Error
 	if errors.As(err, &e) {
 		e.RetryAfter = retryAfter(r.header, now)
+		r.scrub(e)
 	}
 	return tok, err
 }

@@ -69,13 +69,14 @@ func (s *Session) RevokeToken(ctx context.Context, token string, hint TokenKind)
 }
 
 func (s *Session) endpointError(name string, r *response) error {
-	e := &Error{Endpoint: name, StatusCode: r.status, Body: excerpt(r.body)}
+	e := &Error{Endpoint: name, StatusCode: r.status}
 	if vals, err := decodeResponse(r.contentType, r.body); err == nil {
 		e.ErrorCode = str(vals["error"])
 		e.ErrorDescription = str(vals["error_description"])
 		e.ErrorURI = str(vals["error_uri"])
 	}
 	e.RetryAfter = retryAfter(r.header, s.cfg.now())
+	r.scrub(e)
 	return e
 }
 
