@@ -114,7 +114,8 @@ type Hooks struct {
 
 // Config describes an OAuth 2 client and the server it talks to. The zero
 // value of every field is a safe default. A Config is read-only once it was
-// used; NewSession copies it. It is safe for concurrent use.
+// used; NewSession copies it (see there for what stays shared). It is safe
+// for concurrent use.
 //
 // String, Format and LogValue never print ClientSecret.
 type Config struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,17 +42,26 @@ type Session struct {
 }
 
 // NewSession returns a Session for c holding tok, which may be nil. c is
-// copied; later changes to it do not affect the session.
+// copied, Scopes included, so later changes to its fields or to its Scopes
+// slice do not affect the session. HTTPClient, Signer, Rand and the
+// functions (Hooks, Now, Sleep) are references: the session shares what
+// they point to, which must not change while the session is in use.
 func (c *Config) NewSession(tok *Token) *Session {
 	s := &Session{cfg: *c}
+	s.cfg.Scopes = slices.Clone(c.Scopes)
 	if tok != nil {
 		s.store(tok, false)
 	}
 	return s
 }
 
-// Config returns a copy of the session's Config.
-func (s *Session) Config() Config { return s.cfg }
+// Config returns a copy of the session's Config, with its own Scopes slice;
+// HTTPClient, Signer, Rand and the functions are shared, as in NewSession.
+func (s *Session) Config() Config {
+	c := s.cfg
+	c.Scopes = slices.Clone(s.cfg.Scopes)
+	return c
+}
 
 // String describes the session without any secret.
 func (s *Session) String() string {
