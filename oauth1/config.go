@@ -103,6 +103,14 @@ type Config struct {
 	// HTTPClient's fields do not affect a client already returned.
 	HTTPClient *http.Client
 
+	// InsecureAllowHTTP allows PLAINTEXT signatures, which carry the
+	// consumer and token secrets in clear, to be sent over plain http to
+	// hosts that are not loopback addresses; without it [Config.Sign],
+	// the [Transport] and the flow methods refuse with an error wrapping
+	// [ErrInsecureTransport]. The other methods are not affected. Never
+	// set it in production.
+	InsecureAllowHTTP bool
+
 	// Now is the clock for oauth_timestamp. If nil, time.Now is used.
 	Now func() time.Time
 

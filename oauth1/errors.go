@@ -43,6 +43,12 @@ var (
 	// It also matches ErrMissingToken, which callers checked for this
 	// case before ErrMissingVerifier existed.
 	ErrMissingVerifier error = missingVerifierError{}
+	// ErrInsecureTransport: a PLAINTEXT signature, which is the consumer
+	// and token secrets themselves, would be sent over plain http to a
+	// host that is not a loopback address, and Config.InsecureAllowHTTP
+	// is false. HMAC and RSA signatures reveal no secret and may be sent
+	// over http.
+	ErrInsecureTransport = errors.New("oauth1: refusing to send a PLAINTEXT signature over plain http")
 	// ErrProvider is matched by every *ProviderError.
 	ErrProvider = errors.New("oauth1: provider error")
 )

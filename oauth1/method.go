@@ -42,7 +42,10 @@ var (
 	HMACSHA256 SignatureMethod = hmacMethod{signer.HMACSHA256}
 	HMACSHA512 SignatureMethod = hmacMethod{signer.HMACSHA512}
 	// Plaintext sends the key itself as the signature. Use it only over
-	// TLS; [Verifier] refuses it on plain HTTP unless told otherwise.
+	// TLS: [Config.Sign] refuses it over plain http to a host that is not
+	// a loopback address ([ErrInsecureTransport], unless
+	// Config.InsecureAllowHTTP), and [Verifier] refuses it on plain HTTP
+	// unless told otherwise.
 	Plaintext SignatureMethod = plaintextMethod{}
 )
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -29,6 +30,11 @@ import (
 // set, is read (up to Config.MaxBodyBytes) and replaced by an equivalent
 // one; req.GetBody is set if it was nil. On an error req may have been
 // partly consumed and should not be sent.
+//
+// A PLAINTEXT signature is the secrets themselves: Sign refuses it, with
+// an error wrapping [ErrInsecureTransport], for a URL that is plain http
+// to a host other than a loopback address, unless
+// Config.InsecureAllowHTTP is set.
 //
 // Sign is safe for concurrent use on different requests.
 func (c *Config) Sign(req *http.Request, tok *Token) error {
@@ -146,6 +152,9 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		return errors.New("oauth1: request has no URL")
 	}
 	method := c.method()
+	if err := c.checkTransport(method, req.URL); err != nil {
+		return err
+	}
 	s := scratchPool.Get().(*scratch)
 	defer putScratch(s)
 
@@ -369,6 +378,26 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		return fmt.Errorf("oauth1: unknown placement %d", placement)
 	}
 	return nil
+}
+
+// checkTransport refuses a PLAINTEXT signature, which is the secrets
+// themselves, on a URL that is neither https nor on a loopback host,
+// unless InsecureAllowHTTP is set.
+func (c *Config) checkTransport(m SignatureMethod, u *url.URL) error {
+	if c.InsecureAllowHTTP || m.Name() != Plaintext.Name() ||
+		strings.EqualFold(u.Scheme, "https") || isLoopback(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("%w: %q", ErrInsecureTransport, u.Host)
+}
+
+// isLoopback reports whether host is "localhost" or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 // appendQuotedRealm appends realm as the inside of an RFC 2617

@@ -17,7 +17,10 @@ import (
 // parameters left in the URL by the previous hop are removed first. A
 // redirect that leaves the host of the original request is sent without
 // any OAuth signature, so that credentials-derived values never reach
-// another host.
+// another host. Like [Config.Sign], RoundTrip refuses to send a
+// PLAINTEXT signature over plain http to a remote host
+// ([ErrInsecureTransport]); the request is then not sent and its body is
+// closed.
 //
 // Transport is safe for concurrent use by multiple goroutines once its
 // fields are set; neither it nor RoundTrip writes to Config.

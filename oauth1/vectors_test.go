@@ -234,6 +234,8 @@ func signVector(t *testing.T, v vector, m oauth1.SignatureMethod) (*http.Request
 		Nonce:          func() (string, error) { return str(v.Nonce), nil },
 		HTTPClient:     &http.Client{Transport: capt},
 		CallbackURL:    str(v.Callback),
+		// Published vectors sign PLAINTEXT for http URLs.
+		InsecureAllowHTTP: true,
 		Endpoint: oauth1.Endpoint{
 			RequestTokenURL: v.URL, AccessTokenURL: v.URL, TokenMethod: v.HTTPMethod,
 		},
