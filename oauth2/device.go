@@ -2,10 +2,12 @@ package oauth2
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +18,11 @@ import (
 // user VerificationURI and UserCode (or VerificationURIComplete), then call
 // Session.DeviceToken. DeviceCode is a credential: String and Format redact
 // it.
+//
+// DeviceAuth is the parsed form, as Session.DeviceAuth returns it; its JSON
+// form is for saving it between processes and round-trips exactly (Interval
+// to the second). Expiry is absolute, so decoding a raw server response into
+// it leaves Expiry zero: parse responses with Session.DeviceAuth.
 type DeviceAuth struct {
 	// DeviceCode identifies the authorization in the polls; a credential.
 	DeviceCode string `json:"device_code"`
@@ -30,9 +37,55 @@ type DeviceAuth struct {
 	// Expiry is when the codes expire; zero if the server did not say.
 	Expiry time.Time `json:"expiry,omitempty"`
 	// Interval is the polling interval; 5 seconds when the server sent none.
+	// In JSON it is whole seconds, as in RFC 8628 §3.2 (rounded up, so a
+	// saved DeviceAuth never polls faster than asked), not nanoseconds.
 	Interval time.Duration `json:"interval,omitempty"`
 	// Message is the optional user instruction some servers (Microsoft) send.
 	Message string `json:"message,omitempty"`
+}
+
+// deviceAuthFields is DeviceAuth without its methods.
+type deviceAuthFields DeviceAuth
+
+// deviceAuthJSON is the JSON form of DeviceAuth: its Interval, at a lower
+// depth, hides the time.Duration one.
+type deviceAuthJSON struct {
+	deviceAuthFields
+	Interval json.Number `json:"interval,omitempty"`
+}
+
+// MarshalJSON implements json.Marshaler, with Interval in whole seconds
+// (rounded up) as RFC 8628 §3.2 sends it.
+func (d DeviceAuth) MarshalJSON() ([]byte, error) {
+	j := deviceAuthJSON{deviceAuthFields: deviceAuthFields(d)}
+	if d.Interval > 0 {
+		secs := d.Interval / time.Second
+		if d.Interval%time.Second != 0 {
+			secs++
+		}
+		j.Interval = json.Number(strconv.FormatInt(int64(secs), 10))
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON implements json.Unmarshaler, reading interval as seconds (a
+// number or a numeric string), so that MarshalJSON's output and an RFC 8628
+// §3.2 response both give the right Interval.
+func (d *DeviceAuth) UnmarshalJSON(b []byte) error {
+	var j deviceAuthJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*d = DeviceAuth(j.deviceAuthFields)
+	d.Interval = 0
+	if j.Interval != "" {
+		secs, err := expiresIn(j.Interval)
+		if err != nil {
+			return fmt.Errorf("oauth2: device authorization: invalid interval %q", string(j.Interval))
+		}
+		d.Interval = time.Duration(secs) * time.Second
+	}
+	return nil
 }
 
 // String describes d without the device code.
@@ -94,9 +147,15 @@ func (s *Session) DeviceAuth(ctx context.Context) (*DeviceAuth, error) {
 	return da, nil
 }
 
+// minPollInterval is the shortest wait between two device token polls:
+// RFC 8628 intervals are whole seconds, so a shorter one is a mistake (5ns
+// is what a raw response decoded into a time.Duration gives).
+const minPollInterval = time.Second
+
 // DeviceToken polls the token endpoint until the user approves or denies the
 // device authorization da (RFC 8628 §3.4, §3.5), and makes the token the
-// session's token. It waits da.Interval before each request (Config.Sleep);
+// session's token. It waits da.Interval before each request (Config.Sleep):
+// 5 seconds if da.Interval is not positive, at least a second otherwise;
 // authorization_pending continues, slow_down adds 5 seconds to the interval
 // for this and every later request, a 503 with Retry-After waits at least
 // that long. Decisions follow the error code, not the HTTP status.
@@ -106,8 +165,11 @@ func (s *Session) DeviceAuth(ctx context.Context) (*DeviceAuth, error) {
 // ctx cancels the wait and the requests.
 func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, error) {
 	interval := da.Interval
-	if interval <= 0 {
-		interval = 5 * time.Second
+	switch {
+	case interval <= 0:
+		interval = 5 * time.Second // RFC 8628 §3.2's default
+	case interval < minPollInterval:
+		interval = minPollInterval
 	}
 	wait := interval
 	for {
