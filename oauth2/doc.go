@@ -82,5 +82,10 @@
 // Tokens and client credentials are never sent over plain http to a host
 // that is not a loopback address ([ErrInsecureTransport]) unless
 // [Config.InsecureAllowHTTP] is set. String, Format and LogValue of Token,
-// Config, Session, AuthState and DeviceAuth redact every credential.
+// Config, Session, AuthState and DeviceAuth redact every credential, and an
+// [*Error] never carries one the request sent, even if the server echoed it.
+// Requests to the token, device, revocation and introspection endpoints
+// never follow redirects (a 3xx answer is an [*Error]), so credentials are
+// never re-sent to another URL; [Transport] drops the token for the rest of
+// a redirect chain once it leaves the original host and its subdomains.
 package oauth2
