@@ -22,30 +22,9 @@ func FormEscape(s string) string {
 
 // AppendFormEscape appends [FormEscape](s) to dst.
 func AppendFormEscape(dst []byte, s string) []byte {
-	return appendFormEscape(dst, s, &unreservedTable)
-}
-
-// alnumTable[c] is true for ASCII letters and digits, the only bytes that
-// HTML 4.01 form encoding, which RFC 6749 Appendix B cites, leaves alone.
-var alnumTable = func() (t [256]bool) {
-	for c := 0; c < 256; c++ {
-		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
-	}
-	return t
-}()
-
-// StrictFormEscape encodes s exactly as HTML 4.01 forms do: a space becomes
-// '+', ASCII letters and digits stay, and every other byte, "-._~"
-// included, becomes %XX. Every form decoder reads its output as it reads
-// [FormEscape]'s; [BasicAuth] uses it for the literal Appendix B form.
-func StrictFormEscape(s string) string {
-	return string(appendFormEscape(make([]byte, 0, len(s)+16), s, &alnumTable))
-}
-
-func appendFormEscape(dst []byte, s string, safe *[256]bool) []byte {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case safe[c]:
+		case unreservedTable[c]:
 			dst = append(dst, c)
 		case c == ' ':
 			dst = append(dst, '+')
@@ -58,10 +37,16 @@ func appendFormEscape(dst []byte, s string, safe *[256]bool) []byte {
 
 // BasicAuth returns the value of an Authorization header carrying client
 // credentials as RFC 6749 §2.3.1 requires: the client identifier and secret
-// are each form-encoded (Appendix B, with [StrictFormEscape]), then joined
-// with ':' and Base64-encoded as in RFC 7617.
+// are each form-encoded (Appendix B, with [FormEscape]), then joined with
+// ':' and Base64-encoded as in RFC 7617.
+//
+// HTML 4.01, which Appendix B cites, would also escape "-._~"; a decoding
+// server reads both forms the same, and leaving them as they are keeps
+// working the servers that do not decode, for the identifiers they accept
+// (such as Google's "123-abc.apps.googleusercontent.com"), as
+// golang.org/x/oauth2 does.
 func BasicAuth(clientID, clientSecret string) string {
-	return RawBasicAuth(StrictFormEscape(clientID), StrictFormEscape(clientSecret))
+	return RawBasicAuth(FormEscape(clientID), FormEscape(clientSecret))
 }
 
 // RawBasicAuth returns an RFC 7617 Basic Authorization header value for user
