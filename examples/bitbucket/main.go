@@ -7,148 +7,20 @@
 //	go run ./examples/bitbucket            # local callback server on 127.0.0.1:8080
 //	go run ./examples/bitbucket -oob       # PIN flow: paste the verifier shown by Bitbucket
 //
-// With a callback server, register http://127.0.0.1:8080/callback as a
+// With a callback server, register http://127.0.0.1:8080/callback as the
 // callback URL of the OAuth consumer in the Bitbucket workspace settings.
+// The flow itself is in examples/internal/oauth1cli.
 package main
 
 import (
-	"bufio"
-	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
-	"log"
-	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"strings"
-	"time"
-
+	"github.com/oauthkit/oauth/examples/internal/oauth1cli"
 	"github.com/oauthkit/oauth/oauth1"
 )
 
-const apiURL = "https://api.bitbucket.org/2.0/user"
-
 func main() {
-	key := flag.String("consumer-key", os.Getenv("OAUTH1_CONSUMER_KEY"), "consumer key (env OAUTH1_CONSUMER_KEY)")
-	secret := flag.String("consumer-secret", os.Getenv("OAUTH1_CONSUMER_SECRET"), "consumer secret (env OAUTH1_CONSUMER_SECRET)")
-	addr := flag.String("addr", "127.0.0.1:8080", "address of the local callback server")
-	oob := flag.Bool("oob", false, "out-of-band flow: read the PIN from stdin instead of running a callback server")
-	flag.Parse()
-	if *key == "" || *secret == "" {
-		log.Fatal("bitbucket: set -consumer-key and -consumer-secret (or OAUTH1_CONSUMER_KEY and OAUTH1_CONSUMER_SECRET)")
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-
-	cfg := &oauth1.Config{
-		ConsumerKey:    *key,
-		ConsumerSecret: *secret,
-		Endpoint:       oauth1.Bitbucket,
-		HTTPClient:     &http.Client{Timeout: 30 * time.Second},
-	}
-	tok, err := authorize(ctx, cfg, *addr, *oob)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("authorized (token response fields: %v)\n", keys(tok))
-	if err := call(ctx, cfg, tok, apiURL); err != nil {
-		log.Fatal(err)
-	}
-}
-
-// authorize runs the three-legged flow with a local callback server, or
-// with a PIN read from stdin.
-func authorize(ctx context.Context, cfg *oauth1.Config, addr string, oob bool) (*oauth1.Token, error) {
-	type result struct{ token, verifier string }
-	results := make(chan result, 1)
-	if oob {
-		cfg.CallbackURL = "oob"
-	} else {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			return nil, err
-		}
-		cfg.CallbackURL = "http://" + ln.Addr().String() + "/callback"
-		srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			token, verifier, err := oauth1.ParseAuthorizationRequest(r)
-			if err != nil {
-				http.Error(w, "authorization failed or was denied", http.StatusBadRequest)
-				return
-			}
-			fmt.Fprintln(w, "Authorized. You can close this window.")
-			select {
-			case results <- result{token, verifier}:
-			default:
-			}
-		})}
-		go srv.Serve(ln)
-		defer srv.Close()
-	}
-	rt, err := cfg.RequestToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	authURL, err := cfg.AuthorizationURL(rt, nil)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Println("Open this URL in your browser and authorize the app:")
-	fmt.Println(authURL)
-	var verifier string
-	if oob {
-		fmt.Print("PIN: ")
-		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, err
-		}
-		verifier = strings.TrimSpace(line)
-	} else {
-		select {
-		case r := <-results:
-			if r.token != rt.Token {
-				return nil, errors.New("bitbucket: callback for another request token")
-			}
-			verifier = r.verifier
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	return cfg.AccessToken(ctx, rt, verifier)
-}
-
-// call makes one signed GET and prints the status and the start of the body.
-func call(ctx context.Context, cfg *oauth1.Config, tok *oauth1.Token, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := cfg.Client(tok).Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if err := oauth1.CheckResponse(resp); err != nil {
-		return err
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if err != nil {
-		return err
-	}
-	fmt.Println(resp.Status)
-	fmt.Println(string(body))
-	return nil
-}
-
-// keys lists the names of the extra token-response fields, not their values.
-func keys(tok *oauth1.Token) []string {
-	var ks []string
-	for k := range tok.Extras() {
-		ks = append(ks, k)
-	}
-	return ks
+	oauth1cli.Program{
+		Name:     "bitbucket",
+		Endpoint: oauth1.Bitbucket,
+		APIURL:   "https://api.bitbucket.org/2.0/user",
+	}.Main()
 }
