@@ -64,14 +64,14 @@ type signInput struct {
 type scratch struct {
 	buf    []byte
 	body   []byte
-	params urlenc.Params
+	params []urlenc.RawParam // query and form-body parameters, still encoded
 	proto  [10]urlenc.Param
 	sorted [10]urlenc.Param
 	nproto int
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{buf: make([]byte, 0, 1024), params: make(urlenc.Params, 0, 16)}
+	return &scratch{buf: make([]byte, 0, 1024), params: make([]urlenc.RawParam, 0, 16)}
 }}
 
 func putScratch(s *scratch) {
@@ -258,22 +258,25 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	}
 
 	// Request parameters (query, form body), sorted; the protocol
-	// parameters are merged in below in their known sorted order.
+	// parameters are merged in below in their known sorted order. They
+	// stay form-encoded: they are sorted and written into the base string
+	// straight from that text, which saves decoding each into a new
+	// string first.
 	s.nproto = len(proto)
 	params := s.params[:0]
 	if req.URL.RawQuery != "" {
-		if params, err = urlenc.AppendParseForm(params, req.URL.RawQuery); err != nil {
+		if params, err = urlenc.AppendSplitForm(params, req.URL.RawQuery); err != nil {
 			return fmt.Errorf("oauth1: query: %w: %w", ErrBadRequest, err)
 		}
 	}
 	if form && body != "" {
-		if params, err = urlenc.AppendParseForm(params, body); err != nil {
+		if params, err = urlenc.AppendSplitForm(params, body); err != nil {
 			return fmt.Errorf("oauth1: form body: %w: %w", ErrBadRequest, err)
 		}
 	}
 	s.params = params
 	if len(params) > 1 {
-		urlenc.SortOAuth(params)
+		slices.SortFunc(params, urlenc.CompareRawParams)
 	}
 	// The same protocol parameters in RFC 5849 §3.4.1.3.2 order, known
 	// in advance because the names are fixed and distinct.
@@ -487,23 +490,25 @@ func defaultPort(scheme, port string) bool {
 }
 
 // appendMerged appends the escaped normalized parameter string of the
-// union of two sorted lists.
-func appendMerged(dst []byte, a, b []urlenc.Param) []byte {
+// union of two sorted lists: a still form-encoded, b decoded.
+func appendMerged(dst []byte, a []urlenc.RawParam, b []urlenc.Param) []byte {
 	first := true
 	for len(a) > 0 || len(b) > 0 {
-		var p urlenc.Param
-		if len(b) == 0 || len(a) > 0 && urlenc.CompareParams(a[0], b[0]) <= 0 {
-			p, a = a[0], a[1:]
-		} else {
-			p, b = b[0], b[1:]
-		}
 		if !first {
 			dst = append(dst, "%26"...)
 		}
 		first = false
-		dst = urlenc.AppendEscapeTwice(dst, p.Key)
-		dst = append(dst, "%3D"...)
-		dst = urlenc.AppendEscapeTwice(dst, p.Value)
+		if len(b) == 0 || len(a) > 0 && urlenc.CompareRawParam(a[0], b[0]) <= 0 {
+			dst = urlenc.AppendEscapeTwiceForm(dst, a[0].Key)
+			dst = append(dst, "%3D"...)
+			dst = urlenc.AppendEscapeTwiceForm(dst, a[0].Value)
+			a = a[1:]
+		} else {
+			dst = urlenc.AppendEscapeTwice(dst, b[0].Key)
+			dst = append(dst, "%3D"...)
+			dst = urlenc.AppendEscapeTwice(dst, b[0].Value)
+			b = b[1:]
+		}
 	}
 	return dst
 }
