@@ -65,8 +65,8 @@ type scratch struct {
 	buf    []byte
 	body   []byte
 	params []urlenc.RawParam // query and form-body parameters, still encoded
-	proto  [10]urlenc.Param
-	sorted [10]urlenc.Param
+	proto  [10]protoParam
+	sorted [10]protoParam
 	nproto int
 }
 
@@ -233,28 +233,37 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		}
 	}
 
-	// Protocol parameters, in the order oauthlib emits them.
-	proto := s.proto[:0]
-	proto = append(proto,
-		urlenc.Param{Key: "oauth_nonce", Value: nonce},
-		urlenc.Param{Key: "oauth_timestamp", Value: timestamp})
+	// Protocol parameters, in the order oauthlib emits them. Whether a
+	// value needs percent-encoding is worked out once, here: most need
+	// none and are then copied as they are into both the base string and
+	// the header. A generated nonce is Base64url, a timestamp digits.
+	nonceP := protoParam{urlenc.Param{Key: "oauth_nonce", Value: nonce}, c.Nonce == nil || plain(nonce)}
+	timestampP := protoParam{urlenc.Param{Key: "oauth_timestamp", Value: timestamp}, true}
+	versionP := protoParam{urlenc.Param{Key: "oauth_version", Value: "1.0"}, true}
+	name := method.Name()
+	methodP := protoParam{urlenc.Param{Key: "oauth_signature_method", Value: name}, plain(name)}
+	consumerP := protoParam{urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey}, plain(c.ConsumerKey)}
+	tokenP := protoParam{urlenc.Param{Key: "oauth_token", Value: in.token}, plain(in.token)}
+	callbackP := protoParam{urlenc.Param{Key: "oauth_callback", Value: in.callback}, plain(in.callback)}
+	verifierP := protoParam{urlenc.Param{Key: "oauth_verifier", Value: in.verifier}, plain(in.verifier)}
+	hashP := protoParam{urlenc.Param{Key: "oauth_body_hash", Value: hash}, plain(hash)}
+
+	proto := append(s.proto[:0], nonceP, timestampP)
 	if !c.OmitVersion {
-		proto = append(proto, urlenc.Param{Key: "oauth_version", Value: "1.0"})
+		proto = append(proto, versionP)
 	}
-	proto = append(proto,
-		urlenc.Param{Key: "oauth_signature_method", Value: method.Name()},
-		urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey})
+	proto = append(proto, methodP, consumerP)
 	if in.token != "" {
-		proto = append(proto, urlenc.Param{Key: "oauth_token", Value: in.token})
+		proto = append(proto, tokenP)
 	}
 	if in.callback != "" {
-		proto = append(proto, urlenc.Param{Key: "oauth_callback", Value: in.callback})
+		proto = append(proto, callbackP)
 	}
 	if in.verifier != "" {
-		proto = append(proto, urlenc.Param{Key: "oauth_verifier", Value: in.verifier})
+		proto = append(proto, verifierP)
 	}
 	if bodyHash {
-		proto = append(proto, urlenc.Param{Key: "oauth_body_hash", Value: hash})
+		proto = append(proto, hashP)
 	}
 
 	// Request parameters (query, form body), sorted; the protocol
@@ -282,24 +291,20 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	// in advance because the names are fixed and distinct.
 	sorted := s.sorted[:0]
 	if bodyHash {
-		sorted = append(sorted, urlenc.Param{Key: "oauth_body_hash", Value: hash})
+		sorted = append(sorted, hashP)
 	}
 	if in.callback != "" {
-		sorted = append(sorted, urlenc.Param{Key: "oauth_callback", Value: in.callback})
+		sorted = append(sorted, callbackP)
 	}
-	sorted = append(sorted,
-		urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey},
-		urlenc.Param{Key: "oauth_nonce", Value: nonce},
-		urlenc.Param{Key: "oauth_signature_method", Value: method.Name()},
-		urlenc.Param{Key: "oauth_timestamp", Value: timestamp})
+	sorted = append(sorted, consumerP, nonceP, methodP, timestampP)
 	if in.token != "" {
-		sorted = append(sorted, urlenc.Param{Key: "oauth_token", Value: in.token})
+		sorted = append(sorted, tokenP)
 	}
 	if in.verifier != "" {
-		sorted = append(sorted, urlenc.Param{Key: "oauth_verifier", Value: in.verifier})
+		sorted = append(sorted, verifierP)
 	}
 	if !c.OmitVersion {
-		sorted = append(sorted, urlenc.Param{Key: "oauth_version", Value: "1.0"})
+		sorted = append(sorted, versionP)
 	}
 
 	// Signature base string (§3.4.1.1), key (§3.4.2), signature.
@@ -337,7 +342,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		for _, p := range proto {
 			out = append(out, p.Key...)
 			out = append(out, `="`...)
-			out = urlenc.AppendEscape(out, p.Value)
+			out = p.appendValue(out)
 			out = append(out, `", `...)
 		}
 		out = append(out, `oauth_signature="`...)
@@ -359,7 +364,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 			}
 			out = append(out, p.Key...)
 			out = append(out, '=')
-			out = urlenc.AppendEscape(out, p.Value)
+			out = p.appendValue(out)
 		}
 		out = append(out, "&oauth_signature="...)
 		out = urlenc.AppendEscapeBytes(out, sig)
@@ -489,24 +494,55 @@ func defaultPort(scheme, port string) bool {
 	return scheme == "http" && port == "80" || scheme == "https" && port == "443"
 }
 
+// protoParam is a protocol parameter. Its name, "oauth_" and lower-case
+// letters, never needs percent-encoding; plain says that the value needs
+// none either.
+type protoParam struct {
+	urlenc.Param
+	plain bool
+}
+
+// appendValue appends the percent-encoded value.
+func (p *protoParam) appendValue(dst []byte) []byte {
+	if p.plain {
+		return append(dst, p.Value...)
+	}
+	return urlenc.AppendEscape(dst, p.Value)
+}
+
+// plain reports whether percent-encoding leaves s as it is.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !urlenc.Unreserved(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // appendMerged appends the escaped normalized parameter string of the
-// union of two sorted lists: a still form-encoded, b decoded.
-func appendMerged(dst []byte, a []urlenc.RawParam, b []urlenc.Param) []byte {
+// union of two sorted lists: a still form-encoded, b the protocol
+// parameters.
+func appendMerged(dst []byte, a []urlenc.RawParam, b []protoParam) []byte {
 	first := true
 	for len(a) > 0 || len(b) > 0 {
 		if !first {
 			dst = append(dst, "%26"...)
 		}
 		first = false
-		if len(b) == 0 || len(a) > 0 && urlenc.CompareRawParam(a[0], b[0]) <= 0 {
+		if len(b) == 0 || len(a) > 0 && urlenc.CompareRawParam(a[0], b[0].Param) <= 0 {
 			dst = urlenc.AppendEscapeTwiceForm(dst, a[0].Key)
 			dst = append(dst, "%3D"...)
 			dst = urlenc.AppendEscapeTwiceForm(dst, a[0].Value)
 			a = a[1:]
 		} else {
-			dst = urlenc.AppendEscapeTwice(dst, b[0].Key)
+			dst = append(dst, b[0].Key...)
 			dst = append(dst, "%3D"...)
-			dst = urlenc.AppendEscapeTwice(dst, b[0].Value)
+			if b[0].plain {
+				dst = append(dst, b[0].Value...)
+			} else {
+				dst = urlenc.AppendEscapeTwice(dst, b[0].Value)
+			}
 			b = b[1:]
 		}
 	}
