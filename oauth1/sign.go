@@ -103,6 +103,9 @@ func newStringBody(s string) *stringBody {
 // isForm reports whether a Content-Type names
 // application/x-www-form-urlencoded, parameters such as charset allowed.
 func isForm(ct string) bool {
+	if ct == formType { // as nearly every client sends it
+		return true
+	}
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}
@@ -158,11 +161,17 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	s := scratchPool.Get().(*scratch)
 	defer putScratch(s)
 
-	form := isForm(req.Header.Get("Content-Type"))
+	// The map is indexed with the canonical key directly, which finds what
+	// Get would without canonicalizing the key on every request.
+	var ct string
+	if v := req.Header["Content-Type"]; len(v) > 0 {
+		ct = v[0]
+	}
+	form := isForm(ct)
 	placement := c.Placement
 	if placement == FormBody && !form {
-		if withBody || req.Header.Get("Content-Type") != "" {
-			return fmt.Errorf("oauth1: content type %q: %w", req.Header.Get("Content-Type"), ErrNotForm)
+		if withBody || ct != "" {
+			return fmt.Errorf("oauth1: content type %q: %w", ct, ErrNotForm)
 		}
 		form = true
 	}
