@@ -449,15 +449,38 @@ func appendUpper(dst []byte, s string) []byte {
 
 // appendBaseURIEscaped appends the percent-encoded base string URI
 // (RFC 5849 §3.4.1.2): lower-case scheme and host, the port only when it is
-// not the scheme's default, the path as sent, "/" for an empty path.
+// not the scheme's default, the path as sent, "/" for an empty path. It is
+// AppendEscape of what appendBaseURI appends, made in one pass.
 func appendBaseURIEscaped(dst []byte, scheme, host, path string) []byte {
-	// The raw URI is built in dst's spare capacity, past the room its
-	// encoding can take (three bytes per byte), then encoded into place.
-	bound := len(scheme) + 3 + len(host) + len(path) + 1
-	dst = slices.Grow(dst, 4*bound)
-	at := len(dst) + 3*bound
-	raw := appendBaseURI(dst[at:at], scheme, host, path)
-	return urlenc.AppendEscapeBytes(dst, raw)
+	dst = appendLowerEscaped(dst, scheme)
+	dst = append(dst, "%3A%2F%2F"...) // "://"
+	h, port := splitHostPort(host)
+	dst = appendLowerEscaped(dst, h)
+	if port != "" && !defaultPort(strings.ToLower(scheme), port) {
+		dst = append(dst, "%3A"...)
+		dst = urlenc.AppendEscape(dst, port)
+	}
+	if path == "" {
+		path = "/"
+	}
+	return urlenc.AppendEscape(dst, path)
+}
+
+// appendLowerEscaped appends the percent-encoding of s in lower case.
+func appendLowerEscaped(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if urlenc.Unreserved(c) {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
 }
 
 func appendBaseURI(dst []byte, scheme, host, path string) []byte {
