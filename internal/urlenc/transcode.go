@@ -104,17 +104,22 @@ func AppendEscapeTwiceForm(dst []byte, s string) []byte {
 	w := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if unreservedTable[c] { // the common case first: neither '+' nor '%'
+			out[w] = c
+			w++
+			continue
+		}
 		switch c {
 		case '+':
 			c = ' '
 		case '%':
 			c = hexVal[s[i+1]]<<4 | hexVal[s[i+2]]
 			i += 2
-		}
-		if unreservedTable[c] {
-			out[w] = c
-			w++
-			continue
+			if unreservedTable[c] {
+				out[w] = c
+				w++
+				continue
+			}
 		}
 		o := out[w : w+5 : w+5]
 		o[0], o[1], o[2], o[3], o[4] = '%', '2', '5', upperhex[c>>4], upperhex[c&15]
