@@ -65,9 +65,6 @@ type scratch struct {
 	buf    []byte
 	body   []byte
 	params []urlenc.RawParam // query and form-body parameters, still encoded
-	proto  [10]protoParam
-	sorted [10]protoParam
-	nproto int
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -80,9 +77,6 @@ func putScratch(s *scratch) {
 	}
 	// Drop the references to this request's strings, only where used.
 	clear(s.params)
-	clear(s.proto[:s.nproto])
-	clear(s.sorted[:s.nproto])
-	s.nproto = 0
 	s.params = s.params[:0]
 	s.buf = s.buf[:0]
 	s.body = s.body[:0]
@@ -242,37 +236,32 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		}
 	}
 
-	// Protocol parameters, in the order oauthlib emits them. Whether a
-	// value needs percent-encoding is worked out once, here: most need
-	// none and are then copied as they are into both the base string and
-	// the header. A generated nonce is Base64url, a timestamp digits.
-	nonceP := protoParam{urlenc.Param{Key: "oauth_nonce", Value: nonce}, c.Nonce == nil || plain(nonce)}
-	timestampP := protoParam{urlenc.Param{Key: "oauth_timestamp", Value: timestamp}, true}
-	versionP := protoParam{urlenc.Param{Key: "oauth_version", Value: "1.0"}, true}
-	name := method.Name()
-	methodP := protoParam{urlenc.Param{Key: "oauth_signature_method", Value: name}, plain(name)}
-	consumerP := protoParam{urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey}, plain(c.ConsumerKey)}
-	tokenP := protoParam{urlenc.Param{Key: "oauth_token", Value: in.token}, plain(in.token)}
-	callbackP := protoParam{urlenc.Param{Key: "oauth_callback", Value: in.callback}, plain(in.callback)}
-	verifierP := protoParam{urlenc.Param{Key: "oauth_verifier", Value: in.verifier}, plain(in.verifier)}
-	hashP := protoParam{urlenc.Param{Key: "oauth_body_hash", Value: hash}, plain(hash)}
-
-	proto := append(s.proto[:0], nonceP, timestampP)
+	// Protocol parameters, by name (see protoIndex); those not sent have
+	// none. Whether a value needs percent-encoding is worked out once,
+	// here: most need none and are then copied as they are into both the
+	// base string and the header. A generated nonce is Base64url, a
+	// timestamp digits. The array lives on the stack: nothing to pool,
+	// nor to clear of this request's strings afterwards.
+	var proto [nProto]protoParam
+	proto[pNonce] = protoParam{urlenc.Param{Key: "oauth_nonce", Value: nonce}, c.Nonce == nil || plain(nonce)}
+	proto[pTimestamp] = protoParam{urlenc.Param{Key: "oauth_timestamp", Value: timestamp}, true}
 	if !c.OmitVersion {
-		proto = append(proto, versionP)
+		proto[pVersion] = protoParam{urlenc.Param{Key: "oauth_version", Value: "1.0"}, true}
 	}
-	proto = append(proto, methodP, consumerP)
+	name := method.Name()
+	proto[pSignatureMethod] = protoParam{urlenc.Param{Key: "oauth_signature_method", Value: name}, plain(name)}
+	proto[pConsumerKey] = protoParam{urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey}, plain(c.ConsumerKey)}
 	if in.token != "" {
-		proto = append(proto, tokenP)
+		proto[pToken] = protoParam{urlenc.Param{Key: "oauth_token", Value: in.token}, plain(in.token)}
 	}
 	if in.callback != "" {
-		proto = append(proto, callbackP)
+		proto[pCallback] = protoParam{urlenc.Param{Key: "oauth_callback", Value: in.callback}, plain(in.callback)}
 	}
 	if in.verifier != "" {
-		proto = append(proto, verifierP)
+		proto[pVerifier] = protoParam{urlenc.Param{Key: "oauth_verifier", Value: in.verifier}, plain(in.verifier)}
 	}
 	if bodyHash {
-		proto = append(proto, hashP)
+		proto[pBodyHash] = protoParam{urlenc.Param{Key: "oauth_body_hash", Value: hash}, plain(hash)}
 	}
 
 	// Request parameters (query, form body), sorted; the protocol
@@ -280,7 +269,6 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	// stay form-encoded: they are sorted and written into the base string
 	// straight from that text, which saves decoding each into a new
 	// string first.
-	s.nproto = len(proto)
 	params := s.params[:0]
 	if req.URL.RawQuery != "" {
 		if params, err = urlenc.AppendSplitForm(params, req.URL.RawQuery); err != nil {
@@ -296,26 +284,6 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	if len(params) > 1 {
 		slices.SortFunc(params, urlenc.CompareRawParams)
 	}
-	// The same protocol parameters in RFC 5849 §3.4.1.3.2 order, known
-	// in advance because the names are fixed and distinct.
-	sorted := s.sorted[:0]
-	if bodyHash {
-		sorted = append(sorted, hashP)
-	}
-	if in.callback != "" {
-		sorted = append(sorted, callbackP)
-	}
-	sorted = append(sorted, consumerP, nonceP, methodP, timestampP)
-	if in.token != "" {
-		sorted = append(sorted, tokenP)
-	}
-	if in.verifier != "" {
-		sorted = append(sorted, verifierP)
-	}
-	if !c.OmitVersion {
-		sorted = append(sorted, versionP)
-	}
-
 	// Signature base string (§3.4.1.1), key (§3.4.2), signature.
 	buf := s.buf[:0]
 	buf = appendUpper(buf, req.Method)
@@ -326,7 +294,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	}
 	buf = appendBaseURIEscaped(buf, req.URL.Scheme, host, escapedPath(req.URL))
 	buf = append(buf, '&')
-	buf = appendMerged(buf, params, sorted)
+	buf = appendMerged(buf, params, proto[:])
 	baseEnd := len(buf)
 	buf = urlenc.AppendEscape(buf, c.ConsumerSecret)
 	buf = append(buf, '&')
@@ -348,7 +316,11 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 			out = appendQuotedRealm(out, realm)
 			out = append(out, `", `...)
 		}
-		for _, p := range proto {
+		for _, i := range emitOrder {
+			p := &proto[i]
+			if p.Key == "" {
+				continue
+			}
 			out = append(out, p.Key...)
 			out = append(out, `="`...)
 			out = p.appendValue(out)
@@ -367,7 +339,11 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 			prefix = body
 		}
 		out = append(out, prefix...)
-		for _, p := range proto {
+		for _, i := range emitOrder {
+			p := &proto[i]
+			if p.Key == "" {
+				continue
+			}
 			if len(out) > 0 {
 				out = append(out, '&')
 			}
@@ -526,6 +502,29 @@ func defaultPort(scheme, port string) bool {
 	return scheme == "http" && port == "80" || scheme == "https" && port == "443"
 }
 
+// protoIndex numbers the protocol parameters in the RFC 5849 §3.4.1.3.2
+// order of their names, which are fixed and distinct: an array of them by
+// index is sorted.
+type protoIndex int
+
+const (
+	pBodyHash protoIndex = iota
+	pCallback
+	pConsumerKey
+	pNonce
+	pSignatureMethod
+	pTimestamp
+	pToken
+	pVerifier
+	pVersion
+	nProto
+)
+
+// emitOrder is the order the header, query or body carries the protocol
+// parameters in: oauthlib's, which published examples follow.
+var emitOrder = [nProto]protoIndex{pNonce, pTimestamp, pVersion, pSignatureMethod,
+	pConsumerKey, pToken, pCallback, pVerifier, pBodyHash}
+
 // protoParam is a protocol parameter. Its name, "oauth_" and lower-case
 // letters, never needs percent-encoding; plain says that the value needs
 // none either.
@@ -554,10 +553,16 @@ func plain(s string) bool {
 
 // appendMerged appends the escaped normalized parameter string of the
 // union of two sorted lists: a still form-encoded, b the protocol
-// parameters.
+// parameters, of which those without a name are left out.
 func appendMerged(dst []byte, a []urlenc.RawParam, b []protoParam) []byte {
 	first := true
-	for len(a) > 0 || len(b) > 0 {
+	for {
+		for len(b) > 0 && b[0].Key == "" {
+			b = b[1:]
+		}
+		if len(a) == 0 && len(b) == 0 {
+			break
+		}
 		if !first {
 			dst = append(dst, "%26"...)
 		}
