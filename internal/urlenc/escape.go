@@ -165,18 +165,25 @@ func unescape(s string, plusIsSpace bool) (string, error) {
 	return b.String(), nil
 }
 
-func ishex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
+func ishex(c byte) bool { return hexVal[c] <= 15 }
 
-func unhex(c byte) byte {
+func unhex(c byte) byte { return hexVal[c] }
+
+// compareEncodedByte orders two different bytes by their RFC 5849 §3.6
+// encodings: an unreserved byte encodes as itself, any other as "%XX";
+// every unreserved byte sorts after '%', and upper-case hex sorts in
+// numeric order.
+func compareEncodedByte(ca, cb byte) int {
+	ua, ub := unreservedTable[ca], unreservedTable[cb]
 	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
+	case ua == ub && ca < cb:
+		return -1
+	case ua == ub:
+		return 1
+	case ua:
+		return 1
 	default:
-		return c - 'A' + 10
+		return -1
 	}
 }
 
@@ -190,20 +197,8 @@ func CompareEscaped(a, b string) int {
 		if ca == cb {
 			continue
 		}
-		// The encodings agree up to here. An unreserved byte encodes as
-		// itself, any other as "%XX"; every unreserved byte sorts after
-		// '%', and upper-case hex sorts in numeric order.
-		ua, ub := unreservedTable[ca], unreservedTable[cb]
-		switch {
-		case ua == ub && ca < cb:
-			return -1
-		case ua == ub:
-			return 1
-		case ua:
-			return 1
-		default:
-			return -1
-		}
+		// The encodings agree up to here.
+		return compareEncodedByte(ca, cb)
 	}
 	switch {
 	case len(a) < len(b):

@@ -157,20 +157,7 @@ func compareForm(a, b string, bRaw bool) int {
 			cb, wb = formByteAt(b, j)
 		}
 		if ca != cb {
-			// The rule of CompareEscaped: unreserved bytes encode as
-			// themselves and sort after '%'; the others encode as
-			// "%XX", in numeric order.
-			ua, ub := unreservedTable[ca], unreservedTable[cb]
-			switch {
-			case ua == ub && ca < cb:
-				return -1
-			case ua == ub:
-				return 1
-			case ua:
-				return 1
-			default:
-				return -1
-			}
+			return compareEncodedByte(ca, cb)
 		}
 		i += wa
 		j += wb
