@@ -3,6 +3,8 @@ package signer
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/sha1"
+	"hash"
 	"testing"
 )
 
@@ -21,7 +23,37 @@ func TestHMACMatchesCryptoHMAC(t *testing.T) {
 				if got := a.Sign(key, msg); !bytes.Equal(got, want) {
 					t.Errorf("%s key %d msg %d: got %x, want %x", a.Name(), keyLen, msgLen, got, want)
 				}
+				k := a.NewKey(key)
+				if k.inner == nil {
+					t.Fatalf("%s: NewKey did not save the hash states", a.Name())
+				}
+				// Twice: a prepared key is used again and again.
+				for range 2 {
+					if got := k.AppendSign([]byte("x"), msg); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+						t.Errorf("%s NewKey key %d msg %d: got %x, want x%x", a.Name(), keyLen, msgLen, got, want)
+					}
+				}
 			}
 		}
+	}
+}
+
+// opaqueHash hides the state-saving methods of the hash it wraps.
+type opaqueHash struct{ hash.Hash }
+
+// TestHMACKeyWithoutSavedState checks that an HMACKey of a hash that cannot
+// save its state still gives the right MACs, from the copied key.
+func TestHMACKeyWithoutSavedState(t *testing.T) {
+	a := newHMAC("HMAC-SHA1", func() hash.Hash { return opaqueHash{sha1.New()} })
+	key, msg := []byte("kd94hf93k423kf44&pfkkdhi9sl3r4s00"), []byte("GET&http%3A%2F%2Fphotos.example.net%2Fphotos")
+	k := a.NewKey(key)
+	if k.inner != nil {
+		t.Fatal("NewKey saved a state the hash cannot save")
+	}
+	key[0] = 'X' // NewKey copied it
+	m := hmac.New(sha1.New, []byte("kd94hf93k423kf44&pfkkdhi9sl3r4s00"))
+	m.Write(msg)
+	if got, want := k.AppendSign(nil, msg), m.Sum(nil); !bytes.Equal(got, want) {
+		t.Errorf("got %x, want %x", got, want)
 	}
 }

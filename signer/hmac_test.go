@@ -73,6 +73,10 @@ func TestHMACAppendSignAllocs(t *testing.T) {
 			if got > floor {
 				t.Errorf("AppendSign allocs = %v, crypto/hmac floor = %v", got, floor)
 			}
+			k := alg.NewKey(key)
+			if got := testing.AllocsPerRun(100, func() { buf = k.AppendSign(buf[:0], msg) }); got != 0 {
+				t.Errorf("HMACKey.AppendSign allocs = %v, want 0", got)
+			}
 		})
 	}
 }

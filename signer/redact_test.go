@@ -49,6 +49,8 @@ func TestNoKeyInPrintedValues(t *testing.T) {
 		{"HS256 JWSVerifier", "HS256", *hsVerifier},
 		{"struct holding a JWSSigner", "HS256", holder{*hs}},
 		{"HMAC", "HMAC-SHA1", signer.HMACSHA1},
+		{"HMACKey", "HMAC-SHA256", signer.HMACSHA256.NewKey(secret)},
+		{"struct holding an HMACKey", "HMAC-SHA1", struct{ K *signer.HMACKey }{signer.HMACSHA1.NewKey(secret)}},
 		{"RSA", "RSA-SHA256", signer.RSASHA256},
 	}
 	for _, tt := range tests {
