@@ -136,24 +136,40 @@ func readBody(dst []byte, body io.ReadCloser, limit int64) ([]byte, error) {
 
 const nonceBytes = 32
 
-func (c *Config) sign(req *http.Request, in *signInput) (err error) {
-	// The original body is closed on every error path, exactly once.
+func (c *Config) sign(req *http.Request, in *signInput) error {
+	// The original body is closed on every error path, exactly once. The
+	// work is in signWith so that this function's two clean-ups are the
+	// only ones: a function with many returns and defers pays for the
+	// defers on every call.
+	orig := req.Body
 	withBody := hasBody(req)
-	orig, origClosed := req.Body, false
-	defer func() {
-		if err != nil && withBody && !origClosed {
-			orig.Close()
-		}
-	}()
+	s := scratchPool.Get().(*scratch)
+	consumed, err := c.signWith(req, in, s)
+	putScratch(s)
+	if err != nil && withBody && !consumed {
+		orig.Close()
+	}
+	return err
+}
+
+// signedBody is the body a signed request is given back after its
+// original was read, with room for the value slice of the Authorization
+// header: one allocation for both.
+type signedBody struct {
+	stringBody
+	auth [1]string
+}
+
+// signWith signs req using the buffers in s. consumed reports whether the
+// original body has been read and closed.
+func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consumed bool, err error) {
 	if req.URL == nil {
-		return errors.New("oauth1: request has no URL")
+		return false, errors.New("oauth1: request has no URL")
 	}
 	method := c.method()
 	if err := c.checkTransport(method, req.URL); err != nil {
-		return err
+		return false, err
 	}
-	s := scratchPool.Get().(*scratch)
-	defer putScratch(s)
 
 	// The map is indexed with the canonical key directly, which finds what
 	// Get would without canonicalizing the key on every request.
@@ -163,9 +179,10 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	}
 	form := isForm(ct)
 	placement := c.Placement
+	withBody := hasBody(req)
 	if placement == FormBody && !form {
 		if withBody || ct != "" {
-			return fmt.Errorf("oauth1: content type %q: %w", ct, ErrNotForm)
+			return false, fmt.Errorf("oauth1: content type %q: %w", ct, ErrNotForm)
 		}
 		form = true
 	}
@@ -179,7 +196,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	nonceEnd := 0
 	if c.Nonce != nil {
 		if nonce, err = c.Nonce(); err != nil {
-			return fmt.Errorf("oauth1: nonce: %w", err)
+			return false, fmt.Errorf("oauth1: nonce: %w", err)
 		}
 	} else {
 		r := c.Rand
@@ -192,7 +209,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		}
 		rb := tmp[enc : enc+nonceBytes] // beyond len, inside cap
 		if _, err := io.ReadFull(r, rb); err != nil {
-			return fmt.Errorf("oauth1: reading nonce: %w", err)
+			return false, fmt.Errorf("oauth1: reading nonce: %w", err)
 		}
 		tmp = base64.RawURLEncoding.AppendEncode(tmp, rb)
 		nonceEnd = len(tmp)
@@ -201,10 +218,9 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	tsEnd := len(tmp)
 
 	if readIt {
-		origClosed = true // readBody closes it
 		s.body, err = readBody(s.body[:0], req.Body, c.maxBody())
 		if err != nil {
-			return err
+			return true, err // readBody closed it
 		}
 	}
 	hashEnd := tsEnd
@@ -228,8 +244,12 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	body := combined[hashEnd:]
 	s.buf = tmp[:0]
 
+	var auth *[1]string // the Authorization header's value slice
 	if readIt && placement != FormBody {
-		req.Body = newStringBody(body)
+		b := new(signedBody)
+		b.Reset(body)
+		auth = &b.auth
+		req.Body = &b.stringBody
 		req.ContentLength = int64(len(body))
 		if req.GetBody == nil {
 			req.GetBody = func() (io.ReadCloser, error) { return newStringBody(body), nil }
@@ -237,31 +257,30 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	}
 
 	// Protocol parameters, by name (see protoIndex); those not sent have
-	// none. Whether a value needs percent-encoding is worked out once,
-	// here: most need none and are then copied as they are into both the
-	// base string and the header. A generated nonce is Base64url, a
-	// timestamp digits. The array lives on the stack: nothing to pool,
-	// nor to clear of this request's strings afterwards.
-	var proto [nProto]protoParam
-	proto[pNonce] = protoParam{urlenc.Param{Key: "oauth_nonce", Value: nonce}, c.Nonce == nil || plain(nonce)}
-	proto[pTimestamp] = protoParam{urlenc.Param{Key: "oauth_timestamp", Value: timestamp}, true}
+	// no bit in p.set. Whether a value needs percent-encoding is worked
+	// out once, here: most need none and are then copied as they are into
+	// both the base string and the header. A generated nonce is
+	// Base64url, a timestamp digits.
+	var p protoParams
+	p.add(pNonce, nonce, c.Nonce == nil || plain(nonce))
+	p.add(pTimestamp, timestamp, true)
 	if !c.OmitVersion {
-		proto[pVersion] = protoParam{urlenc.Param{Key: "oauth_version", Value: "1.0"}, true}
+		p.add(pVersion, "1.0", true)
 	}
 	name := method.Name()
-	proto[pSignatureMethod] = protoParam{urlenc.Param{Key: "oauth_signature_method", Value: name}, plain(name)}
-	proto[pConsumerKey] = protoParam{urlenc.Param{Key: "oauth_consumer_key", Value: c.ConsumerKey}, plain(c.ConsumerKey)}
+	p.add(pSignatureMethod, name, plain(name))
+	p.add(pConsumerKey, c.ConsumerKey, plain(c.ConsumerKey))
 	if in.token != "" {
-		proto[pToken] = protoParam{urlenc.Param{Key: "oauth_token", Value: in.token}, plain(in.token)}
+		p.add(pToken, in.token, plain(in.token))
 	}
 	if in.callback != "" {
-		proto[pCallback] = protoParam{urlenc.Param{Key: "oauth_callback", Value: in.callback}, plain(in.callback)}
+		p.add(pCallback, in.callback, plain(in.callback))
 	}
 	if in.verifier != "" {
-		proto[pVerifier] = protoParam{urlenc.Param{Key: "oauth_verifier", Value: in.verifier}, plain(in.verifier)}
+		p.add(pVerifier, in.verifier, plain(in.verifier))
 	}
 	if bodyHash {
-		proto[pBodyHash] = protoParam{urlenc.Param{Key: "oauth_body_hash", Value: hash}, plain(hash)}
+		p.add(pBodyHash, hash, plain(hash))
 	}
 
 	// Request parameters (query, form body), sorted; the protocol
@@ -272,12 +291,12 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	params := s.params[:0]
 	if req.URL.RawQuery != "" {
 		if params, err = urlenc.AppendSplitForm(params, req.URL.RawQuery); err != nil {
-			return fmt.Errorf("oauth1: query: %w: %w", ErrBadRequest, err)
+			return readIt, fmt.Errorf("oauth1: query: %w: %w", ErrBadRequest, err)
 		}
 	}
 	if form && body != "" {
 		if params, err = urlenc.AppendSplitForm(params, body); err != nil {
-			return fmt.Errorf("oauth1: form body: %w: %w", ErrBadRequest, err)
+			return readIt, fmt.Errorf("oauth1: form body: %w: %w", ErrBadRequest, err)
 		}
 	}
 	s.params = params
@@ -292,9 +311,9 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	if host == "" {
 		host = req.URL.Host
 	}
-	buf = appendBaseURIEscaped(buf, req.URL.Scheme, host, escapedPath(req.URL))
+	buf = appendBaseURIEscaped(buf, req.URL.Scheme, host, req.URL)
 	buf = append(buf, '&')
-	buf = appendMerged(buf, params, proto[:])
+	buf = appendMerged(buf, params, &p)
 	baseEnd := len(buf)
 	buf = urlenc.AppendEscape(buf, c.ConsumerSecret)
 	buf = append(buf, '&')
@@ -303,7 +322,7 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 	buf, err = method.AppendSign(buf, buf[baseEnd:keyEnd], buf[:baseEnd])
 	s.buf = buf
 	if err != nil {
-		return err
+		return readIt, err
 	}
 	sig := buf[keyEnd:]
 	out := buf[len(buf):]
@@ -317,13 +336,12 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 			out = append(out, `", `...)
 		}
 		for _, i := range emitOrder {
-			p := &proto[i]
-			if p.Key == "" {
+			if p.set&(1<<i) == 0 {
 				continue
 			}
-			out = append(out, p.Key...)
+			out = append(out, protoNames[i]...)
 			out = append(out, `="`...)
-			out = p.appendValue(out)
+			out = p.appendValue(out, i)
 			out = append(out, `", `...)
 		}
 		out = append(out, `oauth_signature="`...)
@@ -332,7 +350,11 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		if req.Header == nil {
 			req.Header = make(http.Header)
 		}
-		req.Header["Authorization"] = []string{string(out)}
+		if auth == nil {
+			auth = new([1]string)
+		}
+		auth[0] = string(out)
+		req.Header["Authorization"] = auth[:]
 	case QueryString, FormBody:
 		prefix := req.URL.RawQuery
 		if placement == FormBody {
@@ -340,16 +362,15 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 		}
 		out = append(out, prefix...)
 		for _, i := range emitOrder {
-			p := &proto[i]
-			if p.Key == "" {
+			if p.set&(1<<i) == 0 {
 				continue
 			}
 			if len(out) > 0 {
 				out = append(out, '&')
 			}
-			out = append(out, p.Key...)
+			out = append(out, protoNames[i]...)
 			out = append(out, '=')
-			out = p.appendValue(out)
+			out = p.appendValue(out, i)
 		}
 		out = append(out, "&oauth_signature="...)
 		out = urlenc.AppendEscapeBytes(out, sig)
@@ -368,9 +389,9 @@ func (c *Config) sign(req *http.Request, in *signInput) (err error) {
 			req.Header.Set("Content-Type", formType)
 		}
 	default:
-		return fmt.Errorf("oauth1: unknown placement %d", placement)
+		return readIt, fmt.Errorf("oauth1: unknown placement %d", placement)
 	}
-	return nil
+	return readIt, nil
 }
 
 // checkTransport refuses a PLAINTEXT signature, which is the secrets
@@ -424,10 +445,11 @@ func appendUpper(dst []byte, s string) []byte {
 }
 
 // appendBaseURIEscaped appends the percent-encoded base string URI
-// (RFC 5849 §3.4.1.2): lower-case scheme and host, the port only when it is
-// not the scheme's default, the path as sent, "/" for an empty path. It is
-// AppendEscape of what appendBaseURI appends, made in one pass.
-func appendBaseURIEscaped(dst []byte, scheme, host, path string) []byte {
+// (RFC 5849 §3.4.1.2) of u with host as its authority: lower-case scheme
+// and host, the port only when it is not the scheme's default, the path as
+// sent, "/" for an empty path. It is AppendEscape of what appendBaseURI
+// appends, made in one pass.
+func appendBaseURIEscaped(dst []byte, scheme, host string, u *url.URL) []byte {
 	dst = appendLowerEscaped(dst, scheme)
 	dst = append(dst, "%3A%2F%2F"...) // "://"
 	h, port := splitHostPort(host)
@@ -436,11 +458,71 @@ func appendBaseURIEscaped(dst []byte, scheme, host, path string) []byte {
 		dst = append(dst, "%3A"...)
 		dst = urlenc.AppendEscape(dst, port)
 	}
-	if path == "" {
-		path = "/"
-	}
-	return urlenc.AppendEscape(dst, path)
+	return appendPathEscaped(dst, u)
 }
+
+// appendPathEscaped appends AppendEscape of the path as sent,
+// u.EscapedPath() or "/" when that is empty. For a URL without RawPath
+// it escapes u.Path in one pass, once or twice per byte as pathClass
+// says, rather than building EscapedPath first.
+func appendPathEscaped(dst []byte, u *url.URL) []byte {
+	path := u.Path
+	if u.RawPath != "" || path == "*" {
+		path = u.EscapedPath()
+		if path == "" {
+			path = "/"
+		}
+		return urlenc.AppendEscape(dst, path)
+	}
+	if path == "" {
+		return append(dst, "%2F"...)
+	}
+	const hex = "0123456789ABCDEF"
+	n := len(dst)
+	dst = slices.Grow(dst, 5*len(path))
+	out := dst[n : n+5*len(path)]
+	w := 0
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		switch pathClass[c] {
+		case pathPlain:
+			out[w] = c
+			w++
+		case pathReserved:
+			o := out[w : w+3 : w+3]
+			o[0], o[1], o[2] = '%', hex[c>>4], hex[c&15]
+			w += 3
+		default:
+			o := out[w : w+5 : w+5]
+			o[0], o[1], o[2], o[3], o[4] = '%', '2', '5', hex[c>>4], hex[c&15]
+			w += 5
+		}
+	}
+	return dst[:n+w]
+}
+
+// Classes of a path byte: what (*url.URL).EscapedPath and then
+// AppendEscape make of it.
+const (
+	pathPlain    = iota // unreserved: left as it is by both
+	pathReserved        // left by EscapedPath, "%XX" from AppendEscape
+	pathEscaped         // "%XX" from EscapedPath, "%25XX" from AppendEscape
+)
+
+var pathClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case urlenc.Unreserved(byte(c)):
+			t[c] = pathPlain
+		case strings.IndexByte("$&+,/:;=@", byte(c)) >= 0:
+			// net/url's shouldEscape for encodePath.
+			t[c] = pathReserved
+		default:
+			t[c] = pathEscaped
+		}
+	}
+	return t
+}()
 
 // appendLowerEscaped appends the percent-encoding of s in lower case.
 func appendLowerEscaped(dst []byte, s string) []byte {
@@ -525,20 +607,42 @@ const (
 var emitOrder = [nProto]protoIndex{pNonce, pTimestamp, pVersion, pSignatureMethod,
 	pConsumerKey, pToken, pCallback, pVerifier, pBodyHash}
 
-// protoParam is a protocol parameter. Its name, "oauth_" and lower-case
-// letters, never needs percent-encoding; plain says that the value needs
-// none either.
-type protoParam struct {
-	urlenc.Param
-	plain bool
+// protoNames are the names of the protocol parameters by index. Each,
+// "oauth_" and lower-case letters, never needs percent-encoding.
+var protoNames = [nProto]string{
+	pBodyHash:        "oauth_body_hash",
+	pCallback:        "oauth_callback",
+	pConsumerKey:     "oauth_consumer_key",
+	pNonce:           "oauth_nonce",
+	pSignatureMethod: "oauth_signature_method",
+	pTimestamp:       "oauth_timestamp",
+	pToken:           "oauth_token",
+	pVerifier:        "oauth_verifier",
+	pVersion:         "oauth_version",
 }
 
-// appendValue appends the percent-encoded value.
-func (p *protoParam) appendValue(dst []byte) []byte {
-	if p.plain {
-		return append(dst, p.Value...)
+// protoParams are the protocol parameters of one signing, by index; it
+// lives on the stack, with nothing to pool or clear afterwards.
+type protoParams struct {
+	vals  [nProto]string
+	set   uint16 // bit i: parameter i is sent
+	plain uint16 // bit i: its value needs no percent-encoding
+}
+
+func (p *protoParams) add(i protoIndex, v string, plain bool) {
+	p.vals[i] = v
+	p.set |= 1 << i
+	if plain {
+		p.plain |= 1 << i
 	}
-	return urlenc.AppendEscape(dst, p.Value)
+}
+
+// appendValue appends the percent-encoded value of parameter i.
+func (p *protoParams) appendValue(dst []byte, i protoIndex) []byte {
+	if p.plain&(1<<i) != 0 {
+		return append(dst, p.vals[i]...)
+	}
+	return urlenc.AppendEscape(dst, p.vals[i])
 }
 
 // plain reports whether percent-encoding leaves s as it is.
@@ -552,35 +656,36 @@ func plain(s string) bool {
 }
 
 // appendMerged appends the escaped normalized parameter string of the
-// union of two sorted lists: a still form-encoded, b the protocol
-// parameters, of which those without a name are left out.
-func appendMerged(dst []byte, a []urlenc.RawParam, b []protoParam) []byte {
+// union of two sorted lists: a still form-encoded, and the protocol
+// parameters that are set in p.
+func appendMerged(dst []byte, a []urlenc.RawParam, p *protoParams) []byte {
 	first := true
+	i := protoIndex(0)
 	for {
-		for len(b) > 0 && b[0].Key == "" {
-			b = b[1:]
+		for i < nProto && p.set&(1<<i) == 0 {
+			i++
 		}
-		if len(a) == 0 && len(b) == 0 {
+		if len(a) == 0 && i == nProto {
 			break
 		}
 		if !first {
 			dst = append(dst, "%26"...)
 		}
 		first = false
-		if len(b) == 0 || len(a) > 0 && urlenc.CompareRawParam(a[0], b[0].Param) <= 0 {
+		if i == nProto || len(a) > 0 && urlenc.CompareRawParam(a[0], urlenc.Param{Key: protoNames[i], Value: p.vals[i]}) <= 0 {
 			dst = urlenc.AppendEscapeTwiceForm(dst, a[0].Key)
 			dst = append(dst, "%3D"...)
 			dst = urlenc.AppendEscapeTwiceForm(dst, a[0].Value)
 			a = a[1:]
 		} else {
-			dst = append(dst, b[0].Key...)
+			dst = append(dst, protoNames[i]...)
 			dst = append(dst, "%3D"...)
-			if b[0].plain {
-				dst = append(dst, b[0].Value...)
+			if p.plain&(1<<i) != 0 {
+				dst = append(dst, p.vals[i]...)
 			} else {
-				dst = urlenc.AppendEscapeTwice(dst, b[0].Value)
+				dst = urlenc.AppendEscapeTwice(dst, p.vals[i])
 			}
-			b = b[1:]
+			i++
 		}
 	}
 	return dst
