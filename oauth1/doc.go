@@ -52,6 +52,18 @@
 // wrap sentinels such as [ErrInvalidSignature], [ErrStaleTimestamp] and
 // [ErrReplayedNonce] and name the oauth_problem to report.
 //
+// # Performance
+//
+// Signing a request allocates only for what it leaves in the request: the
+// nonce and timestamp, the header value (or the new query or body) and,
+// when it read the body, the body it puts back. An HMAC signature starts by hashing two
+// blocks made from the secrets alone; Sign keeps that work, for
+// credentials it has signed with more than once in a row, in a small
+// process-wide table of prepared keys ([signer.HMACKey]) with a fixed
+// number of slots, so that the next request hashes only its base string.
+// Credentials that come and go (a server signing for many users) are not
+// stored and cost nothing but a hash lookup.
+//
 // # Concurrency
 //
 // A Config, a Transport and a Verifier are safe for concurrent use by

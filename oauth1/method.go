@@ -92,14 +92,26 @@ type hmacMethod struct{ alg *signer.HMAC }
 func (m hmacMethod) Name() string { return m.alg.Name() }
 
 func (m hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
-	// The raw MAC goes into dst's spare capacity past where its Base64
-	// form will be written, so nothing is allocated when dst has room.
+	dst, at := m.grow(dst)
+	mac := m.alg.AppendSign(dst[at:at], key, base)
+	return base64.StdEncoding.AppendEncode(dst, mac), nil
+}
+
+// appendSignKey is AppendSign with a prepared key.
+func (m hmacMethod) appendSignKey(dst []byte, key *signer.HMACKey, base []byte) []byte {
+	dst, at := m.grow(dst)
+	mac := key.AppendSign(dst[at:at], base)
+	return base64.StdEncoding.AppendEncode(dst, mac)
+}
+
+// grow makes room in dst for a signature and returns where the raw MAC
+// goes: into dst's spare capacity past where its Base64 form will be
+// written, so that nothing is allocated when dst has room.
+func (m hmacMethod) grow(dst []byte) ([]byte, int) {
 	n := m.alg.Size()
 	enc := base64.StdEncoding.EncodedLen(n)
 	dst = slices.Grow(dst, enc+n)
-	at := len(dst) + enc
-	mac := m.alg.AppendSign(dst[at:at], key, base)
-	return base64.StdEncoding.AppendEncode(dst, mac), nil
+	return dst, len(dst) + enc
 }
 
 func (m hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
+	"github.com/oauthkit/oauth/signer"
 )
 
 // Sign signs req in place with the consumer credentials and tok (nil for
@@ -36,6 +37,10 @@ import (
 // to a host other than a loopback address, unless
 // Config.InsecureAllowHTTP is set.
 //
+// Sign keeps the prepared HMAC keys of recently used credentials (see
+// "Performance" in the package documentation); a signature is the same
+// with or without them.
+//
 // Sign is safe for concurrent use on different requests.
 func (c *Config) Sign(req *http.Request, tok *Token) error {
 	var in signInput
@@ -48,10 +53,14 @@ func (c *Config) Sign(req *http.Request, tok *Token) error {
 // SigningKey returns the RFC 5849 §3.4.2 key of the HMAC and PLAINTEXT
 // methods: the encoded consumer secret, '&', the encoded token secret.
 func SigningKey(consumerSecret, tokenSecret string) string {
-	b := make([]byte, 0, len(consumerSecret)+len(tokenSecret)+1)
-	b = urlenc.AppendEscape(b, consumerSecret)
-	b = append(b, '&')
-	return string(urlenc.AppendEscape(b, tokenSecret))
+	return string(appendKey(make([]byte, 0, len(consumerSecret)+len(tokenSecret)+1), consumerSecret, tokenSecret))
+}
+
+// appendKey appends the RFC 5849 §3.4.2 key to dst.
+func appendKey(dst []byte, consumerSecret, tokenSecret string) []byte {
+	dst = urlenc.AppendEscape(dst, consumerSecret)
+	dst = append(dst, '&')
+	return urlenc.AppendEscape(dst, tokenSecret)
 }
 
 type signInput struct {
@@ -315,11 +324,28 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 	buf = append(buf, '&')
 	buf = appendMerged(buf, params, &p)
 	baseEnd := len(buf)
-	buf = urlenc.AppendEscape(buf, c.ConsumerSecret)
-	buf = append(buf, '&')
-	buf = urlenc.AppendEscape(buf, in.tokenSecret)
-	keyEnd := len(buf)
-	buf, err = method.AppendSign(buf, buf[baseEnd:keyEnd], buf[:baseEnd])
+	// An HMAC method signs with the prepared key of these credentials
+	// when they have been used before (see keyCache); otherwise, and for
+	// every other method, the key is encoded here.
+	var prepared *signer.HMACKey
+	hm, isHMAC := method.(hmacMethod)
+	if isHMAC {
+		var slot *keySlot
+		var admit bool
+		prepared, slot, admit = lookupKey(hm.alg, c.ConsumerSecret, in.tokenSecret)
+		if admit {
+			prepared = storeKey(slot, hm.alg, c.ConsumerSecret, in.tokenSecret,
+				appendKey(buf[baseEnd:], c.ConsumerSecret, in.tokenSecret))
+		}
+	}
+	keyEnd := baseEnd
+	if prepared != nil {
+		buf = hm.appendSignKey(buf, prepared, buf[:baseEnd])
+	} else {
+		buf = appendKey(buf, c.ConsumerSecret, in.tokenSecret)
+		keyEnd = len(buf)
+		buf, err = method.AppendSign(buf, buf[baseEnd:keyEnd], buf[:baseEnd])
+	}
 	s.buf = buf
 	if err != nil {
 		return readIt, err

@@ -1,0 +1,39 @@
+package oauth1
+
+import (
+	"testing"
+
+	"github.com/oauthkit/oauth/signer"
+)
+
+// TestKeyCacheSlotHeldByOthers checks that a slot holding other
+// credentials (as a hash collision leaves it) is a miss, and that
+// credentials are admitted only on their second miss in a row.
+func TestKeyCacheSlotHeldByOthers(t *testing.T) {
+	alg := signer.HMACSHA1
+	_, slot, _ := lookupKey(alg, "cs", "ts-collide")
+	// Start from an empty slot, whatever ran before.
+	slot.entry.Store(nil)
+	slot.missed.Store(0)
+	if k, _, admit := lookupKey(alg, "cs", "ts-collide"); k != nil || admit {
+		t.Fatalf("empty slot: got key %v, admit %v; want a miss, not admitted", k, admit)
+	}
+	for _, e := range []*cachedKey{
+		{alg: alg, consumerSecret: "cs", tokenSecret: "ts-other", key: alg.NewKey([]byte("cs&ts-other"))},
+		{alg: alg, consumerSecret: "cs-other", tokenSecret: "ts-collide", key: alg.NewKey([]byte("cs-other&ts-collide"))},
+		{alg: signer.HMACSHA256, consumerSecret: "cs", tokenSecret: "ts-collide", key: signer.HMACSHA256.NewKey([]byte("cs&ts-collide"))},
+	} {
+		slot.entry.Store(e)
+		slot.missed.Store(0)
+		if k, _, admit := lookupKey(alg, "cs", "ts-collide"); k != nil || admit {
+			t.Errorf("slot holding %s/%s/%s: got key %v, admit %v; want a miss, not admitted", e.alg.Name(), e.consumerSecret, e.tokenSecret, k, admit)
+		}
+		if _, _, admit := lookupKey(alg, "cs", "ts-collide"); !admit {
+			t.Errorf("second miss in a row not admitted")
+		}
+	}
+	want := storeKey(slot, alg, "cs", "ts-collide", []byte("cs&ts-collide"))
+	if k, _, _ := lookupKey(alg, "cs", "ts-collide"); k != want {
+		t.Errorf("after storeKey: got %v, want the stored key", k)
+	}
+}

@@ -1,0 +1,124 @@
+package oauth1_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"hash"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/oauthkit/oauth/oauth1"
+)
+
+// checkHMACSignature checks the oauth_signature of a request signed in the
+// header against crypto/hmac over the request's base string under the
+// given secrets, computed without the package's signer.
+func checkHMACSignature(req *http.Request, newHash func() hash.Hash, consumerSecret, tokenSecret string) error {
+	base, err := oauth1.SignatureBaseString(req)
+	if err != nil {
+		return err
+	}
+	m := hmac.New(newHash, []byte(url.QueryEscape(consumerSecret)+"&"+url.QueryEscape(tokenSecret)))
+	m.Write([]byte(base))
+	want := url.QueryEscape(base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	h := req.Header.Get("Authorization")
+	i := strings.Index(h, `oauth_signature="`)
+	if i < 0 {
+		return fmt.Errorf("no oauth_signature in %q", h)
+	}
+	got := h[i+len(`oauth_signature="`):]
+	got = got[:strings.IndexByte(got, '"')]
+	if got != want {
+		return fmt.Errorf("oauth_signature = %s, want %s", got, want)
+	}
+	return nil
+}
+
+// TestSignReusedCredentials signs over and over with credentials that come
+// back, change in place, and differ in one secret or the method only: each
+// signature must be the HMAC under the secrets of that moment, whatever
+// Sign kept from earlier calls. (The secrets are plain, so
+// url.QueryEscape encodes them as RFC 5849 does.)
+func TestSignReusedCredentials(t *testing.T) {
+	cfgA := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs-A"}
+	cfgB := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs-B"}
+	cfg256 := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs-A", Method: oauth1.HMACSHA256}
+	tok := &oauth1.Token{Token: "t", Secret: "ts-1"}
+	other := &oauth1.Token{Token: "t", Secret: "ts-2"}
+	steps := []struct {
+		cfg *oauth1.Config
+		tok *oauth1.Token
+		set func()
+	}{
+		{cfgA, tok, nil}, {cfgA, tok, nil}, {cfgA, tok, nil}, {cfgA, tok, nil},
+		{cfg256, tok, nil}, {cfg256, tok, nil}, {cfg256, tok, nil},
+		{cfgA, tok, nil}, {cfgA, tok, nil},
+		{cfgA, other, nil}, {cfgA, other, nil}, {cfgA, other, nil},
+		{cfgA, tok, nil},
+		{cfgB, tok, nil}, {cfgB, tok, nil}, {cfgB, tok, nil},
+		{cfg256, tok, nil}, {cfg256, tok, nil}, {cfg256, tok, nil},
+		{cfgA, tok, func() { tok.Secret = "ts-3" }}, {cfgA, tok, nil}, {cfgA, tok, nil},
+		{cfgA, tok, func() { cfgA.ConsumerSecret = "cs-C" }}, {cfgA, tok, nil}, {cfgA, tok, nil},
+		{cfgA, nil, nil}, {cfgA, nil, nil}, {cfgA, nil, nil},
+		{cfgA, &oauth1.Token{Token: "t"}, nil}, {cfgA, &oauth1.Token{Token: "t"}, nil},
+	}
+	for i, st := range steps {
+		if st.set != nil {
+			st.set()
+		}
+		req, _ := http.NewRequest("GET", "https://api.example.com/r?a=1", nil)
+		if err := st.cfg.Sign(req, st.tok); err != nil {
+			t.Fatal(err)
+		}
+		newHash, ts := sha1.New, ""
+		if st.cfg.Method != nil {
+			newHash = sha256.New
+		}
+		if st.tok != nil {
+			ts = st.tok.Secret
+		}
+		if err := checkHMACSignature(req, newHash, st.cfg.ConsumerSecret, ts); err != nil {
+			t.Errorf("step %d: %v", i, err)
+		}
+	}
+}
+
+// TestSignConcurrentCredentials signs from many goroutines with credentials
+// that share and contend for cached keys; run it with -race.
+func TestSignConcurrentCredentials(t *testing.T) {
+	cfgs := []*oauth1.Config{
+		{ConsumerKey: "ck", ConsumerSecret: "cs-1"},
+		{ConsumerKey: "ck", ConsumerSecret: "cs-2"},
+	}
+	toks := []*oauth1.Token{{Token: "a", Secret: "s-a"}, {Token: "b", Secret: "s-b"}, {Token: "c", Secret: "s-c"}, nil}
+	var wg sync.WaitGroup
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				cfg, tok := cfgs[(g+i)%len(cfgs)], toks[(g*7+i)%len(toks)]
+				req, _ := http.NewRequest("GET", "https://api.example.com/r", nil)
+				if err := cfg.Sign(req, tok); err != nil {
+					t.Error(err)
+					return
+				}
+				ts := ""
+				if tok != nil {
+					ts = tok.Secret
+				}
+				if err := checkHMACSignature(req, sha1.New, cfg.ConsumerSecret, ts); err != nil {
+					t.Errorf("goroutine %d, request %d: %v", g, i, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
