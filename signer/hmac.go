@@ -154,7 +154,8 @@ func (a *HMAC) Verify(key, message, sig []byte) error {
 //
 // An HMACKey is as secret as the key it was made from: it prints, through
 // fmt and log/slog, as its method's name only. It is safe for concurrent
-// use by multiple goroutines.
+// use by multiple goroutines. The zero value is not usable: make one with
+// [HMAC.NewKey].
 type HMACKey struct {
 	alg *HMAC
 	key []byte // a copy of the key, for a hash that cannot save its state
@@ -219,15 +220,22 @@ func (k *HMACKey) AppendSign(dst, message []byte) []byte {
 // Method returns the HMAC method k signs with.
 func (k *HMACKey) Method() *HMAC { return k.alg }
 
-// String returns the method's name: an HMACKey never prints its key.
-func (k *HMACKey) String() string { return k.alg.Name() + " key" }
+// String returns the method's name: an HMACKey never prints its key. The
+// printing methods have value receivers so that an HMACKey held by value
+// does not print its fields either.
+func (k HMACKey) String() string {
+	if k.alg == nil {
+		return "signer.HMACKey(zero)"
+	}
+	return k.alg.Name() + " key"
+}
 
 // GoString returns String, so %#v does not show the key either.
-func (k *HMACKey) GoString() string { return k.String() }
+func (k HMACKey) GoString() string { return k.String() }
 
 // Format implements fmt.Formatter: %q prints String quoted, every other
 // verb prints String.
-func (k *HMACKey) Format(f fmt.State, verb rune) { formatString(f, verb, k.String()) }
+func (k HMACKey) Format(f fmt.State, verb rune) { formatString(f, verb, k.String()) }
 
 // LogValue implements slog.LogValuer: the method's name only.
-func (k *HMACKey) LogValue() slog.Value { return slog.GroupValue(slog.String("alg", k.alg.Name())) }
+func (k HMACKey) LogValue() slog.Value { return slog.GroupValue(slog.String("key", k.String())) }
