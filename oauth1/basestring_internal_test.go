@@ -1,6 +1,8 @@
 package oauth1
 
 import (
+	"bytes"
+	"encoding/base64"
 	"net/url"
 	"testing"
 
@@ -56,6 +58,37 @@ func FuzzAppendPathEscaped(f *testing.F) {
 		}
 		if got, want := string(appendPathEscaped(nil, u)), pathEscapedSlow(u); got != want {
 			t.Fatalf("path %q raw %q: got %q, want %q", path, rawPath, got, want)
+		}
+	})
+}
+
+// base64EscapedSlow is what appendBase64Escaped must equal.
+func base64EscapedSlow(b []byte) string {
+	return urlenc.Escape(base64.StdEncoding.EncodeToString(b))
+}
+
+func TestAppendBase64Escaped(t *testing.T) {
+	// Every length up to three SHA-512 blocks, and bytes that encode to
+	// '+' (62) and '/' (63) in every position of a group.
+	for n := 0; n <= 70; n++ {
+		for _, fill := range []byte{0x00, 0xfb, 0xff, 0xbe, 0xef} {
+			b := bytes.Repeat([]byte{fill}, n)
+			for i := range b {
+				b[i] ^= byte(i * 37)
+			}
+			if got, want := string(appendBase64Escaped([]byte("x"), b)), "x"+base64EscapedSlow(b); got != want {
+				t.Fatalf("% x: got %s, want %s", b, got, want)
+			}
+		}
+	}
+}
+
+func FuzzAppendBase64Escaped(f *testing.F) {
+	f.Add([]byte{0xfb, 0xff, 0xbf})
+	f.Add([]byte("hCtSmYh+iHYCEqBWrE7C7hYmtUk="))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := string(appendBase64Escaped(nil, b)), base64EscapedSlow(b); got != want {
+			t.Fatalf("% x: got %s, want %s", b, got, want)
 		}
 	})
 }

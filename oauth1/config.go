@@ -111,6 +111,13 @@ type Config struct {
 	// set it in production.
 	InsecureAllowHTTP bool
 
+	// NoKeyCache keeps these credentials out of the process-wide table in
+	// which Sign keeps prepared HMAC keys of credentials it signs with
+	// repeatedly (see "Performance" in the package documentation): each
+	// signature then starts from the secrets, and no copy of them is kept
+	// after the call. Signatures are the same either way.
+	NoKeyCache bool
+
 	// Now is the clock for oauth_timestamp. If nil, time.Now is used.
 	Now func() time.Time
 

@@ -54,15 +54,16 @@
 //
 // # Performance
 //
-// Signing a request allocates only for what it leaves in the request: the
+// Signing a request allocates for what it leaves in the request: the
 // nonce and timestamp, the header value (or the new query or body) and,
-// when it read the body, the body it puts back. An HMAC signature starts by hashing two
-// blocks made from the secrets alone; Sign keeps that work, for
-// credentials it has signed with more than once in a row, in a small
-// process-wide table of prepared keys ([signer.HMACKey]) with a fixed
-// number of slots, so that the next request hashes only its base string.
-// Credentials that come and go (a server signing for many users) are not
-// stored and cost nothing but a hash lookup.
+// when it read the body, the body it puts back. An HMAC signature starts
+// by hashing two blocks made from the secrets alone; for credentials it
+// signs with more than once in a row, Sign keeps that work, a prepared
+// key ([signer.HMACKey]), in a process-wide table of 64 slots, so that the
+// next request hashes only its base string. Each slot holds copies of one
+// set of secrets until other credentials take it; credentials that come
+// and go (a server signing for many users) are not stored and cost a hash
+// lookup. Set Config.NoKeyCache to keep a Config's secrets out of it.
 //
 // # Concurrency
 //

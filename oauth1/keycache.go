@@ -2,6 +2,7 @@ package oauth1
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync/atomic"
 
 	"github.com/oauthkit/oauth/signer"
@@ -14,14 +15,15 @@ import (
 // does not percent-encode the secrets again either.
 //
 // The cache has a fixed number of slots, each holding one set of
-// credentials, found by a hash of the secrets; a hit compares the secrets
-// themselves. Credentials are prepared and stored only when they miss in
-// the same slot twice in a row: a process signing for a stream of
-// different users pays a hash per request, never an allocation.
+// credentials (method, consumer secret, token secret), found by a hash of
+// all three; a hit compares them exactly. Credentials are prepared and
+// stored only when they miss in the same slot twice in a row: a process
+// signing for a stream of different users pays a hash per request, never
+// an allocation.
 //
-// It holds, like the Configs and Tokens it serves, secrets in memory: at
-// most keySlots recently used pairs, each dropped when another pair takes
-// its slot.
+// It holds secrets, as the Configs and Tokens it serves do: copies of the
+// secrets of at most keySlots credentials, each until others take its
+// slot. Config.NoKeyCache keeps a Config's credentials out of it.
 
 const keySlots = 64
 
@@ -35,6 +37,8 @@ type keySlot struct {
 	entry atomic.Pointer[cachedKey]
 	// missed is the hash of the last credentials that missed here.
 	missed atomic.Uint64
+	// Slots are written by concurrent misses: one per cache line.
+	_ [64 - 16]byte
 }
 
 var (
@@ -42,28 +46,36 @@ var (
 	keyCache [keySlots]keySlot
 )
 
-// lookupKey returns the prepared key for the secrets, or nil. With nil,
-// admit reports whether the caller should prepare the key and store it
-// with storeKey in slot.
+// lookupKey returns the prepared key for the credentials, or nil. With
+// nil, admit reports whether the caller should prepare the key and store
+// it with storeKey in slot.
 func lookupKey(alg *signer.HMAC, consumerSecret, tokenSecret string) (k *signer.HMACKey, slot *keySlot, admit bool) {
-	// The token secret tells users apart; without one (two-legged), the
-	// consumer secret. A hit compares both anyway.
-	s := tokenSecret
-	if s == "" {
-		s = consumerSecret
-	}
-	h := maphash.String(keySeed, s)
+	// Two hashes of strings are cheaper than one of the three written to
+	// a maphash.Hash; the method's size tells the HMACs apart.
+	h := maphash.String(keySeed, tokenSecret)*0x9e3779b97f4a7c15 ^
+		maphash.String(keySeed, consumerSecret) ^ uint64(alg.Size())
 	slot = &keyCache[h%keySlots]
 	if e := slot.entry.Load(); e != nil && e.alg == alg &&
 		e.tokenSecret == tokenSecret && e.consumerSecret == consumerSecret {
 		return e.key, slot, false
 	}
-	return nil, slot, slot.missed.Swap(h) == h
+	// A plain load first: a miss that will not be admitted writes the
+	// shared slot only when the credentials missing there change.
+	switch slot.missed.Load() {
+	case h:
+		return nil, slot, true
+	default:
+		slot.missed.Store(h)
+		return nil, slot, false
+	}
 }
 
-// storeKey prepares key, the encoded secrets, and stores it in slot.
+// storeKey prepares key, the encoded secrets, and stores it in slot. The
+// secrets are copied: the cache must not depend on the caller's strings,
+// whatever their memory becomes.
 func storeKey(slot *keySlot, alg *signer.HMAC, consumerSecret, tokenSecret string, key []byte) *signer.HMACKey {
 	k := alg.NewKey(key)
-	slot.entry.Store(&cachedKey{alg: alg, consumerSecret: consumerSecret, tokenSecret: tokenSecret, key: k})
+	slot.entry.Store(&cachedKey{alg: alg, consumerSecret: strings.Clone(consumerSecret),
+		tokenSecret: strings.Clone(tokenSecret), key: k})
 	return k
 }

@@ -1,6 +1,8 @@
 package oauth1
 
 import (
+	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/oauthkit/oauth/signer"
@@ -35,5 +37,31 @@ func TestKeyCacheSlotHeldByOthers(t *testing.T) {
 	want := storeKey(slot, alg, "cs", "ts-collide", []byte("cs&ts-collide"))
 	if k, _, _ := lookupKey(alg, "cs", "ts-collide"); k != want {
 		t.Errorf("after storeKey: got %v, want the stored key", k)
+	}
+}
+
+// TestNoKeyCache checks that Config.NoKeyCache keeps a Config's secrets
+// out of the key cache, which the same signing without it fills.
+func TestNoKeyCache(t *testing.T) {
+	held := func(secret string) bool {
+		for i := range keyCache {
+			if e := keyCache[i].entry.Load(); e != nil && (e.consumerSecret == secret || e.tokenSecret == secret) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, noCache := range []bool{true, false} {
+		cfg := &Config{ConsumerKey: "ck", ConsumerSecret: fmt.Sprintf("nocache-cs-%v", noCache), NoKeyCache: noCache}
+		tok := &Token{Token: "t", Secret: fmt.Sprintf("nocache-ts-%v", noCache)}
+		for range 3 {
+			req, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
+			if err := cfg.Sign(req, tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := held(cfg.ConsumerSecret) || held(tok.Secret); got == noCache {
+			t.Errorf("NoKeyCache %v: secrets in the key cache = %v", noCache, got)
+		}
 	}
 }

@@ -92,26 +92,77 @@ type hmacMethod struct{ alg *signer.HMAC }
 func (m hmacMethod) Name() string { return m.alg.Name() }
 
 func (m hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
-	dst, at := m.grow(dst)
+	// The raw MAC goes into dst's spare capacity past where its Base64
+	// form will be written, so nothing is allocated when dst has room.
+	n := m.alg.Size()
+	enc := base64.StdEncoding.EncodedLen(n)
+	dst = slices.Grow(dst, enc+n)
+	at := len(dst) + enc
 	mac := m.alg.AppendSign(dst[at:at], key, base)
 	return base64.StdEncoding.AppendEncode(dst, mac), nil
 }
 
-// appendSignKey is AppendSign with a prepared key.
-func (m hmacMethod) appendSignKey(dst []byte, key *signer.HMACKey, base []byte) []byte {
-	dst, at := m.grow(dst)
-	mac := key.AppendSign(dst[at:at], base)
-	return base64.StdEncoding.AppendEncode(dst, mac)
+// appendSignEscaped appends the signature percent-encoded, as a request
+// carries it: AppendSign and urlenc.AppendEscape in one pass. It signs
+// with prepared when not nil, with key otherwise.
+func (m hmacMethod) appendSignEscaped(dst []byte, prepared *signer.HMACKey, key, base []byte) []byte {
+	// As in AppendSign, the raw MAC goes into dst's spare capacity, past
+	// the longest its encoding can be.
+	n := m.alg.Size()
+	room := 3 * base64.StdEncoding.EncodedLen(n)
+	dst = slices.Grow(dst, room+n)
+	at := len(dst) + room
+	var mac []byte
+	if prepared != nil {
+		mac = prepared.AppendSign(dst[at:at], base)
+	} else {
+		mac = m.alg.AppendSign(dst[at:at], key, base)
+	}
+	return appendBase64Escaped(dst, mac)
 }
 
-// grow makes room in dst for a signature and returns where the raw MAC
-// goes: into dst's spare capacity past where its Base64 form will be
-// written, so that nothing is allocated when dst has room.
-func (m hmacMethod) grow(dst []byte) ([]byte, int) {
-	n := m.alg.Size()
-	enc := base64.StdEncoding.EncodedLen(n)
-	dst = slices.Grow(dst, enc+n)
-	return dst, len(dst) + enc
+// appendBase64Escaped appends the percent-encoding (RFC 5849 §3.6) of the
+// standard, padded Base64 of b: '+', '/' and '=' become "%2B", "%2F" and
+// "%3D".
+func appendBase64Escaped(dst, b []byte) []byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	enc := base64.StdEncoding.EncodedLen(len(b))
+	n := len(dst)
+	dst = slices.Grow(dst, 3*enc)
+	out := dst[n : n+3*enc]
+	w := 0
+	put := func(v uint32) {
+		if v < 62 {
+			out[w] = alphabet[v]
+			w++
+			return
+		}
+		o := out[w : w+3 : w+3]
+		o[0], o[1], o[2] = '%', '2', "BF"[v-62]
+		w += 3
+	}
+	i := 0
+	for ; i+3 <= len(b); i += 3 {
+		v := uint32(b[i])<<16 | uint32(b[i+1])<<8 | uint32(b[i+2])
+		put(v >> 18 & 63)
+		put(v >> 12 & 63)
+		put(v >> 6 & 63)
+		put(v & 63)
+	}
+	switch len(b) - i {
+	case 1:
+		v := uint32(b[i]) << 16
+		put(v >> 18 & 63)
+		put(v >> 12 & 63)
+		w += copy(out[w:], "%3D%3D")
+	case 2:
+		v := uint32(b[i])<<16 | uint32(b[i+1])<<8
+		put(v >> 18 & 63)
+		put(v >> 12 & 63)
+		put(v >> 6 & 63)
+		w += copy(out[w:], "%3D")
+	}
+	return dst[:n+w]
 }
 
 func (m hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {

@@ -37,9 +37,9 @@ import (
 // to a host other than a loopback address, unless
 // Config.InsecureAllowHTTP is set.
 //
-// Sign keeps the prepared HMAC keys of recently used credentials (see
-// "Performance" in the package documentation); a signature is the same
-// with or without them.
+// Unless Config.NoKeyCache is set, Sign keeps the prepared HMAC keys of
+// credentials it signs with repeatedly (see "Performance" in the package
+// documentation); a signature is the same with or without them.
 //
 // Sign is safe for concurrent use on different requests.
 func (c *Config) Sign(req *http.Request, tok *Token) error {
@@ -161,14 +161,6 @@ func (c *Config) sign(req *http.Request, in *signInput) error {
 	return err
 }
 
-// signedBody is the body a signed request is given back after its
-// original was read, with room for the value slice of the Authorization
-// header: one allocation for both.
-type signedBody struct {
-	stringBody
-	auth [1]string
-}
-
 // signWith signs req using the buffers in s. consumed reports whether the
 // original body has been read and closed.
 func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consumed bool, err error) {
@@ -253,12 +245,8 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 	body := combined[hashEnd:]
 	s.buf = tmp[:0]
 
-	var auth *[1]string // the Authorization header's value slice
 	if readIt && placement != FormBody {
-		b := new(signedBody)
-		b.Reset(body)
-		auth = &b.auth
-		req.Body = &b.stringBody
+		req.Body = newStringBody(body)
 		req.ContentLength = int64(len(body))
 		if req.GetBody == nil {
 			req.GetBody = func() (io.ReadCloser, error) { return newStringBody(body), nil }
@@ -329,7 +317,7 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 	// every other method, the key is encoded here.
 	var prepared *signer.HMACKey
 	hm, isHMAC := method.(hmacMethod)
-	if isHMAC {
+	if isHMAC && !c.NoKeyCache {
 		var slot *keySlot
 		var admit bool
 		prepared, slot, admit = lookupKey(hm.alg, c.ConsumerSecret, in.tokenSecret)
@@ -338,19 +326,32 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 				appendKey(buf[baseEnd:], c.ConsumerSecret, in.tokenSecret))
 		}
 	}
-	keyEnd := baseEnd
-	if prepared != nil {
-		buf = hm.appendSignKey(buf, prepared, buf[:baseEnd])
+	// sig is the signature percent-encoded, as every placement sends it.
+	var sig []byte
+	if isHMAC {
+		// The MAC goes straight into its encoded Base64.
+		keyEnd := baseEnd
+		var key []byte
+		if prepared == nil {
+			buf = appendKey(buf, c.ConsumerSecret, in.tokenSecret)
+			keyEnd = len(buf)
+			key = buf[baseEnd:keyEnd]
+		}
+		buf = hm.appendSignEscaped(buf, prepared, key, buf[:baseEnd])
+		sig = buf[keyEnd:]
 	} else {
 		buf = appendKey(buf, c.ConsumerSecret, in.tokenSecret)
-		keyEnd = len(buf)
+		keyEnd := len(buf)
 		buf, err = method.AppendSign(buf, buf[baseEnd:keyEnd], buf[:baseEnd])
+		if err != nil {
+			s.buf = buf
+			return readIt, err
+		}
+		sigEnd := len(buf)
+		buf = urlenc.AppendEscapeBytes(buf, buf[keyEnd:sigEnd])
+		sig = buf[sigEnd:]
 	}
 	s.buf = buf
-	if err != nil {
-		return readIt, err
-	}
-	sig := buf[keyEnd:]
 	out := buf[len(buf):]
 
 	switch placement {
@@ -365,22 +366,17 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 			if p.set&(1<<i) == 0 {
 				continue
 			}
-			out = append(out, protoNames[i]...)
-			out = append(out, `="`...)
+			out = append(out, headerPrefix[i]...)
 			out = p.appendValue(out, i)
 			out = append(out, `", `...)
 		}
 		out = append(out, `oauth_signature="`...)
-		out = urlenc.AppendEscapeBytes(out, sig)
+		out = append(out, sig...)
 		out = append(out, '"')
 		if req.Header == nil {
 			req.Header = make(http.Header)
 		}
-		if auth == nil {
-			auth = new([1]string)
-		}
-		auth[0] = string(out)
-		req.Header["Authorization"] = auth[:]
+		req.Header["Authorization"] = []string{string(out)}
 	case QueryString, FormBody:
 		prefix := req.URL.RawQuery
 		if placement == FormBody {
@@ -399,7 +395,7 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 			out = p.appendValue(out, i)
 		}
 		out = append(out, "&oauth_signature="...)
-		out = urlenc.AppendEscapeBytes(out, sig)
+		out = append(out, sig...)
 		if placement == QueryString {
 			req.URL.RawQuery = string(out)
 			break
@@ -647,6 +643,15 @@ var protoNames = [nProto]string{
 	pVersion:         "oauth_version",
 }
 
+// headerPrefix[i] is `name="` and basePrefix[i] "name%3D" (name=,
+// encoded) for protocol parameter i.
+var headerPrefix, basePrefix = func() (h, b [nProto]string) {
+	for i, name := range protoNames {
+		h[i], b[i] = name+`="`, name+"%3D"
+	}
+	return h, b
+}()
+
 // protoParams are the protocol parameters of one signing, by index; it
 // lives on the stack, with nothing to pool or clear afterwards.
 type protoParams struct {
@@ -704,8 +709,7 @@ func appendMerged(dst []byte, a []urlenc.RawParam, p *protoParams) []byte {
 			dst = urlenc.AppendEscapeTwiceForm(dst, a[0].Value)
 			a = a[1:]
 		} else {
-			dst = append(dst, protoNames[i]...)
-			dst = append(dst, "%3D"...)
+			dst = append(dst, basePrefix[i]...)
 			if p.plain&(1<<i) != 0 {
 				dst = append(dst, p.vals[i]...)
 			} else {
