@@ -122,7 +122,9 @@ type Config struct {
 	Now func() time.Time
 
 	// Rand is the source of the 32 random bytes behind each oauth_nonce.
-	// If nil, crypto/rand.Reader is used. A read error fails the signing.
+	// If nil, crypto/rand.Reader is used, read ahead for eight nonces at a
+	// time (a read costs mostly for being made; the bytes are used once).
+	// A read error fails the signing.
 	Rand io.Reader
 
 	// Nonce, if non-nil, returns each oauth_nonce instead of Rand; for

@@ -64,6 +64,7 @@
 // set of secrets until other credentials take it; credentials that come
 // and go (a server signing for many users) are not stored and cost a hash
 // lookup. Set Config.NoKeyCache to keep a Config's secrets out of it.
+// Nonce bytes are read from crypto/rand eight nonces at a time.
 //
 // # Concurrency
 //

@@ -1,6 +1,9 @@
 package oauth1
 
 import (
+	"bytes"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -63,5 +66,59 @@ func TestNoKeyCache(t *testing.T) {
 		if got := held(cfg.ConsumerSecret) || held(tok.Secret); got == noCache {
 			t.Errorf("NoKeyCache %v: secrets in the key cache = %v", noCache, got)
 		}
+	}
+}
+
+type countingReader struct{ reads, next int }
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	r.reads++
+	for i := range p {
+		r.next++
+		p[i] = byte(r.next)
+	}
+	return len(p), nil
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("no entropy") }
+
+// TestTakeRandom checks the read-ahead of nonce bytes: one read of
+// crypto/rand per eight nonces, every byte handed out once and cleared
+// from the buffer, and a failed read handing out nothing.
+func TestTakeRandom(t *testing.T) {
+	orig := rand.Reader
+	defer func() { rand.Reader = orig }()
+	r := &countingReader{}
+	rand.Reader = r
+	s := scratchPool.New().(*scratch)
+	var seen []byte
+	for i := 0; i < 20; i++ {
+		var b [nonceBytes]byte
+		if err := s.takeRandom(b[:]); err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, b[:]...)
+	}
+	if r.reads != 3 { // 20 nonces: 8 + 8 + 4
+		t.Errorf("%d reads for 20 nonces, want 3", r.reads)
+	}
+	for i, c := range seen {
+		if want := byte(i + 1); c != want {
+			t.Fatalf("byte %d = %d, want %d: bytes reused or skipped", i, c, want)
+		}
+	}
+	if !bytes.Equal(s.random[:s.used], make([]byte, s.used)) {
+		t.Error("bytes handed out are still in the buffer")
+	}
+	rand.Reader = failingReader{}
+	s = scratchPool.New().(*scratch)
+	var b [nonceBytes]byte
+	if err := s.takeRandom(b[:]); err == nil {
+		t.Fatal("takeRandom with a failing crypto/rand: no error")
+	}
+	if s.used != len(s.random) {
+		t.Errorf("after a failed read, %d bytes are left to take", len(s.random)-s.used)
 	}
 }

@@ -122,3 +122,43 @@ func TestSignConcurrentCredentials(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestSignNoncesUnique signs from many goroutines at once and checks that
+// no nonce comes out twice and that each is 32 bytes of Base64url: the
+// nonce bytes are read ahead, and must still never be shared.
+func TestSignNoncesUnique(t *testing.T) {
+	const goroutines, each = 16, 250
+	nonces := make(chan string, goroutines*each)
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				req, _ := http.NewRequest("GET", "https://api.example.com/r", nil)
+				if err := twConfig.Sign(req, twToken); err != nil {
+					t.Error(err)
+					return
+				}
+				h := req.Header.Get("Authorization")
+				n := h[strings.Index(h, `oauth_nonce="`)+len(`oauth_nonce="`):]
+				nonces <- n[:strings.IndexByte(n, '"')]
+			}
+		}()
+	}
+	wg.Wait()
+	close(nonces)
+	seen := make(map[string]bool, goroutines*each)
+	for n := range nonces {
+		if b, err := base64.RawURLEncoding.DecodeString(n); err != nil || len(b) != 32 {
+			t.Fatalf("nonce %q: not 32 bytes of Base64url (%v)", n, err)
+		}
+		if seen[n] {
+			t.Fatalf("nonce %q came out twice", n)
+		}
+		seen[n] = true
+	}
+	if len(seen) != goroutines*each {
+		t.Errorf("%d nonces, want %d", len(seen), goroutines*each)
+	}
+}

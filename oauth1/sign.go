@@ -74,10 +74,36 @@ type scratch struct {
 	buf    []byte
 	body   []byte
 	params []urlenc.RawParam // query and form-body parameters, still encoded
+
+	// random holds bytes read from crypto/rand for the nonces of the
+	// next signings, random[used:] not yet taken. One read fills it for
+	// several nonces: most of the cost of a read is in making it, not in
+	// its length. Each byte is used once and cleared as it is taken.
+	random [8 * nonceBytes]byte
+	used   int
+}
+
+// takeRandom fills b (at most len(s.random) bytes) with random bytes
+// from crypto/rand, never the same bytes twice.
+func (s *scratch) takeRandom(b []byte) error {
+	if len(s.random)-s.used < len(b) {
+		if _, err := io.ReadFull(rand.Reader, s.random[:]); err != nil {
+			s.used = len(s.random)
+			return err
+		}
+		s.used = 0
+	}
+	r := s.random[s.used : s.used+len(b)]
+	copy(b, r)
+	clear(r)
+	s.used += len(b)
+	return nil
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{buf: make([]byte, 0, 1024), params: make([]urlenc.RawParam, 0, 16)}
+	s := &scratch{buf: make([]byte, 0, 1024), params: make([]urlenc.RawParam, 0, 16)}
+	s.used = len(s.random)
+	return s
 }}
 
 func putScratch(s *scratch) {
@@ -200,16 +226,17 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 			return false, fmt.Errorf("oauth1: nonce: %w", err)
 		}
 	} else {
-		r := c.Rand
-		if r == nil {
-			r = rand.Reader
-		}
 		const enc = 43 // base64.RawURLEncoding.EncodedLen(nonceBytes)
 		if cap(tmp) < enc+nonceBytes {
 			tmp = make([]byte, 0, 1024)
 		}
 		rb := tmp[enc : enc+nonceBytes] // beyond len, inside cap
-		if _, err := io.ReadFull(r, rb); err != nil {
+		if c.Rand != nil {
+			_, err = io.ReadFull(c.Rand, rb)
+		} else {
+			err = s.takeRandom(rb)
+		}
+		if err != nil {
 			return false, fmt.Errorf("oauth1: reading nonce: %w", err)
 		}
 		tmp = base64.RawURLEncoding.AppendEncode(tmp, rb)
