@@ -114,8 +114,8 @@ type Config struct {
 	// NoKeyCache keeps these credentials out of the process-wide table in
 	// which Sign keeps prepared HMAC keys of credentials it signs with
 	// repeatedly (see "Performance" in the package documentation): each
-	// signature then starts from the secrets, and no copy of them is kept
-	// after the call. Signatures are the same either way.
+	// signature then starts from the secrets, and the table holds no copy
+	// of them. Signatures are the same either way.
 	NoKeyCache bool
 
 	// Now is the clock for oauth_timestamp. If nil, time.Now is used.
@@ -123,8 +123,10 @@ type Config struct {
 
 	// Rand is the source of the 32 random bytes behind each oauth_nonce.
 	// If nil, crypto/rand.Reader is used, read ahead for eight nonces at a
-	// time (a read costs mostly for being made; the bytes are used once).
-	// A read error fails the signing.
+	// time (a read costs mostly for being made; the bytes are used once),
+	// so nonces may come from bytes read before a test replaced or seeded
+	// crypto/rand's source: a test that needs the same nonces on every run
+	// sets Rand or Nonce (and Now). A read error fails the signing.
 	Rand io.Reader
 
 	// Nonce, if non-nil, returns each oauth_nonce instead of Rand; for

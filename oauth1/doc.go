@@ -58,12 +58,14 @@
 // nonce and timestamp, the header value (or the new query or body) and,
 // when it read the body, the body it puts back. An HMAC signature starts
 // by hashing two blocks made from the secrets alone; for credentials it
-// signs with more than once in a row, Sign keeps that work, a prepared
-// key ([signer.HMACKey]), in a process-wide table of 64 slots, so that the
-// next request hashes only its base string. Each slot holds copies of one
-// set of secrets until other credentials take it; credentials that come
-// and go (a server signing for many users) are not stored and cost a hash
-// lookup. Set Config.NoKeyCache to keep a Config's secrets out of it.
+// signs with twice in a row, Sign keeps that work, a prepared key
+// ([signer.HMACKey]), in a process-wide table of 64 slots, so that later
+// requests hash only their base string. Each slot holds copies of one set
+// of secrets until other credentials take it, which they do only by
+// signing twice in a row as far as the slot can tell; credentials that
+// come and go (a server signing for many users in turn) are not stored
+// and cost a hash lookup. Set Config.NoKeyCache to keep a Config's
+// secrets out of it.
 // Nonce bytes are read from crypto/rand eight nonces at a time.
 //
 // # Concurrency

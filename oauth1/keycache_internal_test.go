@@ -122,3 +122,46 @@ func TestTakeRandom(t *testing.T) {
 		t.Errorf("after a failed read, %d bytes are left to take", len(s.random)-s.used)
 	}
 }
+
+// TestKeyCacheResidentKeepsSlot signs with two credentials that share a
+// slot, the first in use and cached, the second coming in between each of
+// its signings (X X Y X Y X ...): a hit of X must break Y's run of misses,
+// so that Y never pushes X out, and X is never prepared again.
+func TestKeyCacheResidentKeepsSlot(t *testing.T) {
+	alg := signer.HMACSHA1
+	const cs = "resident-cs"
+	// Two token secrets whose credentials fall in one slot.
+	bySlot := map[uint64]string{}
+	var x, y string
+	for i := 0; x == ""; i++ {
+		ts := fmt.Sprintf("resident-ts-%d", i)
+		n := keyHash(alg, cs, ts) % keySlots
+		if other, ok := bySlot[n]; ok {
+			x, y = other, ts
+		}
+		bySlot[n] = ts
+	}
+	_, slot, _ := lookupKey(alg, cs, x)
+	slot.entry.Store(nil)
+	slot.missed.Store(0)
+	cfg := &Config{ConsumerKey: "ck", ConsumerSecret: cs}
+	sign := func(ts string) {
+		req, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
+		if err := cfg.Sign(req, &Token{Token: "t", Secret: ts}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sign(x)
+	sign(x)
+	e := slot.entry.Load()
+	if e == nil || e.tokenSecret != x {
+		t.Fatalf("after two signings in a row, the slot holds %v, want the credentials", e)
+	}
+	for range 50 {
+		sign(y)
+		sign(x)
+	}
+	if got := slot.entry.Load(); got != e {
+		t.Errorf("the slot's entry was replaced (now for %q): interleaved credentials took it", got.tokenSecret)
+	}
+}

@@ -92,19 +92,18 @@ type hmacMethod struct{ alg *signer.HMAC }
 func (m hmacMethod) Name() string { return m.alg.Name() }
 
 func (m hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
-	// The raw MAC goes into dst's spare capacity past where its Base64
-	// form will be written, so nothing is allocated when dst has room.
-	n := m.alg.Size()
-	enc := base64.StdEncoding.EncodedLen(n)
-	dst = slices.Grow(dst, enc+n)
-	at := len(dst) + enc
-	mac := m.alg.AppendSign(dst[at:at], key, base)
+	// Nothing is written into dst's spare capacity, where key or base
+	// may live: the raw MAC has a buffer of its own. (Sign does not come
+	// here; it uses appendSignEscaped.)
+	mac := m.alg.AppendSign(make([]byte, 0, m.alg.Size()), key, base)
 	return base64.StdEncoding.AppendEncode(dst, mac), nil
 }
 
 // appendSignEscaped appends the signature percent-encoded, as a request
 // carries it: AppendSign and urlenc.AppendEscape in one pass. It signs
-// with prepared when not nil, with key otherwise.
+// with prepared when not nil, with key otherwise. It uses dst's spare
+// capacity as scratch, so key and base must not live there (Sign keeps
+// them in dst[:len(dst)]).
 func (m hmacMethod) appendSignEscaped(dst []byte, prepared *signer.HMACKey, key, base []byte) []byte {
 	// As in AppendSign, the raw MAC goes into dst's spare capacity, past
 	// the longest its encoding can be.
