@@ -56,7 +56,8 @@
 //
 // Signing a request allocates for what it leaves in the request: the
 // nonce and timestamp, the header value (or the new query or body) and,
-// when it read the body, the body it puts back. An HMAC signature starts
+// when it read the body, the body it puts back (and, when it prepares a
+// key as below, that key). An HMAC signature starts
 // by hashing two blocks made from the secrets alone; for credentials it
 // signs with twice in a row, Sign keeps that work, a prepared key
 // ([signer.HMACKey]), in a process-wide table of 64 slots, so that later
