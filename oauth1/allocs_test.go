@@ -57,7 +57,7 @@ func TestSignAllocs(t *testing.T) {
 // TestSignKeyCacheNoThrash signs in turn with credentials that share a
 // secret but differ in the method or the other secret. None may be
 // admitted to the key cache on its first miss, which would prepare and
-// store a key on every call: the uncached path allocates 4 times here.
+// store a key on every call: the uncached path allocates 3 times here.
 func TestSignKeyCacheNoThrash(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes allocation counts")
