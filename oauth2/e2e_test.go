@@ -493,19 +493,93 @@ func TestNegative(t *testing.T) {
 			t.Error("request body not closed")
 		}
 	})
-	t.Run("updater failure keeps old token", func(t *testing.T) {
+	t.Run("updater failure keeps the old token in use and the new one aside", func(t *testing.T) {
+		// The provider rotates refresh tokens: once it has answered a
+		// refresh, only the new token's refresh token works, so dropping
+		// the new token because OnTokenUpdate failed would end the session.
 		s := basic.NewSession(nil)
 		old, err := s.Password(ctx, "alice", "wonderland")
 		if err != nil {
 			t.Fatal(err)
 		}
 		boom := errors.New("disk full")
-		s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { return boom }
+		var offered []*oauth2.Token
+		fail := true
+		s.OnTokenUpdate = func(_ context.Context, tok *oauth2.Token) error {
+			offered = append(offered, tok)
+			if fail {
+				return boom
+			}
+			return nil
+		}
 		if _, err := s.Refresh(ctx); !errors.Is(err, boom) {
 			t.Fatalf("err = %v, want the updater's error", err)
 		}
-		if got := s.CachedToken(); got != old {
-			t.Errorf("session token changed after a failed update")
+		if got, err := s.Token(ctx); err != nil || got != old {
+			t.Errorf("token in use after a failed update = %v, %v; want the old one", got, err)
+		}
+		kept := s.CachedToken()
+		if kept == old || len(offered) != 1 || kept != offered[0] || kept.RefreshToken == old.RefreshToken {
+			t.Fatalf("CachedToken after a failed update: want the refused token, with the rotated refresh token")
+		}
+		// The next refresh offers the kept token again, without a request.
+		fail = false
+		before := srv.OAuth2.TokenRequests()
+		got, err := s.Refresh(ctx)
+		if err != nil || got != kept {
+			t.Fatalf("Refresh after the updater recovered = %v, %v; want the kept token", got, err)
+		}
+		if n := srv.OAuth2.TokenRequests() - before; n != 0 {
+			t.Errorf("%d token requests to accept a kept token, want 0", n)
+		}
+		if tok, err := s.Token(ctx); err != nil || tok != kept {
+			t.Errorf("token in use = %v, %v; want the accepted one", tok, err)
+		}
+		// Its refresh token is the live one; the old one was revoked.
+		if _, err := s.Refresh(ctx); err != nil {
+			t.Errorf("refresh with the kept token's refresh token: %v", err)
+		}
+		if _, err := basic.NewSession(old).Refresh(ctx); !errors.Is(err, oauth2.ErrInvalidGrant) {
+			t.Errorf("refresh with the old refresh token: err = %v, want ErrInvalidGrant", err)
+		}
+	})
+	t.Run("updater failure on an automatic refresh is retried after the back-off", func(t *testing.T) {
+		var clock atomic.Int64
+		t0 := time.Now()
+		clock.Store(t0.UnixNano())
+		cfg := *basic
+		cfg.Now = func() time.Time { return time.Unix(0, clock.Load()) }
+		access, refresh := srv.OAuth2.IssueToken("basic-client", time.Minute)
+		old := &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", Expiry: t0.Add(30 * time.Second)}
+		s := cfg.NewSession(old)
+		var updates, failures atomic.Int32
+		failures.Store(1)
+		s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+			updates.Add(1)
+			if failures.Add(-1) >= 0 {
+				return errors.New("disk full")
+			}
+			return nil
+		}
+		before := srv.OAuth2.Refreshes()
+		// Inside the 10 s leeway: the refresh runs, the updater fails,
+		// the old token is used while it lasts.
+		clock.Store(t0.Add(25 * time.Second).UnixNano())
+		if got, err := s.Token(ctx); err != nil || got != old {
+			t.Fatalf("Token after a failed update = %v, %v; want the old token", got, err)
+		}
+		if got, err := s.Token(ctx); err != nil || got != old || updates.Load() != 1 {
+			t.Fatalf("Token within the back-off = %v, %v (%d updates); want the old token, no new attempt", got, err, updates.Load())
+		}
+		// After the back-off (half the 5 s left), the kept token is
+		// offered again and used; the server saw one refresh in all.
+		clock.Store(t0.Add(28 * time.Second).UnixNano())
+		got, err := s.Token(ctx)
+		if err != nil || got == old || got != s.CachedToken() || updates.Load() != 2 {
+			t.Fatalf("Token after the back-off = %v, %v (%d updates); want the kept token, accepted", got, err, updates.Load())
+		}
+		if n := srv.OAuth2.Refreshes() - before; n != 1 {
+			t.Errorf("server refreshes = %d, want 1", n)
 		}
 	})
 	t.Run("expired without refresh token", func(t *testing.T) {

@@ -22,6 +22,11 @@ type tokenState struct {
 	// session, so a token set or obtained later by another grant is never
 	// silently replaced by a client's own token.
 	clientCreds bool
+	// pending is a token a refresh obtained that OnTokenUpdate refused:
+	// never used, but kept, since a server that rotates refresh tokens has
+	// already revoked tok's. The next refresh offers it to OnTokenUpdate
+	// again instead of asking the server.
+	pending *Token
 }
 
 // newState computes the snapshot for tok received at now. The refresh time is
@@ -71,11 +76,17 @@ func (s *Session) commit(ctx context.Context, tok *Token, clientCreds bool) erro
 	return nil
 }
 
-// CachedToken returns the session's current token as it is, without
+// CachedToken returns the session's newest token as it is, without
 // refreshing it (it may have expired), or nil. Use it to save the token at
-// shutdown; use Token to get a usable one.
+// shutdown; use Token to get a usable one. The newest token may be one that
+// OnTokenUpdate refused and the session does not use yet (see
+// OnTokenUpdate): it is the one to save, as its refresh token may be the
+// only one the server still accepts.
 func (s *Session) CachedToken() *Token {
 	if st := s.cur.Load(); st != nil {
+		if st.pending != nil {
+			return st.pending
+		}
 		return st.tok
 	}
 	return nil
@@ -147,9 +158,22 @@ const minRefreshBackoff = time.Second
 // is returned to the callers. It never brings a refresh forward, and does
 // nothing if old is no longer the session's token.
 func (s *Session) backOff(old *tokenState, err error) {
-	now := s.cfg.now()
-	if old == nil || old.tok.Expiry.IsZero() || !old.tok.Valid(now) {
+	if old == nil {
 		return
+	}
+	if at, ok := s.backOffTime(old, err); ok {
+		next := *old
+		next.refreshAt = at
+		s.cur.CompareAndSwap(old, &next)
+	}
+}
+
+// backOffTime returns when backOff would have the next refresh of old
+// start, and false when it would leave old as it is.
+func (s *Session) backOffTime(old *tokenState, err error) (time.Time, bool) {
+	now := s.cfg.now()
+	if old.tok.Expiry.IsZero() || !old.tok.Valid(now) {
+		return time.Time{}, false
 	}
 	wait := old.tok.Expiry.Sub(now) / 2
 	var e *Error
@@ -161,11 +185,9 @@ func (s *Session) backOff(old *tokenState, err error) {
 		at = old.tok.Expiry
 	}
 	if !at.After(old.refreshAt) {
-		return
+		return time.Time{}, false
 	}
-	next := *old
-	next.refreshAt = at
-	s.cur.CompareAndSwap(old, &next)
+	return at, true
 }
 
 // refreshCall is one refresh in flight; done is closed when st/err are set.
@@ -188,7 +210,9 @@ type refreshCall struct {
 // by Config.RefreshTimeout; ctx bounds only this caller's wait, so a
 // cancelled caller returns ctx.Err() at once and the refresh goes on for the
 // others. Unlike Token, Refresh returns the refresh's error even when the
-// current token is still valid.
+// current token is still valid. If OnTokenUpdate refused the token of an
+// earlier refresh, Refresh offers it that token again instead of making a
+// request (see OnTokenUpdate).
 func (s *Session) Refresh(ctx context.Context) (*Token, error) {
 	st := s.cur.Load()
 	if st == nil {
@@ -252,7 +276,11 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 		tok *Token
 		err error
 	)
-	if old.tok.RefreshToken == "" {
+	if old.pending != nil {
+		// OnTokenUpdate refused it; the server may have revoked the
+		// refresh token in use, so this one is offered again first.
+		tok = old.pending
+	} else if old.tok.RefreshToken == "" {
 		// Only a client credentials token gets here without one.
 		tok, err = s.clientCredentials(ctx)
 	} else {
@@ -271,7 +299,17 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 	}
 	if s.OnTokenUpdate != nil {
 		if err := s.OnTokenUpdate(ctx, tok); err != nil {
-			return nil, fmt.Errorf("oauth2: token update callback: %w", err)
+			err = fmt.Errorf("oauth2: token update callback: %w", err)
+			// The old token stays in use while it lasts, the new one is
+			// kept aside for the next attempt, which waits as after a
+			// failed refresh (see backOff).
+			next := *old
+			next.pending = tok
+			if at, ok := s.backOffTime(old, err); ok {
+				next.refreshAt = at
+			}
+			s.cur.CompareAndSwap(old, &next)
+			return nil, err
 		}
 	}
 	// A refreshed client credentials token stays one.

@@ -25,9 +25,14 @@ type Session struct {
 	// OnTokenUpdate, if not nil, is called with every new token the session
 	// obtains (by any grant or refresh) before the token is used. If it
 	// returns an error, the call that obtained the token fails with it and
-	// the session keeps its previous token. Use it to persist rotated
-	// refresh tokens. Calls are not concurrent for refreshes; ctx is the
-	// context of the grant (for refreshes, the detached refresh context).
+	// the session keeps using its previous token. Use it to persist rotated
+	// refresh tokens. A refreshed token it refuses is not dropped, since
+	// the server may already have revoked the previous refresh token: the
+	// session keeps it aside, unused (CachedToken returns it), and offers
+	// it to OnTokenUpdate again at the next refresh, automatic or by
+	// Refresh, instead of asking the server; SetToken drops it. Calls are
+	// not concurrent for refreshes; ctx is the context of the grant (for
+	// refreshes, the detached refresh context).
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 
 	cfg Config
