@@ -955,3 +955,78 @@ func TestShortLivedTokens(t *testing.T) {
 		t.Errorf("after 3 s: %d refreshes for 200 requests, want 1", n)
 	}
 }
+
+// TestSetTokenDuringRefresh sets a token while a refresh is under way,
+// first while the server is still answering, then while OnTokenUpdate
+// runs: the token set stays the session's, the refresh's callers get it,
+// and in the first case OnTokenUpdate never sees the refresh's token.
+func TestSetTokenDuringRefresh(t *testing.T) {
+	ctx := context.Background()
+	srv := newProvider(t)
+	srv.OAuth2.Delay = 300 * time.Millisecond
+	basic := clients(t, srv)["client_secret_basic"]
+	issue := func() *oauth2.Token {
+		a, r := srv.OAuth2.IssueToken("basic-client", time.Hour)
+		return &oauth2.Token{AccessToken: a, RefreshToken: r, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
+	}
+	type result struct {
+		tok *oauth2.Token
+		err error
+	}
+
+	t.Run("while the server answers", func(t *testing.T) {
+		s := basic.NewSession(issue())
+		var updates atomic.Int32
+		s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { updates.Add(1); return nil }
+		before := srv.OAuth2.TokenRequests()
+		done := make(chan result)
+		go func() {
+			tok, err := s.Refresh(ctx)
+			done <- result{tok, err}
+		}()
+		for deadline := time.Now().Add(5 * time.Second); srv.OAuth2.TokenRequests() == before; {
+			if time.Now().After(deadline) {
+				t.Fatal("the refresh never reached the server")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		set := issue()
+		s.SetToken(set)
+		r := <-done
+		if r.err != nil || r.tok != set {
+			t.Errorf("Refresh = %v, %v; want the token set meanwhile", r.tok, r.err)
+		}
+		if got := s.CachedToken(); got != set {
+			t.Errorf("session token = %v, want the token set meanwhile", got)
+		}
+		if n := updates.Load(); n != 0 {
+			t.Errorf("OnTokenUpdate called %d times with a dropped token", n)
+		}
+	})
+
+	t.Run("while OnTokenUpdate runs", func(t *testing.T) {
+		s := basic.NewSession(issue())
+		entered, release := make(chan struct{}), make(chan struct{})
+		s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+			close(entered)
+			<-release
+			return nil
+		}
+		done := make(chan result)
+		go func() {
+			tok, err := s.Refresh(ctx)
+			done <- result{tok, err}
+		}()
+		<-entered
+		set := issue()
+		s.SetToken(set)
+		close(release)
+		r := <-done
+		if r.err != nil || r.tok != set {
+			t.Errorf("Refresh = %v, %v; want the token set meanwhile", r.tok, r.err)
+		}
+		if got := s.CachedToken(); got != set {
+			t.Errorf("session token = %v, want the token set meanwhile", got)
+		}
+	})
+}

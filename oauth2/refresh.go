@@ -55,7 +55,10 @@ func (s *Session) store(tok *Token, clientCreds bool) *tokenState {
 }
 
 // SetToken makes tok the session's token without calling OnTokenUpdate, for
-// example a token loaded from storage. A nil tok clears it.
+// example a token loaded from storage. A nil tok clears it. A refresh
+// under way does not replace tok: its result is dropped, and not given to
+// OnTokenUpdate unless that call had already begun; the callers waiting
+// for it get tok. The same holds for a token obtained by a grant.
 func (s *Session) SetToken(tok *Token) {
 	if tok == nil {
 		s.cur.Store(nil)
@@ -297,6 +300,12 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 	if err != nil {
 		return nil, err // already "oauth2: token endpoint: ..."
 	}
+	// A token set or obtained by a grant while this refresh ran is newer
+	// than its result, and stays: the result is dropped before
+	// OnTokenUpdate sees it.
+	if cur := s.cur.Load(); cur != old {
+		return replaced(cur)
+	}
 	if s.OnTokenUpdate != nil {
 		if err := s.OnTokenUpdate(ctx, tok); err != nil {
 			err = fmt.Errorf("oauth2: token update callback: %w", err)
@@ -313,5 +322,20 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 		}
 	}
 	// A refreshed client credentials token stays one.
-	return s.store(tok, old.clientCreds), nil
+	st := s.newState(tok, s.cfg.now())
+	st.clientCreds = old.clientCreds
+	if !s.cur.CompareAndSwap(old, st) {
+		// Replaced while OnTokenUpdate ran: the newer token stays.
+		return replaced(s.cur.Load())
+	}
+	return st, nil
+}
+
+// replaced is what a refresh returns when the token it refreshed was
+// replaced meanwhile: the replacement, or ErrNoToken if it was cleared.
+func replaced(cur *tokenState) (*tokenState, error) {
+	if cur == nil {
+		return nil, ErrNoToken
+	}
+	return cur, nil
 }
