@@ -1030,3 +1030,95 @@ func TestSetTokenDuringRefresh(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusedTokenExpiresAside keeps a refused refresh result aside until
+// it has expired: when the store is back, the session must renew it with
+// its own (rotated, live) refresh token rather than install it expired,
+// through Token, Refresh and the Transport alike.
+func TestRefusedTokenExpiresAside(t *testing.T) {
+	ctx := context.Background()
+	for _, via := range []string{"Token", "Refresh", "Client"} {
+		t.Run(via, func(t *testing.T) {
+			var clock atomic.Int64
+			t0 := time.Now()
+			clock.Store(t0.UnixNano())
+			now := func() time.Time { return time.Unix(0, clock.Load()) }
+			srv := newProvider(t)
+			srv.OAuth2.Now = now
+			srv.OAuth2.AccessTokenTTL = time.Minute
+			cfg := *clients(t, srv)["client_secret_basic"]
+			cfg.Now = now
+			s := cfg.NewSession(nil)
+			if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
+				t.Fatal(err)
+			}
+			var fail atomic.Bool
+			fail.Store(true)
+			s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+				if fail.Load() {
+					return errors.New("store down")
+				}
+				return nil
+			}
+			if _, err := s.Refresh(ctx); err == nil {
+				t.Fatal("Refresh with the store down: no error")
+			}
+			kept := s.CachedToken()
+			clock.Store(t0.Add(5 * time.Minute).UnixNano()) // both tokens expired
+			fail.Store(false)
+			before := srv.OAuth2.Refreshes()
+			switch via {
+			case "Token":
+				tok, err := s.Token(ctx)
+				if err != nil || !tok.Valid(now()) || tok == kept {
+					t.Fatalf("Token = %v, %v; want a valid token renewed from the kept one", tok, err)
+				}
+			case "Refresh":
+				tok, err := s.Refresh(ctx)
+				if err != nil || !tok.Valid(now()) || tok == kept {
+					t.Fatalf("Refresh = %v, %v; want a valid token renewed from the kept one", tok, err)
+				}
+			case "Client":
+				resp, err := s.Client().Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("GET with the session's client: %s, want 200", resp.Status)
+				}
+			}
+			if n := srv.OAuth2.Refreshes() - before; n != 1 {
+				t.Errorf("server refreshes = %d, want 1 (with the kept refresh token)", n)
+			}
+		})
+	}
+}
+
+// TestRevokeLiveRefreshToken revokes the refresh token of a session whose
+// last refresh result OnTokenUpdate refused: on a server that rotates
+// refresh tokens, the live one is the kept token's, and it must be the
+// one revoked (logging out must not leave it working).
+func TestRevokeLiveRefreshToken(t *testing.T) {
+	ctx := context.Background()
+	srv := newProvider(t)
+	basic := clients(t, srv)["client_secret_basic"]
+	s := basic.NewSession(nil)
+	if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+	s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { return errors.New("store down") }
+	if _, err := s.Refresh(ctx); err == nil {
+		t.Fatal("Refresh with the store down: no error")
+	}
+	kept := s.CachedToken()
+	if info, err := s.Introspect(ctx, oauth2.RefreshToken); err != nil || !info.Active {
+		t.Errorf("Introspect(RefreshToken) = %+v, %v; want the live refresh token, active", info, err)
+	}
+	if err := s.Revoke(ctx, oauth2.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := basic.NewSession(kept).Refresh(ctx); !errors.Is(err, oauth2.ErrInvalidGrant) {
+		t.Errorf("refresh with the kept refresh token after Revoke: err = %v, want ErrInvalidGrant", err)
+	}
+}

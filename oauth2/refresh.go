@@ -214,8 +214,9 @@ type refreshCall struct {
 // cancelled caller returns ctx.Err() at once and the refresh goes on for the
 // others. Unlike Token, Refresh returns the refresh's error even when the
 // current token is still valid. If OnTokenUpdate refused the token of an
-// earlier refresh, Refresh offers it that token again instead of making a
-// request (see OnTokenUpdate).
+// earlier refresh and that token is still valid, Refresh offers it that
+// token again instead of making a request (see OnTokenUpdate); if it has
+// expired, Refresh renews it with its own refresh token.
 func (s *Session) Refresh(ctx context.Context) (*Token, error) {
 	st := s.cur.Load()
 	if st == nil {
@@ -279,21 +280,29 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 		tok *Token
 		err error
 	)
-	if old.pending != nil {
-		// OnTokenUpdate refused it; the server may have revoked the
-		// refresh token in use, so this one is offered again first.
-		tok = old.pending
-	} else if old.tok.RefreshToken == "" {
+	// base is the token to renew: the one in use, or one OnTokenUpdate
+	// refused (the server may have revoked the refresh token in use),
+	// which is offered again as it is while it is valid.
+	base := old.tok
+	if p := old.pending; p != nil {
+		base = p
+		if p.Valid(s.cfg.now()) {
+			tok = p
+		}
+	}
+	switch {
+	case tok != nil:
+	case base.RefreshToken == "":
 		// Only a client credentials token gets here without one.
 		tok, err = s.clientCredentials(ctx)
-	} else {
-		tok, err = s.tokenRequest(ctx, refreshParams(old.tok.RefreshToken), false)
+	default:
+		tok, err = s.tokenRequest(ctx, refreshParams(base.RefreshToken), false)
 		if err == nil {
 			if tok.RefreshToken == "" {
-				tok.RefreshToken = old.tok.RefreshToken
+				tok.RefreshToken = base.RefreshToken
 			}
 			if tok.Scope == "" {
-				tok.Scope = old.tok.Scope
+				tok.Scope = base.Scope
 			}
 		}
 	}

@@ -31,6 +31,11 @@ func (s *Session) tokenOf(kind TokenKind) (string, error) {
 	case AccessToken:
 		return st.tok.AccessToken, nil
 	case RefreshToken:
+		// The live one: after a refresh whose token OnTokenUpdate
+		// refused, the server may already have revoked the one in use.
+		if st.pending != nil && st.pending.RefreshToken != "" {
+			return st.pending.RefreshToken, nil
+		}
 		if st.tok.RefreshToken == "" {
 			return "", ErrNoRefreshToken
 		}
@@ -40,7 +45,9 @@ func (s *Session) tokenOf(kind TokenKind) (string, error) {
 }
 
 // Revoke revokes the session's access or refresh token at
-// Endpoint.RevocationURL (RFC 7009) with the matching token_type_hint. The
+// Endpoint.RevocationURL (RFC 7009) with the matching token_type_hint: the
+// access token in use, or the live refresh token (that of a token
+// OnTokenUpdate refused, if there is one; see Session.OnTokenUpdate). The
 // session keeps its token: the server decides what a revoked refresh token
 // takes with it. An error response is an *Error (503 carries RetryAfter).
 func (s *Session) Revoke(ctx context.Context, kind TokenKind) error {

@@ -28,11 +28,15 @@ type Session struct {
 	// the session keeps using its previous token. Use it to persist rotated
 	// refresh tokens. A refreshed token it refuses is not dropped, since
 	// the server may already have revoked the previous refresh token: the
-	// session keeps it aside, unused (CachedToken returns it), and offers
-	// it to OnTokenUpdate again at the next refresh, automatic or by
-	// Refresh, instead of asking the server; SetToken drops it. Calls are
-	// not concurrent for refreshes; ctx is the context of the grant (for
-	// refreshes, the detached refresh context).
+	// session keeps it aside, unused (CachedToken returns it, Revoke and
+	// Introspect of the refresh token use its refresh token), and at the
+	// next refresh offers it to OnTokenUpdate again, or renews it with
+	// its refresh token if it has expired. The next refresh is automatic
+	// for a token that expires, after the back-off Config.Leeway
+	// describes; for one that does not, it is the next call of Refresh.
+	// SetToken drops it, and so does a process that exits without saving
+	// CachedToken. Calls are not concurrent for refreshes; ctx is the
+	// context of the grant (for refreshes, the detached refresh context).
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 
 	cfg Config
