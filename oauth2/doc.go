@@ -51,8 +51,9 @@
 // fails, the still-valid token is used until it expires and the next attempt
 // is put off; only an expired token surfaces the error. A refreshed token
 // that OnTokenUpdate refuses is kept aside, unused, and offered to it again
-// at the next attempt, so that a store that fails for a while does not
-// lose a rotated refresh token. A Token marshals to
+// at the next attempt (or renewed with its own refresh token once it is
+// due), so that a store that fails for a while does not lose a rotated
+// refresh token. A Token marshals to
 // JSON (field names of golang.org/x/oauth2) with its absolute expiry and
 // extra fields, so a saved token reloads intact. A token without a refresh token
 // that expires gives [ErrTokenExpired], except one from ClientCredentials,

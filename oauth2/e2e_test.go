@@ -956,79 +956,53 @@ func TestShortLivedTokens(t *testing.T) {
 	}
 }
 
-// TestSetTokenDuringRefresh sets a token while a refresh is under way,
-// first while the server is still answering, then while OnTokenUpdate
-// runs: the token set stays the session's, the refresh's callers get it,
-// and in the first case OnTokenUpdate never sees the refresh's token.
-func TestSetTokenDuringRefresh(t *testing.T) {
+// TestKeptTokenGoesStaleInCallback offers a kept token again when it has
+// a second left before it is due, to an OnTokenUpdate that takes two: the
+// accepted token must not be installed stale but renewed in turn.
+func TestKeptTokenGoesStaleInCallback(t *testing.T) {
 	ctx := context.Background()
+	var clock atomic.Int64
+	t0 := time.Now()
+	clock.Store(t0.UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
 	srv := newProvider(t)
-	srv.OAuth2.Delay = 300 * time.Millisecond
-	basic := clients(t, srv)["client_secret_basic"]
-	issue := func() *oauth2.Token {
-		a, r := srv.OAuth2.IssueToken("basic-client", time.Hour)
-		return &oauth2.Token{AccessToken: a, RefreshToken: r, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
+	srv.OAuth2.Now = now
+	srv.OAuth2.AccessTokenTTL = time.Minute
+	cfg := *clients(t, srv)["client_secret_basic"]
+	cfg.Now = now
+	s := cfg.NewSession(nil)
+	if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
+		t.Fatal(err)
 	}
-	type result struct {
-		tok *oauth2.Token
-		err error
+	var slow atomic.Bool
+	var updates atomic.Int32
+	s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+		updates.Add(1)
+		if !slow.Load() {
+			return errors.New("store down")
+		}
+		clock.Add(int64(2 * time.Second))
+		return nil
 	}
-
-	t.Run("while the server answers", func(t *testing.T) {
-		s := basic.NewSession(issue())
-		var updates atomic.Int32
-		s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { updates.Add(1); return nil }
-		before := srv.OAuth2.TokenRequests()
-		done := make(chan result)
-		go func() {
-			tok, err := s.Refresh(ctx)
-			done <- result{tok, err}
-		}()
-		for deadline := time.Now().Add(5 * time.Second); srv.OAuth2.TokenRequests() == before; {
-			if time.Now().After(deadline) {
-				t.Fatal("the refresh never reached the server")
-			}
-			time.Sleep(time.Millisecond)
-		}
-		set := issue()
-		s.SetToken(set)
-		r := <-done
-		if r.err != nil || r.tok != set {
-			t.Errorf("Refresh = %v, %v; want the token set meanwhile", r.tok, r.err)
-		}
-		if got := s.CachedToken(); got != set {
-			t.Errorf("session token = %v, want the token set meanwhile", got)
-		}
-		if n := updates.Load(); n != 0 {
-			t.Errorf("OnTokenUpdate called %d times with a dropped token", n)
-		}
-	})
-
-	t.Run("while OnTokenUpdate runs", func(t *testing.T) {
-		s := basic.NewSession(issue())
-		entered, release := make(chan struct{}), make(chan struct{})
-		s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
-			close(entered)
-			<-release
-			return nil
-		}
-		done := make(chan result)
-		go func() {
-			tok, err := s.Refresh(ctx)
-			done <- result{tok, err}
-		}()
-		<-entered
-		set := issue()
-		s.SetToken(set)
-		close(release)
-		r := <-done
-		if r.err != nil || r.tok != set {
-			t.Errorf("Refresh = %v, %v; want the token set meanwhile", r.tok, r.err)
-		}
-		if got := s.CachedToken(); got != set {
-			t.Errorf("session token = %v, want the token set meanwhile", got)
-		}
-	})
+	clock.Store(t0.Add(30 * time.Second).UnixNano())
+	if _, err := s.Refresh(ctx); err == nil { // the kept token expires at t0+90s
+		t.Fatal("Refresh with the store down: no error")
+	}
+	kept := s.CachedToken()
+	// t0+79s: due for refresh at t0+80s (10 s leeway), one second left.
+	clock.Store(t0.Add(79 * time.Second).UnixNano())
+	slow.Store(true)
+	before := srv.OAuth2.Refreshes()
+	tok, err := s.Token(ctx)
+	if err != nil || tok == kept || !tok.Valid(now()) {
+		t.Fatalf("Token = %v, %v; want a token renewed from the kept one", tok, err)
+	}
+	if n := srv.OAuth2.Refreshes() - before; n != 1 {
+		t.Errorf("server refreshes = %d, want 1", n)
+	}
+	if n := updates.Load(); n != 3 { // refused, kept accepted, renewed accepted
+		t.Errorf("OnTokenUpdate calls = %d, want 3", n)
+	}
 }
 
 // TestRefusedTokenExpiresAside keeps a refused refresh result aside until

@@ -25,8 +25,12 @@ type tokenState struct {
 	// pending is a token a refresh obtained that OnTokenUpdate refused:
 	// never used, but kept, since a server that rotates refresh tokens has
 	// already revoked tok's. The next refresh offers it to OnTokenUpdate
-	// again instead of asking the server.
+	// again while it is fresh, and renews it with its own refresh token
+	// once it is not.
 	pending *Token
+	// pendingDue is when pending is due for a refresh, reckoned when it
+	// was kept as newState reckons refreshAt; zero if it never is.
+	pendingDue time.Time
 }
 
 // newState computes the snapshot for tok received at now. The refresh time is
@@ -34,15 +38,21 @@ type tokenState struct {
 // remaining lifetime: a server issuing 5-second tokens with a 10-second
 // leeway must not cause a refresh per request.
 func (s *Session) newState(tok *Token, now time.Time) *tokenState {
-	st := &tokenState{tok: tok, auth: []string{tok.Type() + " " + tok.AccessToken}}
-	if !tok.Expiry.IsZero() {
-		lw := s.cfg.leeway()
-		if rem := tok.Expiry.Sub(now); rem > 0 && lw > rem/2 {
-			lw = rem / 2
-		}
-		st.refreshAt = tok.Expiry.Add(-lw)
+	return &tokenState{tok: tok, auth: []string{tok.Type() + " " + tok.AccessToken},
+		refreshAt: s.refreshTime(tok, now)}
+}
+
+// refreshTime is when to start refreshing tok, received at now (see
+// newState); zero for a token that does not expire.
+func (s *Session) refreshTime(tok *Token, now time.Time) time.Time {
+	if tok.Expiry.IsZero() {
+		return time.Time{}
 	}
-	return st
+	lw := s.cfg.leeway()
+	if rem := tok.Expiry.Sub(now); rem > 0 && lw > rem/2 {
+		lw = rem / 2
+	}
+	return tok.Expiry.Add(-lw)
 }
 
 // store makes tok the session's token without calling OnTokenUpdate;
@@ -56,9 +66,8 @@ func (s *Session) store(tok *Token, clientCreds bool) *tokenState {
 
 // SetToken makes tok the session's token without calling OnTokenUpdate, for
 // example a token loaded from storage. A nil tok clears it. A refresh
-// under way does not replace tok: its result is dropped, and not given to
-// OnTokenUpdate unless that call had already begun; the callers waiting
-// for it get tok. The same holds for a token obtained by a grant.
+// under way when SetToken is called still installs its result when it
+// completes.
 func (s *Session) SetToken(tok *Token) {
 	if tok == nil {
 		s.cur.Store(nil)
@@ -214,9 +223,9 @@ type refreshCall struct {
 // cancelled caller returns ctx.Err() at once and the refresh goes on for the
 // others. Unlike Token, Refresh returns the refresh's error even when the
 // current token is still valid. If OnTokenUpdate refused the token of an
-// earlier refresh and that token is still valid, Refresh offers it that
-// token again instead of making a request (see OnTokenUpdate); if it has
-// expired, Refresh renews it with its own refresh token.
+// earlier refresh and that token is not yet due for a refresh, Refresh
+// offers it that token again instead of making a request (see
+// OnTokenUpdate); otherwise Refresh renews it with its own refresh token.
 func (s *Session) Refresh(ctx context.Context) (*Token, error) {
 	st := s.cur.Load()
 	if st == nil {
@@ -276,75 +285,75 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 	if old == nil {
 		return nil, ErrNoToken
 	}
-	var (
-		tok *Token
-		err error
-	)
 	// base is the token to renew: the one in use, or one OnTokenUpdate
 	// refused (the server may have revoked the refresh token in use),
-	// which is offered again as it is while it is valid.
-	base := old.tok
+	// which is offered again as it is while it is fresh.
+	base, offer := old.tok, (*Token)(nil)
+	fresh := func(tok *Token) bool {
+		now := s.cfg.now()
+		return tok.Valid(now) && (old.pendingDue.IsZero() || now.Before(old.pendingDue))
+	}
 	if p := old.pending; p != nil {
 		base = p
-		if p.Valid(s.cfg.now()) {
-			tok = p
+		if fresh(p) {
+			offer = p
 		}
 	}
-	switch {
-	case tok != nil:
-	case base.RefreshToken == "":
-		// Only a client credentials token gets here without one.
-		tok, err = s.clientCredentials(ctx)
-	default:
-		tok, err = s.tokenRequest(ctx, refreshParams(base.RefreshToken), false)
-		if err == nil {
-			if tok.RefreshToken == "" {
-				tok.RefreshToken = base.RefreshToken
-			}
-			if tok.Scope == "" {
-				tok.Scope = base.Scope
+	for {
+		tok := offer
+		if tok == nil {
+			var err error
+			if tok, err = s.renew(ctx, base); err != nil {
+				return nil, err // already "oauth2: token endpoint: ..."
 			}
 		}
-	}
-	if err != nil {
-		return nil, err // already "oauth2: token endpoint: ..."
-	}
-	// A token set or obtained by a grant while this refresh ran is newer
-	// than its result, and stays: the result is dropped before
-	// OnTokenUpdate sees it.
-	if cur := s.cur.Load(); cur != old {
-		return replaced(cur)
-	}
-	if s.OnTokenUpdate != nil {
-		if err := s.OnTokenUpdate(ctx, tok); err != nil {
-			err = fmt.Errorf("oauth2: token update callback: %w", err)
-			// The old token stays in use while it lasts, the new one is
-			// kept aside for the next attempt, which waits as after a
-			// failed refresh (see backOff).
-			next := *old
-			next.pending = tok
-			if at, ok := s.backOffTime(old, err); ok {
-				next.refreshAt = at
+		if s.OnTokenUpdate != nil {
+			if err := s.OnTokenUpdate(ctx, tok); err != nil {
+				err = fmt.Errorf("oauth2: token update callback: %w", err)
+				// The old token stays in use while it lasts, the new one
+				// is kept aside for the next attempt, which waits as after
+				// a failed refresh (see backOff).
+				next := *old
+				if tok != old.pending { // reckoned once per token
+					next.pending = tok
+					next.pendingDue = s.refreshTime(tok, s.cfg.now())
+				}
+				if at, ok := s.backOffTime(old, err); ok {
+					next.refreshAt = at
+				}
+				s.cur.CompareAndSwap(old, &next)
+				return nil, err
 			}
-			s.cur.CompareAndSwap(old, &next)
-			return nil, err
 		}
+		if offer != nil && !fresh(tok) {
+			// The kept token went stale while OnTokenUpdate took it:
+			// accepted now, it is renewed in turn (once: the next pass
+			// asks the server).
+			base, offer = tok, nil
+			continue
+		}
+		// A refreshed client credentials token stays one.
+		return s.store(tok, old.clientCreds), nil
 	}
-	// A refreshed client credentials token stays one.
-	st := s.newState(tok, s.cfg.now())
-	st.clientCreds = old.clientCreds
-	if !s.cur.CompareAndSwap(old, st) {
-		// Replaced while OnTokenUpdate ran: the newer token stays.
-		return replaced(s.cur.Load())
-	}
-	return st, nil
 }
 
-// replaced is what a refresh returns when the token it refreshed was
-// replaced meanwhile: the replacement, or ErrNoToken if it was cleared.
-func replaced(cur *tokenState) (*tokenState, error) {
-	if cur == nil {
-		return nil, ErrNoToken
+// renew obtains a new token for base: with its refresh token, or, for a
+// client credentials token without one, by running the grant again. A
+// response without refresh_token or scope keeps base's.
+func (s *Session) renew(ctx context.Context, base *Token) (*Token, error) {
+	if base.RefreshToken == "" {
+		// Only a client credentials token gets here without one.
+		return s.clientCredentials(ctx)
 	}
-	return cur, nil
+	tok, err := s.tokenRequest(ctx, refreshParams(base.RefreshToken), false)
+	if err != nil {
+		return nil, err
+	}
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = base.RefreshToken
+	}
+	if tok.Scope == "" {
+		tok.Scope = base.Scope
+	}
+	return tok, nil
 }

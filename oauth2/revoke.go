@@ -107,8 +107,8 @@ type Introspection struct {
 }
 
 // Introspect asks Endpoint.IntrospectionURL about the session's access or
-// refresh token (RFC 7662). An inactive token is not an error: Active is
-// false.
+// refresh token (RFC 7662), chosen as Revoke chooses it. An inactive token
+// is not an error: Active is false.
 func (s *Session) Introspect(ctx context.Context, kind TokenKind) (*Introspection, error) {
 	tok, err := s.tokenOf(kind)
 	if err != nil {

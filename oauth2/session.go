@@ -31,9 +31,11 @@ type Session struct {
 	// session keeps it aside, unused (CachedToken returns it, Revoke and
 	// Introspect of the refresh token use its refresh token), and at the
 	// next refresh offers it to OnTokenUpdate again, or renews it with
-	// its refresh token if it has expired. The next refresh is automatic
-	// for a token that expires, after the back-off Config.Leeway
-	// describes; for one that does not, it is the next call of Refresh.
+	// its refresh token once it is due for a refresh itself. The next
+	// refresh is automatic for a token that expires: after the back-off
+	// Config.Leeway describes while the token in use is valid, at every
+	// request once it has expired; for a token that does not expire, it
+	// is the next call of Refresh.
 	// SetToken drops it, and so does a process that exits without saving
 	// CachedToken. Calls are not concurrent for refreshes; ctx is the
 	// context of the grant (for refreshes, the detached refresh context).
