@@ -1096,3 +1096,56 @@ func TestRevokeLiveRefreshToken(t *testing.T) {
 		t.Errorf("refresh with the kept refresh token after Revoke: err = %v, want ErrInvalidGrant", err)
 	}
 }
+
+// TestKeptTokenUsedWhenServerFails keeps a token aside (expiring at
+// t0+90s, due at t0+80s) while the token in use expires at t0+60s, then
+// has the server fail every refresh: a kept token that is due but still
+// valid, or that falls due inside OnTokenUpdate, must be used rather than
+// surface the server's error.
+func TestKeptTokenUsedWhenServerFails(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		at   time.Duration // when Token is called
+		slow time.Duration // how long OnTokenUpdate takes once the store is back
+	}{
+		{"due, still valid", 85 * time.Second, 0},
+		{"falls due in OnTokenUpdate", 79 * time.Second, 2 * time.Second},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			var clock atomic.Int64
+			t0 := time.Now()
+			clock.Store(t0.UnixNano())
+			now := func() time.Time { return time.Unix(0, clock.Load()) }
+			srv := newProvider(t)
+			srv.OAuth2.Now = now
+			srv.OAuth2.AccessTokenTTL = time.Minute
+			cfg := *clients(t, srv)["client_secret_basic"]
+			cfg.Now = now
+			s := cfg.NewSession(nil)
+			if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
+				t.Fatal(err)
+			}
+			var up atomic.Bool
+			s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+				if !up.Load() {
+					return errors.New("store down")
+				}
+				clock.Add(int64(tt.slow))
+				return nil
+			}
+			clock.Store(t0.Add(30 * time.Second).UnixNano())
+			if _, err := s.Refresh(ctx); err == nil {
+				t.Fatal("Refresh with the store down: no error")
+			}
+			kept := s.CachedToken()
+			clock.Store(t0.Add(tt.at).UnixNano())
+			up.Store(true)
+			srv.OAuth2.RefreshStatus = http.StatusServiceUnavailable
+			tok, err := s.Token(ctx)
+			if err != nil || tok != kept || !tok.Valid(now()) {
+				t.Fatalf("Token = %v, %v; want the kept token, valid until t0+90s", tok, err)
+			}
+		})
+	}
+}

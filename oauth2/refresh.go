@@ -285,56 +285,75 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 	if old == nil {
 		return nil, ErrNoToken
 	}
-	// base is the token to renew: the one in use, or one OnTokenUpdate
-	// refused (the server may have revoked the refresh token in use),
-	// which is offered again as it is while it is fresh.
-	base, offer := old.tok, (*Token)(nil)
-	fresh := func(tok *Token) bool {
-		now := s.cfg.now()
-		return tok.Valid(now) && (old.pendingDue.IsZero() || now.Before(old.pendingDue))
-	}
-	if p := old.pending; p != nil {
-		base = p
-		if fresh(p) {
-			offer = p
+	// A token OnTokenUpdate refused earlier (see pending) is offered again
+	// as it is while it is not yet due, and made the token in use.
+	if kept := old.pending; kept != nil && s.notDue(old, kept) {
+		if err := s.update(ctx, old, kept); err != nil {
+			return nil, err
 		}
+		st := s.store(kept, old.clientCreds)
+		if s.notDue(old, kept) {
+			return st, nil
+		}
+		// It fell due while OnTokenUpdate took it: renewed below, as the
+		// token in use.
+		old = st
 	}
-	for {
-		tok := offer
-		if tok == nil {
-			var err error
-			if tok, err = s.renew(ctx, base); err != nil {
-				return nil, err // already "oauth2: token endpoint: ..."
+	// The token to renew: the one in use, or a kept one, whose refresh
+	// token is the live one if the server rotates them.
+	base := old.tok
+	if old.pending != nil {
+		base = old.pending
+	}
+	tok, err := s.renew(ctx, base)
+	if err != nil {
+		// A kept token that is due but still valid is better than none:
+		// offered, and used if accepted, while the error is returned as
+		// for any failed refresh.
+		if kept := old.pending; kept != nil && kept.Valid(s.cfg.now()) {
+			if uerr := s.update(ctx, old, kept); uerr == nil {
+				s.store(kept, old.clientCreds)
 			}
 		}
-		if s.OnTokenUpdate != nil {
-			if err := s.OnTokenUpdate(ctx, tok); err != nil {
-				err = fmt.Errorf("oauth2: token update callback: %w", err)
-				// The old token stays in use while it lasts, the new one
-				// is kept aside for the next attempt, which waits as after
-				// a failed refresh (see backOff).
-				next := *old
-				if tok != old.pending { // reckoned once per token
-					next.pending = tok
-					next.pendingDue = s.refreshTime(tok, s.cfg.now())
-				}
-				if at, ok := s.backOffTime(old, err); ok {
-					next.refreshAt = at
-				}
-				s.cur.CompareAndSwap(old, &next)
-				return nil, err
-			}
-		}
-		if offer != nil && !fresh(tok) {
-			// The kept token went stale while OnTokenUpdate took it:
-			// accepted now, it is renewed in turn (once: the next pass
-			// asks the server).
-			base, offer = tok, nil
-			continue
-		}
-		// A refreshed client credentials token stays one.
-		return s.store(tok, old.clientCreds), nil
+		return nil, err // already "oauth2: token endpoint: ..."
 	}
+	if err := s.update(ctx, old, tok); err != nil {
+		return nil, err
+	}
+	// A refreshed client credentials token stays one.
+	return s.store(tok, old.clientCreds), nil
+}
+
+// notDue reports whether kept, old's pending token, is valid and not yet
+// due for a refresh.
+func (s *Session) notDue(old *tokenState, kept *Token) bool {
+	now := s.cfg.now()
+	return kept.Valid(now) && (old.pendingDue.IsZero() || now.Before(old.pendingDue))
+}
+
+// update hands tok, obtained to replace old, to OnTokenUpdate. If it is
+// refused, old's token stays in use while it lasts and tok is kept aside
+// (see pending) for the next attempt, which waits as after a failed
+// refresh (see backOff).
+func (s *Session) update(ctx context.Context, old *tokenState, tok *Token) error {
+	if s.OnTokenUpdate == nil {
+		return nil
+	}
+	err := s.OnTokenUpdate(ctx, tok)
+	if err == nil {
+		return nil
+	}
+	err = fmt.Errorf("oauth2: token update callback: %w", err)
+	next := *old
+	if tok != old.pending { // reckoned once per token
+		next.pending = tok
+		next.pendingDue = s.refreshTime(tok, s.cfg.now())
+	}
+	if at, ok := s.backOffTime(old, err); ok {
+		next.refreshAt = at
+	}
+	s.cur.CompareAndSwap(old, &next)
+	return err
 }
 
 // renew obtains a new token for base: with its refresh token, or, for a
