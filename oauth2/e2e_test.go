@@ -544,11 +544,11 @@ func TestNegative(t *testing.T) {
 		}
 	})
 	t.Run("updater failure on an automatic refresh is retried after the back-off", func(t *testing.T) {
-		var clock atomic.Int64
-		t0 := time.Now()
-		clock.Store(t0.UnixNano())
+		clock := &testClock{t0: time.Now()}
+		t0 := clock.t0
+		clock.set(t0)
 		cfg := *basic
-		cfg.Now = func() time.Time { return time.Unix(0, clock.Load()) }
+		cfg.Now = clock.now
 		access, refresh := srv.OAuth2.IssueToken("basic-client", time.Minute)
 		old := &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", Expiry: t0.Add(30 * time.Second)}
 		s := cfg.NewSession(old)
@@ -564,7 +564,7 @@ func TestNegative(t *testing.T) {
 		before := srv.OAuth2.Refreshes()
 		// Inside the 10 s leeway: the refresh runs, the updater fails,
 		// the old token is used while it lasts.
-		clock.Store(t0.Add(25 * time.Second).UnixNano())
+		clock.set(t0.Add(25 * time.Second))
 		if got, err := s.Token(ctx); err != nil || got != old {
 			t.Fatalf("Token after a failed update = %v, %v; want the old token", got, err)
 		}
@@ -573,7 +573,7 @@ func TestNegative(t *testing.T) {
 		}
 		// After the back-off (half the 5 s left), the kept token is
 		// offered again and used; the server saw one refresh in all.
-		clock.Store(t0.Add(28 * time.Second).UnixNano())
+		clock.set(t0.Add(28 * time.Second))
 		got, err := s.Token(ctx)
 		if err != nil || got == old || got != s.CachedToken() || updates.Load() != 2 {
 			t.Fatalf("Token after the back-off = %v, %v (%d updates); want the kept token, accepted", got, err, updates.Load())
@@ -961,19 +961,8 @@ func TestShortLivedTokens(t *testing.T) {
 // accepted token must not be installed stale but renewed in turn.
 func TestKeptTokenGoesStaleInCallback(t *testing.T) {
 	ctx := context.Background()
-	var clock atomic.Int64
-	t0 := time.Now()
-	clock.Store(t0.UnixNano())
-	now := func() time.Time { return time.Unix(0, clock.Load()) }
-	srv := newProvider(t)
-	srv.OAuth2.Now = now
-	srv.OAuth2.AccessTokenTTL = time.Minute
-	cfg := *clients(t, srv)["client_secret_basic"]
-	cfg.Now = now
-	s := cfg.NewSession(nil)
-	if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
-		t.Fatal(err)
-	}
+	srv, s, clock := clockedPasswordSession(t)
+	t0, now := clock.t0, clock.now
 	var slow atomic.Bool
 	var updates atomic.Int32
 	s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
@@ -981,16 +970,16 @@ func TestKeptTokenGoesStaleInCallback(t *testing.T) {
 		if !slow.Load() {
 			return errors.New("store down")
 		}
-		clock.Add(int64(2 * time.Second))
+		clock.add((2 * time.Second))
 		return nil
 	}
-	clock.Store(t0.Add(30 * time.Second).UnixNano())
+	clock.set(t0.Add(30 * time.Second))
 	if _, err := s.Refresh(ctx); err == nil { // the kept token expires at t0+90s
 		t.Fatal("Refresh with the store down: no error")
 	}
 	kept := s.CachedToken()
 	// t0+79s: due for refresh at t0+80s (10 s leeway), one second left.
-	clock.Store(t0.Add(79 * time.Second).UnixNano())
+	clock.set(t0.Add(79 * time.Second))
 	slow.Store(true)
 	before := srv.OAuth2.Refreshes()
 	tok, err := s.Token(ctx)
@@ -1013,19 +1002,8 @@ func TestRefusedTokenExpiresAside(t *testing.T) {
 	ctx := context.Background()
 	for _, via := range []string{"Token", "Refresh", "Client"} {
 		t.Run(via, func(t *testing.T) {
-			var clock atomic.Int64
-			t0 := time.Now()
-			clock.Store(t0.UnixNano())
-			now := func() time.Time { return time.Unix(0, clock.Load()) }
-			srv := newProvider(t)
-			srv.OAuth2.Now = now
-			srv.OAuth2.AccessTokenTTL = time.Minute
-			cfg := *clients(t, srv)["client_secret_basic"]
-			cfg.Now = now
-			s := cfg.NewSession(nil)
-			if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
-				t.Fatal(err)
-			}
+			srv, s, clock := clockedPasswordSession(t)
+			t0, now := clock.t0, clock.now
 			var fail atomic.Bool
 			fail.Store(true)
 			s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
@@ -1038,7 +1016,7 @@ func TestRefusedTokenExpiresAside(t *testing.T) {
 				t.Fatal("Refresh with the store down: no error")
 			}
 			kept := s.CachedToken()
-			clock.Store(t0.Add(5 * time.Minute).UnixNano()) // both tokens expired
+			clock.set(t0.Add(5 * time.Minute)) // both tokens expired
 			fail.Store(false)
 			before := srv.OAuth2.Refreshes()
 			switch via {
@@ -1113,33 +1091,22 @@ func TestKeptTokenUsedWhenServerFails(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			var clock atomic.Int64
-			t0 := time.Now()
-			clock.Store(t0.UnixNano())
-			now := func() time.Time { return time.Unix(0, clock.Load()) }
-			srv := newProvider(t)
-			srv.OAuth2.Now = now
-			srv.OAuth2.AccessTokenTTL = time.Minute
-			cfg := *clients(t, srv)["client_secret_basic"]
-			cfg.Now = now
-			s := cfg.NewSession(nil)
-			if _, err := s.Password(ctx, "alice", "wonderland"); err != nil {
-				t.Fatal(err)
-			}
+			srv, s, clock := clockedPasswordSession(t)
+			t0, now := clock.t0, clock.now
 			var up atomic.Bool
 			s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
 				if !up.Load() {
 					return errors.New("store down")
 				}
-				clock.Add(int64(tt.slow))
+				clock.add((tt.slow))
 				return nil
 			}
-			clock.Store(t0.Add(30 * time.Second).UnixNano())
+			clock.set(t0.Add(30 * time.Second))
 			if _, err := s.Refresh(ctx); err == nil {
 				t.Fatal("Refresh with the store down: no error")
 			}
 			kept := s.CachedToken()
-			clock.Store(t0.Add(tt.at).UnixNano())
+			clock.set(t0.Add(tt.at))
 			up.Store(true)
 			srv.OAuth2.RefreshStatus = http.StatusServiceUnavailable
 			tok, err := s.Token(ctx)
@@ -1148,4 +1115,34 @@ func TestKeptTokenUsedWhenServerFails(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testClock is a clock a test moves by hand, shared by a session and the
+// fake provider.
+type testClock struct {
+	t0 time.Time
+	ns atomic.Int64
+}
+
+func (c *testClock) now() time.Time      { return time.Unix(0, c.ns.Load()) }
+func (c *testClock) set(t time.Time)     { c.ns.Store(t.UnixNano()) }
+func (c *testClock) add(d time.Duration) { c.ns.Add(int64(d)) }
+
+// clockedPasswordSession returns a provider and a session that share a
+// test clock started at clock.t0; the session holds a password-grant token
+// that expires one minute later.
+func clockedPasswordSession(t *testing.T) (*fakeprovider.Server, *oauth2.Session, *testClock) {
+	t.Helper()
+	clock := &testClock{t0: time.Now()}
+	clock.set(clock.t0)
+	srv := newProvider(t)
+	srv.OAuth2.Now = clock.now
+	srv.OAuth2.AccessTokenTTL = time.Minute
+	cfg := *clients(t, srv)["client_secret_basic"]
+	cfg.Now = clock.now
+	s := cfg.NewSession(nil)
+	if _, err := s.Password(context.Background(), "alice", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+	return srv, s, clock
 }
