@@ -1,0 +1,171 @@
+package urlenc
+
+import (
+	"bytes"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Redacted replaces a credential in text that [Redact] scrubs.
+const Redacted = "[redacted]"
+
+// Mask returns `""` for an empty s and "<redacted>" otherwise: how String
+// methods print a credential, showing whether it is set but never what it
+// is.
+func Mask(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "<redacted>"
+}
+
+// Redact returns b with every whole occurrence of each non-empty secret
+// replaced by [Redacted]. A secret is looked for as it is and in the forms
+// a server echoing a request is likely to write it in: form-encoded,
+// path-escaped, OAuth-percent-encoded (upper- or lower-case hex) and as the
+// inside of a JSON string (with and without HTML escaping).
+//
+// An occurrence counts only when it is a whole token: the bytes on either
+// side of it, if any, are not ASCII letters, digits, '-' or '_'. A short
+// secret such as "e" therefore never garbles the words around it, while an
+// echoed "refresh_token=e&" or `"e"` is still scrubbed. Longer forms are
+// replaced first, so that a secret containing another is replaced whole.
+// b is not modified; when nothing is found b itself is returned.
+func Redact(b []byte, secrets []string) []byte {
+	var forms []string
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		forms = append(forms, s, url.QueryEscape(s), url.PathEscape(s),
+			string(AppendEscape(nil, s)), lowerHex(string(AppendEscape(nil, s))),
+			jsonEscape(s, true), jsonEscape(s, false))
+	}
+	slices.SortFunc(forms, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	out := b
+	for _, f := range slices.Compact(forms) {
+		out = replaceWhole(out, f)
+	}
+	return out
+}
+
+// RedactString is [Redact] for a string.
+func RedactString(s string, secrets []string) string {
+	b := Redact([]byte(s), secrets)
+	return string(b)
+}
+
+// replaceWhole replaces every whole-token occurrence of f in b (see
+// Redact). It returns b itself when there is none.
+func replaceWhole(b []byte, f string) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i <= len(b)-len(f); {
+		j := bytes.Index(b[i:], []byte(f))
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+len(f)
+		if (start > 0 && wordByte(b[start-1])) || (end < len(b) && wordByte(b[end])) {
+			i = start + 1
+			continue
+		}
+		out = append(out, b[last:start]...)
+		out = append(out, Redacted...)
+		last, i = end, end
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// wordByte reports whether c continues a token: a secret next to one is
+// part of a longer word, not the secret itself.
+func wordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+}
+
+// lowerHex returns s with the hex digits of its %XX escapes in lower case.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			for k := i + 1; k <= i+2; k++ {
+				if 'A' <= b[k] && b[k] <= 'F' {
+					b[k] += 'a' - 'A'
+				}
+			}
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+// jsonEscape returns the inside of the JSON string encoding/json writes for
+// s, with or without its HTML escaping of <, > and &.
+func jsonEscape(s string, html bool) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case c == '\n':
+				b.WriteString(`\n`)
+			case c == '\r':
+				b.WriteString(`\r`)
+			case c == '\t':
+				b.WriteString(`\t`)
+			case c < 0x20 || html && (c == '<' || c == '>' || c == '&'):
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&15])
+			default:
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\ufffd`)
+		case r == '\u2028' || r == '\u2029':
+			b.WriteString(`\u202`)
+			b.WriteByte(hex[r&15])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// Clip bounds untrusted text before an error message or field holds it: s
+// with invalid UTF-8 replaced by U+FFFD, cut to at most n bytes at a rune
+// boundary, and "..." appended when it was cut.
+func Clip(s string, n int) string {
+	if len(s) <= n && utf8.ValidString(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
