@@ -1,12 +1,10 @@
 package fakeprovider
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,7 +14,6 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/oauth1"
 	"github.com/oauthkit/oauth/signer"
 )
 
@@ -68,11 +65,14 @@ type OAuth1Counters struct {
 //	*    /oauth1/resource       protected: answers with JSON describing what it
 //	                            verified ([OAuth1Echo])
 //
-// Every request is verified strictly with [oauth1.Verifier] and a real
-// nonce store: signature (every method, every placement), timestamp
-// window, replayed nonce, one-time request tokens and verifiers. A refusal
-// is a 401 (400 for malformed requests) with a form-encoded oauth_problem
-// body. PLAINTEXT is accepted only over TLS (use [NewTLSServer]).
+// Every request is verified strictly by the provider's own code, written
+// from RFC 5849 §3.4 and independent of package oauth1: signature (every
+// method, every placement; parameters from the query, the Authorization
+// header and a form body), oauth_body_hash, timestamp window, replayed
+// nonce, one-time request tokens and verifiers. A refusal is a 401 (400 for
+// a missing oauth_callback or oauth_token, 503 when too many recent nonces
+// are held) with a form-encoded oauth_problem body. PLAINTEXT is accepted
+// only over TLS (use [NewTLSServer]).
 //
 // Set the quirk fields before the first request.
 type OAuth1 struct {
@@ -85,20 +85,22 @@ type OAuth1 struct {
 	// Problem, if set, makes the token endpoints answer 401 with this
 	// oauth_problem.
 	Problem string
-	// Window is the accepted timestamp skew; if zero, 5 minutes.
+	// Window is the accepted timestamp skew, either way; if zero, 5
+	// minutes.
 	Window time.Duration
+	// Now is the clock the timestamps are checked against. If nil,
+	// time.Now is used.
+	Now func() time.Time
 
 	// Counters may be read at any time.
 	Counters OAuth1Counters
-
-	once     sync.Once
-	verifier *oauth1.Verifier
 
 	mu        sync.Mutex
 	consumers map[string]OAuth1Consumer
 	requests  map[string]*o1RequestToken
 	access    map[string]*o1AccessToken
-	nonces    *oauth1.MemoryNonceStore
+	nonces    map[o1NonceKey]bool
+	maxNonces int
 }
 
 type o1RequestToken struct {
@@ -114,7 +116,8 @@ func newOAuth1() *OAuth1 {
 		consumers: map[string]OAuth1Consumer{},
 		requests:  map[string]*o1RequestToken{},
 		access:    map[string]*o1AccessToken{},
-		nonces:    oauth1.NewMemoryNonceStore(0),
+		nonces:    map[o1NonceKey]bool{},
+		maxNonces: o1MaxNonces,
 	}
 	pub := &OAuth1RSAPrivateKey().PublicKey
 	for _, k := range OAuth1DefaultConsumers {
@@ -145,7 +148,11 @@ func (o *OAuth1) IssueAccessToken(consumerKey string) (token, secret string) {
 }
 
 // OAuth1Echo is the JSON body of /oauth1/resource: what the provider
-// verified.
+// verified. Signature is the oauth_signature_method; Placement is where
+// oauth_signature was found, "header", "query" or "body"; Realm is the
+// Authorization header's realm; Params are the request's other parameters
+// (query, then Authorization header, then form body), in order, with
+// repeated names and empty values, without the oauth_* ones.
 type OAuth1Echo struct {
 	Method      string      `json:"method"`
 	ConsumerKey string      `json:"consumer_key"`
@@ -163,43 +170,12 @@ func (o *OAuth1) register(mux *http.ServeMux) {
 	mux.HandleFunc("/oauth1/resource", o.resource)
 }
 
-func (o *OAuth1) v() *oauth1.Verifier {
-	o.once.Do(func() {
-		o.verifier = &oauth1.Verifier{
-			LookupConsumer: o.lookupConsumer,
-			Nonces:         o.nonces,
-			Window:         o.Window,
-		}
-	})
-	return o.verifier
-}
-
-func (o *OAuth1) lookupConsumer(_ context.Context, key string) (oauth1.Consumer, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	c, ok := o.consumers[key]
-	if !ok {
-		return oauth1.Consumer{}, oauth1.ErrUnknownConsumer
-	}
-	oc := oauth1.Consumer{Secret: c.Secret}
-	if c.PublicKey != nil {
-		oc.PublicKey = c.PublicKey
-	}
-	return oc, nil
-}
-
-// verify runs the verifier with the token lookup of one endpoint.
-func (o *OAuth1) verify(w http.ResponseWriter, r *http.Request, lookup func(ctx context.Context, ck, tok string) (string, error)) (*oauth1.Verified, bool) {
-	v := *o.v()
-	v.LookupToken = lookup
-	got, err := v.Verify(r.Context(), r)
-	if err != nil {
-		var ve *oauth1.VerifyError
-		problem := "parameter_rejected"
-		if errors.As(err, &ve) {
-			problem = ve.Problem
-		}
-		o.refuse(w, http.StatusUnauthorized, problem, err.Error())
+// verify checks r with the token lookup of one endpoint (see check) and
+// answers the refusal itself when it fails.
+func (o *OAuth1) verify(w http.ResponseWriter, r *http.Request, lookup o1TokenLookup) (*o1Verified, bool) {
+	got, refusal := o.check(r, lookup)
+	if refusal != nil {
+		o.refuse(w, refusal.status, refusal.problem, refusal.advice)
 		return nil, false
 	}
 	return got, true
@@ -245,17 +221,17 @@ func (o *OAuth1) requestToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if got.Token != "" {
+	if got.token != "" {
 		o.refuse(w, http.StatusUnauthorized, "token_rejected", "no token belongs in a request token request")
 		return
 	}
-	cb := got.Callback
+	cb := got.callback
 	if cb == "" {
 		o.refuse(w, http.StatusBadRequest, "parameter_absent", "oauth_callback")
 		return
 	}
 	o.mu.Lock()
-	prefix := o.consumers[got.ConsumerKey].CallbackPrefix
+	prefix := o.consumers[got.consumerKey].CallbackPrefix
 	o.mu.Unlock()
 	if cb != "oob" {
 		u, err := url.Parse(cb)
@@ -264,7 +240,7 @@ func (o *OAuth1) requestToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	tok := &o1RequestToken{consumer: got.ConsumerKey, secret: randomString(), callback: cb}
+	tok := &o1RequestToken{consumer: got.consumerKey, secret: randomString(), callback: cb}
 	key := randomString()
 	o.mu.Lock()
 	o.requests[key] = tok
@@ -317,34 +293,34 @@ func (o *OAuth1) accessToken(w http.ResponseWriter, r *http.Request) {
 		o.refuse(w, http.StatusUnauthorized, o.Problem, "")
 		return
 	}
-	got, ok := o.verify(w, r, func(_ context.Context, ck, tok string) (string, error) {
+	got, ok := o.verify(w, r, func(ck, tok string) (string, bool) {
 		o.mu.Lock()
 		defer o.mu.Unlock()
 		t := o.requests[tok]
 		if t == nil || t.consumer != ck {
-			return "", oauth1.ErrUnknownToken
+			return "", false
 		}
-		return t.secret, nil
+		return t.secret, true
 	})
 	if !ok {
 		return
 	}
-	if got.Token == "" {
+	if got.token == "" {
 		o.refuse(w, http.StatusBadRequest, "parameter_absent", "oauth_token")
 		return
 	}
 	o.mu.Lock()
-	t := o.requests[got.Token]
-	valid := t != nil && t.verifier != "" && got.Verifier == t.verifier
+	t := o.requests[got.token]
+	valid := t != nil && t.verifier != "" && got.verifier == t.verifier
 	if valid {
-		delete(o.requests, got.Token) // one-time
+		delete(o.requests, got.token) // one-time
 	}
 	o.mu.Unlock()
 	if !valid {
 		o.refuse(w, http.StatusUnauthorized, "token_rejected", "verifier mismatch or token not authorized")
 		return
 	}
-	token, secret := o.IssueAccessToken(got.ConsumerKey)
+	token, secret := o.IssueAccessToken(got.consumerKey)
 	o.Counters.AccessTokens.Add(1)
 	var p urlenc.Params
 	p.Add("oauth_token", token)
@@ -355,29 +331,26 @@ func (o *OAuth1) accessToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *OAuth1) resource(w http.ResponseWriter, r *http.Request) {
-	got, ok := o.verify(w, r, func(_ context.Context, ck, tok string) (string, error) {
+	got, ok := o.verify(w, r, func(ck, tok string) (string, bool) {
 		o.mu.Lock()
 		defer o.mu.Unlock()
 		t := o.access[tok]
 		if t == nil || t.consumer != ck {
-			return "", oauth1.ErrUnknownToken
+			return "", false
 		}
-		return t.secret, nil
+		return t.secret, true
 	})
 	if !ok {
 		return
 	}
-	if got.Token == "" {
+	if got.token == "" {
 		o.refuse(w, http.StatusUnauthorized, "parameter_absent", "oauth_token")
 		return
 	}
 	o.Counters.Resources.Add(1)
 	echo := OAuth1Echo{
-		Method: r.Method, ConsumerKey: got.ConsumerKey, Token: got.Token, Signature: got.Method,
-		Placement: got.Placement.String(), Realm: got.Realm, Params: got.Params,
-	}
-	if echo.Params == nil {
-		echo.Params = [][2]string{}
+		Method: r.Method, ConsumerKey: got.consumerKey, Token: got.token, Signature: got.method,
+		Placement: got.placement, Realm: got.realm, Params: got.params,
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(echo)
