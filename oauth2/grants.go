@@ -171,15 +171,17 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 	}
 	defer resp.Body.Close()
 	if (name == "token" || name == "device") && s.cfg.Hooks.TokenResponse != nil {
-		if err := s.cfg.Hooks.TokenResponse(resp); err != nil {
-			if resp.Body != nil {
-				resp.Body.Close()
-			}
+		err := s.cfg.Hooks.TokenResponse(resp)
+		// The hook may have replaced the body, with nil too: closed as
+		// well, and nil read as empty.
+		if resp.Body != nil {
+			defer resp.Body.Close()
+		}
+		if err != nil {
 			return nil, err
 		}
-		defer resp.Body.Close() // the hook may have replaced it
 	}
-	body, err := readLimited(resp.Body, name)
+	body, err := readLimited(resp.Body, name) // nil reads as empty
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +190,8 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 }
 
 // readLimited reads at most maxBody bytes; a longer body is a
-// *ResponseTooLargeError, never a truncated result.
+// *ResponseTooLargeError, never a truncated result. A nil r, a body a
+// hook set to nil, reads as empty.
 func readLimited(r io.Reader, name string) ([]byte, error) {
 	if r == nil {
 		return nil, nil
