@@ -132,7 +132,9 @@ type Error struct {
 	ErrorURI string
 	// StatusCode is the HTTP status; 0 for redirect errors.
 	StatusCode int
-	// RetryAfter is the Retry-After delay the server asked for, if any.
+	// RetryAfter is the Retry-After delay the server asked for, if any,
+	// in seconds or as a date; at most 24 hours, a longer delay counts as
+	// 24 hours.
 	RetryAfter time.Duration
 	// Scope is the scope a resource server's Bearer challenge says the
 	// request needs (RFC 6750 §3), with insufficient_scope.

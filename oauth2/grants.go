@@ -206,17 +206,29 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 	return b, nil
 }
 
-// retryAfter parses a Retry-After header in seconds or as an HTTP date.
+// maxRetryAfter bounds the Retry-After delay the package honours (see
+// Error.RetryAfter).
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter parses a Retry-After header in seconds or as an HTTP date
+// (RFC 9110 §10.2.3), clamped to [0, maxRetryAfter]. Seconds are compared
+// with the maximum before they become a Duration, so that no value wraps
+// around.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
+	if strings.Trim(v, "0123456789") == "" {
+		v = strings.TrimLeft(v, "0")
+		if len(v) > 6 { // a million seconds or more
+			return maxRetryAfter
+		}
+		n, _ := strconv.Atoi(v) // "" (all zeros) is 0
+		return min(time.Duration(n)*time.Second, maxRetryAfter)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter) // Sub saturates
 	}
 	return 0
 }

@@ -3,10 +3,12 @@ package oauth2_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthkit/oauth/oauth2"
 )
@@ -70,5 +72,42 @@ func TestTokenResponseHookNilBody(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A Retry-After of any size, in seconds or as a date, gives a RetryAfter
+// between 0 and the documented maximum of 24 hours: never a wrapped-around
+// duration.
+func TestRetryAfterClamped(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		header string
+		want   time.Duration
+	}{
+		{"120", 2 * time.Minute},
+		{"86400", 24 * time.Hour},
+		{"86401", 24 * time.Hour},
+		{"9223372036854775807", 24 * time.Hour},    // wraps around as nanoseconds
+		{"18446744073709551616", 24 * time.Hour},   // past uint64
+		{strings.Repeat("9", 400), 24 * time.Hour}, // past anything
+		{"Fri, 31 Dec 9999 23:59:59 GMT", 24 * time.Hour},
+		{"Thu, 01 Jan 2026 00:01:00 GMT", time.Minute},
+		{"Wed, 31 Dec 2025 00:00:00 GMT", 0}, // in the past
+		{"-5", 0},
+		{"soon", 0},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%.30s", tt.header), func(t *testing.T) {
+			cfg := asConfig(reply(503, http.Header{"Retry-After": {tt.header}}, `{"error":"temporarily_unavailable"}`))
+			cfg.Now = func() time.Time { return now }
+			err := cfg.NewSession(&oauth2.Token{AccessToken: "AT"}).Revoke(context.Background(), oauth2.AccessToken)
+			var e *oauth2.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Revoke = %v, want *oauth2.Error", err)
+			}
+			if e.RetryAfter != tt.want {
+				t.Errorf("RetryAfter = %v, want %v", e.RetryAfter, tt.want)
+			}
+		})
 	}
 }
