@@ -111,3 +111,62 @@ func TestRetryAfterClamped(t *testing.T) {
 		})
 	}
 }
+
+// redirectOnce returns a RoundTripper that answers the first request with
+// a 302 to location and every later one with 200, and records the
+// Authorization header and query of every request.
+func redirectOnce(location string, seen *[]string) rtFunc {
+	n := 0
+	return func(r *http.Request) (*http.Response, error) {
+		*seen = append(*seen, r.URL.Host+" "+r.Header.Get("Authorization")+" "+r.URL.RawQuery)
+		n++
+		h := http.Header{}
+		code := 200
+		if n == 1 {
+			code = http.StatusFound
+			h.Set("Location", location)
+		}
+		return &http.Response{StatusCode: code, Header: h, Body: http.NoBody, Request: r}, nil
+	}
+}
+
+// The token follows a redirect only to the same host or a subdomain of it,
+// compared as net/http compares them: IP literals, and anything with ':'
+// or '%' (an IPv6 zone), only exactly.
+func TestRedirectHostComparison(t *testing.T) {
+	tests := []struct {
+		from, to string
+		keep     bool
+	}{
+		{"https://api.example.com/", "https://api.example.com/x", true},
+		{"https://api.example.com/", "https://eu.api.example.com/x", true},
+		{"https://api.example.com/", "https://API.Example.COM/x", true},
+		{"https://api.example.com/", "https://xapi.example.com/x", false},
+		{"https://api.example.com/", "https://example.com/x", false},
+		{"https://api.example.com/", "https://[fe80::1%25.api.example.com]/x", false},
+		{"https://api.example.com/", "https://[fe80::1%25api.example.com]/x", false},
+		{"https://10.0.0.1/", "https://10.0.0.1:8443/x", true},
+		{"https://10.0.0.1/", "https://x.10.0.0.1/x", false},
+		{"https://0.1/", "https://10.0.1/x", false},
+		{"https://[::1]/", "https://[::1]/x", true},
+		{"https://[::1]/", "https://[0::1]/x", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+" to "+tt.to, func(t *testing.T) {
+			var seen []string
+			s := (&oauth2.Config{}).NewSession(&oauth2.Token{AccessToken: "AT"})
+			c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: redirectOnce(tt.to, &seen)}}
+			resp, err := c.Get(tt.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if len(seen) != 2 {
+				t.Fatalf("requests %q, want 2", seen)
+			}
+			if got := strings.Contains(seen[1], "Bearer AT"); got != tt.keep {
+				t.Errorf("second hop %q: token sent = %v, want %v", seen[1], got, tt.keep)
+			}
+		})
+	}
+}
