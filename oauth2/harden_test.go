@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/oauthkit/oauth/oauth2"
 )
@@ -168,5 +172,46 @@ func TestRedirectHostComparison(t *testing.T) {
 				t.Errorf("second hop %q: token sent = %v, want %v", seen[1], got, tt.keep)
 			}
 		})
+	}
+}
+
+// With InQuery, a server that copies the query into Location must not
+// carry the token to another host; on the same host the token is placed
+// once, not twice.
+func TestQueryTokenNotCarriedByRedirect(t *testing.T) {
+	var mu sync.Mutex
+	var got []string // query of every request to other, then to api's /landed
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, "other "+r.URL.RawQuery)
+		mu.Unlock()
+	}))
+	defer other.Close()
+	// other on "localhost", api on 127.0.0.1: two hosts, both loopback.
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, otherURL+"/collect?"+r.URL.RawQuery, http.StatusFound)
+		case "/here":
+			http.Redirect(w, r, "/landed?"+r.URL.RawQuery, http.StatusFound)
+		default:
+			mu.Lock()
+			got = append(got, "api "+r.URL.RawQuery)
+			mu.Unlock()
+		}
+	}))
+	defer api.Close()
+	s := (&oauth2.Config{Placement: oauth2.InQuery}).NewSession(&oauth2.Token{AccessToken: "AT-SECRET"})
+	for _, path := range []string{"/away?x=1", "/here?x=1"} {
+		resp, err := s.Client().Get(api.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	want := []string{"other x=1", "api x=1&access_token=AT-SECRET"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("queries received (-want +got):\n%s", diff)
 	}
 }

@@ -19,7 +19,10 @@ import (
 // unless Config.InsecureAllowHTTP is set, and, like net/http with the
 // Authorization header, does not send it when a redirect leads to another
 // host that is not a subdomain of the original one (an IP address has
-// none), nor on any later hop of that redirect chain. The request body is
+// none), nor on any later hop of that redirect chain. With InQuery, a
+// redirected request's access_token query parameters are removed before
+// the token is placed (or not), so a server that copies the query into
+// Location does not send the token on to another host, nor twice. The request body is
 // closed on every path, errors included.
 //
 // A Transport is safe for concurrent use by multiple goroutines. With a valid
@@ -51,6 +54,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !s.cfg.InsecureAllowHTTP && req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
 		closeBody(req)
 		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, req.URL.Host)
+	}
+	if req.Response != nil && s.cfg.Placement == InQuery {
+		// A server may copy the query, token included, into Location:
+		// remove it before the token is placed again, or not at all.
+		if q, ok := withoutParam(req.URL.RawQuery, "access_token"); ok {
+			r2 := cloneRequest(req)
+			r2.URL.RawQuery = q
+			req = r2
+		}
 	}
 	if req.Response != nil && !redirectKeepsToken(req) {
 		// A redirect to another site: send it without the token, as
@@ -198,6 +210,26 @@ func asciiLower(s string) string {
 		}
 	}
 	return s
+}
+
+// withoutParam returns the query rawQuery without the parameters whose
+// decoded name is name, the others kept byte for byte, and whether there
+// were any.
+func withoutParam(rawQuery, name string) (string, bool) {
+	var kept []string
+	dropped := false
+	for _, pair := range strings.Split(rawQuery, "&") {
+		k, _, _ := strings.Cut(pair, "=")
+		if dk, err := urlenc.FormUnescape(k); k == name || err == nil && dk == name {
+			dropped = true
+			continue
+		}
+		kept = append(kept, pair)
+	}
+	if !dropped {
+		return rawQuery, false
+	}
+	return strings.Join(kept, "&"), true
 }
 
 func hasFormBody(req *http.Request) bool {
