@@ -160,9 +160,11 @@ const minPollInterval = time.Second
 // for this and every later request, a 503 with Retry-After waits at least
 // that long. Decisions follow the error code, not the HTTP status.
 // access_denied and expired_token end polling with an *Error matching
-// ErrAccessDenied or ErrExpiredToken; so does any other error. When
-// da.Expiry passes, polling stops with an error matching ErrExpiredToken.
-// ctx cancels the wait and the requests.
+// ErrAccessDenied or ErrExpiredToken; so does any other error. No wait
+// goes past da.Expiry, whatever the interval, slow_down or Retry-After
+// say: when the next poll would come after it, DeviceToken waits until
+// da.Expiry and returns an *Error matching ErrExpiredToken, as it does
+// when da.Expiry has passed. ctx cancels the wait and the requests.
 func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, error) {
 	interval := da.Interval
 	switch {
@@ -171,13 +173,30 @@ func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, erro
 	case interval < minPollInterval:
 		interval = minPollInterval
 	}
+	expired := func() error {
+		return &Error{Endpoint: "token", ErrorCode: "expired_token", ErrorDescription: "device code expired before approval"}
+	}
 	wait := interval
 	for {
+		if !da.Expiry.IsZero() {
+			// No wait, however long the server asks for, goes past the
+			// expiry: polling after it is pointless.
+			left := da.Expiry.Sub(s.cfg.now())
+			if left <= 0 {
+				return nil, expired()
+			}
+			if wait >= left {
+				if err := s.cfg.sleep(ctx, left); err != nil {
+					return nil, err
+				}
+				return nil, expired()
+			}
+		}
 		if err := s.cfg.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 		if !da.Expiry.IsZero() && !s.cfg.now().Before(da.Expiry) {
-			return nil, &Error{Endpoint: "token", ErrorCode: "expired_token", ErrorDescription: "device code expired before approval"}
+			return nil, expired()
 		}
 		p := urlenc.Params{
 			{Key: "grant_type", Value: "urn:ietf:params:oauth:grant-type:device_code"},

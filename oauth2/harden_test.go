@@ -215,3 +215,51 @@ func TestQueryTokenNotCarriedByRedirect(t *testing.T) {
 		t.Errorf("queries received (-want +got):\n%s", diff)
 	}
 }
+
+// DeviceToken never sleeps past the device code's expiry, whatever the
+// interval, slow_down or Retry-After says: it returns the expired error at
+// the expiry.
+func TestDeviceTokenStopsAtExpiry(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		interval time.Duration
+		expiry   time.Duration
+		status   int
+		header   http.Header
+		body     string
+		requests int
+	}{
+		{"interval past expiry", time.Hour, 10 * time.Minute, 400, nil, `{"error":"authorization_pending"}`, 0},
+		{"slow_down past expiry", 5 * time.Second, 12 * time.Second, 400, nil, `{"error":"slow_down"}`, 1},
+		{"retry-after past expiry", 5 * time.Second, time.Minute, 503, http.Header{"Retry-After": {"3600"}}, `{"error":"temporarily_unavailable"}`, 1},
+		{"huge retry-after", 5 * time.Second, time.Minute, 503, http.Header{"Retry-After": {"99999999999999999999"}}, `{}`, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := t0
+			requests := 0
+			rt := reply(tt.status, tt.header, tt.body)
+			cfg := asConfig(rtFunc(func(r *http.Request) (*http.Response, error) { requests++; return rt(r) }))
+			cfg.Now = func() time.Time { return now }
+			cfg.Sleep = func(_ context.Context, d time.Duration) error {
+				if d < 0 {
+					t.Errorf("Sleep(%v)", d)
+				}
+				now = now.Add(d)
+				return nil
+			}
+			da := &oauth2.DeviceAuth{DeviceCode: "DC", Interval: tt.interval, Expiry: t0.Add(tt.expiry)}
+			_, err := cfg.NewSession(nil).DeviceToken(context.Background(), da)
+			if !errors.Is(err, oauth2.ErrExpiredToken) {
+				t.Errorf("DeviceToken err = %v, want ErrExpiredToken", err)
+			}
+			if !now.Equal(da.Expiry) {
+				t.Errorf("returned at t0+%v, want at the expiry, t0+%v", now.Sub(t0), tt.expiry)
+			}
+			if requests != tt.requests {
+				t.Errorf("%d polls, want %d", requests, tt.requests)
+			}
+		})
+	}
+}
