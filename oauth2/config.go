@@ -172,8 +172,15 @@ type Config struct {
 	// refresh's error is returned. Session.Refresh always returns it.
 	Leeway time.Duration
 	// RefreshTimeout bounds a refresh, which runs detached from the
-	// contexts of the requests waiting for it; if 0, 30 seconds.
+	// contexts of the requests waiting for it; if 0, DefaultTimeout.
 	RefreshTimeout time.Duration
+	// Timeout bounds each request to the token, device authorization,
+	// revocation and introspection endpoints, and the reading of its
+	// response, when the caller's context has no deadline: grants, device
+	// authorization and each device poll, revocation, introspection. If
+	// 0, DefaultTimeout; if negative, nothing but the context bounds them.
+	// Refreshes are bounded by RefreshTimeout instead.
+	Timeout time.Duration
 
 	// Now returns the current time; if nil, time.Now. A test seam.
 	Now func() time.Time
@@ -244,11 +251,30 @@ func (c *Config) leeway() time.Duration {
 	return c.Leeway
 }
 
+// DefaultTimeout bounds a request of the package when the caller's
+// context has no deadline and Config.Timeout is 0, and a refresh when
+// Config.RefreshTimeout is 0.
+const DefaultTimeout = 30 * time.Second
+
 func (c *Config) refreshTimeout() time.Duration {
 	if c.RefreshTimeout > 0 {
 		return c.RefreshTimeout
 	}
-	return 30 * time.Second
+	return DefaultTimeout
+}
+
+// requestContext returns the context of one request to an endpoint: ctx,
+// bounded by Timeout (DefaultTimeout if 0) unless it has a deadline or
+// Timeout is negative. A refresh's context always has one (RefreshTimeout).
+func (c *Config) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || c.Timeout < 0 {
+		return ctx, func() {}
+	}
+	d := c.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, d)
 }
 
 func (c *Config) authMethod() AuthMethod {

@@ -164,7 +164,8 @@ const minPollInterval = time.Second
 // goes past da.Expiry, whatever the interval, slow_down or Retry-After
 // say: when the next poll would come after it, DeviceToken waits until
 // da.Expiry and returns an *Error matching ErrExpiredToken, as it does
-// when da.Expiry has passed. ctx cancels the wait and the requests.
+// when da.Expiry has passed. ctx cancels the wait and the requests, each
+// of which Config.Timeout bounds.
 func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, error) {
 	interval := da.Interval
 	switch {

@@ -146,6 +146,9 @@ func (s *Session) postForm(ctx context.Context, name, rawURL string, params urle
 }
 
 func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud string, m AuthMethod, params urlenc.Params) (*response, error) {
+	// Bounds the request and the reading of its response, both below.
+	ctx, cancel := s.cfg.requestContext(ctx)
+	defer cancel()
 	p := params.Clone()
 	h := make(http.Header, 4)
 	if err := s.cfg.addClientAuth(m, aud, &p, h); err != nil {

@@ -263,3 +263,111 @@ func TestDeviceTokenStopsAtExpiry(t *testing.T) {
 		})
 	}
 }
+
+// Every request to an endpoint has a deadline: the caller's, or
+// Config.Timeout (DefaultTimeout when 0) when the caller's context has
+// none; a negative Timeout leaves only the caller's context.
+func TestEndpointRequestDeadline(t *testing.T) {
+	calls := map[string]func(context.Context, *oauth2.Session) error{
+		"password": func(ctx context.Context, s *oauth2.Session) error {
+			_, err := s.Password(ctx, "alice", "pw")
+			return err
+		},
+		"client credentials": func(ctx context.Context, s *oauth2.Session) error {
+			_, err := s.ClientCredentials(ctx)
+			return err
+		},
+		"device": func(ctx context.Context, s *oauth2.Session) error { _, err := s.DeviceAuth(ctx); return err },
+		"device poll": func(ctx context.Context, s *oauth2.Session) error {
+			_, err := s.DeviceToken(ctx, &oauth2.DeviceAuth{DeviceCode: "DC", Interval: time.Second})
+			return err
+		},
+		"revocation": func(ctx context.Context, s *oauth2.Session) error { return s.Revoke(ctx, oauth2.AccessToken) },
+		"introspection": func(ctx context.Context, s *oauth2.Session) error {
+			_, err := s.Introspect(ctx, oauth2.AccessToken)
+			return err
+		},
+	}
+	callerDeadline := time.Now().Add(time.Hour)
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		ctx     bool          // the caller's context has callerDeadline
+		max     time.Duration // the request's deadline at most this far ahead; 0: none
+	}{
+		{"default", 0, false, oauth2.DefaultTimeout},
+		{"set", 5 * time.Second, false, 5 * time.Second},
+		{"negative", -1, false, 0},
+		{"caller's deadline", 5 * time.Second, true, time.Hour},
+	}
+	for _, tt := range tests {
+		for name, call := range calls {
+			t.Run(tt.name+"/"+name, func(t *testing.T) {
+				var deadline time.Time
+				var has bool
+				rt := reply(200, nil, `{"access_token":"AT","active":true,"device_code":"DC"}`)
+				cfg := asConfig(rtFunc(func(r *http.Request) (*http.Response, error) {
+					deadline, has = r.Context().Deadline()
+					return rt(r)
+				}))
+				cfg.Timeout = tt.timeout
+				cfg.Sleep = func(context.Context, time.Duration) error { return nil }
+				ctx := context.Background()
+				if tt.ctx {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithDeadline(ctx, callerDeadline)
+					defer cancel()
+				}
+				before := time.Now()
+				if err := call(ctx, cfg.NewSession(&oauth2.Token{AccessToken: "AT"})); err != nil {
+					t.Fatal(err)
+				}
+				switch {
+				case tt.max == 0 && has:
+					t.Errorf("request deadline %v, want none", deadline)
+				case tt.max != 0 && !has:
+					t.Errorf("request has no deadline, want one at most %v ahead", tt.max)
+				case tt.ctx && !deadline.Equal(callerDeadline):
+					t.Errorf("request deadline %v, want the caller's, %v", deadline, callerDeadline)
+				case has && deadline.After(before.Add(tt.max).Add(time.Second)):
+					t.Errorf("request deadline %v ahead, want at most %v", deadline.Sub(before), tt.max)
+				}
+			})
+		}
+	}
+}
+
+// A token endpoint that sends its headers, then trickles its body forever,
+// does not block a grant whose context has no deadline: Config.Timeout
+// bounds the reading of the response too.
+func TestTricklingEndpointTimesOut(t *testing.T) {
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		for {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}))
+	defer srv.Close()
+	defer close(stop)
+	cfg := &oauth2.Config{ClientID: "id", Endpoint: oauth2.Endpoint{TokenURL: srv.URL, RevocationURL: srv.URL},
+		Timeout: 100 * time.Millisecond}
+	s := cfg.NewSession(&oauth2.Token{AccessToken: "AT"})
+	if _, err := s.Password(context.Background(), "alice", "pw"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Password err = %v, want context.DeadlineExceeded", err)
+	}
+	if err := s.Revoke(context.Background(), oauth2.AccessToken); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Revoke err = %v, want context.DeadlineExceeded", err)
+	}
+}
