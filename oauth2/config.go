@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer"
 )
 
@@ -290,7 +291,7 @@ func (c *Config) authMethod() AuthMethod {
 // String describes c without its secret.
 func (c Config) String() string {
 	return "oauth2.Config{ClientID:" + strconv.Quote(c.ClientID) +
-		" ClientSecret:" + redact(c.ClientSecret) +
+		" ClientSecret:" + urlenc.Mask(c.ClientSecret) +
 		" TokenURL:" + strconv.Quote(c.Endpoint.TokenURL) +
 		" RedirectURL:" + strconv.Quote(c.RedirectURL) +
 		" Scopes:" + strconv.Quote(strings.Join(c.Scopes, " ")) +

@@ -91,7 +91,7 @@ func (d *DeviceAuth) UnmarshalJSON(b []byte) error {
 // String describes d without the device code.
 func (d DeviceAuth) String() string {
 	return fmt.Sprintf("oauth2.DeviceAuth{DeviceCode:%s UserCode:%q VerificationURI:%q Interval:%s}",
-		redact(d.DeviceCode), d.UserCode, d.VerificationURI, d.Interval)
+		urlenc.Mask(d.DeviceCode), d.UserCode, d.VerificationURI, d.Interval)
 }
 
 // Format implements fmt.Formatter: every verb prints String.
@@ -115,11 +115,7 @@ func (s *Session) DeviceAuth(ctx context.Context) (*DeviceAuth, error) {
 	}
 	vals, err := decodeResponse(r.contentType, r.body)
 	if err != nil || r.status/100 != 2 || str(vals["error"]) != "" {
-		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, s.cfg.now()); perr != nil {
-			var e *Error
-			if errors.As(perr, &e) {
-				r.scrub(e)
-			}
+		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, s.cfg.now(), r.secrets); perr != nil {
 			return nil, perr
 		}
 		return nil, fmt.Errorf("oauth2: device endpoint: cannot parse response: %w", err)

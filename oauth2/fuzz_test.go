@@ -22,7 +22,7 @@ func FuzzParseTokenResponse(f *testing.F) {
 	f.Add(200, "text/plain", []byte("access_token=%zz"))
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, status int, ct string, body []byte) {
-		tok, err := parseTokenResponse("token", status, ct, body, now)
+		tok, err := parseTokenResponse("token", status, ct, body, now, nil)
 		if err != nil {
 			if tok != nil {
 				t.Fatal("token and error")

@@ -26,27 +26,12 @@ type response struct {
 	secrets []string
 }
 
-// scrub sets e.Body, for an *Error made from r, to an excerpt of r's body
-// without the credentials r's request sent, and redacts them from the
-// description and URI the server wrote, which Error prints.
-func (r *response) scrub(e *Error) {
-	e.Body = excerpt(redactValues(r.body, r.secrets))
-	e.ErrorDescription = string(redactValues([]byte(e.ErrorDescription), r.secrets))
-	e.ErrorURI = string(redactValues([]byte(e.ErrorURI), r.secrets))
-}
-
-// secretParams are the request parameters whose values are credentials.
-var secretParams = []string{
-	"client_secret", "client_assertion", "assertion", "password", "refresh_token", "code",
-	"code_verifier", "device_code", "subject_token", "actor_token", "token",
-}
-
 // sentSecrets returns the credentials among the parameters p and headers h
 // of a request, and the client secret.
 func (c *Config) sentSecrets(p urlenc.Params, h http.Header) []string {
 	out := []string{c.ClientSecret}
 	for _, kv := range p {
-		if slices.Contains(secretParams, kv.Key) {
+		if slices.Contains(secretFields, kv.Key) {
 			out = append(out, kv.Value)
 		}
 	}
@@ -243,11 +228,10 @@ func (s *Session) tokenRequest(ctx context.Context, p urlenc.Params, oneTime boo
 		return nil, err
 	}
 	now := s.cfg.now()
-	tok, err := parseTokenResponse("token", r.status, r.contentType, r.body, now)
+	tok, err := parseTokenResponse("token", r.status, r.contentType, r.body, now, r.secrets)
 	var e *Error
 	if errors.As(err, &e) {
 		e.RetryAfter = retryAfter(r.header, now)
-		r.scrub(e)
 	}
 	return tok, err
 }

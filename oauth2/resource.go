@@ -30,11 +30,43 @@ func CheckResponse(resp *http.Response) error {
 		e.ErrorCode, e.ErrorDescription = c.Param("error"), c.Param("error_description")
 		e.ErrorURI, e.Scope = c.Param("error_uri"), c.Param("scope")
 	}
+	var body []byte
 	if resp.Body != nil {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResourceErrorBody))
-		e.Body = excerpt(body)
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxResourceErrorBody))
 	}
+	e.scrub(body, requestSecrets(resp.Request))
 	return e
+}
+
+// requestSecrets returns the credentials req sent: its Authorization
+// header (whole, its credentials, and a Basic password), and the
+// access_token parameters of its query and of its form body, which is
+// read again through GetBody when req has one.
+func requestSecrets(req *http.Request) []string {
+	if req == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range req.Header.Values("Authorization") {
+		_, cred, _ := strings.Cut(a, " ")
+		out = append(out, a, strings.TrimSpace(cred))
+	}
+	if _, pw, ok := req.BasicAuth(); ok {
+		out = append(out, pw)
+	}
+	if req.URL != nil {
+		q, _ := urlenc.ParseForm(req.URL.RawQuery) // the pairs before an error
+		out = append(out, q.Values("access_token")...)
+	}
+	if req.GetBody != nil && hasFormBody(req) {
+		if rc, err := req.GetBody(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(rc, maxBody))
+			rc.Close()
+			p, _ := urlenc.ParseForm(string(b))
+			out = append(out, p.Values("access_token")...)
+		}
+	}
+	return out
 }
 
 // bearerChallenge returns the first Bearer challenge of h's WWW-Authenticate

@@ -102,7 +102,7 @@ type AuthState struct {
 
 // String describes a without the verifier.
 func (a AuthState) String() string {
-	return fmt.Sprintf("oauth2.AuthState{State:%q CodeVerifier:%s ResponseType:%q}", a.State, redact(a.CodeVerifier), a.ResponseType)
+	return fmt.Sprintf("oauth2.AuthState{State:%q CodeVerifier:%s ResponseType:%q}", a.State, urlenc.Mask(a.CodeVerifier), a.ResponseType)
 }
 
 // Format implements fmt.Formatter: every verb prints String.
@@ -255,14 +255,14 @@ func (s *Session) takePending(got string) (AuthState, error) {
 func (s *Session) Exchange(ctx context.Context, callbackURL string) (*Token, error) {
 	q, err := urlenc.ParseURLParams(callbackURL, urlenc.Query)
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: callback url: %w", err)
+		return nil, ErrMalformedCallback // err quotes the URL
 	}
 	pend, err := s.takePending(q.Get("state"))
 	if err != nil {
 		return nil, err
 	}
 	if q.Has("error") {
-		return nil, callbackError(q)
+		return nil, callbackError(q, pend.CodeVerifier)
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -285,13 +285,14 @@ func (s *Session) Exchange(ctx context.Context, callbackURL string) (*Token, err
 func (s *Session) TokenFromFragment(ctx context.Context, callbackURL string) (*Token, error) {
 	q, err := urlenc.ParseURLParams(callbackURL, urlenc.Fragment)
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: callback url: %w", err)
+		return nil, ErrMalformedCallback // err quotes the URL
 	}
-	if _, err := s.takePending(q.Get("state")); err != nil {
+	pend, err := s.takePending(q.Get("state"))
+	if err != nil {
 		return nil, err
 	}
 	if q.Has("error") {
-		return nil, callbackError(q)
+		return nil, callbackError(q, pend.CodeVerifier)
 	}
 	m := make(map[string]any, len(q))
 	for _, kv := range q {
