@@ -97,7 +97,9 @@ const (
 
 // Hooks are compliance hooks: functions that adapt the library to a server
 // that deviates from the RFCs. Each nil hook is skipped. A hook that returns
-// an error fails the call with that error.
+// an error fails the call with that error; one that panics fails it with a
+// *PanicError, on the caller's goroutine as on a refresh's (see
+// PanicError).
 type Hooks struct {
 	// TokenResponse may rewrite a response of the token endpoint (every
 	// grant, refreshes included) and of the device authorization endpoint

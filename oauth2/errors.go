@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -308,6 +309,49 @@ func excerpt(body []byte, secrets []string) []byte {
 		}
 	}
 	return []byte(clip(string(urlenc.Redact(body, secrets)), maxExcerpt))
+}
+
+// PanicError is the error of a call during which a hook panicked:
+// Session.OnTokenUpdate or a [Hooks] function, whether it ran on the
+// caller's goroutine (a grant, a revocation, a request through the
+// Transport) or on the goroutine of a refresh, whose waiters all get the
+// error. A panic in anything else a refresh calls (the Transport of
+// Config.HTTPClient, Config.Now, a Signer) becomes a PanicError too, with
+// Hook "refresh": the refresh runs on a goroutine the package starts,
+// where a panic would end the program. The panic leaves the session
+// usable: nothing stays locked or in flight, and a token that
+// OnTokenUpdate panicked on is kept as one it refused.
+//
+// Error names the hook; neither it nor GoString (%#v) prints Value, which
+// may hold anything, a credential included.
+type PanicError struct {
+	// Hook names what panicked: "OnTokenUpdate", "Hooks.TokenResponse",
+	// "Hooks.ProtectedRequest", "Hooks.EndpointRequest", or "refresh".
+	Hook string
+	// Value is the value passed to panic.
+	Value any
+	// Stack is the stack of the goroutine that panicked, as
+	// runtime/debug.Stack formats it.
+	Stack []byte
+}
+
+// Error implements the error interface.
+func (e *PanicError) Error() string { return "oauth2: panic in " + e.Hook }
+
+// GoString describes e without its Value and Stack.
+func (e *PanicError) GoString() string {
+	return "&oauth2.PanicError{Hook:" + strconv.Quote(e.Hook) + "}"
+}
+
+// callHook calls f, the hook named hook, and returns its error, or a
+// *PanicError if it panics.
+func callHook(hook string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Hook: hook, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
 }
 
 // ResponseTooLargeError is returned when a response body exceeds the limit

@@ -149,7 +149,7 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if (name == "revocation" || name == "introspection") && s.cfg.Hooks.EndpointRequest != nil {
-		if err := s.cfg.Hooks.EndpointRequest(req); err != nil {
+		if err := callHook("Hooks.EndpointRequest", func() error { return s.cfg.Hooks.EndpointRequest(req) }); err != nil {
 			return nil, err
 		}
 	}
@@ -159,7 +159,7 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 	}
 	defer resp.Body.Close()
 	if (name == "token" || name == "device") && s.cfg.Hooks.TokenResponse != nil {
-		err := s.cfg.Hooks.TokenResponse(resp)
+		err := callHook("Hooks.TokenResponse", func() error { return s.cfg.Hooks.TokenResponse(resp) })
 		// The hook may have replaced the body, with nil too: closed as
 		// well, and nil read as empty.
 		if resp.Body != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 )
 
@@ -80,7 +81,7 @@ func (s *Session) SetToken(tok *Token) {
 // session's token. clientCreds is as for store.
 func (s *Session) commit(ctx context.Context, tok *Token, clientCreds bool) error {
 	if s.OnTokenUpdate != nil {
-		if err := s.OnTokenUpdate(ctx, tok); err != nil {
+		if err := callHook("OnTokenUpdate", func() error { return s.OnTokenUpdate(ctx, tok) }); err != nil {
 			return fmt.Errorf("oauth2: token update callback: %w", err)
 		}
 	}
@@ -269,7 +270,7 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.refreshTimeout())
 	defer cancel()
 	old := s.cur.Load()
-	st, err := s.doRefresh(ctx, old)
+	st, err := s.safeRefresh(ctx, old)
 	if err != nil {
 		// Before the waiters wake, so that they and later callers see it.
 		s.backOff(old, err)
@@ -279,6 +280,18 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall) {
 	c.st, c.err = st, err
 	close(c.done)
 	s.mu.Unlock()
+}
+
+// safeRefresh runs doRefresh, turning a panic in anything it calls into a
+// *PanicError: it runs on a goroutine of its own, where a panic would end
+// the program, and its waiters must get a result.
+func (s *Session) safeRefresh(ctx context.Context, old *tokenState) (st *tokenState, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			st, err = nil, &PanicError{Hook: "refresh", Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return s.doRefresh(ctx, old)
 }
 
 func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, error) {
@@ -339,7 +352,9 @@ func (s *Session) update(ctx context.Context, old *tokenState, tok *Token) error
 	if s.OnTokenUpdate == nil {
 		return nil
 	}
-	err := s.OnTokenUpdate(ctx, tok)
+	// A panic counts as a refusal: tok is kept, as the server may have
+	// revoked old's refresh token already.
+	err := callHook("OnTokenUpdate", func() error { return s.OnTokenUpdate(ctx, tok) })
 	if err == nil {
 		return nil
 	}

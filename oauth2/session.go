@@ -39,6 +39,8 @@ type Session struct {
 	// SetToken drops it, and so does a process that exits without saving
 	// CachedToken. Calls are not concurrent for refreshes; ctx is the
 	// context of the grant (for refreshes, the detached refresh context).
+	// A panic in it fails the call, or the refresh, with a *PanicError,
+	// and a refreshed token it panicked on is kept as a refused one.
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 
 	cfg Config

@@ -104,7 +104,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2 = headerCopy(req, st.auth)
 	}
 	if h := s.cfg.Hooks.ProtectedRequest; h != nil {
-		if err := h(r2); err != nil {
+		if err := callHook("Hooks.ProtectedRequest", func() error { return h(r2) }); err != nil {
 			if !readBody {
 				closeBody(req)
 			}
