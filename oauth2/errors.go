@@ -42,7 +42,8 @@ var (
 	ErrTokenExpired = errors.New("oauth2: token expired and cannot be refreshed")
 
 	// ErrNoToken is returned when a session that holds no token is asked for
-	// one, or to authorize a request.
+	// one, or to authorize a request; so is one whose token has no access
+	// token and cannot be refreshed.
 	ErrNoToken = errors.New("oauth2: session has no token")
 
 	// ErrResponseTooLarge is wrapped by *ResponseTooLargeError.

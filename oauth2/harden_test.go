@@ -371,3 +371,56 @@ func TestTricklingEndpointTimesOut(t *testing.T) {
 		t.Errorf("Revoke err = %v, want context.DeadlineExceeded", err)
 	}
 }
+
+// A token without an access token is never sent ("Authorization: Bearer "
+// with nothing after it): without a refresh token it fails with
+// ErrNoToken, with one it is refreshed first.
+func TestTokenWithoutAccessToken(t *testing.T) {
+	tests := []struct {
+		name     string
+		tok      *oauth2.Token
+		viaSet   bool
+		wantErr  error
+		wantAuth string
+	}{
+		{"SetToken, empty", &oauth2.Token{}, true, oauth2.ErrNoToken, ""},
+		{"NewSession, empty", &oauth2.Token{}, false, oauth2.ErrNoToken, ""},
+		{"type and expiry only", &oauth2.Token{TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, true, oauth2.ErrNoToken, ""},
+		{"refresh token only", &oauth2.Token{RefreshToken: "RT"}, true, nil, "Bearer NEW"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := asConfig(reply(200, nil, `{"access_token":"NEW","expires_in":3600}`))
+			var s *oauth2.Session
+			if tt.viaSet {
+				s = cfg.NewSession(&oauth2.Token{AccessToken: "OLD"})
+				s.SetToken(tt.tok)
+			} else {
+				s = cfg.NewSession(tt.tok)
+			}
+			var sent []string
+			base := rtFunc(func(r *http.Request) (*http.Response, error) {
+				sent = append(sent, r.Header.Get("Authorization"))
+				return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
+			})
+			c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: base}}
+			resp, err := c.Get("https://rs.example/")
+			if err == nil {
+				resp.Body.Close()
+			}
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Errorf("GET err = %v, want %v", err, tt.wantErr)
+			}
+			var want []string
+			if tt.wantAuth != "" {
+				want = []string{tt.wantAuth}
+			}
+			if diff := cmp.Diff(want, sent); diff != "" {
+				t.Errorf("Authorization sent (-want +got):\n%s", diff)
+			}
+			if _, err := s.Token(context.Background()); !errors.Is(err, tt.wantErr) {
+				t.Errorf("Token() err = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}

@@ -39,8 +39,14 @@ type tokenState struct {
 // remaining lifetime: a server issuing 5-second tokens with a 10-second
 // leeway must not cause a refresh per request.
 func (s *Session) newState(tok *Token, now time.Time) *tokenState {
-	return &tokenState{tok: tok, auth: []string{tok.Type() + " " + tok.AccessToken},
+	st := &tokenState{tok: tok, auth: []string{tok.Type() + " " + tok.AccessToken},
 		refreshAt: s.refreshTime(tok, now)}
+	if tok.AccessToken == "" {
+		// Never usable: due at once, so that the valid-token path never
+		// returns it and slowValid refreshes it or fails.
+		st.refreshAt = time.Unix(0, 0)
+	}
+	return st
 }
 
 // refreshTime is when to start refreshing tok, received at now (see
@@ -66,7 +72,9 @@ func (s *Session) store(tok *Token, clientCreds bool) *tokenState {
 }
 
 // SetToken makes tok the session's token without calling OnTokenUpdate, for
-// example a token loaded from storage. A nil tok clears it. A refresh
+// example a token loaded from storage. A nil tok clears it. A token
+// without an access token is never sent: it is refreshed at its first use
+// if it has a refresh token, and fails with ErrNoToken otherwise. A refresh
 // under way when SetToken is called still installs its result when it
 // completes.
 func (s *Session) SetToken(tok *Token) {
@@ -145,6 +153,9 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 		// Inside the leeway but not expired: use it while it lasts.
 		if st.tok.Valid(s.cfg.now()) {
 			return st, nil
+		}
+		if st.tok.AccessToken == "" {
+			return nil, ErrNoToken
 		}
 		return nil, ErrTokenExpired
 	}

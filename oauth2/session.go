@@ -54,7 +54,8 @@ type Session struct {
 	detect atomic.Int32 // AuthAutoDetect memory, see authOrder
 }
 
-// NewSession returns a Session for c holding tok, which may be nil. c is
+// NewSession returns a Session for c holding tok, which may be nil (see
+// Session.SetToken for a token without an access token). c is
 // copied, Scopes included, so later changes to its fields or to its Scopes
 // slice do not affect the session. HTTPClient, Signer, Rand and the
 // functions (Hooks, Now, Sleep) are references: the session shares what
