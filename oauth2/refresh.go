@@ -334,11 +334,15 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 		// A kept token that is due but still valid is better than none:
 		// offered, and used if accepted, while the error is returned as
 		// for any failed refresh.
+		in := old
 		if kept := old.pending; kept != nil && kept.Valid(s.cfg.now()) {
 			if uerr := s.update(ctx, old, kept); uerr == nil {
-				s.store(kept, old.clientCreds)
+				in = s.store(kept, old.clientCreds)
 			}
 		}
+		// The token installed here, not the one runRefresh started from,
+		// is the one whose next attempt to put off.
+		s.backOff(in, err)
 		return nil, err // already "oauth2: token endpoint: ..."
 	}
 	if err := s.update(ctx, old, tok); err != nil {
