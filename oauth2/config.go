@@ -321,7 +321,7 @@ func (c *Config) checkSecure(u *url.URL) error {
 	if c.InsecureAllowHTTP || secureURL(u) {
 		return nil
 	}
-	return fmt.Errorf("%w: %q", ErrInsecureTransport, u.Host)
+	return fmt.Errorf("%w: %q", ErrInsecureTransport, clip(u.Host, maxHost))
 }
 
 func secureURL(u *url.URL) bool {

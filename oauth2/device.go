@@ -81,7 +81,7 @@ func (d *DeviceAuth) UnmarshalJSON(b []byte) error {
 	if j.Interval != "" {
 		secs, err := expiresIn(j.Interval)
 		if err != nil {
-			return fmt.Errorf("oauth2: device authorization: invalid interval %q", string(j.Interval))
+			return fmt.Errorf("oauth2: device authorization: invalid interval %q", clip(string(j.Interval), 64))
 		}
 		d.Interval = time.Duration(secs) * time.Second
 	}

@@ -124,6 +124,9 @@ const (
 	maxErrorText   = 1024
 	maxExcerpt     = 512
 	maxPrintedDesc = 200
+	// maxHost bounds a host name quoted in an error (a redirect's
+	// Location comes from a server).
+	maxHost = 256
 )
 
 // Error is an error response from an authorization server: a redirect

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -422,5 +423,25 @@ func TestTokenWithoutAccessToken(t *testing.T) {
 				t.Errorf("Token() err = %v, want %v", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// A redirect to plain http on a host of any length gives an
+// ErrInsecureTransport error of bounded length.
+func TestInsecureRedirectErrorBounded(t *testing.T) {
+	long := strings.Repeat("a", 60) + "." + strings.Repeat("b.", 50000) + "example"
+	var seen []string
+	s := (&oauth2.Config{}).NewSession(&oauth2.Token{AccessToken: "AT"})
+	c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: redirectOnce("http://"+long+"/", &seen)}}
+	_, err := c.Get("https://api.example.com/")
+	if !errors.Is(err, oauth2.ErrInsecureTransport) {
+		t.Fatalf("err = %v, want ErrInsecureTransport", err)
+	}
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %T, want *url.Error", err)
+	}
+	if n := len(ue.Err.Error()); n > 512 {
+		t.Errorf("error is %d bytes, want at most 512", n)
 	}
 }

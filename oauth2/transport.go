@@ -53,7 +53,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	s := t.Session
 	if !s.cfg.InsecureAllowHTTP && req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
 		closeBody(req)
-		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, req.URL.Host)
+		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, clip(req.URL.Host, maxHost))
 	}
 	if req.Response != nil && s.cfg.Placement == InQuery {
 		// A server may copy the query, token included, into Location:
