@@ -237,6 +237,9 @@ func tokenFromValues(endpoint string, vals map[string]any, now time.Time) (*Toke
 	return tok, nil
 }
 
+// errNotObject is wrapped when a JSON response is not an object.
+var errNotObject = errors.New("response is not a JSON object")
+
 // errBadExpiresIn is wrapped when expires_in is not a number.
 var errBadExpiresIn = errors.New("invalid expires_in")
 
@@ -320,7 +323,7 @@ func decodeJSONObject(body []byte) (map[string]any, error) {
 		return nil, err
 	}
 	if m == nil {
-		return nil, errors.New("response is not a JSON object")
+		return nil, errNotObject
 	}
 	return m, nil
 }
