@@ -19,8 +19,11 @@ const maxResourceErrorBody = 64 << 10
 // WWW-Authenticate field, RFC 7235 §4.1): the error code (invalid_request,
 // invalid_token, insufficient_scope), its description and URI, and the
 // scope needed. errors.Is(err, [ErrInvalidToken]) tells a token the server
-// no longer accepts (revoked, say) from other failures. CheckResponse reads
-// at most 64 KiB of the body; the caller still closes it.
+// no longer accepts (revoked, say) from other failures. The credentials
+// resp.Request carried (its Authorization header, access_token in its
+// query or, read again through GetBody, its form body) are redacted from
+// every field, should the server echo them (see Error). CheckResponse
+// reads at most 64 KiB of the body; the caller still closes it.
 func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
