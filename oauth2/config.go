@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer"
 )
 
@@ -96,7 +97,9 @@ const (
 
 // Hooks are compliance hooks: functions that adapt the library to a server
 // that deviates from the RFCs. Each nil hook is skipped. A hook that returns
-// an error fails the call with that error.
+// an error fails the call with that error; one that panics fails it with a
+// *PanicError, on the caller's goroutine as on a refresh's (see
+// PanicError).
 type Hooks struct {
 	// TokenResponse may rewrite a response of the token endpoint (every
 	// grant, refreshes included) and of the device authorization endpoint
@@ -172,8 +175,15 @@ type Config struct {
 	// refresh's error is returned. Session.Refresh always returns it.
 	Leeway time.Duration
 	// RefreshTimeout bounds a refresh, which runs detached from the
-	// contexts of the requests waiting for it; if 0, 30 seconds.
+	// contexts of the requests waiting for it; if 0, DefaultTimeout.
 	RefreshTimeout time.Duration
+	// Timeout bounds each request to the token, device authorization,
+	// revocation and introspection endpoints, and the reading of its
+	// response, when the caller's context has no deadline: grants, device
+	// authorization and each device poll, revocation, introspection. If
+	// 0, DefaultTimeout; if negative, nothing but the context bounds them.
+	// Refreshes are bounded by RefreshTimeout instead.
+	Timeout time.Duration
 
 	// Now returns the current time; if nil, time.Now. A test seam.
 	Now func() time.Time
@@ -244,11 +254,30 @@ func (c *Config) leeway() time.Duration {
 	return c.Leeway
 }
 
+// DefaultTimeout bounds a request of the package when the caller's
+// context has no deadline and Config.Timeout is 0, and a refresh when
+// Config.RefreshTimeout is 0.
+const DefaultTimeout = 30 * time.Second
+
 func (c *Config) refreshTimeout() time.Duration {
 	if c.RefreshTimeout > 0 {
 		return c.RefreshTimeout
 	}
-	return 30 * time.Second
+	return DefaultTimeout
+}
+
+// requestContext returns the context of one request to an endpoint: ctx,
+// bounded by Timeout (DefaultTimeout if 0) unless it has a deadline or
+// Timeout is negative. A refresh's context always has one (RefreshTimeout).
+func (c *Config) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || c.Timeout < 0 {
+		return ctx, func() {}
+	}
+	d := c.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, d)
 }
 
 func (c *Config) authMethod() AuthMethod {
@@ -264,7 +293,7 @@ func (c *Config) authMethod() AuthMethod {
 // String describes c without its secret.
 func (c Config) String() string {
 	return "oauth2.Config{ClientID:" + strconv.Quote(c.ClientID) +
-		" ClientSecret:" + redact(c.ClientSecret) +
+		" ClientSecret:" + urlenc.Mask(c.ClientSecret) +
 		" TokenURL:" + strconv.Quote(c.Endpoint.TokenURL) +
 		" RedirectURL:" + strconv.Quote(c.RedirectURL) +
 		" Scopes:" + strconv.Quote(strings.Join(c.Scopes, " ")) +
@@ -292,7 +321,7 @@ func (c *Config) checkSecure(u *url.URL) error {
 	if c.InsecureAllowHTTP || secureURL(u) {
 		return nil
 	}
-	return fmt.Errorf("%w: %q", ErrInsecureTransport, u.Host)
+	return fmt.Errorf("%w: %q", ErrInsecureTransport, clip(u.Host, maxHost))
 }
 
 func secureURL(u *url.URL) bool {

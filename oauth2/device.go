@@ -81,7 +81,7 @@ func (d *DeviceAuth) UnmarshalJSON(b []byte) error {
 	if j.Interval != "" {
 		secs, err := expiresIn(j.Interval)
 		if err != nil {
-			return fmt.Errorf("oauth2: device authorization: invalid interval %q", string(j.Interval))
+			return fmt.Errorf("oauth2: device authorization: invalid interval %q", clip(string(j.Interval), 64))
 		}
 		d.Interval = time.Duration(secs) * time.Second
 	}
@@ -91,7 +91,7 @@ func (d *DeviceAuth) UnmarshalJSON(b []byte) error {
 // String describes d without the device code.
 func (d DeviceAuth) String() string {
 	return fmt.Sprintf("oauth2.DeviceAuth{DeviceCode:%s UserCode:%q VerificationURI:%q Interval:%s}",
-		redact(d.DeviceCode), d.UserCode, d.VerificationURI, d.Interval)
+		urlenc.Mask(d.DeviceCode), d.UserCode, d.VerificationURI, d.Interval)
 }
 
 // Format implements fmt.Formatter: every verb prints String.
@@ -115,11 +115,7 @@ func (s *Session) DeviceAuth(ctx context.Context) (*DeviceAuth, error) {
 	}
 	vals, err := decodeResponse(r.contentType, r.body)
 	if err != nil || r.status/100 != 2 || str(vals["error"]) != "" {
-		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, s.cfg.now()); perr != nil {
-			var e *Error
-			if errors.As(perr, &e) {
-				r.scrub(e)
-			}
+		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, s.cfg.now(), r.secrets); perr != nil {
 			return nil, perr
 		}
 		return nil, fmt.Errorf("oauth2: device endpoint: cannot parse response: %w", err)
@@ -160,9 +156,12 @@ const minPollInterval = time.Second
 // for this and every later request, a 503 with Retry-After waits at least
 // that long. Decisions follow the error code, not the HTTP status.
 // access_denied and expired_token end polling with an *Error matching
-// ErrAccessDenied or ErrExpiredToken; so does any other error. When
-// da.Expiry passes, polling stops with an error matching ErrExpiredToken.
-// ctx cancels the wait and the requests.
+// ErrAccessDenied or ErrExpiredToken; so does any other error. No wait
+// goes past da.Expiry, whatever the interval, slow_down or Retry-After
+// say: when the next poll would come after it, DeviceToken waits until
+// da.Expiry and returns an *Error matching ErrExpiredToken, as it does
+// when da.Expiry has passed. ctx cancels the wait and the requests, each
+// of which Config.Timeout bounds.
 func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, error) {
 	interval := da.Interval
 	switch {
@@ -171,13 +170,30 @@ func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, erro
 	case interval < minPollInterval:
 		interval = minPollInterval
 	}
+	expired := func() error {
+		return &Error{Endpoint: "token", ErrorCode: "expired_token", ErrorDescription: "device code expired before approval"}
+	}
 	wait := interval
 	for {
+		if !da.Expiry.IsZero() {
+			// No wait, however long the server asks for, goes past the
+			// expiry: polling after it is pointless.
+			left := da.Expiry.Sub(s.cfg.now())
+			if left <= 0 {
+				return nil, expired()
+			}
+			if wait >= left {
+				if err := s.cfg.sleep(ctx, left); err != nil {
+					return nil, err
+				}
+				return nil, expired()
+			}
+		}
 		if err := s.cfg.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 		if !da.Expiry.IsZero() && !s.cfg.now().Before(da.Expiry) {
-			return nil, &Error{Endpoint: "token", ErrorCode: "expired_token", ErrorDescription: "device code expired before approval"}
+			return nil, expired()
 		}
 		p := urlenc.Params{
 			{Key: "grant_type", Value: "urn:ietf:params:oauth:grant-type:device_code"},

@@ -81,15 +81,50 @@
 // [Config.RefreshTimeout], so one caller giving up does not cancel it for the
 // rest. No lock is held across network I/O.
 //
+// # Timeouts
+//
+// Every request to the token, device authorization, revocation and
+// introspection endpoints, and the reading of its response, is bounded:
+// by the caller's context when it has a deadline, and otherwise by
+// [Config.Timeout] ([DefaultTimeout], 30 seconds, when zero). A refresh
+// is bounded by [Config.RefreshTimeout]. [Session.DeviceToken] never waits
+// past the device code's expiry, whatever the server's interval or
+// Retry-After say; a Retry-After counts for at most 24 hours.
+//
+// # Hooks that panic
+//
+// A panic in [Session.OnTokenUpdate] or a [Hooks] function fails the call
+// that ran it with a [*PanicError] (the hook's name, the value and the
+// stack), on the caller's goroutine and on a refresh's alike; every caller
+// waiting for that refresh gets the error, and the session stays usable.
+// A refresh also turns a panic in anything else it calls (the HTTP
+// client's Transport, a Signer) into a *PanicError, since it runs on a
+// goroutine of the package's, where a panic would end the program.
+//
 // # Security
 //
 // Tokens and client credentials are never sent over plain http to a host
 // that is not a loopback address ([ErrInsecureTransport]) unless
-// [Config.InsecureAllowHTTP] is set. String, Format and LogValue of Token,
-// Config, Session, AuthState and DeviceAuth redact every credential, and an
-// [*Error] never carries one the request sent, even if the server echoed it.
+// [Config.InsecureAllowHTTP] is set. A token without an access token is
+// never sent. String, Format and LogValue of Token, Config, Session,
+// AuthState and DeviceAuth redact every credential.
+//
 // Requests to the token, device, revocation and introspection endpoints
 // never follow redirects (a 3xx answer is an [*Error]), so credentials are
-// never re-sent to another URL; [Transport] drops the token for the rest of
-// a redirect chain once it leaves the original host and its subdomains.
+// never re-sent to another URL. [Transport] sends the token on a redirect
+// only to the original host or a subdomain of it, compared as net/http
+// compares hosts for the Authorization header (an IP address or IPv6 zone
+// only to itself), and never again on that redirect chain once a hop went
+// without it; with [InQuery] it removes access_token from a redirected
+// request's query first, so a server that copies the query into Location
+// cannot carry the token along.
+//
+// Errors hold no credential the library sent or received: an [*Error]
+// (from an endpoint, a callback or [CheckResponse]) has every credential
+// its request carried (client secret, password, code, verifier, refresh or
+// access token, assertion) and its response carried replaced by
+// "[redacted]" in every field, wherever it stands as a whole token, and
+// every field bounded in length (see Error); a callback URL that does not
+// parse gives [ErrMalformedCallback] without the URL; a *PanicError does
+// not print the panic's value.
 package oauth2

@@ -1146,3 +1146,55 @@ func clockedPasswordSession(t *testing.T) (*fakeprovider.Server, *oauth2.Session
 	}
 	return srv, s, clock
 }
+
+// TestKeptTokenFailedRenewalBacksOff: a kept token installed in a refresh
+// whose renewal then fails (it fell due inside OnTokenUpdate, or was due
+// already and the server failed) is used while valid, and the next
+// attempt is put off as after any failed early refresh (Config.Leeway):
+// at least a second later, or at the expiry.
+func TestKeptTokenFailedRenewalBacksOff(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		at   time.Duration // when Token is first called
+		slow time.Duration // how long OnTokenUpdate takes once the store is back
+		step time.Duration // clock advance before the later calls
+	}{
+		{"falls due in OnTokenUpdate", 79 * time.Second, 2 * time.Second, 0},
+		{"due, still valid", 85 * time.Second, 0, 0},
+		{"last second", 89 * time.Second, 0, 600 * time.Millisecond},
+		{"falls due in OnTokenUpdate, last second", 79 * time.Second, 10 * time.Second, 600 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv, s, clock := clockedPasswordSession(t)
+			var up atomic.Bool
+			s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+				if !up.Load() {
+					return errors.New("store down")
+				}
+				clock.add(tt.slow)
+				return nil
+			}
+			clock.set(clock.t0.Add(30 * time.Second))
+			if _, err := s.Refresh(ctx); err == nil { // kept: expires at t0+90s, due at t0+80s
+				t.Fatal("Refresh with the store down: no error")
+			}
+			kept := s.CachedToken()
+			clock.set(clock.t0.Add(tt.at))
+			up.Store(true)
+			srv.OAuth2.RefreshStatus = http.StatusServiceUnavailable
+			before := srv.OAuth2.Refreshes()
+			for i := 0; i < 5; i++ {
+				if tok, err := s.Token(ctx); err != nil || tok != kept {
+					t.Fatalf("call %d: Token = %v, %v; want the kept token", i, tok, err)
+				}
+				if i == 0 {
+					clock.add(tt.step)
+				}
+			}
+			if n := srv.OAuth2.Refreshes() - before; n != 1 {
+				t.Errorf("%d refresh attempts for 5 calls, want 1 (then a back-off)", n)
+			}
+		})
+	}
+}

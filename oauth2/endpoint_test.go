@@ -219,11 +219,11 @@ func TestExcerptMarkers(t *testing.T) {
 		`{"error":"x","subject_token":"s"}`, `{"error":"x","actor_token":"s"}`, `{"error":"x","client_assertion":"s"}`,
 		`{"error":"x","Refresh_Token":"r"}`, `{"error":"x","CLIENT_SECRET":"c"}`,
 	} {
-		if got := string(excerpt([]byte(body))); got == body {
+		if got := string(excerpt([]byte(body), nil)); got == body {
 			t.Errorf("excerpt(%q) = %q, want it withheld", body, got)
 		}
 	}
-	if body := `{"error":"invalid_grant"}`; string(excerpt([]byte(body))) != body {
+	if body := `{"error":"invalid_grant"}`; string(excerpt([]byte(body), nil)) != body {
 		t.Errorf("excerpt(%q) changed a body without credentials", body)
 	}
 }

@@ -2,13 +2,14 @@ package oauth2
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
+	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -41,7 +42,8 @@ var (
 	ErrTokenExpired = errors.New("oauth2: token expired and cannot be refreshed")
 
 	// ErrNoToken is returned when a session that holds no token is asked for
-	// one, or to authorize a request.
+	// one, or to authorize a request; so is one whose token has no access
+	// token and cannot be refreshed.
 	ErrNoToken = errors.New("oauth2: session has no token")
 
 	// ErrResponseTooLarge is wrapped by *ResponseTooLargeError.
@@ -61,6 +63,12 @@ var (
 	// ErrMissingCode is returned by Session.Exchange when the callback URL
 	// has neither a code nor an error.
 	ErrMissingCode = errors.New("oauth2: callback has no code")
+
+	// ErrMalformedCallback is returned by Session.Exchange and
+	// Session.TokenFromFragment when the callback URL, or the parameters
+	// of its query or fragment, do not parse. The error says nothing of
+	// the URL, which carries the code or the token.
+	ErrMalformedCallback = errors.New("oauth2: malformed callback url")
 )
 
 // Sentinels matching the error codes of RFC 6749 §4.1.2.1, §5.2 and RFC 8628
@@ -108,17 +116,42 @@ var codeSentinels = map[string]error{
 	"insufficient_scope":        ErrInsufficientScope,
 }
 
-// maxExcerpt bounds Error.Body.
-const maxExcerpt = 512
+// Bounds of the text an *Error holds from a server, in bytes (clip may add
+// "..."): the error code, the other strings, the body excerpt, and the
+// description as Error prints it.
+const (
+	maxErrorCode   = 128
+	maxErrorText   = 1024
+	maxExcerpt     = 512
+	maxPrintedDesc = 200
+	// maxHost bounds a host name quoted in an error (a redirect's
+	// Location comes from a server).
+	maxHost = 256
+)
 
 // Error is an error response from an authorization server: a redirect
 // carrying error=... (RFC 6749 §4.1.2.1, §4.2.2.1) or an error from the token,
 // device, revocation or introspection endpoint (RFC 6749 §5.2), including a
 // 2xx response whose body carries an "error" field and a non-2xx response
-// without one (ErrorCode is then empty).
+// without one (ErrorCode is then empty); or a protected resource's refusal
+// read by [CheckResponse].
 //
 // errors.Is(err, ErrAccessDenied) and the other code sentinels match an
-// *Error with that code. Error never includes the body or any credential.
+// *Error with that code.
+//
+// Every string field and Body hold text from the server, scrubbed before
+// the *Error is returned: each credential the request sent (client secret,
+// password, refresh token, code, code verifier, device code, assertions,
+// subject and actor tokens, the token revoked or introspected, the access
+// token a protected request carried) or the response carried (its
+// access_token, refresh_token, id_token, ...) is replaced by "[redacted]"
+// wherever it stands as a whole token, in the forms a server echoes it in
+// (raw, form- or percent-encoded, JSON-escaped); a credential glued to
+// other letters or digits is left alone, so that a short one such as "e"
+// does not garble the words around it. Each field is bounded, cut between
+// words with "..." appended: ErrorCode to 128 bytes, the other strings to
+// 1024, Body to 512. Error prints the code and at most 200 bytes of the
+// description, never the body.
 type Error struct {
 	// Endpoint names where the error came from: "authorization", "token",
 	// "device", "revocation", "introspection", or "resource" for a
@@ -132,19 +165,18 @@ type Error struct {
 	ErrorURI string
 	// StatusCode is the HTTP status; 0 for redirect errors.
 	StatusCode int
-	// RetryAfter is the Retry-After delay the server asked for, if any.
+	// RetryAfter is the Retry-After delay the server asked for, if any,
+	// in seconds or as a date; at most 24 hours, a longer delay counts as
+	// 24 hours.
 	RetryAfter time.Duration
 	// Scope is the scope a resource server's Bearer challenge says the
 	// request needs (RFC 6750 §3), with insufficient_scope.
 	Scope string
-	// Body is a bounded excerpt of the response body (at most 512 bytes).
-	// The credentials the request sent (client secret, password, refresh
-	// token, code, code verifier, device code, assertions, subject and
-	// actor tokens, the token being revoked or introspected) are replaced by
-	// "[redacted]" here and in ErrorDescription and ErrorURI, should a
-	// server echo them; and the whole excerpt is withheld if the body names
-	// a credential field (access_token, password, code_verifier, ... in any
-	// case).
+	// Body is an excerpt of the response body, withheld (replaced by a
+	// note saying so) when the body names a credential field
+	// (access_token, password, code_verifier, ... in any case): the
+	// values of such fields may be credentials the request did not send,
+	// which scrubbing cannot know.
 	Body []byte
 }
 
@@ -158,13 +190,13 @@ func (e *Error) Error() string {
 	}
 	switch {
 	case e.ErrorCode != "":
-		b = strconv.AppendQuote(b, e.ErrorCode)
+		b = strconv.AppendQuote(b, clip(e.ErrorCode, maxErrorCode))
 	default:
 		b = append(b, "error response"...)
 	}
 	if e.ErrorDescription != "" {
 		b = append(b, ": "...)
-		b = strconv.AppendQuote(b, truncate(e.ErrorDescription, 200))
+		b = strconv.AppendQuote(b, clip(e.ErrorDescription, maxPrintedDesc))
 	}
 	if e.StatusCode != 0 {
 		b = append(b, " (http "...)
@@ -181,67 +213,149 @@ func (e *Error) Is(target error) bool {
 	return ok && s == target
 }
 
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
+// newError returns the *Error for a response of endpoint with status: the
+// error fields of vals (nil when the body did not decode) and an excerpt
+// of body, scrubbed of secrets, the credentials the request sent, and of
+// those vals carries (see scrub).
+func newError(endpoint string, status int, vals map[string]any, body []byte, secrets []string) *Error {
+	e := &Error{Endpoint: endpoint, StatusCode: status}
+	if vals != nil {
+		e.ErrorCode = str(vals["error"])
+		e.ErrorDescription = str(vals["error_description"])
+		e.ErrorURI = str(vals["error_uri"])
+		secrets = append(slices.Clip(secrets), receivedSecrets(vals)...)
 	}
-	return s
+	e.scrub(body, secrets)
+	return e
 }
 
-// secretMarkers are field names whose presence in a body withholds its
-// excerpt; they are matched case-insensitively.
+// scrub replaces, in every string field of e, the whole-token occurrences
+// of each secret by urlenc.Redacted, then bounds the field; and sets
+// e.Body to the excerpt of body. Redacting before cutting keeps a cut from
+// leaving part of a secret; cutting between words keeps it from making a
+// secret that Redact left glued to other text stand alone.
+func (e *Error) scrub(body []byte, secrets []string) {
+	red := func(s string, n int) string { return clip(urlenc.RedactString(s, secrets), n) }
+	e.ErrorCode = red(e.ErrorCode, maxErrorCode)
+	e.ErrorDescription = red(e.ErrorDescription, maxErrorText)
+	e.ErrorURI = red(e.ErrorURI, maxErrorText)
+	e.Scope = red(e.Scope, maxErrorText)
+	e.Body = excerpt(body, secrets)
+}
+
+// clip bounds s, text from a server, to n bytes plus "...": invalid UTF-8
+// is replaced by U+FFFD, and a cut falls between runes and never inside a
+// word (a run of the bytes urlenc.Redact counts as continuing a token);
+// text whose first word is longer than n is cut to "..." alone.
+func clip(s string, n int) string {
+	if len(s) <= n && utf8.ValidString(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if wordByte(s[cut]) {
+		for cut > 0 && wordByte(s[cut-1]) {
+			cut--
+		}
+	}
+	return s[:cut] + "..."
+}
+
+// wordByte reports whether c continues a token, as urlenc.Redact decides.
+func wordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+}
+
+// secretFields are the names of request parameters and response fields
+// whose values are credentials.
+var secretFields = []string{
+	"access_token", "refresh_token", "id_token", "client_secret", "assertion", "client_assertion",
+	"device_code", "password", "code", "code_verifier", "subject_token", "actor_token", "token",
+}
+
+// secretMarkers are the field names whose presence in a body withholds its
+// excerpt; they are matched case-insensitively anywhere in the body.
 var secretMarkers = [][]byte{
 	[]byte("access_token"), []byte("refresh_token"), []byte("id_token"),
-	[]byte("client_secret"), []byte("assertion"), []byte("client_assertion"),
-	[]byte("device_code"), []byte("password"), []byte("code_verifier"),
-	[]byte("subject_token"), []byte("actor_token"),
+	[]byte("client_secret"), []byte("assertion"), []byte("device_code"),
+	[]byte("password"), []byte("code_verifier"), []byte("subject_token"), []byte("actor_token"),
 }
 
-// excerpt returns at most maxExcerpt bytes of body, or a placeholder if the
-// body mentions a credential field.
-func excerpt(body []byte) []byte {
-	lower := bytes.ToLower(body)
-	for _, m := range secretMarkers {
-		if bytes.Contains(lower, m) {
-			return []byte("[withheld: body carries credentials]")
-		}
-	}
-	if len(body) > maxExcerpt {
-		body = body[:maxExcerpt]
-	}
-	return bytes.Clone(body)
-}
-
-// redactValues returns b with every occurrence of each non-empty secret
-// replaced by "[redacted]": as sent, form- and path-escaped, and as a JSON
-// string would escape it, the forms a server echoing a request is likely to
-// use. b is not modified.
-func redactValues(b []byte, secrets []string) []byte {
-	var forms []string
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		forms = append(forms, s, url.QueryEscape(s), url.PathEscape(s))
-		for _, html := range []bool{true, false} {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(html)
-			if enc.Encode(s) == nil {
-				q := bytes.TrimSpace(buf.Bytes())
-				forms = append(forms, string(q[1:len(q)-1]))
-			}
-		}
-	}
-	// Longest first, so that a secret containing another is replaced whole.
-	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
-	out := b
-	for _, f := range slices.Compact(forms) {
-		if bytes.Contains(out, []byte(f)) {
-			out = bytes.ReplaceAll(out, []byte(f), []byte("[redacted]"))
+// receivedSecrets returns the string values of the credential fields of a
+// decoded response.
+func receivedSecrets(vals map[string]any) []string {
+	var out []string
+	for _, k := range secretFields {
+		if v := str(vals[k]); v != "" {
+			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// excerpt returns an excerpt of body with secrets redacted, bounded as
+// clip does to maxExcerpt bytes; a placeholder if the body names a
+// credential field (see Error.Body); nil for an empty body.
+func excerpt(body []byte, secrets []string) []byte {
+	if len(body) == 0 {
+		return nil
+	}
+	lower := bytes.ToLower(body)
+	for _, m := range secretMarkers {
+		if bytes.Contains(lower, m) {
+			return []byte("[withheld: body names a credential field]")
+		}
+	}
+	return []byte(clip(string(urlenc.Redact(body, secrets)), maxExcerpt))
+}
+
+// PanicError is the error of a call during which a hook panicked:
+// Session.OnTokenUpdate or a [Hooks] function, whether it ran on the
+// caller's goroutine (a grant, a revocation, a request through the
+// Transport) or on the goroutine of a refresh, whose waiters all get the
+// error. A panic in anything else a refresh calls (the Transport of
+// Config.HTTPClient, Config.Now, a Signer) becomes a PanicError too, with
+// Hook "refresh": the refresh runs on a goroutine the package starts,
+// where a panic would end the program. The panic leaves the session
+// usable: nothing stays locked or in flight, and a token that
+// OnTokenUpdate panicked on is kept as one it refused.
+//
+// Error names the hook; neither it nor GoString (%#v) prints Value, which
+// may hold anything, a credential included.
+type PanicError struct {
+	// Hook names what panicked: "OnTokenUpdate", "Hooks.TokenResponse",
+	// "Hooks.ProtectedRequest", "Hooks.EndpointRequest", or "refresh".
+	Hook string
+	// Value is the value passed to panic.
+	Value any
+	// Stack is the stack of the goroutine that panicked, as
+	// runtime/debug.Stack formats it.
+	Stack []byte
+}
+
+// Error implements the error interface.
+func (e *PanicError) Error() string { return "oauth2: panic in " + e.Hook }
+
+// GoString describes e without its Value and Stack.
+func (e *PanicError) GoString() string {
+	return "&oauth2.PanicError{Hook:" + strconv.Quote(e.Hook) + "}"
+}
+
+// callHook calls f, the hook named hook, and returns its error, or a
+// *PanicError if it panics.
+func callHook(hook string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Hook: hook, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
 }
 
 // ResponseTooLargeError is returned when a response body exceeds the limit
@@ -262,12 +376,21 @@ func (e *ResponseTooLargeError) Error() string {
 // Unwrap returns ErrResponseTooLarge.
 func (e *ResponseTooLargeError) Unwrap() error { return ErrResponseTooLarge }
 
-// callbackError converts the error parameters of a redirect into an *Error.
-func callbackError(q urlenc.Params) *Error {
-	return &Error{
+// callbackError converts the error parameters of a redirect into an
+// *Error, scrubbed of the credentials the callback carries and of
+// verifier, the pending request's PKCE verifier (sent as the challenge
+// with PKCEPlain).
+func callbackError(q urlenc.Params, verifier string) *Error {
+	e := &Error{
 		Endpoint:         "authorization",
 		ErrorCode:        q.Get("error"),
 		ErrorDescription: q.Get("error_description"),
 		ErrorURI:         q.Get("error_uri"),
 	}
+	secrets := []string{verifier, q.Get("state")}
+	for _, k := range secretFields {
+		secrets = append(secrets, q.Values(k)...)
+	}
+	e.scrub(nil, secrets)
+	return e
 }

@@ -26,27 +26,12 @@ type response struct {
 	secrets []string
 }
 
-// scrub sets e.Body, for an *Error made from r, to an excerpt of r's body
-// without the credentials r's request sent, and redacts them from the
-// description and URI the server wrote, which Error prints.
-func (r *response) scrub(e *Error) {
-	e.Body = excerpt(redactValues(r.body, r.secrets))
-	e.ErrorDescription = string(redactValues([]byte(e.ErrorDescription), r.secrets))
-	e.ErrorURI = string(redactValues([]byte(e.ErrorURI), r.secrets))
-}
-
-// secretParams are the request parameters whose values are credentials.
-var secretParams = []string{
-	"client_secret", "client_assertion", "assertion", "password", "refresh_token", "code",
-	"code_verifier", "device_code", "subject_token", "actor_token", "token",
-}
-
 // sentSecrets returns the credentials among the parameters p and headers h
 // of a request, and the client secret.
 func (c *Config) sentSecrets(p urlenc.Params, h http.Header) []string {
 	out := []string{c.ClientSecret}
 	for _, kv := range p {
-		if slices.Contains(secretParams, kv.Key) {
+		if slices.Contains(secretFields, kv.Key) {
 			out = append(out, kv.Value)
 		}
 	}
@@ -146,6 +131,9 @@ func (s *Session) postForm(ctx context.Context, name, rawURL string, params urle
 }
 
 func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud string, m AuthMethod, params urlenc.Params) (*response, error) {
+	// Bounds the request and the reading of its response, both below.
+	ctx, cancel := s.cfg.requestContext(ctx)
+	defer cancel()
 	p := params.Clone()
 	h := make(http.Header, 4)
 	if err := s.cfg.addClientAuth(m, aud, &p, h); err != nil {
@@ -161,7 +149,7 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if (name == "revocation" || name == "introspection") && s.cfg.Hooks.EndpointRequest != nil {
-		if err := s.cfg.Hooks.EndpointRequest(req); err != nil {
+		if err := callHook("Hooks.EndpointRequest", func() error { return s.cfg.Hooks.EndpointRequest(req) }); err != nil {
 			return nil, err
 		}
 	}
@@ -171,15 +159,17 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 	}
 	defer resp.Body.Close()
 	if (name == "token" || name == "device") && s.cfg.Hooks.TokenResponse != nil {
-		if err := s.cfg.Hooks.TokenResponse(resp); err != nil {
-			if resp.Body != nil {
-				resp.Body.Close()
-			}
+		err := callHook("Hooks.TokenResponse", func() error { return s.cfg.Hooks.TokenResponse(resp) })
+		// The hook may have replaced the body, with nil too: closed as
+		// well, and nil read as empty.
+		if resp.Body != nil {
+			defer resp.Body.Close()
+		}
+		if err != nil {
 			return nil, err
 		}
-		defer resp.Body.Close() // the hook may have replaced it
 	}
-	body, err := readLimited(resp.Body, name)
+	body, err := readLimited(resp.Body, name) // nil reads as empty
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +178,8 @@ func (s *Session) postOnce(ctx context.Context, name string, u *url.URL, aud str
 }
 
 // readLimited reads at most maxBody bytes; a longer body is a
-// *ResponseTooLargeError, never a truncated result.
+// *ResponseTooLargeError, never a truncated result. A nil r, a body a
+// hook set to nil, reads as empty.
 func readLimited(r io.Reader, name string) ([]byte, error) {
 	if r == nil {
 		return nil, nil
@@ -203,17 +194,29 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 	return b, nil
 }
 
-// retryAfter parses a Retry-After header in seconds or as an HTTP date.
+// maxRetryAfter bounds the Retry-After delay the package honours (see
+// Error.RetryAfter).
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter parses a Retry-After header in seconds or as an HTTP date
+// (RFC 9110 §10.2.3), clamped to [0, maxRetryAfter]. Seconds are compared
+// with the maximum before they become a Duration, so that no value wraps
+// around.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
+	if strings.Trim(v, "0123456789") == "" {
+		v = strings.TrimLeft(v, "0")
+		if len(v) > 6 { // a million seconds or more
+			return maxRetryAfter
+		}
+		n, _ := strconv.Atoi(v) // "" (all zeros) is 0
+		return min(time.Duration(n)*time.Second, maxRetryAfter)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter) // Sub saturates
 	}
 	return 0
 }
@@ -225,11 +228,10 @@ func (s *Session) tokenRequest(ctx context.Context, p urlenc.Params, oneTime boo
 		return nil, err
 	}
 	now := s.cfg.now()
-	tok, err := parseTokenResponse("token", r.status, r.contentType, r.body, now)
+	tok, err := parseTokenResponse("token", r.status, r.contentType, r.body, now, r.secrets)
 	var e *Error
 	if errors.As(err, &e) {
 		e.RetryAfter = retryAfter(r.header, now)
-		r.scrub(e)
 	}
 	return tok, err
 }

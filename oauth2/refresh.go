@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 )
 
@@ -38,8 +39,14 @@ type tokenState struct {
 // remaining lifetime: a server issuing 5-second tokens with a 10-second
 // leeway must not cause a refresh per request.
 func (s *Session) newState(tok *Token, now time.Time) *tokenState {
-	return &tokenState{tok: tok, auth: []string{tok.Type() + " " + tok.AccessToken},
+	st := &tokenState{tok: tok, auth: []string{tok.Type() + " " + tok.AccessToken},
 		refreshAt: s.refreshTime(tok, now)}
+	if tok.AccessToken == "" {
+		// Never usable: due at once, so that the valid-token path never
+		// returns it and slowValid refreshes it or fails.
+		st.refreshAt = time.Unix(0, 0)
+	}
+	return st
 }
 
 // refreshTime is when to start refreshing tok, received at now (see
@@ -65,7 +72,9 @@ func (s *Session) store(tok *Token, clientCreds bool) *tokenState {
 }
 
 // SetToken makes tok the session's token without calling OnTokenUpdate, for
-// example a token loaded from storage. A nil tok clears it. A refresh
+// example a token loaded from storage. A nil tok clears it. A token
+// without an access token is never sent: it is refreshed at its first use
+// if it has a refresh token, and fails with ErrNoToken otherwise. A refresh
 // under way when SetToken is called still installs its result when it
 // completes.
 func (s *Session) SetToken(tok *Token) {
@@ -80,7 +89,7 @@ func (s *Session) SetToken(tok *Token) {
 // session's token. clientCreds is as for store.
 func (s *Session) commit(ctx context.Context, tok *Token, clientCreds bool) error {
 	if s.OnTokenUpdate != nil {
-		if err := s.OnTokenUpdate(ctx, tok); err != nil {
+		if err := callHook("OnTokenUpdate", func() error { return s.OnTokenUpdate(ctx, tok) }); err != nil {
 			return fmt.Errorf("oauth2: token update callback: %w", err)
 		}
 	}
@@ -144,6 +153,9 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 		// Inside the leeway but not expired: use it while it lasts.
 		if st.tok.Valid(s.cfg.now()) {
 			return st, nil
+		}
+		if st.tok.AccessToken == "" {
+			return nil, ErrNoToken
 		}
 		return nil, ErrTokenExpired
 	}
@@ -269,7 +281,7 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.refreshTimeout())
 	defer cancel()
 	old := s.cur.Load()
-	st, err := s.doRefresh(ctx, old)
+	st, err := s.safeRefresh(ctx, old)
 	if err != nil {
 		// Before the waiters wake, so that they and later callers see it.
 		s.backOff(old, err)
@@ -279,6 +291,18 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall) {
 	c.st, c.err = st, err
 	close(c.done)
 	s.mu.Unlock()
+}
+
+// safeRefresh runs doRefresh, turning a panic in anything it calls into a
+// *PanicError: it runs on a goroutine of its own, where a panic would end
+// the program, and its waiters must get a result.
+func (s *Session) safeRefresh(ctx context.Context, old *tokenState) (st *tokenState, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			st, err = nil, &PanicError{Hook: "refresh", Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return s.doRefresh(ctx, old)
 }
 
 func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, error) {
@@ -310,11 +334,15 @@ func (s *Session) doRefresh(ctx context.Context, old *tokenState) (*tokenState, 
 		// A kept token that is due but still valid is better than none:
 		// offered, and used if accepted, while the error is returned as
 		// for any failed refresh.
+		in := old
 		if kept := old.pending; kept != nil && kept.Valid(s.cfg.now()) {
 			if uerr := s.update(ctx, old, kept); uerr == nil {
-				s.store(kept, old.clientCreds)
+				in = s.store(kept, old.clientCreds)
 			}
 		}
+		// The token installed here, not the one runRefresh started from,
+		// is the one whose next attempt to put off.
+		s.backOff(in, err)
 		return nil, err // already "oauth2: token endpoint: ..."
 	}
 	if err := s.update(ctx, old, tok); err != nil {
@@ -339,7 +367,9 @@ func (s *Session) update(ctx context.Context, old *tokenState, tok *Token) error
 	if s.OnTokenUpdate == nil {
 		return nil
 	}
-	err := s.OnTokenUpdate(ctx, tok)
+	// A panic counts as a refusal: tok is kept, as the server may have
+	// revoked old's refresh token already.
+	err := callHook("OnTokenUpdate", func() error { return s.OnTokenUpdate(ctx, tok) })
 	if err == nil {
 		return nil
 	}

@@ -3,6 +3,7 @@ package oauth2
 import (
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -14,28 +15,74 @@ const maxResourceErrorBody = 64 << 10
 // CheckResponse returns nil if resp, a protected resource's answer, has a 2xx
 // status, and otherwise an *[Error] with Endpoint "resource", the status, a
 // bounded excerpt of the body, and what the resource server's Bearer
-// challenge says (RFC 6750 §3): the error code (invalid_request,
+// challenge says (RFC 6750 §3; found among the challenges of every
+// WWW-Authenticate field, RFC 7235 §4.1): the error code (invalid_request,
 // invalid_token, insufficient_scope), its description and URI, and the
 // scope needed. errors.Is(err, [ErrInvalidToken]) tells a token the server
-// no longer accepts (revoked, say) from other failures. CheckResponse reads
-// at most 64 KiB of the body; the caller still closes it.
+// no longer accepts (revoked, say) from other failures. The credentials
+// resp.Request carried (its Authorization header, access_token in its
+// query or, read again through GetBody, its form body) are redacted from
+// every field, should the server echo them (see Error). CheckResponse
+// reads at most 64 KiB of the body; the caller still closes it.
 func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
 	e := &Error{Endpoint: "resource", StatusCode: resp.StatusCode}
-	for _, h := range resp.Header.Values("WWW-Authenticate") {
-		p, ok, err := urlenc.ParseAuthParams(h, "Bearer")
-		if !ok || err != nil {
-			continue
-		}
-		e.ErrorCode, e.ErrorDescription = p.Get("error"), p.Get("error_description")
-		e.ErrorURI, e.Scope = p.Get("error_uri"), p.Get("scope")
-		break
+	if c, ok := bearerChallenge(resp.Header); ok {
+		e.ErrorCode, e.ErrorDescription = c.Param("error"), c.Param("error_description")
+		e.ErrorURI, e.Scope = c.Param("error_uri"), c.Param("scope")
 	}
+	var body []byte
 	if resp.Body != nil {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResourceErrorBody))
-		e.Body = excerpt(body)
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxResourceErrorBody))
 	}
+	e.scrub(body, requestSecrets(resp.Request))
 	return e
+}
+
+// requestSecrets returns the credentials req sent: its Authorization
+// header (whole, its credentials, and a Basic password), and the
+// access_token parameters of its query and of its form body, which is
+// read again through GetBody when req has one.
+func requestSecrets(req *http.Request) []string {
+	if req == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range req.Header.Values("Authorization") {
+		_, cred, _ := strings.Cut(a, " ")
+		out = append(out, a, strings.TrimSpace(cred))
+	}
+	if _, pw, ok := req.BasicAuth(); ok {
+		out = append(out, pw)
+	}
+	if req.URL != nil {
+		q, _ := urlenc.ParseForm(req.URL.RawQuery) // the pairs before an error
+		out = append(out, q.Values("access_token")...)
+	}
+	if req.GetBody != nil && hasFormBody(req) {
+		if rc, err := req.GetBody(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(rc, maxBody))
+			rc.Close()
+			p, _ := urlenc.ParseForm(string(b))
+			out = append(out, p.Values("access_token")...)
+		}
+	}
+	return out
+}
+
+// bearerChallenge returns the first Bearer challenge of h's WWW-Authenticate
+// fields, each of which may hold several challenges (RFC 7235 §4.1). The
+// challenges before a malformed one in a field still count.
+func bearerChallenge(h http.Header) (urlenc.Challenge, bool) {
+	for _, f := range h.Values("WWW-Authenticate") {
+		cs, _ := urlenc.ParseChallenges(f)
+		for _, c := range cs {
+			if strings.EqualFold(c.Scheme, "Bearer") {
+				return c, true
+			}
+		}
+	}
+	return urlenc.Challenge{}, false
 }

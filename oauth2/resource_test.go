@@ -122,3 +122,39 @@ func TestCheckResponseRevoked(t *testing.T) {
 		t.Errorf("error %q contains the access token", err)
 	}
 }
+
+// TestCheckResponseChallengeList finds the Bearer challenge wherever it is
+// in the WWW-Authenticate fields: alone, after or before another challenge
+// in the same field (RFC 7235 §4.1), or in a later field.
+func TestCheckResponseChallengeList(t *testing.T) {
+	tests := []struct {
+		name   string
+		fields []string
+		want   *oauth2.Error
+	}{
+		{"bearer after basic", []string{`Basic realm="api", Bearer error="invalid_token", error_description="expired"`},
+			&oauth2.Error{ErrorCode: "invalid_token", ErrorDescription: "expired"}},
+		{"bearer before dpop", []string{`Bearer error="invalid_token", DPoP algs="ES256 PS256"`},
+			&oauth2.Error{ErrorCode: "invalid_token"}},
+		{"token68 first", []string{`Negotiate a87421000492aa874209af8bc028==, Bearer error="insufficient_scope", scope="a b"`},
+			&oauth2.Error{ErrorCode: "insufficient_scope", Scope: "a b"}},
+		{"second field", []string{`Basic realm="api", DPoP algs="ES256"`, `Bearer realm="api", error="invalid_token"`},
+			&oauth2.Error{ErrorCode: "invalid_token"}},
+		{"parameter names in any case", []string{`bearer ERROR="invalid_token", Error_URI="https://e.example/x"`},
+			&oauth2.Error{ErrorCode: "invalid_token", ErrorURI: "https://e.example/x"}},
+		{"no bearer", []string{`Basic realm="api", DPoP algs="ES256"`}, &oauth2.Error{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{StatusCode: 401, Header: http.Header{"Www-Authenticate": tt.fields}, Body: http.NoBody}
+			var e *oauth2.Error
+			if err := oauth2.CheckResponse(resp); !errors.As(err, &e) {
+				t.Fatalf("CheckResponse = %v, want *oauth2.Error", err)
+			}
+			tt.want.Endpoint, tt.want.StatusCode = "resource", 401
+			if diff := cmp.Diff(tt.want, e, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("CheckResponse mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

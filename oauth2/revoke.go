@@ -41,7 +41,7 @@ func (s *Session) tokenOf(kind TokenKind) (string, error) {
 		}
 		return st.tok.RefreshToken, nil
 	}
-	return "", fmt.Errorf("oauth2: unknown token kind %q", string(kind))
+	return "", fmt.Errorf("oauth2: unknown token kind %q", clip(string(kind), 64))
 }
 
 // Revoke revokes the session's access or refresh token at
@@ -76,14 +76,9 @@ func (s *Session) RevokeToken(ctx context.Context, token string, hint TokenKind)
 }
 
 func (s *Session) endpointError(name string, r *response) error {
-	e := &Error{Endpoint: name, StatusCode: r.status}
-	if vals, err := decodeResponse(r.contentType, r.body); err == nil {
-		e.ErrorCode = str(vals["error"])
-		e.ErrorDescription = str(vals["error_description"])
-		e.ErrorURI = str(vals["error_uri"])
-	}
+	vals, _ := decodeResponse(r.contentType, r.body) // nil if it does not decode
+	e := newError(name, r.status, vals, r.body, r.secrets)
 	e.RetryAfter = retryAfter(r.header, s.cfg.now())
-	r.scrub(e)
 	return e
 }
 

@@ -39,6 +39,8 @@ type Session struct {
 	// SetToken drops it, and so does a process that exits without saving
 	// CachedToken. Calls are not concurrent for refreshes; ctx is the
 	// context of the grant (for refreshes, the detached refresh context).
+	// A panic in it fails the call, or the refresh, with a *PanicError,
+	// and a refreshed token it panicked on is kept as a refused one.
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 
 	cfg Config
@@ -52,7 +54,8 @@ type Session struct {
 	detect atomic.Int32 // AuthAutoDetect memory, see authOrder
 }
 
-// NewSession returns a Session for c holding tok, which may be nil. c is
+// NewSession returns a Session for c holding tok, which may be nil (see
+// Session.SetToken for a token without an access token). c is
 // copied, Scopes included, so later changes to its fields or to its Scopes
 // slice do not affect the session. HTTPClient, Signer, Rand and the
 // functions (Hooks, Now, Sleep) are references: the session shares what
@@ -102,7 +105,7 @@ type AuthState struct {
 
 // String describes a without the verifier.
 func (a AuthState) String() string {
-	return fmt.Sprintf("oauth2.AuthState{State:%q CodeVerifier:%s ResponseType:%q}", a.State, redact(a.CodeVerifier), a.ResponseType)
+	return fmt.Sprintf("oauth2.AuthState{State:%q CodeVerifier:%s ResponseType:%q}", a.State, urlenc.Mask(a.CodeVerifier), a.ResponseType)
 }
 
 // Format implements fmt.Formatter: every verb prints String.
@@ -255,14 +258,14 @@ func (s *Session) takePending(got string) (AuthState, error) {
 func (s *Session) Exchange(ctx context.Context, callbackURL string) (*Token, error) {
 	q, err := urlenc.ParseURLParams(callbackURL, urlenc.Query)
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: callback url: %w", err)
+		return nil, ErrMalformedCallback // err quotes the URL
 	}
 	pend, err := s.takePending(q.Get("state"))
 	if err != nil {
 		return nil, err
 	}
 	if q.Has("error") {
-		return nil, callbackError(q)
+		return nil, callbackError(q, pend.CodeVerifier)
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -285,13 +288,14 @@ func (s *Session) Exchange(ctx context.Context, callbackURL string) (*Token, err
 func (s *Session) TokenFromFragment(ctx context.Context, callbackURL string) (*Token, error) {
 	q, err := urlenc.ParseURLParams(callbackURL, urlenc.Fragment)
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: callback url: %w", err)
+		return nil, ErrMalformedCallback // err quotes the URL
 	}
-	if _, err := s.takePending(q.Get("state")); err != nil {
+	pend, err := s.takePending(q.Get("state"))
+	if err != nil {
 		return nil, err
 	}
 	if q.Has("error") {
-		return nil, callbackError(q)
+		return nil, callbackError(q, pend.CodeVerifier)
 	}
 	m := make(map[string]any, len(q))
 	for _, kv := range q {

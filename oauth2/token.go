@@ -137,22 +137,15 @@ func (t *Token) Type() string {
 	return t.TokenType
 }
 
-func redact(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
-
 // String returns a description of t with the tokens redacted.
 func (t Token) String() string {
 	var b strings.Builder
 	b.WriteString("oauth2.Token{AccessToken:")
-	b.WriteString(redact(t.AccessToken))
+	b.WriteString(urlenc.Mask(t.AccessToken))
 	b.WriteString(" TokenType:")
 	b.WriteString(strconv.Quote(t.TokenType))
 	b.WriteString(" RefreshToken:")
-	b.WriteString(redact(t.RefreshToken))
+	b.WriteString(urlenc.Mask(t.RefreshToken))
 	b.WriteString(" Expiry:")
 	if t.Expiry.IsZero() {
 		b.WriteString("never")
@@ -188,26 +181,20 @@ func (t Token) LogValue() slog.Value {
 const maxBody = 1 << 20
 
 // parseTokenResponse parses a token endpoint response. status and
-// contentType come from the HTTP response; now stamps the expiry.
+// contentType come from the HTTP response; now stamps the expiry; secrets
+// are the credentials the request sent, scrubbed from an *Error.
 // A 2xx without "error" gives a token; anything else an *Error.
-func parseTokenResponse(endpoint string, status int, contentType string, body []byte, now time.Time) (*Token, error) {
+func parseTokenResponse(endpoint string, status int, contentType string, body []byte, now time.Time, secrets []string) (*Token, error) {
 	vals, err := decodeResponse(contentType, body)
 	ok := status >= 200 && status <= 299
 	if err != nil {
 		if !ok {
-			return nil, &Error{Endpoint: endpoint, StatusCode: status, Body: excerpt(body)}
+			return nil, newError(endpoint, status, nil, body, secrets)
 		}
 		return nil, fmt.Errorf("oauth2: %s endpoint: cannot parse response: %w", endpoint, err)
 	}
-	if code := str(vals["error"]); code != "" || !ok {
-		return nil, &Error{
-			Endpoint:         endpoint,
-			ErrorCode:        code,
-			ErrorDescription: str(vals["error_description"]),
-			ErrorURI:         str(vals["error_uri"]),
-			StatusCode:       status,
-			Body:             excerpt(body),
-		}
+	if str(vals["error"]) != "" || !ok {
+		return nil, newError(endpoint, status, vals, body, secrets)
 	}
 	return tokenFromValues(endpoint, vals, now)
 }
@@ -249,6 +236,9 @@ func tokenFromValues(endpoint string, vals map[string]any, now time.Time) (*Toke
 	}
 	return tok, nil
 }
+
+// errNotObject is wrapped when a JSON response is not an object.
+var errNotObject = errors.New("response is not a JSON object")
 
 // errBadExpiresIn is wrapped when expires_in is not a number.
 var errBadExpiresIn = errors.New("invalid expires_in")
@@ -333,7 +323,7 @@ func decodeJSONObject(body []byte) (map[string]any, error) {
 		return nil, err
 	}
 	if m == nil {
-		return nil, errors.New("response is not a JSON object")
+		return nil, errNotObject
 	}
 	return m, nil
 }

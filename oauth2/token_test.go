@@ -60,7 +60,7 @@ func TestRedaction(t *testing.T) {
 func TestTokenJSONRoundTrip(t *testing.T) {
 	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	body := `{"access_token":"a","token_type":"bearer","expires_in":3600,"refresh_token":"r","scope":"x y","id_token":"i","user_id":42,"nested":{"k":"v"}}`
-	tok, err := parseTokenResponse("token", 200, "application/json", []byte(body), now)
+	tok, err := parseTokenResponse("token", 200, "application/json", []byte(body), now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestParseTokenResponse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tok, err := parseTokenResponse("token", tt.status, tt.ct, []byte(tt.body), now)
+			tok, err := parseTokenResponse("token", tt.status, tt.ct, []byte(tt.body), now, nil)
 			if tt.wantErr != nil || tt.wantType == "" {
 				if err == nil {
 					t.Fatalf("got token %v, want error", tok)
@@ -163,15 +163,15 @@ func TestParseTokenResponse(t *testing.T) {
 }
 
 func TestErrorExcerpt(t *testing.T) {
-	_, err := parseTokenResponse("token", 400, "application/json", []byte(`{"error":"invalid_grant","access_token":"AT-SECRET"}`), time.Now())
+	_, err := parseTokenResponse("token", 400, "application/json", []byte(`{"error":"invalid_grant","access_token":"AT-SECRET"}`), time.Now(), nil)
 	var e *Error
 	if !errors.As(err, &e) {
 		t.Fatal(err)
 	}
 	checkNoSecrets(t, "Error.Body", string(e.Body))
-	_, err = parseTokenResponse("token", 502, "text/html", bytes.Repeat([]byte("x"), 10000), time.Now())
-	if !errors.As(err, &e) || len(e.Body) != maxExcerpt {
-		t.Errorf("excerpt length = %d, want %d", len(e.Body), maxExcerpt)
+	_, err = parseTokenResponse("token", 502, "text/html", bytes.Repeat([]byte("word "), 2000), time.Now(), nil)
+	if !errors.As(err, &e) || len(e.Body) > maxExcerpt+len("...") || !bytes.HasSuffix(e.Body, []byte("word ...")) {
+		t.Errorf("excerpt = %q (%d bytes), want at most %d bytes, cut between words", e.Body, len(e.Body), maxExcerpt+3)
 	}
 }
 

@@ -18,8 +18,11 @@ import (
 // to send a token over plain http to a host that is not a loopback address
 // unless Config.InsecureAllowHTTP is set, and, like net/http with the
 // Authorization header, does not send it when a redirect leads to another
-// host that is not a subdomain of the original one, nor on any later hop
-// of that redirect chain. The request body is
+// host that is not a subdomain of the original one (an IP address has
+// none), nor on any later hop of that redirect chain. With InQuery, a
+// redirected request's access_token query parameters are removed before
+// the token is placed (or not), so a server that copies the query into
+// Location does not send the token on to another host, nor twice. The request body is
 // closed on every path, errors included.
 //
 // A Transport is safe for concurrent use by multiple goroutines. With a valid
@@ -50,7 +53,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	s := t.Session
 	if !s.cfg.InsecureAllowHTTP && req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
 		closeBody(req)
-		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, req.URL.Host)
+		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, clip(req.URL.Host, maxHost))
+	}
+	if req.Response != nil && s.cfg.Placement == InQuery {
+		// A server may copy the query, token included, into Location:
+		// remove it before the token is placed again, or not at all.
+		if q, ok := withoutParam(req.URL.RawQuery, "access_token"); ok {
+			r2 := cloneRequest(req)
+			r2.URL.RawQuery = q
+			req = r2
+		}
 	}
 	if req.Response != nil && !redirectKeepsToken(req) {
 		// A redirect to another site: send it without the token, as
@@ -92,7 +104,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2 = headerCopy(req, st.auth)
 	}
 	if h := s.cfg.Hooks.ProtectedRequest; h != nil {
-		if err := h(r2); err != nil {
+		if err := callHook("Hooks.ProtectedRequest", func() error { return h(r2) }); err != nil {
 			if !readBody {
 				closeBody(req)
 			}
@@ -130,8 +142,8 @@ func headerCopy(req *http.Request, auth []string) *http.Request {
 
 // redirectKeepsToken reports whether a redirected request may carry the
 // token: its host and that of every earlier hop must be the host of the
-// original request or a subdomain of it, the rule net/http applies to the
-// Authorization header. Comparing with the original request, not the
+// original request or a subdomain of it (see isDomainOrSubdomain), the
+// rule net/http applies to the Authorization header. Comparing with the original request, not the
 // previous hop, keeps a site the chain wandered to from sending the token
 // on to its own subdomains; and once a hop went without the token, the
 // rest of the chain goes without it, even back on the original site.
@@ -143,17 +155,81 @@ func redirectKeepsToken(req *http.Request) bool {
 	if orig.URL == nil {
 		return true
 	}
-	site := strings.ToLower(orig.URL.Hostname())
+	site := asciiLower(orig.URL.Hostname())
 	for r := req; r != orig; r = r.Response.Request {
-		if r.URL == nil {
-			return false
-		}
-		h := strings.ToLower(r.URL.Hostname())
-		if h != site && !strings.HasSuffix(h, "."+site) {
+		if r.URL == nil || !isDomainOrSubdomain(asciiLower(r.URL.Hostname()), site) {
 			return false
 		}
 	}
 	return true
+}
+
+// isDomainOrSubdomain reports whether host is parent or a subdomain of it,
+// as net/http decides whether a redirect keeps the Authorization header
+// (shouldCopyHeaderOnRedirect), and stricter: only a DNS name has
+// subdomains. An IPv6 literal or anything else with ':' or '%' (such as
+// "fe80::1%.api.example.com", a zone that ends like the parent) and a host
+// whose last label starts with a digit (an IPv4 address, or a form a
+// resolver may read as one, such as "10.0.1") match only exactly.
+func isDomainOrSubdomain(host, parent string) bool {
+	if host == parent {
+		return true
+	}
+	if !isDNSName(host) || !isDNSName(parent) {
+		return false
+	}
+	return strings.HasSuffix(host, parent) && len(host) > len(parent) && host[len(host)-len(parent)-1] == '.'
+}
+
+// isDNSName reports whether host can have subdomains: not empty, no ':'
+// or '%', and a last label that does not start with a digit (no top-level
+// domain does).
+func isDNSName(host string) bool {
+	if host == "" || strings.ContainsAny(host, ":%") {
+		return false
+	}
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	return last == "" || last[0] < '0' || last[0] > '9'
+}
+
+// asciiLower lower-cases the ASCII letters of a host name and nothing
+// else: DNS names compare case-insensitively in ASCII (RFC 4343), and
+// mapping other characters is IDNA's business, which the standard library
+// does not offer; a name that differs in more than ASCII case counts as
+// another host.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// withoutParam returns the query rawQuery without the parameters whose
+// decoded name is name, the others kept byte for byte, and whether there
+// were any.
+func withoutParam(rawQuery, name string) (string, bool) {
+	var kept []string
+	dropped := false
+	for _, pair := range strings.Split(rawQuery, "&") {
+		k, _, _ := strings.Cut(pair, "=")
+		if dk, err := urlenc.FormUnescape(k); k == name || err == nil && dk == name {
+			dropped = true
+			continue
+		}
+		kept = append(kept, pair)
+	}
+	if !dropped {
+		return rawQuery, false
+	}
+	return strings.Join(kept, "&"), true
 }
 
 func hasFormBody(req *http.Request) bool {

@@ -163,3 +163,19 @@ func TestTransportClosesBodyOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestWithoutParam(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"x=1", "x=1"},
+		{"access_token=a", ""},
+		{"x=1&access_token=a&y=%2F&access_token=b", "x=1&y=%2F"},
+		{"access%5Ftoken=a&access_token&x", "x"},
+		{"access_tokenx=a&xaccess_token=b", "access_tokenx=a&xaccess_token=b"},
+	}
+	for _, tt := range tests {
+		if got, _ := withoutParam(tt.in, "access_token"); got != tt.want {
+			t.Errorf("withoutParam(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -516,7 +516,7 @@ func TestVectorsTokenResponse(t *testing.T) {
 			var want wantTokenResponse
 			decode(t, v.Input, &in)
 			decode(t, v.Expected, &want)
-			tok, err := parseTokenResponse("token", in.Status, in.Headers["Content-Type"], []byte(in.Body), now)
+			tok, err := parseTokenResponse("token", in.Status, in.Headers["Content-Type"], []byte(in.Body), now, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -575,7 +575,7 @@ func TestVectorsErrorResponse(t *testing.T) {
 				}
 				body, _ = io.ReadAll(resp.Body)
 			}
-			_, err := parseTokenResponse("token", in.Status, ct, body, time.Now())
+			_, err := parseTokenResponse("token", in.Status, ct, body, time.Now(), nil)
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v, want *Error", err)

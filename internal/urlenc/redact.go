@@ -28,10 +28,13 @@ func Mask(s string) string {
 // inside of a JSON string (with and without HTML escaping).
 //
 // An occurrence counts only when it is a whole token: the bytes on either
-// side of it, if any, are not ASCII letters, digits, '-' or '_'. A short
+// side of it, if any, are not ASCII letters, digits, '-' or '_', or the one
+// before it ends a %XX escape ("uri=https%3A%2F%2Fx%3Ftoken%3Dsecret"). A short
 // secret such as "e" therefore never garbles the words around it, while an
 // echoed "refresh_token=e&" or `"e"` is still scrubbed. Longer forms are
-// replaced first, so that a secret containing another is replaced whole.
+// replaced first, so that a secret containing another is replaced whole;
+// and a secret that stands whole once its neighbour was replaced is
+// replaced too.
 // b is not modified; when nothing is found b itself is returned.
 func Redact(b []byte, secrets []string) []byte {
 	var forms []string
@@ -49,9 +52,20 @@ func Redact(b []byte, secrets []string) []byte {
 		}
 		return strings.Compare(a, b)
 	})
+	forms = slices.Compact(forms)
 	out := b
-	for _, f := range slices.Compact(forms) {
-		out = replaceWhole(out, f)
+	// A replacement can leave a secret that was glued to another whole
+	// ("ab=cd" with secrets "ab=" and "cd"): repeat until nothing
+	// changes, a bounded number of times; marks already made are left
+	// alone (see inMark).
+	for pass := 0; pass <= len(forms); pass++ {
+		prev := out
+		for _, f := range forms {
+			out = replaceWhole(out, f)
+		}
+		if bytes.Equal(prev, out) {
+			break
+		}
 	}
 	return out
 }
@@ -73,7 +87,8 @@ func replaceWhole(b []byte, f string) []byte {
 			break
 		}
 		start, end := i+j, i+j+len(f)
-		if (start > 0 && wordByte(b[start-1])) || (end < len(b) && wordByte(b[end])) {
+		if (start > 0 && wordByte(b[start-1]) && !afterEscape(b, start)) || (end < len(b) && wordByte(b[end])) ||
+			inMark(b, start, end) {
 			i = start + 1
 			continue
 		}
@@ -91,6 +106,25 @@ func replaceWhole(b []byte, f string) []byte {
 // part of a longer word, not the secret itself.
 func wordByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+}
+
+// inMark reports whether b[start:end] overlaps a [Redacted] mark, which a
+// later pass must leave alone.
+func inMark(b []byte, start, end int) bool {
+	lo, hi := max(0, start-len(Redacted)+1), min(len(b), end+len(Redacted)-1)
+	i := bytes.Index(b[lo:hi], []byte(Redacted))
+	return i >= 0
+}
+
+// afterEscape reports whether b[:i] ends with a %XX escape: in
+// percent-encoded text ("x%3Dsecret") the hex digits before a secret end
+// the escape, they do not continue the secret's word.
+func afterEscape(b []byte, i int) bool {
+	return i >= 3 && b[i-3] == '%' && isHex(b[i-2]) && isHex(b[i-1])
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // lowerHex returns s with the hex digits of its %XX escapes in lower case.

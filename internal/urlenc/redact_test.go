@@ -32,6 +32,11 @@ func TestRedact(t *testing.T) {
 		{"repeated", "a:tok,b:tok", []string{"tok"}, "a:[redacted],b:[redacted]"},
 		{"empty secret ignored", "x", []string{""}, "x"},
 		{"whole input", "tok", []string{"tok"}, "[redacted]"},
+		{"after an escape", "uri=https%3A%2F%2Fx%3Ft%3Dtok%26y", []string{"tok"}, "uri=https%3A%2F%2Fx%3Ft%3D[redacted]%26y"},
+		{"after an escape, short", "m=a%20e%20b+e", []string{"e"}, "m=a%20[redacted]%20b+[redacted]"},
+		{"glued secrets", "x ab=cd y", []string{"ab=", "cd"}, "x [redacted][redacted] y"},
+		{"secret named like the mark", "redacted", []string{"redacted"}, "[redacted]"},
+		{"after a percent word", "x%zztok", []string{"tok"}, "x%zztok"},
 		{"bearer header echo", "Authorization: Bearer at.1-2", []string{"at.1-2"}, "Authorization: Bearer [redacted]"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,129 @@
+package oauth2_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/oauth2"
+)
+
+// A hook that panics during an automatic refresh, which runs on a
+// goroutine the package starts, fails every waiting request with a
+// *PanicError instead of ending the program; and the session refreshes
+// normally once the hook behaves.
+func TestHookPanicDuringRefresh(t *testing.T) {
+	for _, hook := range []string{"OnTokenUpdate", "Hooks.TokenResponse"} {
+		t.Run(hook, func(t *testing.T) {
+			srv := newProvider(t)
+			srv.OAuth2.RotateRefreshTokens = false
+			var panicking atomic.Bool
+			panicking.Store(true)
+			cfg := *clients(t, srv)["client_secret_basic"]
+			if hook == "Hooks.TokenResponse" {
+				cfg.Hooks.TokenResponse = func(*http.Response) error {
+					if panicking.Load() {
+						panic("hook bug, holding AT-SECRET")
+					}
+					return nil
+				}
+			}
+			at, rt := srv.OAuth2.IssueToken("basic-client", -1)
+			s := cfg.NewSession(&oauth2.Token{AccessToken: at, RefreshToken: rt, Expiry: time.Now().Add(-time.Minute)})
+			s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+				if hook == "OnTokenUpdate" && panicking.Load() {
+					panic("hook bug, holding AT-SECRET")
+				}
+				return nil
+			}
+			c := s.Client()
+			get := func() error {
+				resp, err := c.Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+				if err != nil {
+					return err
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					return fmt.Errorf("status %d", resp.StatusCode)
+				}
+				return nil
+			}
+			var wrong atomic.Int32
+			storm(200, func(int) {
+				var pe *oauth2.PanicError
+				if err := get(); !errors.As(err, &pe) || pe.Hook != hook || pe.Value != "hook bug, holding AT-SECRET" || len(pe.Stack) == 0 {
+					wrong.Add(1)
+					t.Logf("err = %v, want a *PanicError from %s", err, hook)
+				} else if strings.Contains(err.Error(), "AT-SECRET") || strings.Contains(fmt.Sprintf("%+v %#v", err, pe), "AT-SECRET") {
+					t.Errorf("the panic value is printed: %+v", err)
+				}
+			})
+			if n := wrong.Load(); n != 0 {
+				t.Errorf("%d of 200 requests did not get the *PanicError", n)
+			}
+			panicking.Store(false)
+			storm(200, func(int) {
+				if err := get(); err != nil {
+					wrong.Add(1)
+				}
+			})
+			if n := wrong.Load(); n != 0 {
+				t.Errorf("%d of 200 requests failed after the hook was fixed", n)
+			}
+		})
+	}
+}
+
+// Hooks called on the caller's goroutine get the same treatment: the call
+// fails with a *PanicError, and the session stays usable.
+func TestHookPanicOnCallerGoroutine(t *testing.T) {
+	boom := func() { panic("boom") }
+	tests := []struct {
+		hook string
+		set  func(*oauth2.Config, *oauth2.Session)
+		call func(*oauth2.Session) error
+	}{
+		{"OnTokenUpdate", func(_ *oauth2.Config, s *oauth2.Session) {
+			s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { boom(); return nil }
+		}, func(s *oauth2.Session) error { _, err := s.Password(context.Background(), "alice", "pw"); return err }},
+		{"Hooks.TokenResponse", func(c *oauth2.Config, _ *oauth2.Session) {
+			c.Hooks.TokenResponse = func(*http.Response) error { boom(); return nil }
+		}, func(s *oauth2.Session) error { _, err := s.ClientCredentials(context.Background()); return err }},
+		{"Hooks.EndpointRequest", func(c *oauth2.Config, _ *oauth2.Session) {
+			c.Hooks.EndpointRequest = func(*http.Request) error { boom(); return nil }
+		}, func(s *oauth2.Session) error { return s.Revoke(context.Background(), oauth2.AccessToken) }},
+		{"Hooks.ProtectedRequest", func(c *oauth2.Config, _ *oauth2.Session) {
+			c.Hooks.ProtectedRequest = func(*http.Request) error { boom(); return nil }
+		}, func(s *oauth2.Session) error {
+			resp, err := s.Client().Post("https://rs.example/", "text/plain", strings.NewReader("x"))
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.hook, func(t *testing.T) {
+			cfg := asConfig(reply(200, nil, `{"access_token":"AT","expires_in":3600}`))
+			s := cfg.NewSession(nil)
+			tt.set(cfg, s)
+			s2 := cfg.NewSession(&oauth2.Token{AccessToken: "AT"})
+			s2.OnTokenUpdate = s.OnTokenUpdate
+			var pe *oauth2.PanicError
+			if err := tt.call(s2); !errors.As(err, &pe) || pe.Hook != tt.hook || pe.Value != "boom" {
+				t.Fatalf("err = %v, want a *PanicError from %s", err, tt.hook)
+			}
+			if tok, err := s2.Token(context.Background()); err != nil || tok.AccessToken != "AT" {
+				t.Errorf("after the panic: Token() = %v, %v", tok, err)
+			}
+		})
+	}
+}

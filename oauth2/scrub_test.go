@@ -1,0 +1,370 @@
+package oauth2_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+	"github.com/oauthkit/oauth/oauth2"
+)
+
+// echoForms returns the forms a server echoing v might write it in: raw,
+// form- and path-escaped, and percent-encoded (space as %20) with
+// lower-case hex.
+func echoForms(v string) []string {
+	q := url.QueryEscape(v)
+	pct := strings.ReplaceAll(q, "+", "%20")
+	lower := regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(pct, strings.ToLower)
+	return []string{v, q, url.PathEscape(v), lower}
+}
+
+// secretForms returns echoForms(v) and the inside of v as a JSON string,
+// with and without encoding/json's HTML escaping: the forms that must not
+// appear in an error.
+func secretForms(v string) []string {
+	out := echoForms(v)
+	for _, html := range []bool{true, false} {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		enc.Encode(v)
+		j := strings.TrimSpace(b.String())
+		out = append(out, j[1:len(j)-1])
+	}
+	return out
+}
+
+// received returns the credentials r carries: the values of the
+// credential parameters of its form body, its Authorization credentials
+// and the Basic password.
+func received(r *http.Request) []string {
+	var out []string
+	if r.Body != nil {
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		q, _ := url.ParseQuery(string(b))
+		for _, k := range []string{"client_secret", "password", "refresh_token", "code", "code_verifier", "device_code",
+			"subject_token", "actor_token", "assertion", "client_assertion", "token"} {
+			out = append(out, q[k]...)
+		}
+	}
+	if a := r.Header.Get("Authorization"); a != "" {
+		_, cred, _ := strings.Cut(a, " ")
+		out = append(out, cred)
+	}
+	if _, pw, ok := r.BasicAuth(); ok {
+		out = append(out, pw)
+	}
+	return out
+}
+
+// echoAll is a server that answers 400 and echoes every credential it
+// received, in every form, in the error code, description and URI and in
+// the body: as JSON, or, with form, form-encoded.
+func echoAll(form bool) rtFunc {
+	return func(r *http.Request) (*http.Response, error) {
+		var echo []string
+		for _, v := range received(r) {
+			if form {
+				echo = append(echo, v) // form-encoded once by the response itself
+			} else {
+				echo = append(echo, echoForms(v)...)
+			}
+		}
+		e := strings.Join(echo, " ")
+		fields := map[string]string{"error": "bad " + e, "error_description": "got " + e, "error_uri": "https://as.example.com/e?x=" + e + " ", "got": e}
+		h := http.Header{}
+		var body []byte
+		if form {
+			v := url.Values{}
+			for k, x := range fields {
+				v.Set(k, x)
+			}
+			h.Set("Content-Type", "application/x-www-form-urlencoded")
+			body = []byte(v.Encode())
+		} else {
+			// Without HTML escaping, so that each form is encoded once.
+			var b bytes.Buffer
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			enc.Encode(fields)
+			h.Set("Content-Type", "application/json")
+			body = b.Bytes()
+		}
+		return &http.Response{StatusCode: 400, Header: h, Body: io.NopCloser(strings.NewReader(string(body))), Request: r}, nil
+	}
+}
+
+// errorTexts returns everything an *Error shows: Error(), the fmt verbs
+// and every field.
+func errorTexts(err error) map[string]string {
+	out := map[string]string{"Error()": err.Error()}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		out[verb] = fmt.Sprintf(verb, err)
+	}
+	var e *oauth2.Error
+	if errors.As(err, &e) {
+		out["ErrorCode"], out["ErrorDescription"], out["ErrorURI"] = e.ErrorCode, e.ErrorDescription, e.ErrorURI
+		out["Scope"], out["Body"] = e.Scope, string(e.Body)
+	}
+	return out
+}
+
+// checkNoCredential fails if any text of err carries a form of a secret.
+func checkNoCredential(t testing.TB, err error, secrets ...string) {
+	t.Helper()
+	for what, text := range errorTexts(err) {
+		for _, s := range secrets {
+			for _, f := range secretForms(s) {
+				if strings.Contains(text, f) {
+					t.Errorf("%s carries %q: %s", what, f, text)
+				}
+			}
+		}
+	}
+}
+
+var sentSecrets = []string{"CLIENT-SECRET", `hunter2 "p@ss"&<x>`, "RT-SECRET", "CODE-SECRET", "SUBJECT-JWT", "ACTOR-JWT",
+	"ASSERTION-JWT", "DEVICE-SECRET", "AT-SECRET", strings.TrimPrefix(urlenc.BasicAuth("id", "CLIENT-SECRET"), "Basic ")}
+
+// sessionCalls are the calls of a Session that send credentials to an
+// endpoint.
+var sessionCalls = []struct {
+	name string
+	call func(*oauth2.Session) error
+}{
+	{"password", func(s *oauth2.Session) error {
+		_, err := s.Password(context.Background(), "alice", `hunter2 "p@ss"&<x>`)
+		return err
+	}},
+	{"refresh", func(s *oauth2.Session) error { _, err := s.Refresh(context.Background()); return err }},
+	{"exchange", func(s *oauth2.Session) error {
+		_, state, err := s.AuthorizationURL(oauth2.WithPKCE(oauth2.PKCEPlain))
+		if err != nil {
+			return err
+		}
+		_, err = s.Exchange(context.Background(), "https://app.example/cb?code=CODE-SECRET&state="+state)
+		return err
+	}},
+	{"client credentials", func(s *oauth2.Session) error { _, err := s.ClientCredentials(context.Background()); return err }},
+	{"token exchange", func(s *oauth2.Session) error {
+		_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:token-exchange", url.Values{
+			"subject_token": {"SUBJECT-JWT"}, "subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"},
+			"actor_token": {"ACTOR-JWT"}, "actor_token_type": {"urn:ietf:params:oauth:token-type:jwt"}})
+		return err
+	}},
+	{"jwt bearer", func(s *oauth2.Session) error {
+		_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:jwt-bearer", url.Values{"assertion": {"ASSERTION-JWT"}})
+		return err
+	}},
+	{"device", func(s *oauth2.Session) error { _, err := s.DeviceAuth(context.Background()); return err }},
+	{"device token", func(s *oauth2.Session) error {
+		_, err := s.DeviceToken(context.Background(), &oauth2.DeviceAuth{DeviceCode: "DEVICE-SECRET", Interval: time.Second})
+		return err
+	}},
+	{"revocation", func(s *oauth2.Session) error { return s.Revoke(context.Background(), oauth2.AccessToken) }},
+	{"introspection", func(s *oauth2.Session) error {
+		_, err := s.Introspect(context.Background(), oauth2.RefreshToken)
+		return err
+	}},
+}
+
+// No credential a request sent appears in any text of the *Error made
+// from the answer of a server that echoes them all, in every form and in
+// every field, the error code included.
+func TestErrorsCarryNoSentCredential(t *testing.T) {
+	for _, form := range []bool{false, true} {
+		for _, m := range []oauth2.AuthMethod{oauth2.ClientSecretBasic, oauth2.ClientSecretPost} {
+			for _, c := range sessionCalls {
+				t.Run(fmt.Sprintf("form=%t/%s/%s", form, m, c.name), func(t *testing.T) {
+					cfg := asConfig(echoAll(form))
+					cfg.AuthMethod = m
+					cfg.Sleep = func(context.Context, time.Duration) error { return nil }
+					s := cfg.NewSession(&oauth2.Token{AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET"})
+					err := c.call(s)
+					var e *oauth2.Error
+					if !errors.As(err, &e) {
+						t.Fatalf("err = %v, want an *Error", err)
+					}
+					if !strings.Contains(e.ErrorDescription, urlenc.Redacted) {
+						t.Errorf("ErrorDescription = %q, want the echoed credentials %s", e.ErrorDescription, urlenc.Redacted)
+					}
+					checkNoCredential(t, err, sentSecrets...)
+				})
+			}
+		}
+	}
+}
+
+// Short credentials are replaced where they stand alone, never inside the
+// words of the server's message.
+func TestErrorShortSecretsDoNotGarble(t *testing.T) {
+	rt := reply(400, nil, `{"error":"invalid_client","error_description":"client secret expired for secret e (user p)"}`)
+	cfg := asConfig(rt)
+	cfg.ClientSecret = "e"
+	cfg.AuthMethod = oauth2.ClientSecretPost
+	_, err := cfg.NewSession(nil).Password(context.Background(), "alice", "p")
+	var e *oauth2.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want an *Error", err)
+	}
+	if want := "client secret expired for secret [redacted] (user [redacted])"; e.ErrorDescription != want {
+		t.Errorf("ErrorDescription = %q, want %q", e.ErrorDescription, want)
+	}
+}
+
+// A callback URL that does not parse gives ErrMalformedCallback, and the
+// error does not quote the URL and the code or token it carries.
+func TestCallbackParseErrorHidesURL(t *testing.T) {
+	tests := []struct {
+		name string
+		url  string
+		frag bool
+	}{
+		{"bad path escape", "https://app.example/cb%zz?code=CODE-SECRET&state=S", false},
+		{"control character", "https://app.example/cb?code=CODE-SECRET&state=S\x7f", false},
+		{"bad query escape", "https://app.example/cb?code=CODE-SECRET&state=%zz", false},
+		{"bad fragment escape", "https://app.example/cb#access_token=AT-SECRET&state=S&x=%zz", true},
+		{"bad escape in fragment value", "https://app.example/cb#state=S&access_token=AT-SECRET%2", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := (&oauth2.Config{ClientID: "id"}).NewSession(nil)
+			s.RestoreAuthState(oauth2.AuthState{State: "S", ResponseType: "code"})
+			var err error
+			if tt.frag {
+				_, err = s.TokenFromFragment(context.Background(), tt.url)
+			} else {
+				_, err = s.Exchange(context.Background(), tt.url)
+			}
+			if !errors.Is(err, oauth2.ErrMalformedCallback) {
+				t.Errorf("err = %v, want ErrMalformedCallback", err)
+			}
+			if err != nil {
+				checkNoCredential(t, err, "CODE-SECRET", "AT-SECRET")
+			}
+		})
+	}
+}
+
+// An error redirect's fields are scrubbed of the credentials the callback
+// carries and of the PKCE verifier, which PKCEPlain sent as the challenge.
+func TestCallbackErrorScrubbed(t *testing.T) {
+	s := (&oauth2.Config{ClientID: "id", PKCE: oauth2.PKCEPlain}).NewSession(nil)
+	if _, _, err := s.AuthorizationURL(oauth2.WithState("S")); err != nil {
+		t.Fatal(err)
+	}
+	verifier := s.AuthState().CodeVerifier
+	q := url.Values{"error": {"access_denied CODE-SECRET"}, "error_description": {"no for CODE-SECRET " + verifier},
+		"error_uri": {"https://as.example.com/?c=CODE-SECRET"}, "code": {"CODE-SECRET"}, "state": {"S"}}
+	_, err := s.Exchange(context.Background(), "https://app.example/cb?"+q.Encode())
+	var e *oauth2.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want *oauth2.Error", err)
+	}
+	checkNoCredential(t, err, "CODE-SECRET", verifier)
+}
+
+// CheckResponse scrubs the access token the request carried, in the
+// header, the query or the form body, from everything a resource server
+// that echoes it returns.
+func TestCheckResponseCarriesNoToken(t *testing.T) {
+	const at = "AT-SECRET/x+y="
+	echo := rtFunc(func(r *http.Request) (*http.Response, error) {
+		var got []string
+		if a := r.Header.Get("Authorization"); a != "" {
+			got = append(got, a)
+		}
+		got = append(got, r.URL.Query()["access_token"]...)
+		if r.Body != nil {
+			b, _ := io.ReadAll(r.Body)
+			q, _ := url.ParseQuery(string(b))
+			got = append(got, q["access_token"]...)
+		}
+		var forms []string
+		for _, v := range got {
+			forms = append(forms, echoForms(v)...)
+		}
+		e := strings.Join(forms, " ")
+		h := http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {fmt.Sprintf(
+			`Basic realm="x", Bearer error="invalid_token %[1]s", error_description="bad %[1]s", error_uri="https://rs.example/?t=%[1]s", scope="%[1]s"`,
+			strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(e))}}
+		body, _ := json.Marshal(map[string]string{"message": "you sent " + e})
+		return &http.Response{StatusCode: 401, Header: h, Body: io.NopCloser(strings.NewReader(string(body))), Request: r}, nil
+	})
+	for _, p := range []oauth2.Placement{oauth2.InHeader, oauth2.InQuery, oauth2.InFormBody} {
+		t.Run(fmt.Sprint(p), func(t *testing.T) {
+			s := (&oauth2.Config{Placement: p}).NewSession(&oauth2.Token{AccessToken: at})
+			c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: echo}}
+			resp, err := c.Post("https://rs.example/api", "application/x-www-form-urlencoded", strings.NewReader("a=1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			err = oauth2.CheckResponse(resp)
+			var e *oauth2.Error
+			if !errors.As(err, &e) || e.ErrorDescription == "bad " {
+				t.Fatalf("CheckResponse = %#v, want the echoed token in an *Error", err)
+			}
+			checkNoCredential(t, err, at)
+		})
+	}
+}
+
+// Text from a server of any length is bounded in every field and in
+// Error.
+func TestErrorFieldsBounded(t *testing.T) {
+	big := strings.Repeat("word ", 200000) // 1 MB
+	check := func(t *testing.T, err error) {
+		t.Helper()
+		var e *oauth2.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("err = %v, want *oauth2.Error", err)
+		}
+		for what, text := range errorTexts(err) {
+			if what == "%#v" || what == "%q" {
+				continue // %#v spells out Body byte by byte, %q escapes
+			}
+			if max := 1024 + 3; len(text) > max {
+				t.Errorf("%s is %d bytes, want at most %d", what, len(text), max)
+			}
+		}
+		if len(e.ErrorCode) > 128+3 {
+			t.Errorf("ErrorCode is %d bytes, want at most 131", len(e.ErrorCode))
+		}
+	}
+	// A response body is read up to 1 MiB: one big field at a time.
+	for _, field := range []string{"error", "error_description", "error_uri"} {
+		body, _ := json.Marshal(map[string]string{"error": "invalid_request", field: big})
+		t.Run("token endpoint/"+field, func(t *testing.T) {
+			cfg := asConfig(reply(400, nil, string(body)))
+			_, err := cfg.NewSession(nil).ClientCredentials(context.Background())
+			check(t, err)
+		})
+		t.Run("revocation/"+field, func(t *testing.T) {
+			cfg := asConfig(reply(400, nil, string(body)))
+			check(t, cfg.NewSession(&oauth2.Token{AccessToken: "a"}).Revoke(context.Background(), oauth2.AccessToken))
+		})
+	}
+	t.Run("callback", func(t *testing.T) {
+		s := (&oauth2.Config{}).NewSession(nil)
+		s.RestoreAuthState(oauth2.AuthState{State: "S"})
+		q := url.Values{"error": {big}, "error_description": {big}, "error_uri": {big}, "state": {"S"}}
+		_, err := s.Exchange(context.Background(), "https://app.example/cb?"+q.Encode())
+		check(t, err)
+	})
+	t.Run("resource", func(t *testing.T) {
+		h := http.Header{"Www-Authenticate": {`Bearer error="` + big + `", error_description="` + big + `", error_uri="` + big + `", scope="` + big + `"`}}
+		check(t, oauth2.CheckResponse(&http.Response{StatusCode: 403, Header: h, Body: io.NopCloser(strings.NewReader(big))}))
+	})
+}
