@@ -134,8 +134,10 @@ type Config struct {
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
 	// Signer signs client assertions for PrivateKeyJWT (required) and
-	// ClientSecretJWT (optional: HS256 with ClientSecret by default).
-	Signer *signer.JWSSigner
+	// ClientSecretJWT (optional: HS256 with ClientSecret by default), made
+	// by signer.NewJWSSigner or the constructor of one algorithm family,
+	// such as signer.NewECDSAJWSSigner.
+	Signer signer.JWSSigner
 	// KeyID, if set, is the "kid" header of client assertions.
 	KeyID string
 

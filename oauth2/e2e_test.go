@@ -205,7 +205,7 @@ func TestJWTBearerGrant(t *testing.T) {
 	now := time.Now().Unix()
 	claims, _ := json.Marshal(map[string]any{"iss": "pkjwt-client", "sub": "alice",
 		"aud": cfg.Endpoint.TokenURL, "jti": fmt.Sprint(now), "iat": now, "exp": now + 60})
-	assertion, err := pk.SignCompact([]byte(`{"alg":"ES256","typ":"JWT"}`), claims)
+	assertion, err := signer.SignCompact(pk, []byte(`{"alg":"ES256","typ":"JWT"}`), claims)
 	if err != nil {
 		t.Fatal(err)
 	}

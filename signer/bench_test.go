@@ -84,7 +84,7 @@ func BenchmarkRSASHA1(b *testing.B) {
 }
 
 func BenchmarkJWS(b *testing.B) {
-	k := keys(b)
+	k := testJWSKeys(b)
 	algs := []struct {
 		alg string
 		key any
@@ -92,7 +92,8 @@ func BenchmarkJWS(b *testing.B) {
 		{signer.HS256, []byte("0123456789abcdef0123456789abcdef")},
 		{signer.RS256, k.RSA},
 		{signer.PS256, k.RSA},
-		{signer.ES256, k.EC},
+		{signer.ES256, k.EC256},
+		{signer.ES512, k.EC521},
 		{signer.EdDSA, k.Ed25519},
 	}
 	payload := []byte(`{"iss":"client","sub":"client","aud":"https://as.example/token","jti":"0123456789","exp":1700000000,"iat":1699999700}`)
@@ -105,7 +106,7 @@ func BenchmarkJWS(b *testing.B) {
 		b.Run(a.alg+"/SignCompact", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				tok, err := s.SignCompact(h, payload)
+				tok, err := signer.SignCompact(s, h, payload)
 				if err != nil {
 					b.Fatal(err)
 				}

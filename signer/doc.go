@@ -1,6 +1,6 @@
 // Package signer implements the signature algorithms OAuth 1.0a (RFC 5849
-// §3.4) and OAuth 2.0 client assertions (RFC 7515, RFC 7518, RFC 8037) need,
-// and loads the keys they use from PEM.
+// §3.4) and OAuth 2.0 client assertions, DPoP proofs and ID tokens (JWS: RFC
+// 7515, RFC 7518, RFC 8037) need, and loads the keys they use from PEM.
 //
 // The package knows nothing of OAuth parameters or HTTP: it signs and
 // verifies byte strings. Building the signature base string (RFC 5849
@@ -22,13 +22,27 @@
 //
 // # JWS for OAuth 2
 //
-// [JWSSigner] and [JWSVerifier] implement the JWS algorithms OAuth 2 client
-// assertions (RFC 7523) and DPoP proofs (RFC 9449) use: [HS256], [RS256],
-// [PS256], [ES256] and [EdDSA] (Ed25519 only). [JWSSigner.SignCompact] takes
-// the exact JSON bytes of the header and payload and returns the compact
-// serialization; [JWSVerifier.VerifyCompact] checks the header's "alg"
-// against the verifier's before it checks the signature, so a token cannot
-// choose its own algorithm (including "none").
+// A [JWSSigner] makes JWS signatures (RFC 7515) and a [JWSVerifier] checks
+// them, each with one algorithm and one key: HMAC ([HS256], [HS384],
+// [HS512]), RSASSA-PKCS1-v1_5 ([RS256], [RS384], [RS512]), RSASSA-PSS
+// ([PS256], [PS384], [PS512]), ECDSA ([ES256], [ES384], [ES512]) and Ed25519
+// ([EdDSA]); never "none". [SignCompact] takes the exact JSON bytes of the
+// header and payload and returns the compact serialization;
+// [VerifyCompact] checks the header's "alg" against the verifier's before it
+// checks the signature, so a token cannot choose its own algorithm.
+//
+//	s, err := signer.NewHMACJWS(signer.HS256, clientSecret)
+//	token, err := signer.SignCompact(s, header, claims)
+//	header, claims, err := signer.VerifyCompact(s, token) // an HMACJWS verifies too
+//
+// Each algorithm family is its own type with its own constructors
+// ([NewHMACJWS], [NewRSAJWSSigner], [NewPSSJWSSigner], [NewECDSAJWSSigner],
+// [NewEd25519JWSSigner] and the matching verifiers), so a program links only
+// the families it calls: one that signs client_secret_jwt assertions with
+// NewHMACJWS links no RSA, ECDSA or Ed25519 code. [NewJWSSigner] and
+// [NewJWSVerifier] take any algorithm name and link them all. Asymmetric
+// signers take any [crypto.Signer] (a KMS or HSM key as well as a
+// *rsa.PrivateKey) and have a Public method.
 //
 // # Keys
 //
@@ -41,12 +55,12 @@
 // Every Verify returns [ErrVerification], possibly wrapped, when a signature
 // does not match. Other failures wrap a sentinel ([ErrWrongKeyType],
 // [ErrUnsupportedAlgorithm], [ErrMalformedJWS], [ErrAlgorithmMismatch],
-// [ErrNoPEM], [ErrEncryptedPEM]) or are a [*PEMError]; test them with
-// [errors.Is] and [errors.As]. No error message contains key material.
+// [ErrNoPEM], [ErrEncryptedPEM]) or are a [*PEMError]; test them with [errors.Is] and [errors.As]. No error
+// message contains key material.
 //
 // # Concurrency
 //
 // All values of this package are immutable once created and safe for
-// concurrent use by multiple goroutines. Keys passed to constructors must not
-// be modified afterwards.
+// concurrent use by multiple goroutines. Keys passed to constructors must not be modified
+// afterwards.
 package signer

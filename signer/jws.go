@@ -4,28 +4,30 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/hmac"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/big"
 	"strconv"
 	"strings"
 )
 
 // JWS algorithm names ("alg" header values) of RFC 7518 §3.1 and RFC 8037
-// §3.1 that [NewJWSSigner] and [NewJWSVerifier] accept.
+// §3.1 that this package implements. "none" is not one of them.
 const (
 	HS256 = "HS256" // HMAC with SHA-256 (RFC 7518 §3.2)
+	HS384 = "HS384" // HMAC with SHA-384 (RFC 7518 §3.2)
+	HS512 = "HS512" // HMAC with SHA-512 (RFC 7518 §3.2)
 	RS256 = "RS256" // RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3)
+	RS384 = "RS384" // RSASSA-PKCS1-v1_5 with SHA-384 (RFC 7518 §3.3)
+	RS512 = "RS512" // RSASSA-PKCS1-v1_5 with SHA-512 (RFC 7518 §3.3)
 	PS256 = "PS256" // RSASSA-PSS with SHA-256, MGF1 with SHA-256, 32-byte salt (RFC 7518 §3.5)
+	PS384 = "PS384" // RSASSA-PSS with SHA-384, MGF1 with SHA-384, 48-byte salt (RFC 7518 §3.5)
+	PS512 = "PS512" // RSASSA-PSS with SHA-512, MGF1 with SHA-512, 64-byte salt (RFC 7518 §3.5)
 	ES256 = "ES256" // ECDSA on P-256 with SHA-256 (RFC 7518 §3.4)
+	ES384 = "ES384" // ECDSA on P-384 with SHA-384 (RFC 7518 §3.4)
+	ES512 = "ES512" // ECDSA on P-521 with SHA-512 (RFC 7518 §3.4)
 	EdDSA = "EdDSA" // Ed25519 (RFC 8037 §3.1); Ed448 is not supported
 )
 
@@ -34,154 +36,218 @@ const (
 // one encoding.
 var b64 = base64.RawURLEncoding.Strict()
 
-// pssOptions are the RSASSA-PSS parameters RFC 7518 §3.5 fixes: the salt is
-// as long as the hash.
-var pssOptions = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
-
-// JWSSigner makes JWS signatures (RFC 7515) with one algorithm and one
-// private key, as OAuth 2 client assertions (RFC 7523) and DPoP proofs
-// (RFC 9449) need. Create one with [NewJWSSigner]; the zero value is not
-// usable. A JWSSigner is safe for concurrent use by multiple goroutines.
+// A JWSSigner makes JWS signatures (RFC 7515) with one algorithm and one
+// key, as OAuth 2 client assertions (RFC 7523) and DPoP proofs (RFC 9449)
+// need. [SignCompact] turns one into a compact serialization.
 //
-// String, Format, GoString and LogValue show only the algorithm, never the
-// key.
-type JWSSigner struct {
-	alg string
-	key any // []byte, *rsa.PrivateKey, *ecdsa.PrivateKey or ed25519.PrivateKey, checked by NewJWSSigner
+// This package's signers are made by [NewJWSSigner], which accepts every
+// algorithm, or by the constructor of one algorithm family
+// ([NewHMACJWS], [NewRSAJWSSigner], [NewPSSJWSSigner],
+// [NewECDSAJWSSigner], [NewEd25519JWSSigner]), which links only that
+// family's code into a program. Any other implementation works with
+// [SignCompact] too. The asymmetric signers also have a
+// Public() crypto.PublicKey method.
+//
+// Implementations must be safe for concurrent use by multiple goroutines;
+// this package's are.
+type JWSSigner interface {
+	// Alg returns the algorithm name for the JWS header's "alg", such as
+	// "RS256".
+	Alg() string
+	// Sign returns the raw JWS signature of signingInput, which is
+	// ASCII(BASE64URL(header) || '.' || BASE64URL(payload)) (RFC 7515
+	// §5.1), in the form RFC 7518 gives for the algorithm (R || S for
+	// ECDSA, not ASN.1).
+	Sign(signingInput []byte) ([]byte, error)
+}
+
+// A JWSVerifier checks JWS signatures (RFC 7515) made with one algorithm and
+// one key. [VerifyCompact] checks a compact serialization with one.
+//
+// This package's verifiers are made by [NewJWSVerifier] or the constructor of one algorithm family ([NewHMACJWS],
+// [NewRSAJWSVerifier], [NewPSSJWSVerifier], [NewECDSAJWSVerifier],
+// [NewEd25519JWSVerifier]).
+//
+// Implementations must be safe for concurrent use by multiple goroutines;
+// this package's are.
+type JWSVerifier interface {
+	// Alg returns the algorithm name the verifier accepts in a JWS
+	// header's "alg", such as "ES256".
+	Alg() string
+	// Verify returns nil if sig is a valid raw JWS signature of
+	// signingInput, and an error wrapping [ErrVerification] otherwise.
+	Verify(signingInput, sig []byte) error
 }
 
 // NewJWSSigner returns a signer for alg with key:
 //
-//   - [HS256]: a non-empty []byte secret. RFC 7518 §3.2 asks for at least 32
-//     bytes, but shorter secrets are accepted because providers issue shorter
-//     client secrets for client_secret_jwt. The secret is copied.
-//   - [RS256], [PS256]: a *rsa.PrivateKey. The size is not checked here;
-//     crypto/rsa refuses keys too small for the operation when signing.
-//   - [ES256]: a *ecdsa.PrivateKey on P-256.
-//   - [EdDSA]: an ed25519.PrivateKey (64 bytes).
+//   - [HS256], [HS384], [HS512]: a non-empty []byte secret, as for
+//     [NewHMACJWS].
+//   - [RS256], [RS384], [RS512]: a [crypto.Signer] with an RSA public key,
+//     as for [NewRSAJWSSigner].
+//   - [PS256], [PS384], [PS512]: the same, as for [NewPSSJWSSigner].
+//   - [ES256], [ES384], [ES512]: a [crypto.Signer] with an ECDSA public key
+//     on P-256, P-384 or P-521 respectively, as for [NewECDSAJWSSigner].
+//   - [EdDSA]: a [crypto.Signer] with an Ed25519 public key, as for
+//     [NewEd25519JWSSigner].
 //
-// An unknown alg (including "none") gives an error wrapping
-// [ErrUnsupportedAlgorithm]; a nil key, a key of another type, or one on the
-// wrong curve gives an error wrapping [ErrWrongKeyType]. Keys must not be
+// *rsa.PrivateKey, *ecdsa.PrivateKey and ed25519.PrivateKey are
+// crypto.Signers; so are keys kept in a KMS or HSM behind that interface.
+//
+// NewJWSSigner links every algorithm into a program; a program that uses one
+// family should call its constructor instead. An unknown alg (including
+// "none") gives an error wrapping [ErrUnsupportedAlgorithm]; a key that does
+// not fit alg gives an error wrapping [ErrWrongKeyType]. Keys must not be
 // modified after the call.
-func NewJWSSigner(alg string, key any) (*JWSSigner, error) {
+func NewJWSSigner(alg string, key any) (JWSSigner, error) {
 	switch alg {
-	case HS256:
-		k, ok := key.([]byte)
+	case HS256, HS384, HS512:
+		secret, ok := key.([]byte)
 		if !ok {
 			return nil, wrongKey(alg, "a []byte secret", key)
 		}
-		if len(k) == 0 {
-			return nil, fmt.Errorf("%w: %s: empty secret", ErrWrongKeyType, alg)
-		}
-		return &JWSSigner{alg: alg, key: append([]byte(nil), k...)}, nil
-	case RS256, PS256:
-		k, ok := key.(*rsa.PrivateKey)
-		if !ok {
-			return nil, wrongKey(alg, "a *rsa.PrivateKey", key)
-		}
-		if k == nil || k.N == nil || k.D == nil {
-			return nil, fmt.Errorf("%w: %s: nil rsa private key", ErrWrongKeyType, alg)
-		}
-		return &JWSSigner{alg: alg, key: k}, nil
-	case ES256:
-		k, ok := key.(*ecdsa.PrivateKey)
-		if !ok {
-			return nil, wrongKey(alg, "a *ecdsa.PrivateKey", key)
-		}
-		if k == nil || k.D == nil {
-			return nil, fmt.Errorf("%w: %s: nil ecdsa private key", ErrWrongKeyType, alg)
-		}
-		if err := checkP256(alg, k.Curve); err != nil {
+		s, err := NewHMACJWS(alg, secret)
+		if err != nil {
 			return nil, err
 		}
-		return &JWSSigner{alg: alg, key: k}, nil
-	case EdDSA:
-		k, ok := key.(ed25519.PrivateKey)
+		return s, nil
+	}
+	var cs crypto.Signer
+	switch alg {
+	case RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA:
+		var ok bool
+		if cs, ok = key.(crypto.Signer); !ok {
+			return nil, wrongKey(alg, "a crypto.Signer", key)
+		}
+	default:
+		return nil, unsupportedAlg(alg)
+	}
+	// Each case converts its own concrete type, so that a nil pointer is
+	// never returned as a non-nil JWSSigner.
+	switch alg {
+	case RS256, RS384, RS512:
+		s, err := NewRSAJWSSigner(alg, cs)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case PS256, PS384, PS512:
+		s, err := NewPSSJWSSigner(alg, cs)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case ES256, ES384, ES512:
+		s, err := NewECDSAJWSSigner(alg, cs)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	default: // EdDSA
+		s, err := NewEd25519JWSSigner(cs)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+}
+
+// NewJWSVerifier returns a verifier for alg with key:
+//
+//   - [HS256], [HS384], [HS512]: the non-empty []byte secret, as for
+//     [NewHMACJWS].
+//   - [RS256], [RS384], [RS512], [PS256], [PS384], [PS512]: a
+//     *rsa.PublicKey of 2048 to 8192 bits.
+//   - [ES256], [ES384], [ES512]: a *ecdsa.PublicKey on P-256, P-384 or
+//     P-521 respectively.
+//   - [EdDSA]: an ed25519.PublicKey (32 bytes).
+//
+// Only public keys are accepted for the asymmetric algorithms, and only a
+// []byte for HMAC, so a public key can never serve as an HMAC secret (the
+// "RS256 to HS256" key confusion).
+//
+// NewJWSVerifier links every algorithm into a program. An unknown alg
+// (including "none") gives an error wrapping [ErrUnsupportedAlgorithm]; a
+// key that does not fit alg gives an error wrapping [ErrWrongKeyType]. Keys
+// must not be modified after the call.
+func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
+	switch alg {
+	case HS256, HS384, HS512:
+		secret, ok := key.([]byte)
 		if !ok {
-			return nil, wrongKey(alg, "an ed25519.PrivateKey", key)
+			return nil, wrongKey(alg, "a []byte secret", key)
 		}
-		if len(k) != ed25519.PrivateKeySize {
-			return nil, fmt.Errorf("%w: %s: ed25519 private key is %d bytes, want %d", ErrWrongKeyType, alg, len(k), ed25519.PrivateKeySize)
+		v, err := NewHMACJWS(alg, secret)
+		if err != nil {
+			return nil, err
 		}
-		return &JWSSigner{alg: alg, key: k}, nil
+		return v, nil
+	case RS256, RS384, RS512, PS256, PS384, PS512:
+		pub, ok := key.(*rsa.PublicKey)
+		if !ok {
+			return nil, wrongKey(alg, "a *rsa.PublicKey", key)
+		}
+		if alg[0] == 'R' {
+			v, err := NewRSAJWSVerifier(alg, pub)
+			if err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		v, err := NewPSSJWSVerifier(alg, pub)
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	case ES256, ES384, ES512:
+		pub, ok := key.(*ecdsa.PublicKey)
+		if !ok {
+			return nil, wrongKey(alg, "a *ecdsa.PublicKey", key)
+		}
+		v, err := NewECDSAJWSVerifier(alg, pub)
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	case EdDSA:
+		pub, ok := key.(ed25519.PublicKey)
+		if !ok {
+			return nil, wrongKey(alg, "an ed25519.PublicKey", key)
+		}
+		v, err := NewEd25519JWSVerifier(pub)
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
 	default:
 		return nil, unsupportedAlg(alg)
 	}
 }
 
-// Alg returns the signer's algorithm name, such as "RS256", for the JWS
-// header's "alg".
-func (s *JWSSigner) Alg() string { return s.alg }
-
-// String returns signer.JWSSigner{Alg:"..."}: the algorithm, not the key.
-func (s JWSSigner) String() string { return `signer.JWSSigner{Alg:` + strconv.Quote(s.alg) + `}` }
-
-// GoString returns String, so %#v does not show the key either.
-func (s JWSSigner) GoString() string { return s.String() }
-
-// Format implements fmt.Formatter: %q prints String quoted, every other
-// verb prints String, so no verb shows the key.
-func (s JWSSigner) Format(f fmt.State, verb rune) { formatString(f, verb, s.String()) }
-
-// LogValue implements slog.LogValuer: the algorithm only.
-func (s JWSSigner) LogValue() slog.Value { return slog.GroupValue(slog.String("alg", s.alg)) }
-
-// Sign returns the raw JWS signature of signingInput, which is
-// ASCII(BASE64URL(header) || '.' || BASE64URL(payload)) (RFC 7515 §5.1).
-// An ES256 signature is the 64-byte R || S form of RFC 7518 §3.4, not ASN.1.
-// PS256 and ES256 signatures are randomized; the others are deterministic.
-func (s *JWSSigner) Sign(signingInput []byte) ([]byte, error) {
-	switch k := s.key.(type) {
-	case []byte:
-		h := hmac.New(sha256.New, k)
-		h.Write(signingInput)
-		return h.Sum(make([]byte, 0, sha256.Size)), nil
-	case *rsa.PrivateKey:
-		d := sha256.Sum256(signingInput)
-		var sig []byte
-		var err error
-		if s.alg == PS256 {
-			sig, err = rsa.SignPSS(rand.Reader, k, crypto.SHA256, d[:], pssOptions)
-		} else {
-			sig, err = rsa.SignPKCS1v15(nil, k, crypto.SHA256, d[:])
-		}
-		if err != nil {
-			return nil, fmt.Errorf("signer: %s: %w", s.alg, err)
-		}
-		return sig, nil
-	case *ecdsa.PrivateKey:
-		d := sha256.Sum256(signingInput)
-		r, ss, err := ecdsa.Sign(rand.Reader, k, d[:])
-		if err != nil {
-			return nil, fmt.Errorf("signer: %s: %w", s.alg, err)
-		}
-		sig := make([]byte, 64)
-		r.FillBytes(sig[:32])
-		ss.FillBytes(sig[32:])
-		return sig, nil
-	case ed25519.PrivateKey:
-		return ed25519.Sign(k, signingInput), nil
-	default:
-		return nil, fmt.Errorf("%w: JWSSigner not created by NewJWSSigner", ErrUnsupportedAlgorithm)
-	}
-}
-
 // SignCompact returns the JWS compact serialization (RFC 7515 §7.1)
 // BASE64URL(header).BASE64URL(payload).BASE64URL(signature), without
-// padding. header and payload are the exact bytes to encode, normally JSON;
-// they are not re-marshalled. header must be a JSON object whose "alg" is
-// [JWSSigner.Alg], or SignCompact returns an error wrapping
-// [ErrAlgorithmMismatch] (or [ErrMalformedJWS] if it is not a JSON object):
-// a token that names another algorithm than the one that signed it would
-// never verify.
-func (s *JWSSigner) SignCompact(header, payload []byte) (string, error) {
+// padding, signed by s.
+//
+// header and payload are the exact bytes to encode, normally JSON; they are
+// not re-marshalled. header must be a JSON object without duplicate members
+// or "crit", or SignCompact returns an error wrapping [ErrMalformedJWS]. Its
+// "alg" must be s.Alg(), and neither may be "none", or SignCompact returns an
+// error wrapping [ErrAlgorithmMismatch]: a token that names another
+// algorithm than the one that signed it would never verify. A nil s gives an
+// error wrapping [ErrWrongKeyType]; errors from s.Sign are returned wrapped.
+//
+// SignCompact is a function rather than a method so that every JWSSigner,
+// this package's or another, gets the same checks and encoding.
+func SignCompact(s JWSSigner, header, payload []byte) (string, error) {
+	if s == nil {
+		return "", fmt.Errorf("%w: nil JWSSigner", ErrWrongKeyType)
+	}
 	alg, err := headerAlg(header)
 	if err != nil {
 		return "", err
 	}
-	if alg != s.alg {
-		return "", fmt.Errorf("%w: header alg %q, signer alg %q", ErrAlgorithmMismatch, truncate(alg), s.alg)
+	if sa := s.Alg(); alg != sa || alg == "none" {
+		return "", fmt.Errorf("%w: header alg %q, signer alg %q", ErrAlgorithmMismatch, truncate(alg), truncate(sa))
 	}
 	n := b64.EncodedLen(len(header)) + 1 + b64.EncodedLen(len(payload))
 	buf := make([]byte, 0, n+1+b64.EncodedLen(512)) // room for signatures up to RSA-4096
@@ -190,154 +256,29 @@ func (s *JWSSigner) SignCompact(header, payload []byte) (string, error) {
 	buf = b64.AppendEncode(buf, payload)
 	sig, err := s.Sign(buf)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("signer: signing jws: %w", err)
 	}
 	buf = append(buf, '.')
 	buf = b64.AppendEncode(buf, sig)
 	return string(buf), nil
 }
 
-// JWSVerifier checks JWS signatures (RFC 7515) made with one algorithm and
-// the private key matching its public key. Create one with
-// [NewJWSVerifier]; the zero value is not usable. A JWSVerifier is safe for
-// concurrent use by multiple goroutines.
-//
-// String, Format, GoString and LogValue show only the algorithm, never the
-// key (an HS256 key is a secret).
-type JWSVerifier struct {
-	alg string
-	key any // []byte, *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey, checked by NewJWSVerifier
-}
-
-// NewJWSVerifier returns a verifier for alg with key:
-//
-//   - [HS256]: the non-empty []byte secret (copied).
-//   - [RS256], [PS256]: a *rsa.PublicKey.
-//   - [ES256]: a *ecdsa.PublicKey on P-256.
-//   - [EdDSA]: an ed25519.PublicKey (32 bytes).
-//
-// Errors wrap [ErrUnsupportedAlgorithm] or [ErrWrongKeyType] as for
-// [NewJWSSigner]. Keys must not be modified after the call.
-func NewJWSVerifier(alg string, key any) (*JWSVerifier, error) {
-	switch alg {
-	case HS256:
-		k, ok := key.([]byte)
-		if !ok {
-			return nil, wrongKey(alg, "a []byte secret", key)
-		}
-		if len(k) == 0 {
-			return nil, fmt.Errorf("%w: %s: empty secret", ErrWrongKeyType, alg)
-		}
-		return &JWSVerifier{alg: alg, key: append([]byte(nil), k...)}, nil
-	case RS256, PS256:
-		k, ok := key.(*rsa.PublicKey)
-		if !ok {
-			return nil, wrongKey(alg, "a *rsa.PublicKey", key)
-		}
-		if k == nil || k.N == nil {
-			return nil, fmt.Errorf("%w: %s: nil rsa public key", ErrWrongKeyType, alg)
-		}
-		return &JWSVerifier{alg: alg, key: k}, nil
-	case ES256:
-		k, ok := key.(*ecdsa.PublicKey)
-		if !ok {
-			return nil, wrongKey(alg, "a *ecdsa.PublicKey", key)
-		}
-		if k == nil || k.X == nil || k.Y == nil {
-			return nil, fmt.Errorf("%w: %s: nil ecdsa public key", ErrWrongKeyType, alg)
-		}
-		if err := checkP256(alg, k.Curve); err != nil {
-			return nil, err
-		}
-		return &JWSVerifier{alg: alg, key: k}, nil
-	case EdDSA:
-		k, ok := key.(ed25519.PublicKey)
-		if !ok {
-			return nil, wrongKey(alg, "an ed25519.PublicKey", key)
-		}
-		if len(k) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: %s: ed25519 public key is %d bytes, want %d", ErrWrongKeyType, alg, len(k), ed25519.PublicKeySize)
-		}
-		return &JWSVerifier{alg: alg, key: k}, nil
-	default:
-		return nil, unsupportedAlg(alg)
-	}
-}
-
-// Alg returns the verifier's algorithm name, such as "ES256".
-func (v *JWSVerifier) Alg() string { return v.alg }
-
-// String returns signer.JWSVerifier{Alg:"..."}: the algorithm, not the key.
-func (v JWSVerifier) String() string { return `signer.JWSVerifier{Alg:` + strconv.Quote(v.alg) + `}` }
-
-// GoString returns String, so %#v does not show the key either.
-func (v JWSVerifier) GoString() string { return v.String() }
-
-// Format implements fmt.Formatter: %q prints String quoted, every other
-// verb prints String, so no verb shows the key.
-func (v JWSVerifier) Format(f fmt.State, verb rune) { formatString(f, verb, v.String()) }
-
-// LogValue implements slog.LogValuer: the algorithm only.
-func (v JWSVerifier) LogValue() slog.Value { return slog.GroupValue(slog.String("alg", v.alg)) }
-
-// formatString writes s for any verb, quoted for %q.
-func formatString(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = strconv.Quote(s)
-	}
-	io.WriteString(f, s)
-}
-
-// Verify returns nil if sig is a valid raw JWS signature of signingInput
-// and [ErrVerification] otherwise. The HS256 comparison takes constant time.
-// An ES256 signature must be the 64-byte R || S form (RFC 7518 §3.4).
-func (v *JWSVerifier) Verify(signingInput, sig []byte) error {
-	switch k := v.key.(type) {
-	case []byte:
-		h := hmac.New(sha256.New, k)
-		h.Write(signingInput)
-		var buf [sha256.Size]byte
-		if !hmac.Equal(h.Sum(buf[:0]), sig) {
-			return ErrVerification
-		}
-		return nil
-	case *rsa.PublicKey:
-		d := sha256.Sum256(signingInput)
-		if v.alg == PS256 {
-			return rsaVerifyErr(v.alg, rsa.VerifyPSS(k, crypto.SHA256, d[:], sig, pssOptions))
-		}
-		return rsaVerifyErr(v.alg, rsa.VerifyPKCS1v15(k, crypto.SHA256, d[:], sig))
-	case *ecdsa.PublicKey:
-		if len(sig) != 64 {
-			return ErrVerification
-		}
-		d := sha256.Sum256(signingInput)
-		r := new(big.Int).SetBytes(sig[:32])
-		s := new(big.Int).SetBytes(sig[32:])
-		if !ecdsa.Verify(k, d[:], r, s) {
-			return ErrVerification
-		}
-		return nil
-	case ed25519.PublicKey:
-		if !ed25519.Verify(k, signingInput, sig) {
-			return ErrVerification
-		}
-		return nil
-	default:
-		return fmt.Errorf("%w: JWSVerifier not created by NewJWSVerifier", ErrUnsupportedAlgorithm)
-	}
-}
-
-// VerifyCompact checks a JWS compact serialization (RFC 7515 §7.1) and
-// returns its decoded header and payload. It checks, in order: that the
-// token has three base64url parts and a JSON object header without "crit"
-// ([ErrMalformedJWS]), that the header's "alg" is [JWSVerifier.Alg]
-// ([ErrAlgorithmMismatch]; "none" never matches), and the signature
-// ([ErrVerification]). On error header and payload are nil.
+// VerifyCompact checks a JWS compact serialization (RFC 7515 §7.1) with v
+// and returns its decoded header and payload. It checks, in order: that the
+// token has three base64url parts and a header that is a JSON object without
+// duplicate members or "crit" ([ErrMalformedJWS]), that the header's "alg"
+// is v.Alg() ([ErrAlgorithmMismatch]; "none" never matches), and the
+// signature ([ErrVerification]). The token's "alg" never chooses the
+// algorithm: v does. On error header and payload are nil. A nil v gives an
+// error wrapping [ErrWrongKeyType].
 //
 // VerifyCompact checks no claims: "exp", "aud" and the rest are the caller's
-// to check in payload.
-func (v *JWSVerifier) VerifyCompact(token string) (header, payload []byte, err error) {
+// to check in payload. It is a function rather than a method so that every
+// JWSVerifier gets the same checks.
+func VerifyCompact(v JWSVerifier, token string) (header, payload []byte, err error) {
+	if v == nil {
+		return nil, nil, fmt.Errorf("%w: nil JWSVerifier", ErrWrongKeyType)
+	}
 	h, rest, ok1 := strings.Cut(token, ".")
 	p, s, ok2 := strings.Cut(rest, ".")
 	if !ok1 || !ok2 || strings.Contains(s, ".") {
@@ -351,8 +292,8 @@ func (v *JWSVerifier) VerifyCompact(token string) (header, payload []byte, err e
 	if err != nil {
 		return nil, nil, err
 	}
-	if alg != v.alg {
-		return nil, nil, fmt.Errorf("%w: token alg %q, verifier alg %q", ErrAlgorithmMismatch, truncate(alg), v.alg)
+	if va := v.Alg(); alg != va || alg == "none" {
+		return nil, nil, fmt.Errorf("%w: token alg %q, verifier alg %q", ErrAlgorithmMismatch, truncate(alg), truncate(va))
 	}
 	payload, err = b64.DecodeString(p)
 	if err != nil {
@@ -369,37 +310,73 @@ func (v *JWSVerifier) VerifyCompact(token string) (header, payload []byte, err e
 }
 
 // headerAlg returns the "alg" of a JOSE header. The header must be a JSON
-// object without "crit"; a missing "alg" is returned as "".
+// object without duplicate members and without "crit"; a missing "alg" is
+// an ErrAlgorithmMismatch, one that is not a string an ErrMalformedJWS.
+// Member names are matched exactly, as RFC 7515 §4 requires, not
+// case-insensitively as encoding/json does for struct fields.
 func headerAlg(header []byte) (string, error) {
-	var h struct {
-		Alg  *string         `json:"alg"`
-		Crit json.RawMessage `json:"crit"`
+	obj, err := parseObject(header)
+	if err != nil {
+		return "", fmt.Errorf("%w: header: %w", ErrMalformedJWS, err)
 	}
-	if err := json.Unmarshal(header, &h); err != nil {
-		return "", fmt.Errorf("%w: header is not a json object: %w", ErrMalformedJWS, err)
-	}
-	if h.Crit != nil {
+	if _, ok := obj["crit"]; ok {
 		return "", fmt.Errorf("%w: header lists critical extensions", ErrMalformedJWS)
 	}
-	if h.Alg == nil {
+	raw, ok := obj["alg"]
+	if !ok {
 		return "", fmt.Errorf("%w: header has no alg", ErrAlgorithmMismatch)
 	}
-	return *h.Alg, nil
+	alg, ok := jsonString(raw)
+	if !ok {
+		return "", fmt.Errorf("%w: header alg is not a string", ErrMalformedJWS)
+	}
+	return alg, nil
 }
 
-// checkP256 reports an error unless c is P-256.
-func checkP256(alg string, c elliptic.Curve) error {
-	if c == nil {
-		return fmt.Errorf("%w: %s: ecdsa key has no curve", ErrWrongKeyType, alg)
+// jwsName is embedded in every JWSSigner and JWSVerifier of this package:
+// it holds the algorithm and prints it, and nothing else, so that no
+// printing of a signer shows its key.
+type jwsName struct {
+	typ string // the embedding type's name, such as "RSAJWSSigner"
+	alg string
+}
+
+// Alg returns the algorithm name, such as "RS256", for the JWS header's
+// "alg".
+func (n jwsName) Alg() string { return n.alg }
+
+// String returns signer.Type{Alg:"..."}: the type and the algorithm, never
+// the key.
+func (n jwsName) String() string {
+	typ := n.typ
+	if typ == "" {
+		typ = "JWS"
 	}
-	if c != elliptic.P256() {
-		name := "an unknown curve"
-		if p := c.Params(); p != nil && p.Name != "" {
-			name = p.Name
-		}
-		return fmt.Errorf("%w: %s needs a P-256 key, got %s", ErrWrongKeyType, alg, name)
+	return "signer." + typ + "{Alg:" + strconv.Quote(n.alg) + "}"
+}
+
+// GoString returns String, so %#v does not show the key either.
+func (n jwsName) GoString() string { return n.String() }
+
+// Format implements [fmt.Formatter]: %q prints String quoted, every other
+// verb prints String, so no verb shows the key.
+func (n jwsName) Format(f fmt.State, verb rune) { formatString(f, verb, n.String()) }
+
+// LogValue implements [slog.LogValuer]: the algorithm only.
+func (n jwsName) LogValue() slog.Value { return slog.GroupValue(slog.String("alg", n.alg)) }
+
+// formatString writes s for any verb, quoted for %q.
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
 	}
-	return nil
+	io.WriteString(f, s)
+}
+
+// errZeroValue is the error of a Sign or Verify method called on a value
+// that no constructor made.
+func errZeroValue(typ string) error {
+	return fmt.Errorf("%w: zero %s: use its constructor", ErrWrongKeyType, typ)
 }
 
 func wrongKey(alg, want string, key any) error {

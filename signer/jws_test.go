@@ -2,17 +2,21 @@ package signer_test
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"math/big"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/oauthkit/oauth/signer"
@@ -44,7 +48,19 @@ func loadJWSVectors(tb testing.TB) []jwsVector {
 	return file.Vectors
 }
 
-// b64Int decodes a JWK base64url big-endian integer (RFC 7518 §6.3).
+// jwsVectorByName returns the vector called name.
+func jwsVectorByName(tb testing.TB, name string) jwsVector {
+	tb.Helper()
+	for _, v := range loadJWSVectors(tb) {
+		if v.Name == name {
+			return v
+		}
+	}
+	tb.Fatalf("no JWS vector %q", name)
+	return jwsVector{}
+}
+
+// b64Bytes decodes unpadded base64url.
 func b64Bytes(tb testing.TB, s string) []byte {
 	tb.Helper()
 	b, err := base64.RawURLEncoding.DecodeString(s)
@@ -54,13 +70,15 @@ func b64Bytes(tb testing.TB, s string) []byte {
 	return b
 }
 
+// b64Int decodes a JWK base64url big-endian integer (RFC 7518 §6.3).
 func b64Int(tb testing.TB, s string) *big.Int {
 	tb.Helper()
 	return new(big.Int).SetBytes(b64Bytes(tb, s))
 }
 
-// jwkKeys builds the private and public keys of a JWK in the forms
-// NewJWSSigner and NewJWSVerifier take.
+// jwkKeys builds the private and public keys of a JWK with crypto/rsa,
+// crypto/ecdsa and crypto/ed25519 directly, independently of the package's
+// JWK parser, in the forms NewJWSSigner and NewJWSVerifier take.
 func jwkKeys(tb testing.TB, jwk map[string]string) (priv, pub any) {
 	tb.Helper()
 	switch jwk["kty"] {
@@ -84,12 +102,20 @@ func jwkKeys(tb testing.TB, jwk map[string]string) (priv, pub any) {
 		}
 		return k, &k.PublicKey
 	case "EC":
-		if jwk["crv"] != "P-256" {
+		curves := map[string]elliptic.Curve{"P-256": elliptic.P256(), "P-384": elliptic.P384(), "P-521": elliptic.P521()}
+		c := curves[jwk["crv"]]
+		if c == nil {
 			tb.Fatalf("curve %q", jwk["crv"])
 		}
 		k := &ecdsa.PrivateKey{
-			PublicKey: ecdsa.PublicKey{Curve: elliptic.P256(), X: b64Int(tb, jwk["x"]), Y: b64Int(tb, jwk["y"])},
+			PublicKey: ecdsa.PublicKey{Curve: c, X: b64Int(tb, jwk["x"]), Y: b64Int(tb, jwk["y"])},
 			D:         b64Int(tb, jwk["d"]),
+		}
+		// d matches x, y if what d signs verifies with x, y.
+		digest := sha256Sum([]byte("d matches x, y"))
+		sig, err := ecdsa.SignASN1(rand.Reader, k, digest)
+		if err != nil || !ecdsa.VerifyASN1(&k.PublicKey, digest, sig) {
+			tb.Errorf("JWK d does not match x, y")
 		}
 		return k, &k.PublicKey
 	case "OKP":
@@ -103,13 +129,44 @@ func jwkKeys(tb testing.TB, jwk map[string]string) (priv, pub any) {
 	return nil, nil
 }
 
-// TestJWSPublishedExamples checks RFC 7515 A.1-A.3 and RFC 8037 A.4: the
-// deterministic algorithms must reproduce the published token byte for
-// byte, and every published token must verify.
+// jwsKeys are the asymmetric keys the JWS tests sign with: the RSA-2048
+// and P-521 keys of RFC 7520 §3, plus generated P-256, P-384 and Ed25519
+// keys.
+type jwsKeys struct {
+	RSA     *rsa.PrivateKey
+	EC256   *ecdsa.PrivateKey
+	EC384   *ecdsa.PrivateKey
+	EC521   *ecdsa.PrivateKey
+	Ed25519 ed25519.PrivateKey
+}
+
+var (
+	jwsKeysOnce sync.Once
+	jwsKeysVal  jwsKeys
+)
+
+func testJWSKeys(tb testing.TB) jwsKeys {
+	tb.Helper()
+	k := keys(tb)
+	jwsKeysOnce.Do(func() {
+		rsaKey, _ := jwkKeys(tb, jwsVectorByName(tb, "RFC 7520 4.1 RS256").JWK)
+		ec521, _ := jwkKeys(tb, jwsVectorByName(tb, "RFC 7520 4.3 ES512").JWK)
+		jwsKeysVal = jwsKeys{RSA: rsaKey.(*rsa.PrivateKey), EC256: k.EC, EC384: k.EC384, EC521: ec521.(*ecdsa.PrivateKey), Ed25519: k.Ed25519}
+	})
+	if jwsKeysVal.RSA == nil {
+		tb.Fatal("JWS test keys not built")
+	}
+	return jwsKeysVal
+}
+
+// TestJWSPublishedExamples checks RFC 7515 A.1-A.4, RFC 7520 §4.1-4.4 and
+// RFC 8037 A.4: the deterministic algorithms must reproduce the
+// published token byte for byte, every published token must verify, and
+// our own tokens of the same input must verify with the published key.
 func TestJWSPublishedExamples(t *testing.T) {
 	vectors := loadJWSVectors(t)
-	if len(vectors) != 4 {
-		t.Fatalf("got %d JWS vectors, want 4", len(vectors))
+	if len(vectors) != 9 {
+		t.Fatalf("got %d JWS vectors, want 9", len(vectors))
 	}
 	for _, v := range vectors {
 		t.Run(v.Name, func(t *testing.T) {
@@ -126,7 +183,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 				t.Errorf("Alg() = %q, %q, want %q", s.Alg(), ver.Alg(), v.Alg)
 			}
 
-			header, payload, err := ver.VerifyCompact(v.Compact)
+			header, payload, err := signer.VerifyCompact(ver, v.Compact)
 			if err != nil {
 				t.Fatalf("VerifyCompact(published token) = %v", err)
 			}
@@ -134,7 +191,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 				t.Errorf("VerifyCompact() = %q, %q, want %q, %q", header, payload, v.Header, v.Payload)
 			}
 
-			got, err := s.SignCompact([]byte(v.Header), []byte(v.Payload))
+			got, err := signer.SignCompact(s, []byte(v.Header), []byte(v.Payload))
 			if err != nil {
 				t.Fatalf("SignCompact: %v", err)
 			}
@@ -143,7 +200,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 			}
 			// Randomized or not, our own token verifies and carries the same
 			// header and payload.
-			if _, _, err := ver.VerifyCompact(got); err != nil {
+			if _, _, err := signer.VerifyCompact(ver, got); err != nil {
 				t.Errorf("VerifyCompact(SignCompact()) = %v", err)
 			}
 			if i := strings.LastIndexByte(got, '.'); got[:i] != v.Compact[:strings.LastIndexByte(v.Compact, '.')] {
@@ -153,11 +210,11 @@ func TestJWSPublishedExamples(t *testing.T) {
 			// Tampering with the payload or the signature fails.
 			parts := strings.Split(v.Compact, ".")
 			tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(v.Payload+" ")) + "." + parts[2]
-			if _, _, err := ver.VerifyCompact(tampered); !errors.Is(err, signer.ErrVerification) {
+			if _, _, err := signer.VerifyCompact(ver, tampered); !errors.Is(err, signer.ErrVerification) {
 				t.Errorf("VerifyCompact(tampered payload) = %v, want ErrVerification", err)
 			}
 			sig := b64Bytes(t, parts[2])
-			sig[0] ^= 0x80
+			sig[len(sig)/2] ^= 0x80
 			if err := ver.Verify([]byte(parts[0]+"."+parts[1]), sig); !errors.Is(err, signer.ErrVerification) {
 				t.Errorf("Verify(tampered signature) = %v, want ErrVerification", err)
 			}
@@ -165,90 +222,269 @@ func TestJWSPublishedExamples(t *testing.T) {
 	}
 }
 
-// TestJWSRoundTrip signs and verifies with every algorithm, including PS256
-// (randomized, so no published value can be reproduced).
+// opaqueSigner hides the concrete type of a crypto.Signer, as a KMS or HSM
+// key would, so that the generic crypto.Signer path is what runs.
+type opaqueSigner struct {
+	s     crypto.Signer
+	calls int
+	mu    sync.Mutex
+}
+
+func (o *opaqueSigner) Public() crypto.PublicKey { return o.s.Public() }
+
+func (o *opaqueSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	o.mu.Lock()
+	o.calls++
+	o.mu.Unlock()
+	return o.s.Sign(r, digest, opts)
+}
+
+// TestJWSRoundTrip signs and verifies with every algorithm through the
+// generic and the per-family constructors, with concrete keys and with
+// opaque crypto.Signers.
 func TestJWSRoundTrip(t *testing.T) {
-	k := keys(t)
+	k := testJWSKeys(t)
+	secret := []byte("a secret of at least sixty-four bytes, for HS512 as RFC 7518 asks")
+	hmacJWS := func(alg string) (signer.JWSSigner, signer.JWSVerifier, error) {
+		h, err := signer.NewHMACJWS(alg, secret)
+		return h, h, err
+	}
+	rsaFam := func(alg string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
+		s, err := signer.NewRSAJWSSigner(alg, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		v, err := signer.NewRSAJWSVerifier(alg, key.Public().(*rsa.PublicKey))
+		return s, v, err
+	}
+	pssFam := func(alg string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
+		s, err := signer.NewPSSJWSSigner(alg, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		v, err := signer.NewPSSJWSVerifier(alg, key.Public().(*rsa.PublicKey))
+		return s, v, err
+	}
+	ecFam := func(alg string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
+		s, err := signer.NewECDSAJWSSigner(alg, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		v, err := signer.NewECDSAJWSVerifier(alg, key.Public().(*ecdsa.PublicKey))
+		return s, v, err
+	}
+	edFam := func(_ string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
+		s, err := signer.NewEd25519JWSSigner(key)
+		if err != nil {
+			return nil, nil, err
+		}
+		v, err := signer.NewEd25519JWSVerifier(key.Public().(ed25519.PublicKey))
+		return s, v, err
+	}
 	tests := []struct {
 		alg     string
-		priv    any
-		pub     any
+		key     crypto.Signer // nil for HMAC
+		family  func(string, crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error)
 		sigSize int
+		det     bool
 	}{
-		{signer.HS256, []byte("a secret of at least thirty-two bytes!"), []byte("a secret of at least thirty-two bytes!"), 32},
-		{signer.RS256, k.RSA, &k.RSA.PublicKey, 128},
-		{signer.PS256, k.RSA, &k.RSA.PublicKey, 128},
-		{signer.ES256, k.EC, &k.EC.PublicKey, 64},
-		{signer.EdDSA, k.Ed25519, k.Ed25519.Public(), 64},
+		{signer.HS256, nil, nil, 32, true},
+		{signer.HS384, nil, nil, 48, true},
+		{signer.HS512, nil, nil, 64, true},
+		{signer.RS256, k.RSA, rsaFam, 256, true},
+		{signer.RS384, k.RSA, rsaFam, 256, true},
+		{signer.RS512, k.RSA, rsaFam, 256, true},
+		{signer.PS256, k.RSA, pssFam, 256, false},
+		{signer.PS384, k.RSA, pssFam, 256, false},
+		{signer.PS512, k.RSA, pssFam, 256, false},
+		{signer.ES256, k.EC256, ecFam, 64, false},
+		{signer.ES384, k.EC384, ecFam, 96, false},
+		{signer.ES512, k.EC521, ecFam, 132, false},
+		{signer.EdDSA, k.Ed25519, edFam, 64, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.alg, func(t *testing.T) {
-			s, err := signer.NewJWSSigner(tt.alg, tt.priv)
-			if err != nil {
-				t.Fatalf("NewJWSSigner: %v", err)
-			}
-			v, err := signer.NewJWSVerifier(tt.alg, tt.pub)
-			if err != nil {
-				t.Fatalf("NewJWSVerifier: %v", err)
-			}
-			input := []byte("eyJhbGciOiJub25lIn0.eyJpc3MiOiJqb2UifQ")
-			sig, err := s.Sign(input)
-			if err != nil {
-				t.Fatalf("Sign: %v", err)
-			}
-			if len(sig) != tt.sigSize {
-				t.Errorf("len(Sign()) = %d, want %d", len(sig), tt.sigSize)
-			}
-			if err := v.Verify(input, sig); err != nil {
-				t.Errorf("Verify(Sign()) = %v", err)
-			}
-			if err := v.Verify(append(input, 'x'), sig); !errors.Is(err, signer.ErrVerification) {
-				t.Errorf("Verify(tampered message) = %v, want ErrVerification", err)
-			}
-			if err := v.Verify(input, sig[:len(sig)-1]); !errors.Is(err, signer.ErrVerification) {
-				t.Errorf("Verify(short signature) = %v, want ErrVerification", err)
-			}
-			if err := v.Verify(input, nil); !errors.Is(err, signer.ErrVerification) {
-				t.Errorf("Verify(nil signature) = %v, want ErrVerification", err)
-			}
+		type pair struct {
+			s signer.JWSSigner
+			v signer.JWSVerifier
+		}
+		pairs := map[string]func(t *testing.T) pair{
+			"generic": func(t *testing.T) pair {
+				var priv, pub any = secret, secret
+				if tt.key != nil {
+					priv, pub = tt.key, tt.key.Public()
+				}
+				s, err := signer.NewJWSSigner(tt.alg, priv)
+				if err != nil {
+					t.Fatalf("NewJWSSigner: %v", err)
+				}
+				v, err := signer.NewJWSVerifier(tt.alg, pub)
+				if err != nil {
+					t.Fatalf("NewJWSVerifier: %v", err)
+				}
+				return pair{s, v}
+			},
+			"family": func(t *testing.T) pair {
+				var s signer.JWSSigner
+				var v signer.JWSVerifier
+				var err error
+				if tt.key == nil {
+					s, v, err = hmacJWS(tt.alg)
+				} else {
+					s, v, err = tt.family(tt.alg, tt.key)
+				}
+				if err != nil {
+					t.Fatalf("family constructors: %v", err)
+				}
+				return pair{s, v}
+			},
+			"opaque crypto.Signer": func(t *testing.T) pair {
+				if tt.key == nil {
+					t.Skip("HMAC takes a secret")
+				}
+				o := &opaqueSigner{s: tt.key}
+				s, v, err := tt.family(tt.alg, o)
+				if err != nil {
+					t.Fatalf("family constructors: %v", err)
+				}
+				t.Cleanup(func() {
+					if o.calls == 0 {
+						t.Error("the opaque key's Sign was never called")
+					}
+				})
+				return pair{s, v}
+			},
+		}
+		for _, how := range []string{"generic", "family", "opaque crypto.Signer"} {
+			t.Run(tt.alg+"/"+how, func(t *testing.T) {
+				p := pairs[how](t)
+				if p.s.Alg() != tt.alg || p.v.Alg() != tt.alg {
+					t.Errorf("Alg() = %q, %q, want %q", p.s.Alg(), p.v.Alg(), tt.alg)
+				}
+				if tt.key != nil {
+					pk, ok := p.s.(interface{ Public() crypto.PublicKey })
+					if !ok {
+						t.Fatalf("%T has no Public method", p.s)
+					}
+					if !tt.key.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(pk.Public()) {
+						t.Errorf("Public() is not the key's public key")
+					}
+				}
+				input := []byte("eyJhbGciOiJub25lIn0.eyJpc3MiOiJqb2UifQ")
+				sig, err := p.s.Sign(input)
+				if err != nil {
+					t.Fatalf("Sign: %v", err)
+				}
+				if len(sig) != tt.sigSize {
+					t.Errorf("len(Sign()) = %d, want %d", len(sig), tt.sigSize)
+				}
+				if sig2, err := p.s.Sign(input); err != nil || bytes.Equal(sig, sig2) != tt.det {
+					t.Errorf("second Sign() = %v; equal to the first: %v, want %v", err, bytes.Equal(sig, sig2), tt.det)
+				}
+				if err := p.v.Verify(input, sig); err != nil {
+					t.Errorf("Verify(Sign()) = %v", err)
+				}
+				if err := p.v.Verify(append(input, 'x'), sig); !errors.Is(err, signer.ErrVerification) {
+					t.Errorf("Verify(tampered message) = %v, want ErrVerification", err)
+				}
+				if err := p.v.Verify(input, sig[:len(sig)-1]); !errors.Is(err, signer.ErrVerification) {
+					t.Errorf("Verify(short signature) = %v, want ErrVerification", err)
+				}
+				if err := p.v.Verify(input, append(sig, 0)); !errors.Is(err, signer.ErrVerification) {
+					t.Errorf("Verify(long signature) = %v, want ErrVerification", err)
+				}
+				if err := p.v.Verify(input, nil); !errors.Is(err, signer.ErrVerification) {
+					t.Errorf("Verify(nil signature) = %v, want ErrVerification", err)
+				}
 
-			header := []byte(`{"alg":"` + tt.alg + `","typ":"dpop+jwt"}`)
-			token, err := s.SignCompact(header, []byte(`{"jti":"x"}`))
+				header := []byte(`{"alg":"` + tt.alg + `","typ":"dpop+jwt"}`)
+				token, err := signer.SignCompact(p.s, header, []byte(`{"jti":"x"}`))
+				if err != nil {
+					t.Fatalf("SignCompact: %v", err)
+				}
+				if strings.ContainsAny(token, "=+/") {
+					t.Errorf("SignCompact() = %q, want unpadded base64url", token)
+				}
+				h, pl, err := signer.VerifyCompact(p.v, token)
+				if err != nil || string(h) != string(header) || string(pl) != `{"jti":"x"}` {
+					t.Errorf("VerifyCompact(SignCompact()) = %q, %q, %v", h, pl, err)
+				}
+			})
+		}
+	}
+}
+
+// TestJWSCrossAlgorithm checks that a signature made with one algorithm does
+// not verify under another with the same key material.
+func TestJWSCrossAlgorithm(t *testing.T) {
+	k := testJWSKeys(t)
+	secret := []byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+	tests := []struct {
+		signAlg, verifyAlg string
+		priv, pub          any
+	}{
+		{signer.PS256, signer.RS256, k.RSA, &k.RSA.PublicKey},
+		{signer.RS256, signer.PS256, k.RSA, &k.RSA.PublicKey},
+		{signer.RS256, signer.RS384, k.RSA, &k.RSA.PublicKey},
+		{signer.PS512, signer.PS384, k.RSA, &k.RSA.PublicKey},
+		{signer.HS256, signer.HS512, secret, secret},
+		{signer.HS512, signer.HS384, secret, secret},
+	}
+	for _, tt := range tests {
+		t.Run(tt.signAlg+" as "+tt.verifyAlg, func(t *testing.T) {
+			s, err := signer.NewJWSSigner(tt.signAlg, tt.priv)
 			if err != nil {
-				t.Fatalf("SignCompact: %v", err)
+				t.Fatal(err)
 			}
-			if strings.ContainsAny(token, "=+/") {
-				t.Errorf("SignCompact() = %q, want unpadded base64url", token)
+			v, err := signer.NewJWSVerifier(tt.verifyAlg, tt.pub)
+			if err != nil {
+				t.Fatal(err)
 			}
-			h, p, err := v.VerifyCompact(token)
-			if err != nil || string(h) != string(header) || string(p) != `{"jti":"x"}` {
-				t.Errorf("VerifyCompact(SignCompact()) = %q, %q, %v", h, p, err)
+			sig, err := s.Sign([]byte("a.b"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Verify([]byte("a.b"), sig); !errors.Is(err, signer.ErrVerification) {
+				t.Errorf("%s Verify(%s signature) = %v, want ErrVerification", tt.verifyAlg, tt.signAlg, err)
 			}
 		})
 	}
 }
 
-// TestJWSCrossAlgorithm checks that a token signed with one algorithm does
-// not verify under another with the same key material: PS256 vs RS256.
-func TestJWSCrossAlgorithm(t *testing.T) {
-	k := keys(t).RSA
-	ps, _ := signer.NewJWSSigner(signer.PS256, k)
-	rs, _ := signer.NewJWSVerifier(signer.RS256, &k.PublicKey)
-	input := []byte("a.b")
-	sig, err := ps.Sign(input)
+// TestPSSSaltLength checks RFC 7518 §3.5: the salt is as long as the hash.
+// Our PS384 signatures verify with crypto/rsa told exactly that, and a PS384
+// signature with another salt length does not verify.
+func TestPSSSaltLength(t *testing.T) {
+	k := testJWSKeys(t)
+	s, _ := signer.NewPSSJWSSigner(signer.PS384, k.RSA)
+	v, _ := signer.NewPSSJWSVerifier(signer.PS384, &k.RSA.PublicKey)
+	msg := []byte("a.b")
+	d := sha512.Sum384(msg)
+	sig, err := s.Sign(msg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.Verify(input, sig); !errors.Is(err, signer.ErrVerification) {
-		t.Errorf("RS256 Verify(PS256 signature) = %v, want ErrVerification", err)
+	if err := rsa.VerifyPSS(&k.RSA.PublicKey, crypto.SHA384, d[:], sig, &rsa.PSSOptions{SaltLength: 48}); err != nil {
+		t.Errorf("rsa.VerifyPSS(salt 48) = %v", err)
+	}
+	for _, salt := range []int{0, 32, 64, rsa.PSSSaltLengthAuto} {
+		other, err := rsa.SignPSS(rand.Reader, k.RSA, crypto.SHA384, d[:], &rsa.PSSOptions{SaltLength: salt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Verify(msg, other); !errors.Is(err, signer.ErrVerification) {
+			t.Errorf("Verify(signature with salt length %d) = %v, want ErrVerification", salt, err)
+		}
 	}
 }
 
 func TestNewJWSKeyErrors(t *testing.T) {
 	k := keys(t)
+	jk := testJWSKeys(t)
 	var nilRSA *rsa.PrivateKey
 	var nilRSAPub *rsa.PublicKey
 	var nilEC *ecdsa.PrivateKey
+	var nilEdPtr *ed25519.PrivateKey
+	evenE := &rsa.PublicKey{N: jk.RSA.N, E: 65536}
 	tests := []struct {
 		name    string
 		alg     string
@@ -259,42 +495,51 @@ func TestNewJWSKeyErrors(t *testing.T) {
 		{"none", "none", []byte("k"), false, signer.ErrUnsupportedAlgorithm},
 		{"none verifier", "none", []byte("k"), true, signer.ErrUnsupportedAlgorithm},
 		{"empty alg", "", []byte("k"), false, signer.ErrUnsupportedAlgorithm},
-		{"HS512", "HS512", []byte("k"), false, signer.ErrUnsupportedAlgorithm},
+		{"ES256K", "ES256K", jk.EC256, false, signer.ErrUnsupportedAlgorithm},
 		{"lower-case", "hs256", []byte("k"), true, signer.ErrUnsupportedAlgorithm},
 		{"HS256 string key", signer.HS256, "secret", false, signer.ErrWrongKeyType},
 		{"HS256 empty", signer.HS256, []byte{}, false, signer.ErrWrongKeyType},
-		{"HS256 nil", signer.HS256, nil, true, signer.ErrWrongKeyType},
-		{"HS256 rsa key", signer.HS256, k.RSA, false, signer.ErrWrongKeyType},
-		{"RS256 public key to signer", signer.RS256, &k.RSA.PublicKey, false, signer.ErrWrongKeyType},
-		{"RS256 private key to verifier", signer.RS256, k.RSA, true, signer.ErrWrongKeyType},
+		{"HS384 nil", signer.HS384, nil, true, signer.ErrWrongKeyType},
+		{"HS256 rsa key", signer.HS256, jk.RSA, false, signer.ErrWrongKeyType},
+		{"HS256 rsa public key", signer.HS256, &jk.RSA.PublicKey, true, signer.ErrWrongKeyType},
+		{"HS256 ecdsa public key", signer.HS256, &jk.EC256.PublicKey, true, signer.ErrWrongKeyType},
+		{"HS256 ed25519 public key", signer.HS256, jk.Ed25519.Public(), true, signer.ErrWrongKeyType},
+		{"RS256 public key to signer", signer.RS256, &jk.RSA.PublicKey, false, signer.ErrWrongKeyType},
+		{"RS256 private key to verifier", signer.RS256, jk.RSA, true, signer.ErrWrongKeyType},
 		{"RS256 nil", signer.RS256, nil, false, signer.ErrWrongKeyType},
 		{"RS256 typed nil", signer.RS256, nilRSA, false, signer.ErrWrongKeyType},
 		{"RS256 typed nil public", signer.RS256, nilRSAPub, true, signer.ErrWrongKeyType},
-		{"PS256 ecdsa", signer.PS256, k.EC, false, signer.ErrWrongKeyType},
-		{"RS256 rsa value not pointer", signer.RS256, *k.RSA, false, signer.ErrWrongKeyType},
-		{"ES256 P-384", signer.ES256, k.EC384, false, signer.ErrWrongKeyType},
-		{"ES256 P-384 public", signer.ES256, &k.EC384.PublicKey, true, signer.ErrWrongKeyType},
+		{"RS256 1024-bit key", signer.RS256, k.RSA, false, signer.ErrWrongKeyType},
+		{"PS256 1024-bit public key", signer.PS256, &k.RSA.PublicKey, true, signer.ErrWrongKeyType},
+		{"RS256 even exponent", signer.RS256, evenE, true, signer.ErrWrongKeyType},
+		{"PS256 ecdsa", signer.PS256, jk.EC256, false, signer.ErrWrongKeyType},
+		{"RS256 rsa value not pointer", signer.RS256, *jk.RSA, false, signer.ErrWrongKeyType},
+		{"ES256 P-384", signer.ES256, jk.EC384, false, signer.ErrWrongKeyType},
+		{"ES384 P-256 public", signer.ES384, &jk.EC256.PublicKey, true, signer.ErrWrongKeyType},
+		{"ES512 P-256", signer.ES512, jk.EC256, false, signer.ErrWrongKeyType},
 		{"ES256 typed nil", signer.ES256, nilEC, false, signer.ErrWrongKeyType},
 		{"ES256 no curve", signer.ES256, &ecdsa.PrivateKey{D: big.NewInt(1)}, false, signer.ErrWrongKeyType},
-		{"ES256 ed25519", signer.ES256, k.Ed25519, false, signer.ErrWrongKeyType},
-		{"ES256 rsa public", signer.ES256, &k.RSA.PublicKey, true, signer.ErrWrongKeyType},
-		{"EdDSA pointer", signer.EdDSA, &k.Ed25519, false, signer.ErrWrongKeyType},
-		{"EdDSA seed only", signer.EdDSA, ed25519.PrivateKey(k.Ed25519.Seed()), false, signer.ErrWrongKeyType},
-		{"EdDSA private key to verifier", signer.EdDSA, k.Ed25519, true, signer.ErrWrongKeyType},
+		{"ES256 point not on curve", signer.ES256, &ecdsa.PublicKey{Curve: elliptic.P256(), X: big.NewInt(1), Y: big.NewInt(1)}, true, signer.ErrWrongKeyType},
+		{"ES256 ed25519", signer.ES256, jk.Ed25519, false, signer.ErrWrongKeyType},
+		{"ES256 rsa public", signer.ES256, &jk.RSA.PublicKey, true, signer.ErrWrongKeyType},
+		{"EdDSA typed nil pointer", signer.EdDSA, nilEdPtr, false, signer.ErrWrongKeyType},
+		{"EdDSA seed only", signer.EdDSA, ed25519.PrivateKey(jk.Ed25519.Seed()), false, signer.ErrWrongKeyType},
+		{"EdDSA private key to verifier", signer.EdDSA, jk.Ed25519, true, signer.ErrWrongKeyType},
 		{"EdDSA short public", signer.EdDSA, ed25519.PublicKey{1, 2, 3}, true, signer.ErrWrongKeyType},
-		{"EdDSA []byte", signer.EdDSA, []byte(k.Ed25519), false, signer.ErrWrongKeyType},
+		{"EdDSA []byte", signer.EdDSA, []byte(jk.Ed25519), false, signer.ErrWrongKeyType},
+		{"EdDSA rsa key", signer.EdDSA, jk.RSA, false, signer.ErrWrongKeyType},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
 			if tt.public {
-				var v *signer.JWSVerifier
+				var v signer.JWSVerifier
 				v, err = signer.NewJWSVerifier(tt.alg, tt.key)
 				if v != nil {
 					t.Errorf("NewJWSVerifier() returned a verifier with error %v", err)
 				}
 			} else {
-				var s *signer.JWSSigner
+				var s signer.JWSSigner
 				s, err = signer.NewJWSSigner(tt.alg, tt.key)
 				if s != nil {
 					t.Errorf("NewJWSSigner() returned a signer with error %v", err)
@@ -310,12 +555,66 @@ func TestNewJWSKeyErrors(t *testing.T) {
 	}
 }
 
+// TestFamilyConstructorsRefuseOtherAlgs checks that each family's
+// constructor accepts only its own algorithms.
+func TestFamilyConstructorsRefuseOtherAlgs(t *testing.T) {
+	k := testJWSKeys(t)
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"NewHMACJWS RS256", func() error { _, err := signer.NewHMACJWS(signer.RS256, []byte("k")); return err }},
+		{"NewHMACJWS none", func() error { _, err := signer.NewHMACJWS("none", []byte("k")); return err }},
+		{"NewRSAJWSSigner PS256", func() error { _, err := signer.NewRSAJWSSigner(signer.PS256, k.RSA); return err }},
+		{"NewRSAJWSVerifier HS256", func() error { _, err := signer.NewRSAJWSVerifier(signer.HS256, &k.RSA.PublicKey); return err }},
+		{"NewPSSJWSSigner RS256", func() error { _, err := signer.NewPSSJWSSigner(signer.RS256, k.RSA); return err }},
+		{"NewPSSJWSVerifier RS512", func() error { _, err := signer.NewPSSJWSVerifier(signer.RS512, &k.RSA.PublicKey); return err }},
+		{"NewECDSAJWSSigner EdDSA", func() error { _, err := signer.NewECDSAJWSSigner(signer.EdDSA, k.EC256); return err }},
+		{"NewECDSAJWSVerifier RS256", func() error {
+			_, err := signer.NewECDSAJWSVerifier(signer.RS256, &k.EC256.PublicKey)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.call(); !errors.Is(err, signer.ErrUnsupportedAlgorithm) {
+				t.Errorf("error = %v, want ErrUnsupportedAlgorithm", err)
+			}
+		})
+	}
+}
+
+// TestZeroValues checks that a signer or verifier no constructor made
+// fails with an error, not a panic.
+func TestZeroValues(t *testing.T) {
+	signers := []signer.JWSSigner{&signer.HMACJWS{}, &signer.RSAJWSSigner{}, &signer.PSSJWSSigner{},
+		&signer.ECDSAJWSSigner{}, &signer.Ed25519JWSSigner{}}
+	for _, s := range signers {
+		if _, err := s.Sign([]byte("a.b")); !errors.Is(err, signer.ErrWrongKeyType) {
+			t.Errorf("%T.Sign() error = %v, want ErrWrongKeyType", s, err)
+		}
+	}
+	verifiers := []signer.JWSVerifier{&signer.HMACJWS{}, &signer.RSAJWSVerifier{}, &signer.PSSJWSVerifier{},
+		&signer.ECDSAJWSVerifier{}, &signer.Ed25519JWSVerifier{}}
+	for _, v := range verifiers {
+		if err := v.Verify([]byte("a.b"), []byte("sig")); !errors.Is(err, signer.ErrWrongKeyType) {
+			t.Errorf("%T.Verify() error = %v, want ErrWrongKeyType", v, err)
+		}
+	}
+	if _, err := signer.SignCompact(nil, []byte(`{"alg":"HS256"}`), nil); !errors.Is(err, signer.ErrWrongKeyType) {
+		t.Errorf("SignCompact(nil) error = %v, want ErrWrongKeyType", err)
+	}
+	if _, _, err := signer.VerifyCompact(nil, "a.b.c"); !errors.Is(err, signer.ErrWrongKeyType) {
+		t.Errorf("VerifyCompact(nil) error = %v, want ErrWrongKeyType", err)
+	}
+}
+
 // TestJWSSecretNotInErrors checks that no error message shows the key.
 func TestJWSSecretNotInErrors(t *testing.T) {
 	secret := []byte("super-secret-value-0123456789abcdef")
-	_, err := signer.NewJWSSigner("HS512", secret)
+	_, err := signer.NewJWSSigner("HS1024", secret)
 	v, _ := signer.NewJWSVerifier(signer.HS256, secret)
-	_, _, err2 := v.VerifyCompact("eyJhbGciOiJIUzI1NiJ9.e30.AAAA")
+	_, _, err2 := signer.VerifyCompact(v, "eyJhbGciOiJIUzI1NiJ9.e30.AAAA")
 	for _, e := range []error{err, err2} {
 		if e == nil || strings.Contains(e.Error(), string(secret)) {
 			t.Errorf("error %v: want an error without the secret", e)
@@ -323,10 +622,16 @@ func TestJWSSecretNotInErrors(t *testing.T) {
 	}
 }
 
+// staticSigner is a JWSSigner of the test's own: any implementation works
+// with SignCompact.
+type staticSigner struct{ alg string }
+
+func (s staticSigner) Alg() string                    { return s.alg }
+func (s staticSigner) Sign(in []byte) ([]byte, error) { return []byte("sig"), nil }
+
 func TestVerifyCompactErrors(t *testing.T) {
 	secret := []byte("0123456789abcdef0123456789abcdef")
-	s, _ := signer.NewJWSSigner(signer.HS256, secret)
-	v, _ := signer.NewJWSVerifier(signer.HS256, secret)
+	s, _ := signer.NewHMACJWS(signer.HS256, secret)
 	enc := base64.RawURLEncoding.EncodeToString
 	sign := func(header string) string {
 		// Sign arbitrary headers directly, bypassing SignCompact's alg check,
@@ -347,6 +652,7 @@ func TestVerifyCompactErrors(t *testing.T) {
 		wantErr error
 	}{
 		{"valid", valid, nil},
+		{"escaped member name", sign(`{"\u0061lg":"HS256"}`), nil},
 		{"empty", "", signer.ErrMalformedJWS},
 		{"one part", parts[0], signer.ErrMalformedJWS},
 		{"two parts", parts[0] + "." + parts[1], signer.ErrMalformedJWS},
@@ -359,20 +665,26 @@ func TestVerifyCompactErrors(t *testing.T) {
 		{"non-canonical signature base64", parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-1] + "l", signer.ErrMalformedJWS},
 		{"header not json", enc([]byte("not json")) + "." + parts[1] + "." + parts[2], signer.ErrMalformedJWS},
 		{"header json array", sign(`["HS256"]`), signer.ErrMalformedJWS},
+		{"header with trailing data", sign(`{"alg":"HS256"}{}`), signer.ErrMalformedJWS},
+		{"duplicate alg", sign(`{"alg":"HS256","alg":"HS256"}`), signer.ErrMalformedJWS},
+		{"duplicate alg, none last", sign(`{"alg":"HS256","alg":"none"}`), signer.ErrMalformedJWS},
 		{"crit header", sign(`{"alg":"HS256","crit":["b64"],"b64":false}`), signer.ErrMalformedJWS},
+		{"alg null", sign(`{"alg":null}`), signer.ErrMalformedJWS},
+		{"alg not a string", sign(`{"alg":256}`), signer.ErrMalformedJWS},
 		{"alg none", sign(`{"alg":"none"}`), signer.ErrAlgorithmMismatch},
 		{"alg none unsigned", enc([]byte(`{"alg":"none"}`)) + "." + parts[1] + ".", signer.ErrAlgorithmMismatch},
 		{"alg missing", sign(`{"typ":"JWT"}`), signer.ErrAlgorithmMismatch},
+		{"alg in upper case name", sign(`{"ALG":"HS256"}`), signer.ErrAlgorithmMismatch},
 		{"alg RS256", sign(`{"alg":"RS256"}`), signer.ErrAlgorithmMismatch},
+		{"alg HS512", sign(`{"alg":"HS512"}`), signer.ErrAlgorithmMismatch},
 		{"alg lower-case", sign(`{"alg":"hs256"}`), signer.ErrAlgorithmMismatch},
-		{"alg not a string", sign(`{"alg":256}`), signer.ErrMalformedJWS},
 		{"empty signature", parts[0] + "." + parts[1] + ".", signer.ErrVerification},
 		{"wrong signature", parts[0] + "." + parts[1] + "." + enc(make([]byte, 32)), signer.ErrVerification},
 		{"other payload", parts[0] + "." + enc([]byte(`{"a":1}`)) + "." + parts[2], signer.ErrVerification},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, p, err := v.VerifyCompact(tt.token)
+			h, p, err := signer.VerifyCompact(s, tt.token)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("VerifyCompact(%q) error = %v, want %v", tt.token, err, tt.wantErr)
 			}
@@ -384,22 +696,26 @@ func TestVerifyCompactErrors(t *testing.T) {
 }
 
 func TestSignCompactHeaderCheck(t *testing.T) {
-	s, _ := signer.NewJWSSigner(signer.HS256, []byte("k"))
+	s, _ := signer.NewHMACJWS(signer.HS256, []byte("k"))
 	tests := []struct {
 		name    string
+		s       signer.JWSSigner
 		header  string
 		wantErr error
 	}{
-		{"matching", `{"alg":"HS256"}`, nil},
-		{"other alg", `{"alg":"RS256"}`, signer.ErrAlgorithmMismatch},
-		{"none", `{"alg":"none"}`, signer.ErrAlgorithmMismatch},
-		{"no alg", `{}`, signer.ErrAlgorithmMismatch},
-		{"not json", `alg=HS256`, signer.ErrMalformedJWS},
-		{"crit", `{"alg":"HS256","crit":["exp"]}`, signer.ErrMalformedJWS},
+		{"matching", s, `{"alg":"HS256"}`, nil},
+		{"another implementation", staticSigner{"ES256K"}, `{"alg":"ES256K"}`, nil},
+		{"other alg", s, `{"alg":"RS256"}`, signer.ErrAlgorithmMismatch},
+		{"none", s, `{"alg":"none"}`, signer.ErrAlgorithmMismatch},
+		{"none signer", staticSigner{"none"}, `{"alg":"none"}`, signer.ErrAlgorithmMismatch},
+		{"no alg", s, `{}`, signer.ErrAlgorithmMismatch},
+		{"not json", s, `alg=HS256`, signer.ErrMalformedJWS},
+		{"duplicate alg", s, `{"alg":"HS256","alg":"HS256"}`, signer.ErrMalformedJWS},
+		{"crit", s, `{"alg":"HS256","crit":["exp"]}`, signer.ErrMalformedJWS},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.SignCompact([]byte(tt.header), []byte("{}"))
+			_, err := signer.SignCompact(tt.s, []byte(tt.header), []byte("{}"))
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("SignCompact(%s) = %v, want %v", tt.header, err, tt.wantErr)
 			}
@@ -407,29 +723,59 @@ func TestSignCompactHeaderCheck(t *testing.T) {
 	}
 }
 
-// TestES256RawSignature checks the R || S form: a signature re-encoded as
-// ASN.1 must not verify, and R and S must be left-padded to 32 bytes.
-func TestES256RawSignature(t *testing.T) {
-	k := keys(t).EC
-	s, _ := signer.NewJWSSigner(signer.ES256, k)
-	v, _ := signer.NewJWSVerifier(signer.ES256, &k.PublicKey)
-	for i := 0; i < 64; i++ { // some R or S will have a leading zero byte
-		sig, err := s.Sign([]byte{byte(i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(sig) != 64 {
-			t.Fatalf("len(sig) = %d, want 64", len(sig))
-		}
-		r, ss := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-		if !ecdsa.Verify(&k.PublicKey, sha256Sum([]byte{byte(i)}), r, ss) {
-			t.Fatal("R || S does not verify with crypto/ecdsa")
-		}
-		asn1Sig, err := ecdsa.SignASN1(rand.Reader, k, sha256Sum([]byte{byte(i)}))
-		if err == nil {
-			if err := v.Verify([]byte{byte(i)}, asn1Sig); !errors.Is(err, signer.ErrVerification) {
-				t.Fatalf("Verify(ASN.1 signature) = %v, want ErrVerification", err)
+// TestECDSARawSignature checks the R || S form of RFC 7518 §3.4: R and S are
+// left-padded to the curve's size (66 bytes each for P-521), and a signature
+// re-encoded as ASN.1 does not verify.
+func TestECDSARawSignature(t *testing.T) {
+	k := testJWSKeys(t)
+	tests := []struct {
+		alg  string
+		key  *ecdsa.PrivateKey
+		size int
+		hash func([]byte) []byte
+	}{
+		{signer.ES256, k.EC256, 32, sha256Sum},
+		{signer.ES384, k.EC384, 48, func(b []byte) []byte { d := sha512.Sum384(b); return d[:] }},
+		{signer.ES512, k.EC521, 66, func(b []byte) []byte { d := sha512.Sum512(b); return d[:] }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.alg, func(t *testing.T) {
+			s, err := signer.NewECDSAJWSSigner(tt.alg, tt.key)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
+			v, err := signer.NewECDSAJWSVerifier(tt.alg, &tt.key.PublicKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			short := false
+			for i := 0; i < 16; i++ { // some R or S will be shorter than the curve size
+				msg := []byte{byte(i)}
+				sig, err := s.Sign(msg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(sig) != 2*tt.size {
+					t.Fatalf("len(sig) = %d, want %d", len(sig), 2*tt.size)
+				}
+				r, ss := new(big.Int).SetBytes(sig[:tt.size]), new(big.Int).SetBytes(sig[tt.size:])
+				short = short || (r.BitLen()+7)/8 < tt.size || (ss.BitLen()+7)/8 < tt.size
+				if !ecdsa.Verify(&tt.key.PublicKey, tt.hash(msg), r, ss) {
+					t.Fatal("R || S does not verify with crypto/ecdsa")
+				}
+				asn1Sig, err := ecdsa.SignASN1(rand.Reader, tt.key, tt.hash(msg))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := v.Verify(msg, asn1Sig); !errors.Is(err, signer.ErrVerification) {
+					t.Fatalf("Verify(ASN.1 signature) = %v, want ErrVerification", err)
+				}
+			}
+			// P-521's order has 521 bits, so half of all R and S fit in 65
+			// bytes; on the other curves a short one is too rare to require.
+			if tt.size == 66 && !short {
+				t.Error("no signature had a short R or S; padding untested")
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package signer_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -14,40 +15,43 @@ import (
 // and through slog's JSON and text handlers and checks that no secret or
 // private key shows.
 func TestNoKeyInPrintedValues(t *testing.T) {
-	k := keys(t)
+	jk := testJWSKeys(t)
 	secret := []byte("HS256-CLIENT-SECRET-0123456789ab")
 	// An HMAC secret as fmt prints a []byte ([72 83 ...]) and as text; a
-	// private key as fmt prints its big.Int numbers.
+	// private key as fmt prints its big.Int numbers, and its bytes in hex
+	// and base64url.
 	secrets := []string{string(secret), strings.Trim(fmt.Sprint(secret[:8]), "[]"),
-		k.RSA.D.String()[:24], k.RSA.Primes[0].String()[:24], k.EC.D.String()[:24],
-		strings.Trim(fmt.Sprint([]byte(k.Ed25519[:8])), "[]"), fmt.Sprintf("%x", []byte(k.Ed25519[:8]))}
+		jk.RSA.D.String()[:24], jk.RSA.Primes[0].String()[:24], jk.EC256.D.String()[:24], jk.EC521.D.String()[:24],
+		strings.Trim(fmt.Sprint([]byte(jk.Ed25519[:8])), "[]"), fmt.Sprintf("%x", []byte(jk.Ed25519[:8])),
+		base64.RawURLEncoding.EncodeToString(jk.RSA.D.Bytes())[:24], base64.RawURLEncoding.EncodeToString(jk.Ed25519.Seed())[:24]}
 
-	mustSigner := func(alg string, key any) *signer.JWSSigner {
+	mustSigner := func(alg string, key any) signer.JWSSigner {
 		s, err := signer.NewJWSSigner(alg, key)
 		if err != nil {
 			t.Fatalf("NewJWSSigner(%s): %v", alg, err)
 		}
 		return s
 	}
-	hsVerifier, err := signer.NewJWSVerifier(signer.HS256, secret)
+	hs, err := signer.NewHMACJWS(signer.HS256, secret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := mustSigner(signer.HS256, secret)
-	type holder struct{ S signer.JWSSigner }
+	rs, _ := signer.NewRSAJWSSigner(signer.RS256, jk.RSA)
+	type holder struct{ S signer.HMACJWS }
 	tests := []struct {
 		name, alg string
 		v         any
 	}{
-		{"HS256 *JWSSigner", "HS256", hs},
-		{"HS256 JWSSigner", "HS256", *hs},
-		{"RS256 *JWSSigner", "RS256", mustSigner(signer.RS256, k.RSA)},
-		{"PS256 JWSSigner", "PS256", *mustSigner(signer.PS256, k.RSA)},
-		{"ES256 *JWSSigner", "ES256", mustSigner(signer.ES256, k.EC)},
-		{"EdDSA *JWSSigner", "EdDSA", mustSigner(signer.EdDSA, k.Ed25519)},
-		{"HS256 *JWSVerifier", "HS256", hsVerifier},
-		{"HS256 JWSVerifier", "HS256", *hsVerifier},
-		{"struct holding a JWSSigner", "HS256", holder{*hs}},
+		{"*HMACJWS", "HS256", hs},
+		{"HMACJWS", "HS256", *hs},
+		{"struct holding an HMACJWS", "HS256", holder{*hs}},
+		{"struct holding a JWSSigner", "HS256", struct{ S signer.JWSSigner }{hs}},
+		{"*RSAJWSSigner", "RS256", rs},
+		{"RSAJWSSigner", "RS256", *rs},
+		{"PS384 signer", "PS384", mustSigner(signer.PS384, jk.RSA)},
+		{"ES256 signer", "ES256", mustSigner(signer.ES256, jk.EC256)},
+		{"ES512 signer", "ES512", mustSigner(signer.ES512, jk.EC521)},
+		{"EdDSA signer", "EdDSA", mustSigner(signer.EdDSA, jk.Ed25519)},
 		{"HMAC", "HMAC-SHA1", signer.HMACSHA1},
 		{"HMACKey", "HMAC-SHA256", signer.HMACSHA256.NewKey(secret)},
 		{"HMACKey value", "HMAC-SHA1", *signer.HMACSHA1.NewKey(secret)},

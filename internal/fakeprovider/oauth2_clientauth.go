@@ -178,7 +178,7 @@ func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oau
 	if err != nil {
 		return nil, nil, assertionError("assertion algorithm does not fit the client's key")
 	}
-	if _, _, err := v.VerifyCompact(token); err != nil {
+	if _, _, err := signer.VerifyCompact(v, token); err != nil {
 		return nil, nil, assertionError("assertion signature invalid")
 	}
 	if claims.Sub == "" {

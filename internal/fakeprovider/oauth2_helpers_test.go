@@ -161,7 +161,7 @@ func signJWT(t testing.TB, alg string, key any, claims map[string]any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := js.SignCompact(hdr, payload)
+	tok, err := signer.SignCompact(js, hdr, payload)
 	if err != nil {
 		t.Fatalf("SignCompact: %v", err)
 	}
