@@ -21,8 +21,13 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	hs, _ := signer.NewJWSSigner(signer.HS256, []byte("0123456789abcdef0123456789abcdef"))
 	hv, _ := signer.NewJWSVerifier(signer.HS256, []byte("0123456789abcdef0123456789abcdef"))
+	jwks, err := signer.ParseJWKSet([]byte(`{"keys":[` + string(mustJSON(t, jwkMust(t)(signer.PublicJWK(k.EC)))) + `]}`))
+	if err != nil || len(jwks.Keys) != 1 {
+		t.Fatalf("ParseJWKSet = %v, %v", jwks, err)
+	}
+	jwk := jwks.Keys[0]
 	var wg sync.WaitGroup
-	errs := make(chan error, 200*5)
+	errs := make(chan error, 200*8)
 	for i := 0; i < 200; i++ {
 		wg.Add(1)
 		go func(i int) {
@@ -37,10 +42,18 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				errs <- err
 			}
+			jv, err := jwk.Verifier(signer.ES256)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if _, err := jwk.Thumbprint(); err != nil {
+				errs <- err
+			}
 			for _, p := range []struct {
 				s signer.JWSSigner
 				v signer.JWSVerifier
-			}{{es, ev}, {hs, hv}} {
+			}{{es, ev}, {hs, hv}, {es, jv}} {
 				tok, err := signer.SignCompact(p.s, []byte(`{"alg":"`+p.s.Alg()+`"}`), msg)
 				if err == nil {
 					_, _, err = signer.VerifyCompact(p.v, tok)

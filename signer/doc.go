@@ -1,6 +1,7 @@
 // Package signer implements the signature algorithms OAuth 1.0a (RFC 5849
 // §3.4) and OAuth 2.0 client assertions, DPoP proofs and ID tokens (JWS: RFC
-// 7515, RFC 7518, RFC 8037) need, and loads the keys they use from PEM.
+// 7515, RFC 7518, RFC 8037) need, and loads the keys they use from PEM and
+// JSON Web Keys (RFC 7517, RFC 7638).
 //
 // The package knows nothing of OAuth parameters or HTTP: it signs and
 // verifies byte strings. Building the signature base string (RFC 5849
@@ -44,6 +45,30 @@
 // signers take any [crypto.Signer] (a KMS or HSM key as well as a
 // *rsa.PrivateKey) and have a Public method.
 //
+// # JSON Web Keys
+//
+// [ParseJWK] parses a public JSON Web Key (RFC 7517) of type RSA, EC (P-256,
+// P-384, P-521) or OKP (Ed25519), and [ParseJWKSet] a provider's JWK Set,
+// skipping the keys it cannot use (RFC 7517 §5). Both are strict: duplicate
+// members, private members, members of another key type, an "alg" that does
+// not fit the key, RSA keys under 2048 bits and EC points off their curve
+// are refused. [ParsePrivateJWK] parses a private key, such as a client's
+// DPoP key, and checks it against its public members.
+//
+// [JWK.Verifier] makes a verifier for a key and an algorithm, honouring the
+// JWK's "alg", "use" and "key_ops"; a public key never becomes an HMAC
+// secret. [PublicJWK] exports the public JWK of a key or signer with only its
+// required members in lexicographic order, as a DPoP proof's "jwk" header
+// carries it, and [JWK.Thumbprint] is its RFC 7638 thumbprint.
+//
+//	set, err := signer.ParseJWKSet(body) // read with a MaxJWKSetSize limit
+//	for _, k := range set.Keys {
+//		if k.KeyID == kid {
+//			v, err := k.Verifier(signer.RS256) // the alg expected, not the token's
+//			header, claims, err := signer.VerifyCompact(v, idToken)
+//		}
+//	}
+//
 // # Keys
 //
 // [ParsePrivateKeyPEM] and [ParsePublicKeyPEM] read PKCS #1, PKCS #8, SEC 1
@@ -55,12 +80,14 @@
 // Every Verify returns [ErrVerification], possibly wrapped, when a signature
 // does not match. Other failures wrap a sentinel ([ErrWrongKeyType],
 // [ErrUnsupportedAlgorithm], [ErrMalformedJWS], [ErrAlgorithmMismatch],
-// [ErrNoPEM], [ErrEncryptedPEM]) or are a [*PEMError]; test them with [errors.Is] and [errors.As]. No error
+// [ErrMalformedJWK], [ErrUnsupportedJWK], [ErrNoPEM], [ErrEncryptedPEM]) or
+// are a [*PEMError]; test them with [errors.Is] and [errors.As]. No error
 // message contains key material.
 //
 // # Concurrency
 //
 // All values of this package are immutable once created and safe for
-// concurrent use by multiple goroutines. Keys passed to constructors must not be modified
+// concurrent use by multiple goroutines; a [JWK], a plain struct, is as long
+// as no one modifies it. Keys passed to constructors must not be modified
 // afterwards.
 package signer

@@ -12,8 +12,9 @@ var ErrVerification = errors.New("signer: verification failed")
 
 // ErrWrongKeyType is returned, wrapped, when a key is nil, of a type the
 // algorithm cannot use, or unusable for it (wrong curve, wrong length, RSA
-// size outside 2048 to 8192 bits for JWS, empty HMAC secret), and by the PEM
-// parsers when a block holds another kind of key than the one asked
+// size outside 2048 to 8192 bits for JWS, empty HMAC secret), by
+// [JWK.Verifier] when the JWK's "use" or "key_ops" forbid verifying, and by
+// the PEM parsers when a block holds another kind of key than the one asked
 // for.
 var ErrWrongKeyType = errors.New("signer: wrong key type")
 
@@ -31,6 +32,21 @@ var ErrMalformedJWS = errors.New("signer: malformed jws")
 
 // ErrAlgorithmMismatch is returned, wrapped, by [VerifyCompact] when the
 // header's "alg" is missing, "none", or not the verifier's algorithm, by
-// and by [SignCompact] when the header names another algorithm than the
-// signer's.
+// [SignCompact] when the header names another algorithm than the signer's,
+// and by [JWK.Verifier] when the JWK's "alg" is not the one asked for.
 var ErrAlgorithmMismatch = errors.New("signer: jws algorithm mismatch")
+
+// ErrMalformedJWK is returned, wrapped, by [ParseJWK], [ParsePrivateJWK] and
+// [ParseJWKSet] for input that is not a valid JWK or JWK Set (RFC 7517): not
+// a JSON object, duplicate or mistyped members, bad base64url, a point not
+// on its curve, private members in a public JWK, members of another key
+// type, an "alg" that does not fit the key, too large a set. Its messages
+// name members, never their values.
+var ErrMalformedJWK = errors.New("signer: malformed jwk")
+
+// ErrUnsupportedJWK is returned, wrapped, by [ParseJWK] and
+// [ParsePrivateJWK] for a well-formed JWK that this package does not use: an
+// unknown "kty" or "crv", an RSA key outside 2048 to 8192 bits or with more
+// than two primes, or a symmetric key where a public one is expected.
+// [ParseJWKSet] skips such keys, as RFC 7517 §5 asks.
+var ErrUnsupportedJWK = errors.New("signer: unsupported jwk")

@@ -46,7 +46,7 @@ var b64 = base64.RawURLEncoding.Strict()
 // [NewECDSAJWSSigner], [NewEd25519JWSSigner]), which links only that
 // family's code into a program. Any other implementation works with
 // [SignCompact] too. The asymmetric signers also have a
-// Public() crypto.PublicKey method.
+// Public() crypto.PublicKey method, for [PublicJWK].
 //
 // Implementations must be safe for concurrent use by multiple goroutines;
 // this package's are.
@@ -64,7 +64,8 @@ type JWSSigner interface {
 // A JWSVerifier checks JWS signatures (RFC 7515) made with one algorithm and
 // one key. [VerifyCompact] checks a compact serialization with one.
 //
-// This package's verifiers are made by [NewJWSVerifier] or the constructor of one algorithm family ([NewHMACJWS],
+// This package's verifiers are made by [NewJWSVerifier], [JWK.Verifier],
+// or the constructor of one algorithm family ([NewHMACJWS],
 // [NewRSAJWSVerifier], [NewPSSJWSVerifier], [NewECDSAJWSVerifier],
 // [NewEd25519JWSVerifier]).
 //
@@ -164,7 +165,8 @@ func NewJWSSigner(alg string, key any) (JWSSigner, error) {
 //
 // Only public keys are accepted for the asymmetric algorithms, and only a
 // []byte for HMAC, so a public key can never serve as an HMAC secret (the
-// "RS256 to HS256" key confusion).
+// "RS256 to HS256" key confusion). To verify with a key from a JWK Set, use
+// [JWK.Verifier], which checks the JWK's "alg", "use" and "key_ops" too.
 //
 // NewJWSVerifier links every algorithm into a program. An unknown alg
 // (including "none") gives an error wrapping [ErrUnsupportedAlgorithm]; a

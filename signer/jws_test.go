@@ -160,7 +160,7 @@ func testJWSKeys(tb testing.TB) jwsKeys {
 }
 
 // TestJWSPublishedExamples checks RFC 7515 A.1-A.4, RFC 7520 §4.1-4.4 and
-// RFC 8037 A.4: the deterministic algorithms must reproduce the
+// RFC 8037 A.4-A.5: the deterministic algorithms must reproduce the
 // published token byte for byte, every published token must verify, and
 // our own tokens of the same input must verify with the published key.
 func TestJWSPublishedExamples(t *testing.T) {
@@ -217,6 +217,53 @@ func TestJWSPublishedExamples(t *testing.T) {
 			sig[len(sig)/2] ^= 0x80
 			if err := ver.Verify([]byte(parts[0]+"."+parts[1]), sig); !errors.Is(err, signer.ErrVerification) {
 				t.Errorf("Verify(tampered signature) = %v, want ErrVerification", err)
+			}
+
+			// The same key through the JWK parser: the private JWK signs,
+			// and its public JWK, exported and parsed again, verifies the
+			// published token (RFC 8037 A.5 for the Ed25519 vector).
+			raw, err := json.Marshal(v.JWK)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pj, err := signer.ParsePrivateJWK(raw)
+			if err != nil {
+				t.Fatalf("ParsePrivateJWK: %v", err)
+			}
+			js, err := signer.NewJWSSigner(v.Alg, pj.Key)
+			if err != nil {
+				t.Fatalf("NewJWSSigner(parsed JWK): %v", err)
+			}
+			if tok, err := signer.SignCompact(js, []byte(v.Header), []byte(v.Payload)); err != nil {
+				t.Errorf("SignCompact(parsed JWK) = %v", err)
+			} else if v.Deterministic && tok != v.Compact {
+				t.Errorf("SignCompact(parsed JWK) =\n%s\nwant\n%s", tok, v.Compact)
+			}
+			jv, err := pj.Verifier(v.Alg)
+			if v.JWK["kty"] != "oct" {
+				if !errors.Is(err, signer.ErrWrongKeyType) {
+					t.Errorf("private JWK Verifier() error = %v, want ErrWrongKeyType", err)
+				}
+				pubJWK, err := signer.PublicJWK(pj.Key)
+				if err != nil {
+					t.Fatalf("PublicJWK: %v", err)
+				}
+				pubJSON, err := json.Marshal(pubJWK)
+				if err != nil {
+					t.Fatal(err)
+				}
+				parsed, err := signer.ParseJWK(pubJSON)
+				if err != nil {
+					t.Fatalf("ParseJWK(%s): %v", pubJSON, err)
+				}
+				if jv, err = parsed.Verifier(v.Alg); err != nil {
+					t.Fatalf("public JWK Verifier: %v", err)
+				}
+			} else if err != nil {
+				t.Fatalf("oct JWK Verifier: %v", err)
+			}
+			if _, _, err := signer.VerifyCompact(jv, v.Compact); err != nil {
+				t.Errorf("VerifyCompact(published token) with the JWK's verifier = %v", err)
 			}
 		})
 	}

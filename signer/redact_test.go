@@ -3,6 +3,7 @@ package signer_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -19,7 +20,7 @@ func TestNoKeyInPrintedValues(t *testing.T) {
 	secret := []byte("HS256-CLIENT-SECRET-0123456789ab")
 	// An HMAC secret as fmt prints a []byte ([72 83 ...]) and as text; a
 	// private key as fmt prints its big.Int numbers, and its bytes in hex
-	// and base64url.
+	// and base64url (as a JWK holds them).
 	secrets := []string{string(secret), strings.Trim(fmt.Sprint(secret[:8]), "[]"),
 		jk.RSA.D.String()[:24], jk.RSA.Primes[0].String()[:24], jk.EC256.D.String()[:24], jk.EC521.D.String()[:24],
 		strings.Trim(fmt.Sprint([]byte(jk.Ed25519[:8])), "[]"), fmt.Sprintf("%x", []byte(jk.Ed25519[:8])),
@@ -37,6 +38,11 @@ func TestNoKeyInPrintedValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs, _ := signer.NewRSAJWSSigner(signer.RS256, jk.RSA)
+	privJWK := func(key any) *signer.JWK { return &signer.JWK{Key: key, KeyID: "kid-1"} }
+	octJWK, err := signer.ParsePrivateJWK([]byte(`{"kty":"oct","k":"` + base64.RawURLEncoding.EncodeToString(secret) + `"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	type holder struct{ S signer.HMACJWS }
 	tests := []struct {
 		name, alg string
@@ -52,6 +58,12 @@ func TestNoKeyInPrintedValues(t *testing.T) {
 		{"ES256 signer", "ES256", mustSigner(signer.ES256, jk.EC256)},
 		{"ES512 signer", "ES512", mustSigner(signer.ES512, jk.EC521)},
 		{"EdDSA signer", "EdDSA", mustSigner(signer.EdDSA, jk.Ed25519)},
+		{"private RSA JWK", "RSA", privJWK(jk.RSA)},
+		{"private EC JWK", "EC", *privJWK(jk.EC521)},
+		{"private Ed25519 JWK", "OKP", privJWK(jk.Ed25519)},
+		{"oct JWK", "oct", octJWK},
+		{"oct JWK value", "oct", *octJWK},
+		{"JWK set", "OKP", &signer.JWKSet{Keys: []*signer.JWK{privJWK(jk.Ed25519)}}},
 		{"HMAC", "HMAC-SHA1", signer.HMACSHA1},
 		{"HMACKey", "HMAC-SHA256", signer.HMACSHA256.NewKey(secret)},
 		{"HMACKey value", "HMAC-SHA1", *signer.HMACSHA1.NewKey(secret)},
@@ -70,6 +82,10 @@ func TestNoKeyInPrintedValues(t *testing.T) {
 			slog.New(slog.NewJSONHandler(&jb, nil)).Info("m", "v", tt.v)
 			slog.New(slog.NewTextHandler(&tb, nil)).Info("m", "v", tt.v)
 			forms["slog json"], forms["slog text"] = jb.String(), tb.String()
+			if m, ok := tt.v.(json.Marshaler); ok {
+				b, _ := m.MarshalJSON()
+				forms["MarshalJSON"] = string(b)
+			}
 			for how, got := range forms {
 				for _, s := range secrets {
 					if strings.Contains(got, s) {
