@@ -1,0 +1,16 @@
+// Command oauth1hmac signs one OAuth 1 base string with HMAC-SHA1 and uses
+// no JWS. The link-cost test builds it and checks that no JWS or JWK code
+// is in the binary.
+package main
+
+import (
+	"encoding/base64"
+	"os"
+
+	"github.com/oauthkit/oauth/signer"
+)
+
+func main() {
+	sig := signer.HMACSHA1.Sign([]byte("consumer&token"), []byte("GET&http%3A%2F%2Fexample.com&a%3D1"))
+	os.Stdout.WriteString(base64.StdEncoding.EncodeToString(sig) + "\n")
+}
