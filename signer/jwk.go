@@ -60,7 +60,8 @@ type JWK struct {
 	members map[string]json.RawMessage
 }
 
-// A JWKSet is a parsed JWK Set (RFC 7517 §5).
+// A JWKSet is a parsed JWK Set (RFC 7517 §5). It is safe for concurrent use
+// by multiple goroutines as long as no one modifies it.
 type JWKSet struct {
 	// Keys are the usable keys of the set, in the order of its "keys"
 	// array.
