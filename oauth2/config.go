@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // Endpoint holds the URLs of an authorization server. Only the URLs of the
@@ -135,9 +135,9 @@ type Config struct {
 	AuthMethod AuthMethod
 	// Signer signs client assertions for PrivateKeyJWT (required) and
 	// ClientSecretJWT (optional: HS256 with ClientSecret by default), made
-	// by signer.NewJWSSigner or the constructor of one algorithm family,
-	// such as signer.NewECDSAJWSSigner.
-	Signer signer.JWSSigner
+	// by jose.NewJWSSigner or the constructor of one algorithm family,
+	// such as jose.NewECDSAJWSSigner.
+	Signer jose.JWSSigner
 	// KeyID, if set, is the "kid" header of client assertions.
 	KeyID string
 

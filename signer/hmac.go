@@ -8,7 +8,9 @@ import (
 	"encoding"
 	"fmt"
 	"hash"
+	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 )
 
@@ -239,3 +241,11 @@ func (k HMACKey) Format(f fmt.State, verb rune) { formatString(f, verb, k.String
 
 // LogValue implements slog.LogValuer: the method's name only.
 func (k HMACKey) LogValue() slog.Value { return slog.GroupValue(slog.String("key", k.String())) }
+
+// formatString writes s for any verb, quoted for %q.
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	io.WriteString(f, s)
+}

@@ -1,9 +1,11 @@
-package signer
+package jose
 
 import (
 	"crypto"
 	"crypto/ed25519"
 	"fmt"
+
+	"github.com/oauthkit/oauth/signer"
 )
 
 // Ed25519JWSSigner makes [EdDSA] JWS signatures with Ed25519 (RFC 8037
@@ -26,24 +28,24 @@ type Ed25519JWSSigner struct {
 // not Ed25519ph.
 //
 // A nil key, a private key of the wrong length or another kind of key gives
-// an error wrapping [ErrWrongKeyType]. The key must not be modified after the
+// an error wrapping [signer.ErrWrongKeyType]. The key must not be modified after the
 // call.
 func NewEd25519JWSSigner(key crypto.Signer) (*Ed25519JWSSigner, error) {
 	switch k := key.(type) {
 	case nil:
-		return nil, fmt.Errorf("%w: %s: nil ed25519 private key", ErrWrongKeyType, EdDSA)
+		return nil, fmt.Errorf("%w: %s: nil ed25519 private key", signer.ErrWrongKeyType, EdDSA)
 	case ed25519.PrivateKey:
 		if len(k) != ed25519.PrivateKeySize {
-			return nil, fmt.Errorf("%w: %s: ed25519 private key is %d bytes, want %d", ErrWrongKeyType, EdDSA, len(k), ed25519.PrivateKeySize)
+			return nil, fmt.Errorf("%w: %s: ed25519 private key is %d bytes, want %d", signer.ErrWrongKeyType, EdDSA, len(k), ed25519.PrivateKeySize)
 		}
 	case *ed25519.PrivateKey:
 		if k == nil || len(*k) != ed25519.PrivateKeySize {
-			return nil, fmt.Errorf("%w: %s: nil or short ed25519 private key", ErrWrongKeyType, EdDSA)
+			return nil, fmt.Errorf("%w: %s: nil or short ed25519 private key", signer.ErrWrongKeyType, EdDSA)
 		}
 	}
 	pub, ok := key.Public().(ed25519.PublicKey)
 	if !ok || len(pub) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%w: %s needs an ed25519 key, got a crypto.Signer with a %T public key", ErrWrongKeyType, EdDSA, key.Public())
+		return nil, fmt.Errorf("%w: %s needs an ed25519 key, got a crypto.Signer with a %T public key", signer.ErrWrongKeyType, EdDSA, key.Public())
 	}
 	return &Ed25519JWSSigner{jwsName: jwsName{"Ed25519JWSSigner", EdDSA}, key: key, pub: pub}, nil
 }
@@ -74,23 +76,23 @@ type Ed25519JWSVerifier struct {
 }
 
 // NewEd25519JWSVerifier returns an [EdDSA] verifier with pub, which must be
-// 32 bytes, or the error wraps [ErrWrongKeyType]. The key must not be
+// 32 bytes, or the error wraps [signer.ErrWrongKeyType]. The key must not be
 // modified after the call.
 func NewEd25519JWSVerifier(pub ed25519.PublicKey) (*Ed25519JWSVerifier, error) {
 	if len(pub) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%w: %s: ed25519 public key is %d bytes, want %d", ErrWrongKeyType, EdDSA, len(pub), ed25519.PublicKeySize)
+		return nil, fmt.Errorf("%w: %s: ed25519 public key is %d bytes, want %d", signer.ErrWrongKeyType, EdDSA, len(pub), ed25519.PublicKeySize)
 	}
 	return &Ed25519JWSVerifier{jwsName: jwsName{"Ed25519JWSVerifier", EdDSA}, pub: pub}, nil
 }
 
 // Verify returns nil if sig is a valid Ed25519 signature of signingInput
-// and [ErrVerification] otherwise.
+// and [signer.ErrVerification] otherwise.
 func (v *Ed25519JWSVerifier) Verify(signingInput, sig []byte) error {
 	if v.pub == nil {
 		return errZeroValue("Ed25519JWSVerifier")
 	}
 	if !ed25519.Verify(v.pub, signingInput, sig) {
-		return ErrVerification
+		return signer.ErrVerification
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package signer_test
+package jose_test
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // jwsVector is one published example from testdata/jws_rfc.json.
@@ -171,11 +172,11 @@ func TestJWSPublishedExamples(t *testing.T) {
 	for _, v := range vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			priv, pub := jwkKeys(t, v.JWK)
-			s, err := signer.NewJWSSigner(v.Alg, priv)
+			s, err := jose.NewJWSSigner(v.Alg, priv)
 			if err != nil {
 				t.Fatalf("NewJWSSigner: %v", err)
 			}
-			ver, err := signer.NewJWSVerifier(v.Alg, pub)
+			ver, err := jose.NewJWSVerifier(v.Alg, pub)
 			if err != nil {
 				t.Fatalf("NewJWSVerifier: %v", err)
 			}
@@ -183,7 +184,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 				t.Errorf("Alg() = %q, %q, want %q", s.Alg(), ver.Alg(), v.Alg)
 			}
 
-			header, payload, err := signer.VerifyCompact(ver, v.Compact)
+			header, payload, err := jose.VerifyCompact(ver, v.Compact)
 			if err != nil {
 				t.Fatalf("VerifyCompact(published token) = %v", err)
 			}
@@ -191,7 +192,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 				t.Errorf("VerifyCompact() = %q, %q, want %q, %q", header, payload, v.Header, v.Payload)
 			}
 
-			got, err := signer.SignCompact(s, []byte(v.Header), []byte(v.Payload))
+			got, err := jose.SignCompact(s, []byte(v.Header), []byte(v.Payload))
 			if err != nil {
 				t.Fatalf("SignCompact: %v", err)
 			}
@@ -200,7 +201,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 			}
 			// Randomized or not, our own token verifies and carries the same
 			// header and payload.
-			if _, _, err := signer.VerifyCompact(ver, got); err != nil {
+			if _, _, err := jose.VerifyCompact(ver, got); err != nil {
 				t.Errorf("VerifyCompact(SignCompact()) = %v", err)
 			}
 			if i := strings.LastIndexByte(got, '.'); got[:i] != v.Compact[:strings.LastIndexByte(v.Compact, '.')] {
@@ -210,7 +211,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 			// Tampering with the payload or the signature fails.
 			parts := strings.Split(v.Compact, ".")
 			tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(v.Payload+" ")) + "." + parts[2]
-			if _, _, err := signer.VerifyCompact(ver, tampered); !errors.Is(err, signer.ErrVerification) {
+			if _, _, err := jose.VerifyCompact(ver, tampered); !errors.Is(err, signer.ErrVerification) {
 				t.Errorf("VerifyCompact(tampered payload) = %v, want ErrVerification", err)
 			}
 			sig := b64Bytes(t, parts[2])
@@ -226,15 +227,15 @@ func TestJWSPublishedExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pj, err := signer.ParsePrivateJWK(raw)
+			pj, err := jose.ParsePrivateJWK(raw)
 			if err != nil {
 				t.Fatalf("ParsePrivateJWK: %v", err)
 			}
-			js, err := signer.NewJWSSigner(v.Alg, pj.Key)
+			js, err := jose.NewJWSSigner(v.Alg, pj.Key)
 			if err != nil {
 				t.Fatalf("NewJWSSigner(parsed JWK): %v", err)
 			}
-			if tok, err := signer.SignCompact(js, []byte(v.Header), []byte(v.Payload)); err != nil {
+			if tok, err := jose.SignCompact(js, []byte(v.Header), []byte(v.Payload)); err != nil {
 				t.Errorf("SignCompact(parsed JWK) = %v", err)
 			} else if v.Deterministic && tok != v.Compact {
 				t.Errorf("SignCompact(parsed JWK) =\n%s\nwant\n%s", tok, v.Compact)
@@ -244,7 +245,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 				if !errors.Is(err, signer.ErrWrongKeyType) {
 					t.Errorf("private JWK Verifier() error = %v, want ErrWrongKeyType", err)
 				}
-				pubJWK, err := signer.PublicJWK(pj.Key)
+				pubJWK, err := jose.PublicJWK(pj.Key)
 				if err != nil {
 					t.Fatalf("PublicJWK: %v", err)
 				}
@@ -252,7 +253,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				parsed, err := signer.ParseJWK(pubJSON)
+				parsed, err := jose.ParseJWK(pubJSON)
 				if err != nil {
 					t.Fatalf("ParseJWK(%s): %v", pubJSON, err)
 				}
@@ -262,7 +263,7 @@ func TestJWSPublishedExamples(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("oct JWK Verifier: %v", err)
 			}
-			if _, _, err := signer.VerifyCompact(jv, v.Compact); err != nil {
+			if _, _, err := jose.VerifyCompact(jv, v.Compact); err != nil {
 				t.Errorf("VerifyCompact(published token) with the JWK's verifier = %v", err)
 			}
 		})
@@ -292,67 +293,67 @@ func (o *opaqueSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) 
 func TestJWSRoundTrip(t *testing.T) {
 	k := testJWSKeys(t)
 	secret := []byte("a secret of at least sixty-four bytes, for HS512 as RFC 7518 asks")
-	hmacJWS := func(alg string) (signer.JWSSigner, signer.JWSVerifier, error) {
-		h, err := signer.NewHMACJWS(alg, secret)
+	hmacJWS := func(alg string) (jose.JWSSigner, jose.JWSVerifier, error) {
+		h, err := jose.NewHMACJWS(alg, secret)
 		return h, h, err
 	}
-	rsaFam := func(alg string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
-		s, err := signer.NewRSAJWSSigner(alg, key)
+	rsaFam := func(alg string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
+		s, err := jose.NewRSAJWSSigner(alg, key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := signer.NewRSAJWSVerifier(alg, key.Public().(*rsa.PublicKey))
+		v, err := jose.NewRSAJWSVerifier(alg, key.Public().(*rsa.PublicKey))
 		return s, v, err
 	}
-	pssFam := func(alg string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
-		s, err := signer.NewPSSJWSSigner(alg, key)
+	pssFam := func(alg string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
+		s, err := jose.NewPSSJWSSigner(alg, key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := signer.NewPSSJWSVerifier(alg, key.Public().(*rsa.PublicKey))
+		v, err := jose.NewPSSJWSVerifier(alg, key.Public().(*rsa.PublicKey))
 		return s, v, err
 	}
-	ecFam := func(alg string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
-		s, err := signer.NewECDSAJWSSigner(alg, key)
+	ecFam := func(alg string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
+		s, err := jose.NewECDSAJWSSigner(alg, key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := signer.NewECDSAJWSVerifier(alg, key.Public().(*ecdsa.PublicKey))
+		v, err := jose.NewECDSAJWSVerifier(alg, key.Public().(*ecdsa.PublicKey))
 		return s, v, err
 	}
-	edFam := func(_ string, key crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error) {
-		s, err := signer.NewEd25519JWSSigner(key)
+	edFam := func(_ string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
+		s, err := jose.NewEd25519JWSSigner(key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := signer.NewEd25519JWSVerifier(key.Public().(ed25519.PublicKey))
+		v, err := jose.NewEd25519JWSVerifier(key.Public().(ed25519.PublicKey))
 		return s, v, err
 	}
 	tests := []struct {
 		alg     string
 		key     crypto.Signer // nil for HMAC
-		family  func(string, crypto.Signer) (signer.JWSSigner, signer.JWSVerifier, error)
+		family  func(string, crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error)
 		sigSize int
 		det     bool
 	}{
-		{signer.HS256, nil, nil, 32, true},
-		{signer.HS384, nil, nil, 48, true},
-		{signer.HS512, nil, nil, 64, true},
-		{signer.RS256, k.RSA, rsaFam, 256, true},
-		{signer.RS384, k.RSA, rsaFam, 256, true},
-		{signer.RS512, k.RSA, rsaFam, 256, true},
-		{signer.PS256, k.RSA, pssFam, 256, false},
-		{signer.PS384, k.RSA, pssFam, 256, false},
-		{signer.PS512, k.RSA, pssFam, 256, false},
-		{signer.ES256, k.EC256, ecFam, 64, false},
-		{signer.ES384, k.EC384, ecFam, 96, false},
-		{signer.ES512, k.EC521, ecFam, 132, false},
-		{signer.EdDSA, k.Ed25519, edFam, 64, true},
+		{jose.HS256, nil, nil, 32, true},
+		{jose.HS384, nil, nil, 48, true},
+		{jose.HS512, nil, nil, 64, true},
+		{jose.RS256, k.RSA, rsaFam, 256, true},
+		{jose.RS384, k.RSA, rsaFam, 256, true},
+		{jose.RS512, k.RSA, rsaFam, 256, true},
+		{jose.PS256, k.RSA, pssFam, 256, false},
+		{jose.PS384, k.RSA, pssFam, 256, false},
+		{jose.PS512, k.RSA, pssFam, 256, false},
+		{jose.ES256, k.EC256, ecFam, 64, false},
+		{jose.ES384, k.EC384, ecFam, 96, false},
+		{jose.ES512, k.EC521, ecFam, 132, false},
+		{jose.EdDSA, k.Ed25519, edFam, 64, true},
 	}
 	for _, tt := range tests {
 		type pair struct {
-			s signer.JWSSigner
-			v signer.JWSVerifier
+			s jose.JWSSigner
+			v jose.JWSVerifier
 		}
 		pairs := map[string]func(t *testing.T) pair{
 			"generic": func(t *testing.T) pair {
@@ -360,19 +361,19 @@ func TestJWSRoundTrip(t *testing.T) {
 				if tt.key != nil {
 					priv, pub = tt.key, tt.key.Public()
 				}
-				s, err := signer.NewJWSSigner(tt.alg, priv)
+				s, err := jose.NewJWSSigner(tt.alg, priv)
 				if err != nil {
 					t.Fatalf("NewJWSSigner: %v", err)
 				}
-				v, err := signer.NewJWSVerifier(tt.alg, pub)
+				v, err := jose.NewJWSVerifier(tt.alg, pub)
 				if err != nil {
 					t.Fatalf("NewJWSVerifier: %v", err)
 				}
 				return pair{s, v}
 			},
 			"family": func(t *testing.T) pair {
-				var s signer.JWSSigner
-				var v signer.JWSVerifier
+				var s jose.JWSSigner
+				var v jose.JWSVerifier
 				var err error
 				if tt.key == nil {
 					s, v, err = hmacJWS(tt.alg)
@@ -444,14 +445,14 @@ func TestJWSRoundTrip(t *testing.T) {
 				}
 
 				header := []byte(`{"alg":"` + tt.alg + `","typ":"dpop+jwt"}`)
-				token, err := signer.SignCompact(p.s, header, []byte(`{"jti":"x"}`))
+				token, err := jose.SignCompact(p.s, header, []byte(`{"jti":"x"}`))
 				if err != nil {
 					t.Fatalf("SignCompact: %v", err)
 				}
 				if strings.ContainsAny(token, "=+/") {
 					t.Errorf("SignCompact() = %q, want unpadded base64url", token)
 				}
-				h, pl, err := signer.VerifyCompact(p.v, token)
+				h, pl, err := jose.VerifyCompact(p.v, token)
 				if err != nil || string(h) != string(header) || string(pl) != `{"jti":"x"}` {
 					t.Errorf("VerifyCompact(SignCompact()) = %q, %q, %v", h, pl, err)
 				}
@@ -469,20 +470,20 @@ func TestJWSCrossAlgorithm(t *testing.T) {
 		signAlg, verifyAlg string
 		priv, pub          any
 	}{
-		{signer.PS256, signer.RS256, k.RSA, &k.RSA.PublicKey},
-		{signer.RS256, signer.PS256, k.RSA, &k.RSA.PublicKey},
-		{signer.RS256, signer.RS384, k.RSA, &k.RSA.PublicKey},
-		{signer.PS512, signer.PS384, k.RSA, &k.RSA.PublicKey},
-		{signer.HS256, signer.HS512, secret, secret},
-		{signer.HS512, signer.HS384, secret, secret},
+		{jose.PS256, jose.RS256, k.RSA, &k.RSA.PublicKey},
+		{jose.RS256, jose.PS256, k.RSA, &k.RSA.PublicKey},
+		{jose.RS256, jose.RS384, k.RSA, &k.RSA.PublicKey},
+		{jose.PS512, jose.PS384, k.RSA, &k.RSA.PublicKey},
+		{jose.HS256, jose.HS512, secret, secret},
+		{jose.HS512, jose.HS384, secret, secret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.signAlg+" as "+tt.verifyAlg, func(t *testing.T) {
-			s, err := signer.NewJWSSigner(tt.signAlg, tt.priv)
+			s, err := jose.NewJWSSigner(tt.signAlg, tt.priv)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := signer.NewJWSVerifier(tt.verifyAlg, tt.pub)
+			v, err := jose.NewJWSVerifier(tt.verifyAlg, tt.pub)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -502,8 +503,8 @@ func TestJWSCrossAlgorithm(t *testing.T) {
 // signature with another salt length does not verify.
 func TestPSSSaltLength(t *testing.T) {
 	k := testJWSKeys(t)
-	s, _ := signer.NewPSSJWSSigner(signer.PS384, k.RSA)
-	v, _ := signer.NewPSSJWSVerifier(signer.PS384, &k.RSA.PublicKey)
+	s, _ := jose.NewPSSJWSSigner(jose.PS384, k.RSA)
+	v, _ := jose.NewPSSJWSVerifier(jose.PS384, &k.RSA.PublicKey)
 	msg := []byte("a.b")
 	d := sha512.Sum384(msg)
 	sig, err := s.Sign(msg)
@@ -544,50 +545,50 @@ func TestNewJWSKeyErrors(t *testing.T) {
 		{"empty alg", "", []byte("k"), false, signer.ErrUnsupportedAlgorithm},
 		{"ES256K", "ES256K", jk.EC256, false, signer.ErrUnsupportedAlgorithm},
 		{"lower-case", "hs256", []byte("k"), true, signer.ErrUnsupportedAlgorithm},
-		{"HS256 string key", signer.HS256, "secret", false, signer.ErrWrongKeyType},
-		{"HS256 empty", signer.HS256, []byte{}, false, signer.ErrWrongKeyType},
-		{"HS384 nil", signer.HS384, nil, true, signer.ErrWrongKeyType},
-		{"HS256 rsa key", signer.HS256, jk.RSA, false, signer.ErrWrongKeyType},
-		{"HS256 rsa public key", signer.HS256, &jk.RSA.PublicKey, true, signer.ErrWrongKeyType},
-		{"HS256 ecdsa public key", signer.HS256, &jk.EC256.PublicKey, true, signer.ErrWrongKeyType},
-		{"HS256 ed25519 public key", signer.HS256, jk.Ed25519.Public(), true, signer.ErrWrongKeyType},
-		{"RS256 public key to signer", signer.RS256, &jk.RSA.PublicKey, false, signer.ErrWrongKeyType},
-		{"RS256 private key to verifier", signer.RS256, jk.RSA, true, signer.ErrWrongKeyType},
-		{"RS256 nil", signer.RS256, nil, false, signer.ErrWrongKeyType},
-		{"RS256 typed nil", signer.RS256, nilRSA, false, signer.ErrWrongKeyType},
-		{"RS256 typed nil public", signer.RS256, nilRSAPub, true, signer.ErrWrongKeyType},
-		{"RS256 1024-bit key", signer.RS256, k.RSA, false, signer.ErrWrongKeyType},
-		{"PS256 1024-bit public key", signer.PS256, &k.RSA.PublicKey, true, signer.ErrWrongKeyType},
-		{"RS256 even exponent", signer.RS256, evenE, true, signer.ErrWrongKeyType},
-		{"PS256 ecdsa", signer.PS256, jk.EC256, false, signer.ErrWrongKeyType},
-		{"RS256 rsa value not pointer", signer.RS256, *jk.RSA, false, signer.ErrWrongKeyType},
-		{"ES256 P-384", signer.ES256, jk.EC384, false, signer.ErrWrongKeyType},
-		{"ES384 P-256 public", signer.ES384, &jk.EC256.PublicKey, true, signer.ErrWrongKeyType},
-		{"ES512 P-256", signer.ES512, jk.EC256, false, signer.ErrWrongKeyType},
-		{"ES256 typed nil", signer.ES256, nilEC, false, signer.ErrWrongKeyType},
-		{"ES256 no curve", signer.ES256, &ecdsa.PrivateKey{D: big.NewInt(1)}, false, signer.ErrWrongKeyType},
-		{"ES256 point not on curve", signer.ES256, &ecdsa.PublicKey{Curve: elliptic.P256(), X: big.NewInt(1), Y: big.NewInt(1)}, true, signer.ErrWrongKeyType},
-		{"ES256 ed25519", signer.ES256, jk.Ed25519, false, signer.ErrWrongKeyType},
-		{"ES256 rsa public", signer.ES256, &jk.RSA.PublicKey, true, signer.ErrWrongKeyType},
-		{"EdDSA typed nil pointer", signer.EdDSA, nilEdPtr, false, signer.ErrWrongKeyType},
-		{"EdDSA seed only", signer.EdDSA, ed25519.PrivateKey(jk.Ed25519.Seed()), false, signer.ErrWrongKeyType},
-		{"EdDSA private key to verifier", signer.EdDSA, jk.Ed25519, true, signer.ErrWrongKeyType},
-		{"EdDSA short public", signer.EdDSA, ed25519.PublicKey{1, 2, 3}, true, signer.ErrWrongKeyType},
-		{"EdDSA []byte", signer.EdDSA, []byte(jk.Ed25519), false, signer.ErrWrongKeyType},
-		{"EdDSA rsa key", signer.EdDSA, jk.RSA, false, signer.ErrWrongKeyType},
+		{"HS256 string key", jose.HS256, "secret", false, signer.ErrWrongKeyType},
+		{"HS256 empty", jose.HS256, []byte{}, false, signer.ErrWrongKeyType},
+		{"HS384 nil", jose.HS384, nil, true, signer.ErrWrongKeyType},
+		{"HS256 rsa key", jose.HS256, jk.RSA, false, signer.ErrWrongKeyType},
+		{"HS256 rsa public key", jose.HS256, &jk.RSA.PublicKey, true, signer.ErrWrongKeyType},
+		{"HS256 ecdsa public key", jose.HS256, &jk.EC256.PublicKey, true, signer.ErrWrongKeyType},
+		{"HS256 ed25519 public key", jose.HS256, jk.Ed25519.Public(), true, signer.ErrWrongKeyType},
+		{"RS256 public key to signer", jose.RS256, &jk.RSA.PublicKey, false, signer.ErrWrongKeyType},
+		{"RS256 private key to verifier", jose.RS256, jk.RSA, true, signer.ErrWrongKeyType},
+		{"RS256 nil", jose.RS256, nil, false, signer.ErrWrongKeyType},
+		{"RS256 typed nil", jose.RS256, nilRSA, false, signer.ErrWrongKeyType},
+		{"RS256 typed nil public", jose.RS256, nilRSAPub, true, signer.ErrWrongKeyType},
+		{"RS256 1024-bit key", jose.RS256, k.RSA, false, signer.ErrWrongKeyType},
+		{"PS256 1024-bit public key", jose.PS256, &k.RSA.PublicKey, true, signer.ErrWrongKeyType},
+		{"RS256 even exponent", jose.RS256, evenE, true, signer.ErrWrongKeyType},
+		{"PS256 ecdsa", jose.PS256, jk.EC256, false, signer.ErrWrongKeyType},
+		{"RS256 rsa value not pointer", jose.RS256, *jk.RSA, false, signer.ErrWrongKeyType},
+		{"ES256 P-384", jose.ES256, jk.EC384, false, signer.ErrWrongKeyType},
+		{"ES384 P-256 public", jose.ES384, &jk.EC256.PublicKey, true, signer.ErrWrongKeyType},
+		{"ES512 P-256", jose.ES512, jk.EC256, false, signer.ErrWrongKeyType},
+		{"ES256 typed nil", jose.ES256, nilEC, false, signer.ErrWrongKeyType},
+		{"ES256 no curve", jose.ES256, &ecdsa.PrivateKey{D: big.NewInt(1)}, false, signer.ErrWrongKeyType},
+		{"ES256 point not on curve", jose.ES256, &ecdsa.PublicKey{Curve: elliptic.P256(), X: big.NewInt(1), Y: big.NewInt(1)}, true, signer.ErrWrongKeyType},
+		{"ES256 ed25519", jose.ES256, jk.Ed25519, false, signer.ErrWrongKeyType},
+		{"ES256 rsa public", jose.ES256, &jk.RSA.PublicKey, true, signer.ErrWrongKeyType},
+		{"EdDSA typed nil pointer", jose.EdDSA, nilEdPtr, false, signer.ErrWrongKeyType},
+		{"EdDSA seed only", jose.EdDSA, ed25519.PrivateKey(jk.Ed25519.Seed()), false, signer.ErrWrongKeyType},
+		{"EdDSA private key to verifier", jose.EdDSA, jk.Ed25519, true, signer.ErrWrongKeyType},
+		{"EdDSA short public", jose.EdDSA, ed25519.PublicKey{1, 2, 3}, true, signer.ErrWrongKeyType},
+		{"EdDSA []byte", jose.EdDSA, []byte(jk.Ed25519), false, signer.ErrWrongKeyType},
+		{"EdDSA rsa key", jose.EdDSA, jk.RSA, false, signer.ErrWrongKeyType},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
 			if tt.public {
-				var v signer.JWSVerifier
-				v, err = signer.NewJWSVerifier(tt.alg, tt.key)
+				var v jose.JWSVerifier
+				v, err = jose.NewJWSVerifier(tt.alg, tt.key)
 				if v != nil {
 					t.Errorf("NewJWSVerifier() returned a verifier with error %v", err)
 				}
 			} else {
-				var s signer.JWSSigner
-				s, err = signer.NewJWSSigner(tt.alg, tt.key)
+				var s jose.JWSSigner
+				s, err = jose.NewJWSSigner(tt.alg, tt.key)
 				if s != nil {
 					t.Errorf("NewJWSSigner() returned a signer with error %v", err)
 				}
@@ -610,15 +611,15 @@ func TestFamilyConstructorsRefuseOtherAlgs(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"NewHMACJWS RS256", func() error { _, err := signer.NewHMACJWS(signer.RS256, []byte("k")); return err }},
-		{"NewHMACJWS none", func() error { _, err := signer.NewHMACJWS("none", []byte("k")); return err }},
-		{"NewRSAJWSSigner PS256", func() error { _, err := signer.NewRSAJWSSigner(signer.PS256, k.RSA); return err }},
-		{"NewRSAJWSVerifier HS256", func() error { _, err := signer.NewRSAJWSVerifier(signer.HS256, &k.RSA.PublicKey); return err }},
-		{"NewPSSJWSSigner RS256", func() error { _, err := signer.NewPSSJWSSigner(signer.RS256, k.RSA); return err }},
-		{"NewPSSJWSVerifier RS512", func() error { _, err := signer.NewPSSJWSVerifier(signer.RS512, &k.RSA.PublicKey); return err }},
-		{"NewECDSAJWSSigner EdDSA", func() error { _, err := signer.NewECDSAJWSSigner(signer.EdDSA, k.EC256); return err }},
+		{"NewHMACJWS RS256", func() error { _, err := jose.NewHMACJWS(jose.RS256, []byte("k")); return err }},
+		{"NewHMACJWS none", func() error { _, err := jose.NewHMACJWS("none", []byte("k")); return err }},
+		{"NewRSAJWSSigner PS256", func() error { _, err := jose.NewRSAJWSSigner(jose.PS256, k.RSA); return err }},
+		{"NewRSAJWSVerifier HS256", func() error { _, err := jose.NewRSAJWSVerifier(jose.HS256, &k.RSA.PublicKey); return err }},
+		{"NewPSSJWSSigner RS256", func() error { _, err := jose.NewPSSJWSSigner(jose.RS256, k.RSA); return err }},
+		{"NewPSSJWSVerifier RS512", func() error { _, err := jose.NewPSSJWSVerifier(jose.RS512, &k.RSA.PublicKey); return err }},
+		{"NewECDSAJWSSigner EdDSA", func() error { _, err := jose.NewECDSAJWSSigner(jose.EdDSA, k.EC256); return err }},
 		{"NewECDSAJWSVerifier RS256", func() error {
-			_, err := signer.NewECDSAJWSVerifier(signer.RS256, &k.EC256.PublicKey)
+			_, err := jose.NewECDSAJWSVerifier(jose.RS256, &k.EC256.PublicKey)
 			return err
 		}},
 	}
@@ -634,24 +635,24 @@ func TestFamilyConstructorsRefuseOtherAlgs(t *testing.T) {
 // TestZeroValues checks that a signer or verifier no constructor made
 // fails with an error, not a panic.
 func TestZeroValues(t *testing.T) {
-	signers := []signer.JWSSigner{&signer.HMACJWS{}, &signer.RSAJWSSigner{}, &signer.PSSJWSSigner{},
-		&signer.ECDSAJWSSigner{}, &signer.Ed25519JWSSigner{}}
+	signers := []jose.JWSSigner{&jose.HMACJWS{}, &jose.RSAJWSSigner{}, &jose.PSSJWSSigner{},
+		&jose.ECDSAJWSSigner{}, &jose.Ed25519JWSSigner{}}
 	for _, s := range signers {
 		if _, err := s.Sign([]byte("a.b")); !errors.Is(err, signer.ErrWrongKeyType) {
 			t.Errorf("%T.Sign() error = %v, want ErrWrongKeyType", s, err)
 		}
 	}
-	verifiers := []signer.JWSVerifier{&signer.HMACJWS{}, &signer.RSAJWSVerifier{}, &signer.PSSJWSVerifier{},
-		&signer.ECDSAJWSVerifier{}, &signer.Ed25519JWSVerifier{}}
+	verifiers := []jose.JWSVerifier{&jose.HMACJWS{}, &jose.RSAJWSVerifier{}, &jose.PSSJWSVerifier{},
+		&jose.ECDSAJWSVerifier{}, &jose.Ed25519JWSVerifier{}}
 	for _, v := range verifiers {
 		if err := v.Verify([]byte("a.b"), []byte("sig")); !errors.Is(err, signer.ErrWrongKeyType) {
 			t.Errorf("%T.Verify() error = %v, want ErrWrongKeyType", v, err)
 		}
 	}
-	if _, err := signer.SignCompact(nil, []byte(`{"alg":"HS256"}`), nil); !errors.Is(err, signer.ErrWrongKeyType) {
+	if _, err := jose.SignCompact(nil, []byte(`{"alg":"HS256"}`), nil); !errors.Is(err, signer.ErrWrongKeyType) {
 		t.Errorf("SignCompact(nil) error = %v, want ErrWrongKeyType", err)
 	}
-	if _, _, err := signer.VerifyCompact(nil, "a.b.c"); !errors.Is(err, signer.ErrWrongKeyType) {
+	if _, _, err := jose.VerifyCompact(nil, "a.b.c"); !errors.Is(err, signer.ErrWrongKeyType) {
 		t.Errorf("VerifyCompact(nil) error = %v, want ErrWrongKeyType", err)
 	}
 }
@@ -659,9 +660,9 @@ func TestZeroValues(t *testing.T) {
 // TestJWSSecretNotInErrors checks that no error message shows the key.
 func TestJWSSecretNotInErrors(t *testing.T) {
 	secret := []byte("super-secret-value-0123456789abcdef")
-	_, err := signer.NewJWSSigner("HS1024", secret)
-	v, _ := signer.NewJWSVerifier(signer.HS256, secret)
-	_, _, err2 := signer.VerifyCompact(v, "eyJhbGciOiJIUzI1NiJ9.e30.AAAA")
+	_, err := jose.NewJWSSigner("HS1024", secret)
+	v, _ := jose.NewJWSVerifier(jose.HS256, secret)
+	_, _, err2 := jose.VerifyCompact(v, "eyJhbGciOiJIUzI1NiJ9.e30.AAAA")
 	for _, e := range []error{err, err2} {
 		if e == nil || strings.Contains(e.Error(), string(secret)) {
 			t.Errorf("error %v: want an error without the secret", e)
@@ -678,7 +679,7 @@ func (s staticSigner) Sign(in []byte) ([]byte, error) { return []byte("sig"), ni
 
 func TestVerifyCompactErrors(t *testing.T) {
 	secret := []byte("0123456789abcdef0123456789abcdef")
-	s, _ := signer.NewHMACJWS(signer.HS256, secret)
+	s, _ := jose.NewHMACJWS(jose.HS256, secret)
 	enc := base64.RawURLEncoding.EncodeToString
 	sign := func(header string) string {
 		// Sign arbitrary headers directly, bypassing SignCompact's alg check,
@@ -700,38 +701,38 @@ func TestVerifyCompactErrors(t *testing.T) {
 	}{
 		{"valid", valid, nil},
 		{"escaped member name", sign(`{"\u0061lg":"HS256"}`), nil},
-		{"empty", "", signer.ErrMalformedJWS},
-		{"one part", parts[0], signer.ErrMalformedJWS},
-		{"two parts", parts[0] + "." + parts[1], signer.ErrMalformedJWS},
-		{"four parts", valid + ".x", signer.ErrMalformedJWS},
-		{"JWE-like five parts", "a.b.c.d.e", signer.ErrMalformedJWS},
-		{"padded header", parts[0] + "==." + parts[1] + "." + parts[2], signer.ErrMalformedJWS},
-		{"std base64 header", "eyJhbGciOiJIUzI1NiJ9+." + parts[1] + "." + parts[2], signer.ErrMalformedJWS},
-		{"bad payload base64", parts[0] + ".e30*." + parts[2], signer.ErrMalformedJWS},
-		{"bad signature base64", parts[0] + "." + parts[1] + ".!!", signer.ErrMalformedJWS},
-		{"non-canonical signature base64", parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-1] + "l", signer.ErrMalformedJWS},
-		{"header not json", enc([]byte("not json")) + "." + parts[1] + "." + parts[2], signer.ErrMalformedJWS},
-		{"header json array", sign(`["HS256"]`), signer.ErrMalformedJWS},
-		{"header with trailing data", sign(`{"alg":"HS256"}{}`), signer.ErrMalformedJWS},
-		{"duplicate alg", sign(`{"alg":"HS256","alg":"HS256"}`), signer.ErrMalformedJWS},
-		{"duplicate alg, none last", sign(`{"alg":"HS256","alg":"none"}`), signer.ErrMalformedJWS},
-		{"crit header", sign(`{"alg":"HS256","crit":["b64"],"b64":false}`), signer.ErrMalformedJWS},
-		{"alg null", sign(`{"alg":null}`), signer.ErrMalformedJWS},
-		{"alg not a string", sign(`{"alg":256}`), signer.ErrMalformedJWS},
-		{"alg none", sign(`{"alg":"none"}`), signer.ErrAlgorithmMismatch},
-		{"alg none unsigned", enc([]byte(`{"alg":"none"}`)) + "." + parts[1] + ".", signer.ErrAlgorithmMismatch},
-		{"alg missing", sign(`{"typ":"JWT"}`), signer.ErrAlgorithmMismatch},
-		{"alg in upper case name", sign(`{"ALG":"HS256"}`), signer.ErrAlgorithmMismatch},
-		{"alg RS256", sign(`{"alg":"RS256"}`), signer.ErrAlgorithmMismatch},
-		{"alg HS512", sign(`{"alg":"HS512"}`), signer.ErrAlgorithmMismatch},
-		{"alg lower-case", sign(`{"alg":"hs256"}`), signer.ErrAlgorithmMismatch},
+		{"empty", "", jose.ErrMalformedJWS},
+		{"one part", parts[0], jose.ErrMalformedJWS},
+		{"two parts", parts[0] + "." + parts[1], jose.ErrMalformedJWS},
+		{"four parts", valid + ".x", jose.ErrMalformedJWS},
+		{"JWE-like five parts", "a.b.c.d.e", jose.ErrMalformedJWS},
+		{"padded header", parts[0] + "==." + parts[1] + "." + parts[2], jose.ErrMalformedJWS},
+		{"std base64 header", "eyJhbGciOiJIUzI1NiJ9+." + parts[1] + "." + parts[2], jose.ErrMalformedJWS},
+		{"bad payload base64", parts[0] + ".e30*." + parts[2], jose.ErrMalformedJWS},
+		{"bad signature base64", parts[0] + "." + parts[1] + ".!!", jose.ErrMalformedJWS},
+		{"non-canonical signature base64", parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-1] + "l", jose.ErrMalformedJWS},
+		{"header not json", enc([]byte("not json")) + "." + parts[1] + "." + parts[2], jose.ErrMalformedJWS},
+		{"header json array", sign(`["HS256"]`), jose.ErrMalformedJWS},
+		{"header with trailing data", sign(`{"alg":"HS256"}{}`), jose.ErrMalformedJWS},
+		{"duplicate alg", sign(`{"alg":"HS256","alg":"HS256"}`), jose.ErrMalformedJWS},
+		{"duplicate alg, none last", sign(`{"alg":"HS256","alg":"none"}`), jose.ErrMalformedJWS},
+		{"crit header", sign(`{"alg":"HS256","crit":["b64"],"b64":false}`), jose.ErrMalformedJWS},
+		{"alg null", sign(`{"alg":null}`), jose.ErrMalformedJWS},
+		{"alg not a string", sign(`{"alg":256}`), jose.ErrMalformedJWS},
+		{"alg none", sign(`{"alg":"none"}`), jose.ErrAlgorithmMismatch},
+		{"alg none unsigned", enc([]byte(`{"alg":"none"}`)) + "." + parts[1] + ".", jose.ErrAlgorithmMismatch},
+		{"alg missing", sign(`{"typ":"JWT"}`), jose.ErrAlgorithmMismatch},
+		{"alg in upper case name", sign(`{"ALG":"HS256"}`), jose.ErrAlgorithmMismatch},
+		{"alg RS256", sign(`{"alg":"RS256"}`), jose.ErrAlgorithmMismatch},
+		{"alg HS512", sign(`{"alg":"HS512"}`), jose.ErrAlgorithmMismatch},
+		{"alg lower-case", sign(`{"alg":"hs256"}`), jose.ErrAlgorithmMismatch},
 		{"empty signature", parts[0] + "." + parts[1] + ".", signer.ErrVerification},
 		{"wrong signature", parts[0] + "." + parts[1] + "." + enc(make([]byte, 32)), signer.ErrVerification},
 		{"other payload", parts[0] + "." + enc([]byte(`{"a":1}`)) + "." + parts[2], signer.ErrVerification},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, p, err := signer.VerifyCompact(s, tt.token)
+			h, p, err := jose.VerifyCompact(s, tt.token)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("VerifyCompact(%q) error = %v, want %v", tt.token, err, tt.wantErr)
 			}
@@ -743,26 +744,26 @@ func TestVerifyCompactErrors(t *testing.T) {
 }
 
 func TestSignCompactHeaderCheck(t *testing.T) {
-	s, _ := signer.NewHMACJWS(signer.HS256, []byte("k"))
+	s, _ := jose.NewHMACJWS(jose.HS256, []byte("k"))
 	tests := []struct {
 		name    string
-		s       signer.JWSSigner
+		s       jose.JWSSigner
 		header  string
 		wantErr error
 	}{
 		{"matching", s, `{"alg":"HS256"}`, nil},
 		{"another implementation", staticSigner{"ES256K"}, `{"alg":"ES256K"}`, nil},
-		{"other alg", s, `{"alg":"RS256"}`, signer.ErrAlgorithmMismatch},
-		{"none", s, `{"alg":"none"}`, signer.ErrAlgorithmMismatch},
-		{"none signer", staticSigner{"none"}, `{"alg":"none"}`, signer.ErrAlgorithmMismatch},
-		{"no alg", s, `{}`, signer.ErrAlgorithmMismatch},
-		{"not json", s, `alg=HS256`, signer.ErrMalformedJWS},
-		{"duplicate alg", s, `{"alg":"HS256","alg":"HS256"}`, signer.ErrMalformedJWS},
-		{"crit", s, `{"alg":"HS256","crit":["exp"]}`, signer.ErrMalformedJWS},
+		{"other alg", s, `{"alg":"RS256"}`, jose.ErrAlgorithmMismatch},
+		{"none", s, `{"alg":"none"}`, jose.ErrAlgorithmMismatch},
+		{"none signer", staticSigner{"none"}, `{"alg":"none"}`, jose.ErrAlgorithmMismatch},
+		{"no alg", s, `{}`, jose.ErrAlgorithmMismatch},
+		{"not json", s, `alg=HS256`, jose.ErrMalformedJWS},
+		{"duplicate alg", s, `{"alg":"HS256","alg":"HS256"}`, jose.ErrMalformedJWS},
+		{"crit", s, `{"alg":"HS256","crit":["exp"]}`, jose.ErrMalformedJWS},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := signer.SignCompact(tt.s, []byte(tt.header), []byte("{}"))
+			_, err := jose.SignCompact(tt.s, []byte(tt.header), []byte("{}"))
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("SignCompact(%s) = %v, want %v", tt.header, err, tt.wantErr)
 			}
@@ -781,17 +782,17 @@ func TestECDSARawSignature(t *testing.T) {
 		size int
 		hash func([]byte) []byte
 	}{
-		{signer.ES256, k.EC256, 32, sha256Sum},
-		{signer.ES384, k.EC384, 48, func(b []byte) []byte { d := sha512.Sum384(b); return d[:] }},
-		{signer.ES512, k.EC521, 66, func(b []byte) []byte { d := sha512.Sum512(b); return d[:] }},
+		{jose.ES256, k.EC256, 32, sha256Sum},
+		{jose.ES384, k.EC384, 48, func(b []byte) []byte { d := sha512.Sum384(b); return d[:] }},
+		{jose.ES512, k.EC521, 66, func(b []byte) []byte { d := sha512.Sum512(b); return d[:] }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.alg, func(t *testing.T) {
-			s, err := signer.NewECDSAJWSSigner(tt.alg, tt.key)
+			s, err := jose.NewECDSAJWSSigner(tt.alg, tt.key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := signer.NewECDSAJWSVerifier(tt.alg, &tt.key.PublicKey)
+			v, err := jose.NewECDSAJWSVerifier(tt.alg, &tt.key.PublicKey)
 			if err != nil {
 				t.Fatal(err)
 			}

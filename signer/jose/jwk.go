@@ -1,4 +1,4 @@
-package signer
+package jose
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
+
+	"github.com/oauthkit/oauth/signer"
 )
 
 // MaxJWKSetSize is the largest input, in bytes, that [ParseJWKSet],
@@ -175,7 +177,7 @@ func ParseJWKSet(data []byte) (*JWKSet, error) {
 //
 // Keys that [ParseJWK] would refuse (RSA outside 2048 to 8192 bits, curves
 // other than P-256, P-384 and P-521) and symmetric keys give an error
-// wrapping [ErrWrongKeyType].
+// wrapping [signer.ErrWrongKeyType].
 func PublicJWK(key any) (*JWK, error) {
 	pub, err := publicKeyOf(key)
 	if err != nil {
@@ -223,11 +225,11 @@ func (k *JWK) Members() map[string]json.RawMessage {
 // Verifier returns a [JWSVerifier] for alg with k's key, after checking that
 // the JWK allows it: if k.Algorithm is set it must be alg
 // ([ErrAlgorithmMismatch]); if k.Use is set it must be "sig", and if k.KeyOps
-// is set it must include "verify" ([ErrWrongKeyType]). The key must then fit
+// is set it must include "verify" ([signer.ErrWrongKeyType]). The key must then fit
 // alg as for [NewJWSVerifier]: a public JWK never gives an HMAC verifier, so
 // a token whose header says "HS256" cannot be checked with an RSA public key
 // used as an HMAC secret. The JWK of a private asymmetric key gives an error
-// wrapping [ErrWrongKeyType]: verify with its public JWK.
+// wrapping [signer.ErrWrongKeyType]: verify with its public JWK.
 //
 // A verifier for a key that a token names (by "kid") must still be made
 // with the alg the caller expects for that key, not blindly with the
@@ -237,10 +239,10 @@ func (k *JWK) Verifier(alg string) (JWSVerifier, error) {
 		return nil, fmt.Errorf("%w: jwk alg %q, requested %q", ErrAlgorithmMismatch, truncate(k.Algorithm), truncate(alg))
 	}
 	if k.Use != "" && k.Use != "sig" {
-		return nil, fmt.Errorf("%w: jwk use is %q, not \"sig\"", ErrWrongKeyType, truncate(k.Use))
+		return nil, fmt.Errorf("%w: jwk use is %q, not \"sig\"", signer.ErrWrongKeyType, truncate(k.Use))
 	}
 	if k.KeyOps != nil && !contains(k.KeyOps, "verify") {
-		return nil, fmt.Errorf("%w: jwk key_ops does not include \"verify\"", ErrWrongKeyType)
+		return nil, fmt.Errorf("%w: jwk key_ops does not include \"verify\"", signer.ErrWrongKeyType)
 	}
 	return NewJWSVerifier(alg, k.Key)
 }
@@ -249,7 +251,7 @@ func (k *JWK) Verifier(alg string) (JWSVerifier, error) {
 // unpadded base64url SHA-256 of the required public members in
 // lexicographic order, as DPoP's "jkt" (RFC 9449 §6.1) uses. Other members
 // do not change it. A symmetric or unsupported key gives an error wrapping
-// [ErrWrongKeyType].
+// [signer.ErrWrongKeyType].
 func (k *JWK) Thumbprint() (string, error) {
 	pub, err := publicKeyOf(k.Key)
 	if err != nil {
@@ -267,7 +269,7 @@ func (k *JWK) Thumbprint() (string, error) {
 // "kid" and "use" members when set, in lexicographic order and without
 // whitespace. It never writes private members: the JWK of a private
 // asymmetric key marshals as its public JWK, and a symmetric key is an
-// error wrapping [ErrWrongKeyType], as is a nil or unsupported key.
+// error wrapping [signer.ErrWrongKeyType], as is a nil or unsupported key.
 // Members that k was parsed with but does not interpret are not written.
 func (k JWK) MarshalJSON() ([]byte, error) {
 	pub, err := publicKeyOf(k.Key)
@@ -691,20 +693,20 @@ func parseOKPJWK(obj map[string]json.RawMessage, private bool) (string, crypto.P
 func publicKeyOf(key any) (crypto.PublicKey, error) {
 	switch k := key.(type) {
 	case nil:
-		return nil, fmt.Errorf("%w: jwk: nil key", ErrWrongKeyType)
+		return nil, fmt.Errorf("%w: jwk: nil key", signer.ErrWrongKeyType)
 	case *rsa.PrivateKey:
 		if k == nil {
-			return nil, fmt.Errorf("%w: jwk: nil rsa private key", ErrWrongKeyType)
+			return nil, fmt.Errorf("%w: jwk: nil rsa private key", signer.ErrWrongKeyType)
 		}
 		return &k.PublicKey, nil
 	case *ecdsa.PrivateKey:
 		if k == nil {
-			return nil, fmt.Errorf("%w: jwk: nil ecdsa private key", ErrWrongKeyType)
+			return nil, fmt.Errorf("%w: jwk: nil ecdsa private key", signer.ErrWrongKeyType)
 		}
 		return &k.PublicKey, nil
 	case ed25519.PrivateKey:
 		if len(k) != ed25519.PrivateKeySize {
-			return nil, fmt.Errorf("%w: jwk: ed25519 private key is %d bytes, want %d", ErrWrongKeyType, len(k), ed25519.PrivateKeySize)
+			return nil, fmt.Errorf("%w: jwk: ed25519 private key is %d bytes, want %d", signer.ErrWrongKeyType, len(k), ed25519.PrivateKeySize)
 		}
 		return k.Public(), nil
 	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, []byte:
@@ -740,7 +742,7 @@ func publicMembers(pub crypto.PublicKey) ([]member, error) {
 			}
 		}
 		if c.alg == "" {
-			return nil, fmt.Errorf("%w: jwk: ecdsa key is not on P-256, P-384 or P-521", ErrWrongKeyType)
+			return nil, fmt.Errorf("%w: jwk: ecdsa key is not on P-256, P-384 or P-521", signer.ErrWrongKeyType)
 		}
 		if err := checkECDSAPublic(c, k); err != nil {
 			return nil, err
@@ -750,13 +752,13 @@ func publicMembers(pub crypto.PublicKey) ([]member, error) {
 		return []member{{"crv", str(c.crv)}, {"kty", str("EC")}, {"x", str(x)}, {"y", str(y)}}, nil
 	case ed25519.PublicKey:
 		if len(k) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: jwk: ed25519 public key is %d bytes, want %d", ErrWrongKeyType, len(k), ed25519.PublicKeySize)
+			return nil, fmt.Errorf("%w: jwk: ed25519 public key is %d bytes, want %d", signer.ErrWrongKeyType, len(k), ed25519.PublicKeySize)
 		}
 		return []member{{"crv", str("Ed25519")}, {"kty", str("OKP")}, {"x", str(b64.EncodeToString(k))}}, nil
 	case []byte:
-		return nil, fmt.Errorf("%w: jwk: a symmetric key has no public jwk", ErrWrongKeyType)
+		return nil, fmt.Errorf("%w: jwk: a symmetric key has no public jwk", signer.ErrWrongKeyType)
 	}
-	return nil, fmt.Errorf("%w: jwk: unsupported key type %T", ErrWrongKeyType, pub)
+	return nil, fmt.Errorf("%w: jwk: unsupported key type %T", signer.ErrWrongKeyType, pub)
 }
 
 // writeMembers returns the JSON object of ms, sorted by name, without

@@ -1,4 +1,4 @@
-package signer
+package jose
 
 import (
 	"crypto"
@@ -10,6 +10,8 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"math/big"
+
+	"github.com/oauthkit/oauth/signer"
 )
 
 // ECDSAJWSSigner makes ECDSA JWS signatures (RFC 7518 §3.4): [ES256] on
@@ -34,8 +36,8 @@ type ECDSAJWSSigner struct {
 // signature that crypto.Signer returns to the fixed-width R || S form of
 // RFC 7518 §3.4.
 //
-// Another alg gives an error wrapping [ErrUnsupportedAlgorithm]; a nil key
-// or a key of another kind or curve one wrapping [ErrWrongKeyType]. The key
+// Another alg gives an error wrapping [signer.ErrUnsupportedAlgorithm]; a nil key
+// or a key of another kind or curve one wrapping [signer.ErrWrongKeyType]. The key
 // must not be modified after the call.
 func NewECDSAJWSSigner(alg string, key crypto.Signer) (*ECDSAJWSSigner, error) {
 	c, err := ecParamsByAlg(alg)
@@ -43,11 +45,11 @@ func NewECDSAJWSSigner(alg string, key crypto.Signer) (*ECDSAJWSSigner, error) {
 		return nil, err
 	}
 	if k, ok := key.(*ecdsa.PrivateKey); key == nil || ok && (k == nil || k.D == nil) {
-		return nil, fmt.Errorf("%w: %s: nil ecdsa private key", ErrWrongKeyType, alg)
+		return nil, fmt.Errorf("%w: %s: nil ecdsa private key", signer.ErrWrongKeyType, alg)
 	}
 	pub, ok := key.Public().(*ecdsa.PublicKey)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s needs an ecdsa key, got a crypto.Signer with a %T public key", ErrWrongKeyType, alg, key.Public())
+		return nil, fmt.Errorf("%w: %s needs an ecdsa key, got a crypto.Signer with a %T public key", signer.ErrWrongKeyType, alg, key.Public())
 	}
 	if err := checkECDSAPublic(c, pub); err != nil {
 		return nil, err
@@ -92,8 +94,8 @@ type ECDSAJWSVerifier struct {
 
 // NewECDSAJWSVerifier returns a verifier for alg ([ES256], [ES384] or
 // [ES512]) with pub, which must be a valid point on the curve of alg.
-// Another alg gives an error wrapping [ErrUnsupportedAlgorithm]; another key
-// one wrapping [ErrWrongKeyType]. The key must not be modified after the
+// Another alg gives an error wrapping [signer.ErrUnsupportedAlgorithm]; another key
+// one wrapping [signer.ErrWrongKeyType]. The key must not be modified after the
 // call.
 func NewECDSAJWSVerifier(alg string, pub *ecdsa.PublicKey) (*ECDSAJWSVerifier, error) {
 	c, err := ecParamsByAlg(alg)
@@ -107,18 +109,18 @@ func NewECDSAJWSVerifier(alg string, pub *ecdsa.PublicKey) (*ECDSAJWSVerifier, e
 }
 
 // Verify returns nil if sig is a valid R || S signature of signingInput and
-// [ErrVerification] otherwise.
+// [signer.ErrVerification] otherwise.
 func (v *ECDSAJWSVerifier) Verify(signingInput, sig []byte) error {
 	if v.pub == nil {
 		return errZeroValue("ECDSAJWSVerifier")
 	}
 	if len(sig) != 2*v.c.size {
-		return ErrVerification
+		return signer.ErrVerification
 	}
 	r := new(big.Int).SetBytes(sig[:v.c.size])
 	s := new(big.Int).SetBytes(sig[v.c.size:])
 	if !ecdsa.Verify(v.pub, jwsDigest(v.c.hash, signingInput), r, s) {
-		return ErrVerification
+		return signer.ErrVerification
 	}
 	return nil
 }
@@ -142,23 +144,23 @@ func ecParamsByAlg(alg string) (ecParams, error) {
 	case ES512:
 		return ecParams{ES512, "P-521", elliptic.P521(), crypto.SHA512, 66}, nil
 	}
-	return ecParams{}, fmt.Errorf("%w: %q is not an ecdsa jws algorithm", ErrUnsupportedAlgorithm, truncate(alg))
+	return ecParams{}, fmt.Errorf("%w: %q is not an ecdsa jws algorithm", signer.ErrUnsupportedAlgorithm, truncate(alg))
 }
 
 // checkECDSAPublic checks that pub is a valid point on the curve of c.
 func checkECDSAPublic(c ecParams, pub *ecdsa.PublicKey) error {
 	if pub == nil || pub.Curve == nil || pub.X == nil || pub.Y == nil {
-		return fmt.Errorf("%w: %s: nil ecdsa public key", ErrWrongKeyType, c.alg)
+		return fmt.Errorf("%w: %s: nil ecdsa public key", signer.ErrWrongKeyType, c.alg)
 	}
 	if pub.Curve != c.curve {
 		name := "an unknown curve"
 		if p := pub.Curve.Params(); p != nil && p.Name != "" {
 			name = p.Name
 		}
-		return fmt.Errorf("%w: %s needs a %s key, got %s", ErrWrongKeyType, c.alg, c.crv, truncate(name))
+		return fmt.Errorf("%w: %s needs a %s key, got %s", signer.ErrWrongKeyType, c.alg, c.crv, truncate(name))
 	}
 	if _, err := pub.ECDH(); err != nil {
-		return fmt.Errorf("%w: %s: invalid %s public key", ErrWrongKeyType, c.alg, c.crv)
+		return fmt.Errorf("%w: %s: invalid %s public key", signer.ErrWrongKeyType, c.alg, c.crv)
 	}
 	return nil
 }

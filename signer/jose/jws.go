@@ -1,4 +1,4 @@
-package signer
+package jose
 
 import (
 	"crypto"
@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+
+	"github.com/oauthkit/oauth/signer"
 )
 
 // JWS algorithm names ("alg" header values) of RFC 7518 §3.1 and RFC 8037
@@ -76,7 +78,7 @@ type JWSVerifier interface {
 	// header's "alg", such as "ES256".
 	Alg() string
 	// Verify returns nil if sig is a valid raw JWS signature of
-	// signingInput, and an error wrapping [ErrVerification] otherwise.
+	// signingInput, and an error wrapping [signer.ErrVerification] otherwise.
 	Verify(signingInput, sig []byte) error
 }
 
@@ -97,8 +99,8 @@ type JWSVerifier interface {
 //
 // NewJWSSigner links every algorithm into a program; a program that uses one
 // family should call its constructor instead. An unknown alg (including
-// "none") gives an error wrapping [ErrUnsupportedAlgorithm]; a key that does
-// not fit alg gives an error wrapping [ErrWrongKeyType]. Keys must not be
+// "none") gives an error wrapping [signer.ErrUnsupportedAlgorithm]; a key that does
+// not fit alg gives an error wrapping [signer.ErrWrongKeyType]. Keys must not be
 // modified after the call.
 func NewJWSSigner(alg string, key any) (JWSSigner, error) {
 	switch alg {
@@ -169,8 +171,8 @@ func NewJWSSigner(alg string, key any) (JWSSigner, error) {
 // [JWK.Verifier], which checks the JWK's "alg", "use" and "key_ops" too.
 //
 // NewJWSVerifier links every algorithm into a program. An unknown alg
-// (including "none") gives an error wrapping [ErrUnsupportedAlgorithm]; a
-// key that does not fit alg gives an error wrapping [ErrWrongKeyType]. Keys
+// (including "none") gives an error wrapping [signer.ErrUnsupportedAlgorithm]; a
+// key that does not fit alg gives an error wrapping [signer.ErrWrongKeyType]. Keys
 // must not be modified after the call.
 func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
 	switch alg {
@@ -236,13 +238,13 @@ func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
 // "alg" must be s.Alg(), and neither may be "none", or SignCompact returns an
 // error wrapping [ErrAlgorithmMismatch]: a token that names another
 // algorithm than the one that signed it would never verify. A nil s gives an
-// error wrapping [ErrWrongKeyType]; errors from s.Sign are returned wrapped.
+// error wrapping [signer.ErrWrongKeyType]; errors from s.Sign are returned wrapped.
 //
 // SignCompact is a function rather than a method so that every JWSSigner,
 // this package's or another, gets the same checks and encoding.
 func SignCompact(s JWSSigner, header, payload []byte) (string, error) {
 	if s == nil {
-		return "", fmt.Errorf("%w: nil JWSSigner", ErrWrongKeyType)
+		return "", fmt.Errorf("%w: nil JWSSigner", signer.ErrWrongKeyType)
 	}
 	alg, err := headerAlg(header)
 	if err != nil {
@@ -270,16 +272,16 @@ func SignCompact(s JWSSigner, header, payload []byte) (string, error) {
 // token has three base64url parts and a header that is a JSON object without
 // duplicate members or "crit" ([ErrMalformedJWS]), that the header's "alg"
 // is v.Alg() ([ErrAlgorithmMismatch]; "none" never matches), and the
-// signature ([ErrVerification]). The token's "alg" never chooses the
+// signature ([signer.ErrVerification]). The token's "alg" never chooses the
 // algorithm: v does. On error header and payload are nil. A nil v gives an
-// error wrapping [ErrWrongKeyType].
+// error wrapping [signer.ErrWrongKeyType].
 //
 // VerifyCompact checks no claims: "exp", "aud" and the rest are the caller's
 // to check in payload. It is a function rather than a method so that every
 // JWSVerifier gets the same checks.
 func VerifyCompact(v JWSVerifier, token string) (header, payload []byte, err error) {
 	if v == nil {
-		return nil, nil, fmt.Errorf("%w: nil JWSVerifier", ErrWrongKeyType)
+		return nil, nil, fmt.Errorf("%w: nil JWSVerifier", signer.ErrWrongKeyType)
 	}
 	h, rest, ok1 := strings.Cut(token, ".")
 	p, s, ok2 := strings.Cut(rest, ".")
@@ -378,15 +380,15 @@ func formatString(f fmt.State, verb rune, s string) {
 // errZeroValue is the error of a Sign or Verify method called on a value
 // that no constructor made.
 func errZeroValue(typ string) error {
-	return fmt.Errorf("%w: zero %s: use its constructor", ErrWrongKeyType, typ)
+	return fmt.Errorf("%w: zero %s: use its constructor", signer.ErrWrongKeyType, typ)
 }
 
 func wrongKey(alg, want string, key any) error {
-	return fmt.Errorf("%w: %s needs %s, got %T", ErrWrongKeyType, alg, want, key)
+	return fmt.Errorf("%w: %s needs %s, got %T", signer.ErrWrongKeyType, alg, want, key)
 }
 
 func unsupportedAlg(alg string) error {
-	return fmt.Errorf("%w: jws algorithm %q", ErrUnsupportedAlgorithm, truncate(alg))
+	return fmt.Errorf("%w: jws algorithm %q", signer.ErrUnsupportedAlgorithm, truncate(alg))
 }
 
 // truncate bounds an externally supplied string before it goes into an

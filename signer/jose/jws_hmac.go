@@ -1,4 +1,4 @@
-package signer
+package jose
 
 import (
 	"crypto/hmac"
@@ -6,6 +6,8 @@ import (
 	"crypto/sha512"
 	"fmt"
 	"hash"
+
+	"github.com/oauthkit/oauth/signer"
 )
 
 // HMACJWS signs and verifies JWS with HMAC (RFC 7518 §3.2): [HS256],
@@ -28,7 +30,7 @@ type HMACJWS struct {
 // RFC 7518 §3.2 asks for a secret at least as long as the hash output, but
 // shorter ones are accepted, because providers issue shorter client secrets
 // for client_secret_jwt (RFC 7523 §2.2). Another alg gives an error wrapping
-// [ErrUnsupportedAlgorithm]; an empty secret one wrapping [ErrWrongKeyType].
+// [signer.ErrUnsupportedAlgorithm]; an empty secret one wrapping [signer.ErrWrongKeyType].
 func NewHMACJWS(alg string, secret []byte) (*HMACJWS, error) {
 	var h func() hash.Hash
 	switch alg {
@@ -39,10 +41,10 @@ func NewHMACJWS(alg string, secret []byte) (*HMACJWS, error) {
 	case HS512:
 		h = sha512.New
 	default:
-		return nil, fmt.Errorf("%w: %q is not an hmac jws algorithm", ErrUnsupportedAlgorithm, truncate(alg))
+		return nil, fmt.Errorf("%w: %q is not an hmac jws algorithm", signer.ErrUnsupportedAlgorithm, truncate(alg))
 	}
 	if len(secret) == 0 {
-		return nil, fmt.Errorf("%w: %s: empty secret", ErrWrongKeyType, alg)
+		return nil, fmt.Errorf("%w: %s: empty secret", signer.ErrWrongKeyType, alg)
 	}
 	return &HMACJWS{jwsName: jwsName{"HMACJWS", alg}, hash: h, key: append([]byte(nil), secret...)}, nil
 }
@@ -58,7 +60,7 @@ func (s *HMACJWS) Sign(signingInput []byte) ([]byte, error) {
 	return m.Sum(nil), nil
 }
 
-// Verify returns nil if sig is the MAC of signingInput and [ErrVerification]
+// Verify returns nil if sig is the MAC of signingInput and [signer.ErrVerification]
 // otherwise. The comparison takes constant time ([crypto/hmac.Equal]).
 func (s *HMACJWS) Verify(signingInput, sig []byte) error {
 	mac, err := s.Sign(signingInput)
@@ -66,7 +68,7 @@ func (s *HMACJWS) Verify(signingInput, sig []byte) error {
 		return err
 	}
 	if !hmac.Equal(mac, sig) {
-		return ErrVerification
+		return signer.ErrVerification
 	}
 	return nil
 }

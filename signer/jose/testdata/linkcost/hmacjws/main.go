@@ -6,15 +6,15 @@ package main
 import (
 	"os"
 
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 func main() {
-	s, err := signer.NewHMACJWS(signer.HS256, []byte("client secret"))
+	s, err := jose.NewHMACJWS(jose.HS256, []byte("client secret"))
 	if err != nil {
 		os.Exit(1)
 	}
-	tok, err := signer.SignCompact(s, []byte(`{"alg":"HS256","typ":"JWT"}`), []byte(`{"iss":"client"}`))
+	tok, err := jose.SignCompact(s, []byte(`{"alg":"HS256","typ":"JWT"}`), []byte(`{"iss":"client"}`))
 	if err != nil {
 		os.Exit(1)
 	}

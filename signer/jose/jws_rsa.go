@@ -1,4 +1,4 @@
-package signer
+package jose
 
 import (
 	"crypto"
@@ -6,7 +6,10 @@ import (
 	"crypto/rsa"
 	_ "crypto/sha256" // registers SHA-256 for crypto.Hash.New
 	_ "crypto/sha512" // registers SHA-384 and SHA-512 for crypto.Hash.New
+	"errors"
 	"fmt"
+
+	"github.com/oauthkit/oauth/signer"
 )
 
 // The RSA key sizes JWS accepts. RFC 7518 §3.3 and §3.5 require at least
@@ -37,9 +40,9 @@ type RSAJWSSigner struct {
 // to 8192 bits (RFC 7518 §3.3): a *rsa.PrivateKey, or a key in a KMS or HSM.
 // It signs by calling key.Sign with the hash as options.
 //
-// Another alg gives an error wrapping [ErrUnsupportedAlgorithm]; a nil key,
+// Another alg gives an error wrapping [signer.ErrUnsupportedAlgorithm]; a nil key,
 // another kind of key or a key of another size one wrapping
-// [ErrWrongKeyType]. The key must not be modified after the call.
+// [signer.ErrWrongKeyType]. The key must not be modified after the call.
 func NewRSAJWSSigner(alg string, key crypto.Signer) (*RSAJWSSigner, error) {
 	h, err := rsaHash(alg, 'R')
 	if err != nil {
@@ -81,7 +84,7 @@ type RSAJWSVerifier struct {
 // NewRSAJWSVerifier returns a verifier for alg ([RS256], [RS384] or
 // [RS512]) with pub, which must be 2048 to 8192 bits with an odd public
 // exponent from 3 to 2³¹-1. Another alg gives an error wrapping
-// [ErrUnsupportedAlgorithm]; another key one wrapping [ErrWrongKeyType]. The
+// [signer.ErrUnsupportedAlgorithm]; another key one wrapping [signer.ErrWrongKeyType]. The
 // key must not be modified after the call.
 func NewRSAJWSVerifier(alg string, pub *rsa.PublicKey) (*RSAJWSVerifier, error) {
 	h, err := rsaHash(alg, 'R')
@@ -95,7 +98,7 @@ func NewRSAJWSVerifier(alg string, pub *rsa.PublicKey) (*RSAJWSVerifier, error) 
 }
 
 // Verify returns nil if sig is a valid RSASSA-PKCS1-v1_5 signature of
-// signingInput and [ErrVerification] otherwise.
+// signingInput and [signer.ErrVerification] otherwise.
 func (v *RSAJWSVerifier) Verify(signingInput, sig []byte) error {
 	if v.pub == nil {
 		return errZeroValue("RSAJWSVerifier")
@@ -173,7 +176,7 @@ func NewPSSJWSVerifier(alg string, pub *rsa.PublicKey) (*PSSJWSVerifier, error) 
 }
 
 // Verify returns nil if sig is a valid RSASSA-PSS signature of signingInput
-// and [ErrVerification] otherwise.
+// and [signer.ErrVerification] otherwise.
 func (v *PSSJWSVerifier) Verify(signingInput, sig []byte) error {
 	if v.pub == nil {
 		return errZeroValue("PSSJWSVerifier")
@@ -198,7 +201,7 @@ func rsaHash(alg string, family byte) (crypto.Hash, error) {
 		if family == 'P' {
 			kind = "an rsassa-pss"
 		}
-		return 0, fmt.Errorf("%w: %q is not %s jws algorithm", ErrUnsupportedAlgorithm, truncate(alg), kind)
+		return 0, fmt.Errorf("%w: %q is not %s jws algorithm", signer.ErrUnsupportedAlgorithm, truncate(alg), kind)
 	}
 	return h, nil
 }
@@ -210,11 +213,11 @@ func pssOptions(h crypto.Hash) *rsa.PSSOptions {
 // rsaSignerPublic returns the RSA public key of key, checked for JWS.
 func rsaSignerPublic(alg string, key crypto.Signer) (*rsa.PublicKey, error) {
 	if k, ok := key.(*rsa.PrivateKey); key == nil || ok && (k == nil || k.N == nil || k.D == nil) {
-		return nil, fmt.Errorf("%w: %s: nil rsa private key", ErrWrongKeyType, alg)
+		return nil, fmt.Errorf("%w: %s: nil rsa private key", signer.ErrWrongKeyType, alg)
 	}
 	pub, ok := key.Public().(*rsa.PublicKey)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s needs an rsa key, got a crypto.Signer with a %T public key", ErrWrongKeyType, alg, key.Public())
+		return nil, fmt.Errorf("%w: %s needs an rsa key, got a crypto.Signer with a %T public key", signer.ErrWrongKeyType, alg, key.Public())
 	}
 	if err := checkRSAPublic(alg, pub); err != nil {
 		return nil, err
@@ -227,13 +230,13 @@ func rsaSignerPublic(alg string, key crypto.Signer) (*rsa.PublicKey, error) {
 // every RSA implementation accepts.
 func checkRSAPublic(alg string, pub *rsa.PublicKey) error {
 	if pub == nil || pub.N == nil {
-		return fmt.Errorf("%w: %s: nil rsa public key", ErrWrongKeyType, alg)
+		return fmt.Errorf("%w: %s: nil rsa public key", signer.ErrWrongKeyType, alg)
 	}
 	if n := pub.N.BitLen(); n < minRSABits || n > maxRSABits {
-		return fmt.Errorf("%w: %s: rsa key has %d bits, want %d to %d", ErrWrongKeyType, alg, n, minRSABits, maxRSABits)
+		return fmt.Errorf("%w: %s: rsa key has %d bits, want %d to %d", signer.ErrWrongKeyType, alg, n, minRSABits, maxRSABits)
 	}
 	if pub.E < 3 || pub.E > 1<<31-1 || pub.E%2 == 0 {
-		return fmt.Errorf("%w: %s: rsa public exponent %d is not an odd number from 3 to 2^31-1", ErrWrongKeyType, alg, pub.E)
+		return fmt.Errorf("%w: %s: rsa public exponent %d is not an odd number from 3 to 2^31-1", signer.ErrWrongKeyType, alg, pub.E)
 	}
 	return nil
 }
@@ -243,4 +246,18 @@ func jwsDigest(h crypto.Hash, msg []byte) []byte {
 	d := h.New()
 	d.Write(msg)
 	return d.Sum(nil)
+}
+
+// rsaVerifyErr maps crypto/rsa's verification error to
+// signer.ErrVerification and wraps anything else (an unusable key, for
+// instance).
+func rsaVerifyErr(name string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, rsa.ErrVerification):
+		return signer.ErrVerification
+	default:
+		return fmt.Errorf("signer: %s: %w", name, err)
+	}
 }

@@ -1,4 +1,4 @@
-package signer_test
+package jose_test
 
 import (
 	"crypto"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // jwkSeeds are the published JWKs, public and private, and hostile
@@ -36,7 +37,7 @@ func jwkSeeds(tb testing.TB) [][]byte {
 
 // checkJWKRoundTrip checks that a parsed JWK re-exports to JSON that
 // parses to an equal key with the same members.
-func checkJWKRoundTrip(t *testing.T, k *signer.JWK) {
+func checkJWKRoundTrip(t *testing.T, k *jose.JWK) {
 	t.Helper()
 	if k == nil || k.Key == nil {
 		t.Fatalf("parsed JWK %v has no key", k)
@@ -51,7 +52,7 @@ func checkJWKRoundTrip(t *testing.T, k *signer.JWK) {
 	if err != nil {
 		t.Fatalf("json.Marshal(parsed JWK) = %v", err)
 	}
-	back, err := signer.ParseJWK(b)
+	back, err := jose.ParseJWK(b)
 	if err != nil {
 		t.Fatalf("ParseJWK(json.Marshal(parsed JWK)) = %v for %s", err, b)
 	}
@@ -77,7 +78,7 @@ func checkJWKRoundTrip(t *testing.T, k *signer.JWK) {
 }
 
 func isJWKError(err error) bool {
-	return errors.Is(err, signer.ErrMalformedJWK) || errors.Is(err, signer.ErrUnsupportedJWK)
+	return errors.Is(err, jose.ErrMalformedJWK) || errors.Is(err, jose.ErrUnsupportedJWK)
 }
 
 func FuzzParseJWK(f *testing.F) {
@@ -85,7 +86,7 @@ func FuzzParseJWK(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, parse := range []func([]byte) (*signer.JWK, error){signer.ParseJWK, signer.ParsePrivateJWK} {
+		for _, parse := range []func([]byte) (*jose.JWK, error){jose.ParseJWK, jose.ParsePrivateJWK} {
 			k, err := parse(data)
 			if err != nil {
 				if !isJWKError(err) || k != nil {
@@ -113,14 +114,14 @@ func FuzzParseJWKSet(f *testing.F) {
 	f.Add([]byte(`{"keys":[1,null,"x",[],{}]}`))
 	f.Add([]byte(`{"keys":[],"keys":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		set, err := signer.ParseJWKSet(data)
+		set, err := jose.ParseJWKSet(data)
 		if err != nil {
-			if !errors.Is(err, signer.ErrMalformedJWK) || set != nil {
+			if !errors.Is(err, jose.ErrMalformedJWK) || set != nil {
 				t.Fatalf("ParseJWKSet = %v, %v; want ErrMalformedJWK and no set", set, err)
 			}
 			return
 		}
-		if n := len(set.Keys) + len(set.Skipped); n > signer.MaxJWKSetKeys {
+		if n := len(set.Keys) + len(set.Skipped); n > jose.MaxJWKSetKeys {
 			t.Fatalf("set of %d keys", n)
 		}
 		for _, err := range set.Skipped {
@@ -138,10 +139,10 @@ func FuzzParseJWKSet(f *testing.F) {
 }
 
 func FuzzVerifyCompact(f *testing.F) {
-	var verifiers []signer.JWSVerifier
+	var verifiers []jose.JWSVerifier
 	for _, v := range loadJWSVectors(f) {
 		_, pub := jwkKeys(f, v.JWK)
-		ver, err := signer.NewJWSVerifier(v.Alg, pub)
+		ver, err := jose.NewJWSVerifier(v.Alg, pub)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -155,9 +156,9 @@ func FuzzVerifyCompact(f *testing.F) {
 	f.Add("")
 	f.Fuzz(func(t *testing.T, token string) {
 		for _, v := range verifiers {
-			h, p, err := signer.VerifyCompact(v, token)
+			h, p, err := jose.VerifyCompact(v, token)
 			if err != nil {
-				if !errors.Is(err, signer.ErrMalformedJWS) && !errors.Is(err, signer.ErrAlgorithmMismatch) && !errors.Is(err, signer.ErrVerification) {
+				if !errors.Is(err, jose.ErrMalformedJWS) && !errors.Is(err, jose.ErrAlgorithmMismatch) && !errors.Is(err, signer.ErrVerification) {
 					t.Fatalf("VerifyCompact(%s) error = %v, not a JWS error", v.Alg(), err)
 				}
 				if h != nil || p != nil {

@@ -1,4 +1,4 @@
-package signer_test
+package jose_test
 
 import (
 	"crypto"
@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // jwkVector is one published key from testdata/jwk_rfc.json.
@@ -62,9 +63,9 @@ func mustJSON(tb testing.TB, v any) []byte {
 }
 
 // jwkMust returns a function that fails tb on a parse error, so that
-// jwkMust(t)(signer.ParseJWK(b)) is the parsed JWK.
-func jwkMust(tb testing.TB) func(*signer.JWK, error) *signer.JWK {
-	return func(k *signer.JWK, err error) *signer.JWK {
+// jwkMust(t)(jose.ParseJWK(b)) is the parsed JWK.
+func jwkMust(tb testing.TB) func(*jose.JWK, error) *jose.JWK {
+	return func(k *jose.JWK, err error) *jose.JWK {
 		tb.Helper()
 		if err != nil {
 			tb.Fatal(err)
@@ -118,25 +119,25 @@ func TestJWKPublishedKeys(t *testing.T) {
 			if err := json.Unmarshal(v.JWK, &m); err != nil {
 				t.Fatal(err)
 			}
-			var k *signer.JWK
+			var k *jose.JWK
 			var err error
 			if v.Private {
-				if k, err = signer.ParsePrivateJWK(v.JWK); err != nil {
+				if k, err = jose.ParsePrivateJWK(v.JWK); err != nil {
 					t.Fatalf("ParsePrivateJWK() = %v", err)
 				}
-				_, err := signer.ParseJWK(v.JWK)
-				want := signer.ErrMalformedJWK // private members in a public JWK
+				_, err := jose.ParseJWK(v.JWK)
+				want := jose.ErrMalformedJWK // private members in a public JWK
 				if m["kty"] == "oct" {
-					want = signer.ErrUnsupportedJWK
+					want = jose.ErrUnsupportedJWK
 				}
 				if !errors.Is(err, want) {
 					t.Errorf("ParseJWK(private key) error = %v, want %v", err, want)
 				}
 			} else {
-				if k, err = signer.ParseJWK(v.JWK); err != nil {
+				if k, err = jose.ParseJWK(v.JWK); err != nil {
 					t.Fatalf("ParseJWK() = %v", err)
 				}
-				if _, err := signer.ParsePrivateJWK(v.JWK); !errors.Is(err, signer.ErrMalformedJWK) {
+				if _, err := jose.ParsePrivateJWK(v.JWK); !errors.Is(err, jose.ErrMalformedJWK) {
 					t.Errorf("ParsePrivateJWK(public key) error = %v, want ErrMalformedJWK", err)
 				}
 			}
@@ -177,10 +178,10 @@ func TestJWKPublishedKeys(t *testing.T) {
 				t.Errorf("parsed public key is not the key built from the members")
 			}
 			if v.Public != "" {
-				var p *signer.JWK
+				var p *jose.JWK
 				for _, pv := range vectors {
 					if pv.Name == v.Public {
-						p = jwkMust(t)(signer.ParseJWK(pv.JWK))
+						p = jwkMust(t)(jose.ParseJWK(pv.JWK))
 					}
 				}
 				if p == nil || !keyEqual(p.Key, pub) {
@@ -190,7 +191,7 @@ func TestJWKPublishedKeys(t *testing.T) {
 
 			// Export: the public JWK has the required members in order, and
 			// parses back to the same key and members.
-			pj, err := signer.PublicJWK(k.Key)
+			pj, err := jose.PublicJWK(k.Key)
 			if err != nil {
 				t.Fatalf("PublicJWK: %v", err)
 			}
@@ -201,7 +202,7 @@ func TestJWKPublishedKeys(t *testing.T) {
 			if strings.Contains(string(canon), `"d"`) {
 				t.Errorf("public JWK %s has a private member", canon)
 			}
-			back := jwkMust(t)(signer.ParseJWK(mustJSON(t, k)))
+			back := jwkMust(t)(jose.ParseJWK(mustJSON(t, k)))
 			if !keyEqual(back.Key, pub) || back.KeyID != k.KeyID || back.Algorithm != k.Algorithm || back.Use != k.Use {
 				t.Errorf("ParseJWK(json.Marshal(k)) = %v, want the same key and members as %v", back, k)
 			}
@@ -305,102 +306,102 @@ func TestParseJWKHostile(t *testing.T) {
 		wantErr error // nil: accepted
 	}{
 		// Sizes.
-		{"rsa n of a million characters", `{"kty":"RSA","e":"AQAB","n":"` + strings.Repeat("A", 1_000_000) + `"}`, false, signer.ErrUnsupportedJWK},
-		{"rsa n of 1024 bits", jwkEdit(t, rsaPub, map[string]any{"n": enc(k.RSA.N.Bytes())}), false, signer.ErrUnsupportedJWK},
-		{"rsa n of 8200 bits", jwkEdit(t, rsaPub, map[string]any{"n": enc(bigN.Bytes())}), false, signer.ErrUnsupportedJWK},
-		{"rsa n even", jwkEdit(t, rsaPub, map[string]any{"n": enc(append(nBytes[:len(nBytes)-1:len(nBytes)-1], nBytes[len(nBytes)-1]^1))}), false, signer.ErrMalformedJWK},
+		{"rsa n of a million characters", `{"kty":"RSA","e":"AQAB","n":"` + strings.Repeat("A", 1_000_000) + `"}`, false, jose.ErrUnsupportedJWK},
+		{"rsa n of 1024 bits", jwkEdit(t, rsaPub, map[string]any{"n": enc(k.RSA.N.Bytes())}), false, jose.ErrUnsupportedJWK},
+		{"rsa n of 8200 bits", jwkEdit(t, rsaPub, map[string]any{"n": enc(bigN.Bytes())}), false, jose.ErrUnsupportedJWK},
+		{"rsa n even", jwkEdit(t, rsaPub, map[string]any{"n": enc(append(nBytes[:len(nBytes)-1:len(nBytes)-1], nBytes[len(nBytes)-1]^1))}), false, jose.ErrMalformedJWK},
 		{"rsa n with a leading zero", jwkEdit(t, rsaPub, map[string]any{"n": enc(append([]byte{0}, nBytes...))}), false, nil},
-		{"rsa n padded", jwkEdit(t, rsaPub, map[string]any{"n": base64.URLEncoding.EncodeToString(append([]byte{0}, nBytes...))}), false, signer.ErrMalformedJWK},
-		{"rsa n in standard base64", jwkEdit(t, rsaPub, map[string]any{"n": base64.RawStdEncoding.EncodeToString(nBytes)}), false, signer.ErrMalformedJWK},
-		{"rsa n a number", jwkEdit(t, rsaPub, map[string]any{"n": 12345}), false, signer.ErrMalformedJWK},
-		{"rsa n empty", jwkEdit(t, rsaPub, map[string]any{"n": ""}), false, signer.ErrMalformedJWK},
-		{"rsa no n", jwkEdit(t, rsaPub, map[string]any{"n": nil}), false, signer.ErrMalformedJWK},
-		{"rsa e even", jwkEdit(t, rsaPub, map[string]any{"e": "AQAA"}), false, signer.ErrMalformedJWK},
-		{"rsa e 1", jwkEdit(t, rsaPub, map[string]any{"e": "AQ"}), false, signer.ErrMalformedJWK},
-		{"rsa e 2^31+1", jwkEdit(t, rsaPub, map[string]any{"e": enc(big.NewInt(1<<31 + 1).Bytes())}), false, signer.ErrMalformedJWK},
-		{"rsa e of 9 bytes", jwkEdit(t, rsaPub, map[string]any{"e": enc([]byte{1, 0, 0, 0, 0, 0, 0, 0, 1})}), false, signer.ErrMalformedJWK},
-		{"rsa e empty", jwkEdit(t, rsaPub, map[string]any{"e": ""}), false, signer.ErrMalformedJWK},
+		{"rsa n padded", jwkEdit(t, rsaPub, map[string]any{"n": base64.URLEncoding.EncodeToString(append([]byte{0}, nBytes...))}), false, jose.ErrMalformedJWK},
+		{"rsa n in standard base64", jwkEdit(t, rsaPub, map[string]any{"n": base64.RawStdEncoding.EncodeToString(nBytes)}), false, jose.ErrMalformedJWK},
+		{"rsa n a number", jwkEdit(t, rsaPub, map[string]any{"n": 12345}), false, jose.ErrMalformedJWK},
+		{"rsa n empty", jwkEdit(t, rsaPub, map[string]any{"n": ""}), false, jose.ErrMalformedJWK},
+		{"rsa no n", jwkEdit(t, rsaPub, map[string]any{"n": nil}), false, jose.ErrMalformedJWK},
+		{"rsa e even", jwkEdit(t, rsaPub, map[string]any{"e": "AQAA"}), false, jose.ErrMalformedJWK},
+		{"rsa e 1", jwkEdit(t, rsaPub, map[string]any{"e": "AQ"}), false, jose.ErrMalformedJWK},
+		{"rsa e 2^31+1", jwkEdit(t, rsaPub, map[string]any{"e": enc(big.NewInt(1<<31 + 1).Bytes())}), false, jose.ErrMalformedJWK},
+		{"rsa e of 9 bytes", jwkEdit(t, rsaPub, map[string]any{"e": enc([]byte{1, 0, 0, 0, 0, 0, 0, 0, 1})}), false, jose.ErrMalformedJWK},
+		{"rsa e empty", jwkEdit(t, rsaPub, map[string]any{"e": ""}), false, jose.ErrMalformedJWK},
 		{"rsa e with a leading zero", jwkEdit(t, rsaPub, map[string]any{"e": "AAEAAQ"}), false, nil},
-		{"ec P-521 x of 65 bytes", jwkEdit(t, ecPub, map[string]any{"x": enc(make([]byte, 65))}), false, signer.ErrMalformedJWK},
-		{"ec P-521 x of 67 bytes", jwkEdit(t, ecPub, map[string]any{"x": enc(append([]byte{0}, b64Bytes(t, jwkMember(t, ecPub, "x"))...))}), false, signer.ErrMalformedJWK},
-		{"ec P-256 x without its leading zero", `{"kty":"EC","crv":"P-256","x":"` + enc(make([]byte, 31)) + `","y":"` + p256y + `"}`, false, signer.ErrMalformedJWK},
+		{"ec P-521 x of 65 bytes", jwkEdit(t, ecPub, map[string]any{"x": enc(make([]byte, 65))}), false, jose.ErrMalformedJWK},
+		{"ec P-521 x of 67 bytes", jwkEdit(t, ecPub, map[string]any{"x": enc(append([]byte{0}, b64Bytes(t, jwkMember(t, ecPub, "x"))...))}), false, jose.ErrMalformedJWK},
+		{"ec P-256 x without its leading zero", `{"kty":"EC","crv":"P-256","x":"` + enc(make([]byte, 31)) + `","y":"` + p256y + `"}`, false, jose.ErrMalformedJWK},
 		{"ec P-256 valid", `{"kty":"EC","crv":"P-256","x":"` + p256x + `","y":"` + p256y + `"}`, false, nil},
-		{"ec point not on the curve", `{"kty":"EC","crv":"P-256","x":"` + p256x + `","y":"` + offCurveY + `"}`, false, signer.ErrMalformedJWK},
-		{"ec point at infinity", `{"kty":"EC","crv":"P-256","x":"` + enc(make([]byte, 32)) + `","y":"` + enc(make([]byte, 32)) + `"}`, false, signer.ErrMalformedJWK},
-		{"ec P-256 point named P-384", `{"kty":"EC","crv":"P-384","x":"` + p256x + `","y":"` + p256y + `"}`, false, signer.ErrMalformedJWK},
-		{"ec no y", jwkEdit(t, ecPub, map[string]any{"y": nil}), false, signer.ErrMalformedJWK},
-		{"ec no crv", jwkEdit(t, ecPub, map[string]any{"crv": nil}), false, signer.ErrMalformedJWK},
-		{"ec crv a number", jwkEdit(t, ecPub, map[string]any{"crv": 521}), false, signer.ErrMalformedJWK},
-		{"ec crv secp256k1", jwkEdit(t, ecPub, map[string]any{"crv": "secp256k1"}), false, signer.ErrUnsupportedJWK},
-		{"okp x of 31 bytes", jwkEdit(t, edPub, map[string]any{"x": enc(make([]byte, 31))}), false, signer.ErrMalformedJWK},
-		{"okp X25519", jwkEdit(t, edPub, map[string]any{"crv": "X25519"}), false, signer.ErrUnsupportedJWK},
-		{"okp Ed448", jwkEdit(t, edPub, map[string]any{"crv": "Ed448"}), false, signer.ErrUnsupportedJWK},
+		{"ec point not on the curve", `{"kty":"EC","crv":"P-256","x":"` + p256x + `","y":"` + offCurveY + `"}`, false, jose.ErrMalformedJWK},
+		{"ec point at infinity", `{"kty":"EC","crv":"P-256","x":"` + enc(make([]byte, 32)) + `","y":"` + enc(make([]byte, 32)) + `"}`, false, jose.ErrMalformedJWK},
+		{"ec P-256 point named P-384", `{"kty":"EC","crv":"P-384","x":"` + p256x + `","y":"` + p256y + `"}`, false, jose.ErrMalformedJWK},
+		{"ec no y", jwkEdit(t, ecPub, map[string]any{"y": nil}), false, jose.ErrMalformedJWK},
+		{"ec no crv", jwkEdit(t, ecPub, map[string]any{"crv": nil}), false, jose.ErrMalformedJWK},
+		{"ec crv a number", jwkEdit(t, ecPub, map[string]any{"crv": 521}), false, jose.ErrMalformedJWK},
+		{"ec crv secp256k1", jwkEdit(t, ecPub, map[string]any{"crv": "secp256k1"}), false, jose.ErrUnsupportedJWK},
+		{"okp x of 31 bytes", jwkEdit(t, edPub, map[string]any{"x": enc(make([]byte, 31))}), false, jose.ErrMalformedJWK},
+		{"okp X25519", jwkEdit(t, edPub, map[string]any{"crv": "X25519"}), false, jose.ErrUnsupportedJWK},
+		{"okp Ed448", jwkEdit(t, edPub, map[string]any{"crv": "Ed448"}), false, jose.ErrUnsupportedJWK},
 		// Structure.
-		{"duplicate kty", `{"kty":"OKP","kty":"RSA","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}`, false, signer.ErrMalformedJWK},
-		{"duplicate x", `{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","x":"` + enc(otherEd.Public().(ed25519.PublicKey)) + `"}`, false, signer.ErrMalformedJWK},
-		{"duplicate through an escape", `{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","\u0078":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}`, false, signer.ErrMalformedJWK},
-		{"rsa with ec members", jwkEdit(t, rsaPub, map[string]any{"crv": "P-256", "x": p256x, "y": p256y}), false, signer.ErrMalformedJWK},
-		{"ec with rsa members", jwkEdit(t, ecPub, map[string]any{"n": n, "e": "AQAB"}), false, signer.ErrMalformedJWK},
-		{"okp with y", jwkEdit(t, edPub, map[string]any{"y": p256y}), false, signer.ErrMalformedJWK},
-		{"rsa with k", jwkEdit(t, rsaPub, map[string]any{"k": "AAAA"}), false, signer.ErrMalformedJWK},
-		{"no kty", jwkEdit(t, edPub, map[string]any{"kty": nil}), false, signer.ErrMalformedJWK},
-		{"KTY in upper case", jwkEdit(t, edPub, map[string]any{"kty": nil, "KTY": "OKP"}), false, signer.ErrMalformedJWK},
-		{"kty a number", jwkEdit(t, edPub, map[string]any{"kty": 1}), false, signer.ErrMalformedJWK},
-		{"kty unknown", jwkEdit(t, edPub, map[string]any{"kty": "PQC"}), false, signer.ErrUnsupportedJWK},
-		{"kty in lower case", jwkEdit(t, rsaPub, map[string]any{"kty": "rsa"}), false, signer.ErrUnsupportedJWK},
-		{"kid a number", jwkEdit(t, edPub, map[string]any{"kid": 7}), false, signer.ErrMalformedJWK},
-		{"use null", jwkEdit(t, edPub, map[string]any{"use": json.RawMessage("null")}), false, signer.ErrMalformedJWK},
-		{"key_ops a string", jwkEdit(t, edPub, map[string]any{"key_ops": "verify"}), false, signer.ErrMalformedJWK},
-		{"key_ops twice verify", jwkEdit(t, edPub, map[string]any{"key_ops": []string{"verify", "verify"}}), false, signer.ErrMalformedJWK},
-		{"key_ops of numbers", jwkEdit(t, edPub, map[string]any{"key_ops": []int{1}}), false, signer.ErrMalformedJWK},
+		{"duplicate kty", `{"kty":"OKP","kty":"RSA","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}`, false, jose.ErrMalformedJWK},
+		{"duplicate x", `{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","x":"` + enc(otherEd.Public().(ed25519.PublicKey)) + `"}`, false, jose.ErrMalformedJWK},
+		{"duplicate through an escape", `{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","\u0078":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}`, false, jose.ErrMalformedJWK},
+		{"rsa with ec members", jwkEdit(t, rsaPub, map[string]any{"crv": "P-256", "x": p256x, "y": p256y}), false, jose.ErrMalformedJWK},
+		{"ec with rsa members", jwkEdit(t, ecPub, map[string]any{"n": n, "e": "AQAB"}), false, jose.ErrMalformedJWK},
+		{"okp with y", jwkEdit(t, edPub, map[string]any{"y": p256y}), false, jose.ErrMalformedJWK},
+		{"rsa with k", jwkEdit(t, rsaPub, map[string]any{"k": "AAAA"}), false, jose.ErrMalformedJWK},
+		{"no kty", jwkEdit(t, edPub, map[string]any{"kty": nil}), false, jose.ErrMalformedJWK},
+		{"KTY in upper case", jwkEdit(t, edPub, map[string]any{"kty": nil, "KTY": "OKP"}), false, jose.ErrMalformedJWK},
+		{"kty a number", jwkEdit(t, edPub, map[string]any{"kty": 1}), false, jose.ErrMalformedJWK},
+		{"kty unknown", jwkEdit(t, edPub, map[string]any{"kty": "PQC"}), false, jose.ErrUnsupportedJWK},
+		{"kty in lower case", jwkEdit(t, rsaPub, map[string]any{"kty": "rsa"}), false, jose.ErrUnsupportedJWK},
+		{"kid a number", jwkEdit(t, edPub, map[string]any{"kid": 7}), false, jose.ErrMalformedJWK},
+		{"use null", jwkEdit(t, edPub, map[string]any{"use": json.RawMessage("null")}), false, jose.ErrMalformedJWK},
+		{"key_ops a string", jwkEdit(t, edPub, map[string]any{"key_ops": "verify"}), false, jose.ErrMalformedJWK},
+		{"key_ops twice verify", jwkEdit(t, edPub, map[string]any{"key_ops": []string{"verify", "verify"}}), false, jose.ErrMalformedJWK},
+		{"key_ops of numbers", jwkEdit(t, edPub, map[string]any{"key_ops": []int{1}}), false, jose.ErrMalformedJWK},
 		{"unknown members kept", jwkEdit(t, edPub, map[string]any{"x5t#S256": "abc", "ext": true}), false, nil},
-		{"array", `[]`, false, signer.ErrMalformedJWK},
-		{"string", `"RSA"`, false, signer.ErrMalformedJWK},
-		{"null", `null`, false, signer.ErrMalformedJWK},
-		{"empty", ``, false, signer.ErrMalformedJWK},
-		{"truncated", `{"kty":"OKP","crv":"Ed25519"`, false, signer.ErrMalformedJWK},
-		{"trailing object", jwkEdit(t, edPub, nil) + `{}`, false, signer.ErrMalformedJWK},
-		{"trailing comma", `{"kty":"OKP",}`, false, signer.ErrMalformedJWK},
-		{"larger than MaxJWKSetSize", jwkEdit(t, edPub, map[string]any{"pad": strings.Repeat("x", signer.MaxJWKSetSize)}), false, signer.ErrMalformedJWK},
+		{"array", `[]`, false, jose.ErrMalformedJWK},
+		{"string", `"RSA"`, false, jose.ErrMalformedJWK},
+		{"null", `null`, false, jose.ErrMalformedJWK},
+		{"empty", ``, false, jose.ErrMalformedJWK},
+		{"truncated", `{"kty":"OKP","crv":"Ed25519"`, false, jose.ErrMalformedJWK},
+		{"trailing object", jwkEdit(t, edPub, nil) + `{}`, false, jose.ErrMalformedJWK},
+		{"trailing comma", `{"kty":"OKP",}`, false, jose.ErrMalformedJWK},
+		{"larger than MaxJWKSetSize", jwkEdit(t, edPub, map[string]any{"pad": strings.Repeat("x", jose.MaxJWKSetSize)}), false, jose.ErrMalformedJWK},
 		// "alg" against the key.
-		{"rsa with alg ES256", jwkEdit(t, rsaPub, map[string]any{"alg": "ES256"}), false, signer.ErrMalformedJWK},
-		{"rsa with alg HS256", jwkEdit(t, rsaPub, map[string]any{"alg": "HS256"}), false, signer.ErrMalformedJWK},
-		{"rsa with alg EdDSA", jwkEdit(t, rsaPub, map[string]any{"alg": "EdDSA"}), false, signer.ErrMalformedJWK},
+		{"rsa with alg ES256", jwkEdit(t, rsaPub, map[string]any{"alg": "ES256"}), false, jose.ErrMalformedJWK},
+		{"rsa with alg HS256", jwkEdit(t, rsaPub, map[string]any{"alg": "HS256"}), false, jose.ErrMalformedJWK},
+		{"rsa with alg EdDSA", jwkEdit(t, rsaPub, map[string]any{"alg": "EdDSA"}), false, jose.ErrMalformedJWK},
 		{"rsa with alg PS512", jwkEdit(t, rsaPub, map[string]any{"alg": "PS512"}), false, nil},
 		{"rsa with alg RSA-OAEP", jwkEdit(t, rsaPub, map[string]any{"alg": "RSA-OAEP"}), false, nil},
-		{"P-521 with alg ES256", jwkEdit(t, ecPub, map[string]any{"alg": "ES256"}), false, signer.ErrMalformedJWK},
+		{"P-521 with alg ES256", jwkEdit(t, ecPub, map[string]any{"alg": "ES256"}), false, jose.ErrMalformedJWK},
 		{"P-521 with alg ES512", jwkEdit(t, ecPub, map[string]any{"alg": "ES512"}), false, nil},
-		{"P-521 with alg RS256", jwkEdit(t, ecPub, map[string]any{"alg": "RS256"}), false, signer.ErrMalformedJWK},
-		{"okp with alg ES256", jwkEdit(t, edPub, map[string]any{"alg": "ES256"}), false, signer.ErrMalformedJWK},
-		{"oct with alg RS256", jwkEdit(t, oct, map[string]any{"alg": "RS256"}), true, signer.ErrMalformedJWK},
+		{"P-521 with alg RS256", jwkEdit(t, ecPub, map[string]any{"alg": "RS256"}), false, jose.ErrMalformedJWK},
+		{"okp with alg ES256", jwkEdit(t, edPub, map[string]any{"alg": "ES256"}), false, jose.ErrMalformedJWK},
+		{"oct with alg RS256", jwkEdit(t, oct, map[string]any{"alg": "RS256"}), true, jose.ErrMalformedJWK},
 		// Private members in a public JWK, and private JWKs.
-		{"rsa public with d", jwkEdit(t, rsaPub, map[string]any{"d": jwkMember(t, rsaPriv, "d")}), false, signer.ErrMalformedJWK},
-		{"rsa public with p", jwkEdit(t, rsaPub, map[string]any{"p": jwkMember(t, rsaPriv, "p")}), false, signer.ErrMalformedJWK},
-		{"ec public with d", jwkEdit(t, ecPriv, nil), false, signer.ErrMalformedJWK},
-		{"okp public with d", jwkEdit(t, edPriv, nil), false, signer.ErrMalformedJWK},
-		{"oct as public", jwkEdit(t, oct, nil), false, signer.ErrUnsupportedJWK},
+		{"rsa public with d", jwkEdit(t, rsaPub, map[string]any{"d": jwkMember(t, rsaPriv, "d")}), false, jose.ErrMalformedJWK},
+		{"rsa public with p", jwkEdit(t, rsaPub, map[string]any{"p": jwkMember(t, rsaPriv, "p")}), false, jose.ErrMalformedJWK},
+		{"ec public with d", jwkEdit(t, ecPriv, nil), false, jose.ErrMalformedJWK},
+		{"okp public with d", jwkEdit(t, edPriv, nil), false, jose.ErrMalformedJWK},
+		{"oct as public", jwkEdit(t, oct, nil), false, jose.ErrUnsupportedJWK},
 		{"private rsa", jwkEdit(t, rsaPriv, nil), true, nil},
 		{"private rsa without dp, dq, qi", jwkEdit(t, rsaPriv, map[string]any{"dp": nil, "dq": nil, "qi": nil}), true, nil},
-		{"private rsa without p", jwkEdit(t, rsaPriv, map[string]any{"p": nil}), true, signer.ErrMalformedJWK},
-		{"private rsa without d", jwkEdit(t, rsaPriv, map[string]any{"d": nil}), true, signer.ErrMalformedJWK},
-		{"private rsa wrong dp", jwkEdit(t, rsaPriv, map[string]any{"dp": enc(dp)}), true, signer.ErrMalformedJWK},
-		{"private rsa wrong d", jwkEdit(t, rsaPriv, map[string]any{"d": enc(d)}), true, signer.ErrMalformedJWK},
-		{"private rsa with oth", jwkEdit(t, rsaPriv, map[string]any{"oth": []any{}}), true, signer.ErrUnsupportedJWK},
-		{"private ec d of 65 bytes", jwkEdit(t, ecPriv, map[string]any{"d": enc(make([]byte, 65))}), true, signer.ErrMalformedJWK},
-		{"private ec d zero", jwkEdit(t, ecPriv, map[string]any{"d": enc(make([]byte, 66))}), true, signer.ErrMalformedJWK},
-		{"private ec d past the order", jwkEdit(t, ecPriv, map[string]any{"d": enc(append([]byte{1}, []byte(strings.Repeat("\xff", 65))...))}), true, signer.ErrMalformedJWK},
-		{"private ec d of another key", jwkEdit(t, ecPriv, map[string]any{"d": enc(otherP521.D.FillBytes(make([]byte, 66)))}), true, signer.ErrMalformedJWK},
-		{"private okp d of another key", jwkEdit(t, edPriv, map[string]any{"d": enc(otherEd.Seed())}), true, signer.ErrMalformedJWK},
-		{"private okp d of 31 bytes", jwkEdit(t, edPriv, map[string]any{"d": enc(make([]byte, 31))}), true, signer.ErrMalformedJWK},
-		{"private from a public jwk", jwkEdit(t, edPub, nil), true, signer.ErrMalformedJWK},
-		{"oct k empty", jwkEdit(t, oct, map[string]any{"k": ""}), true, signer.ErrMalformedJWK},
-		{"oct with x", jwkEdit(t, oct, map[string]any{"x": p256x}), true, signer.ErrMalformedJWK},
+		{"private rsa without p", jwkEdit(t, rsaPriv, map[string]any{"p": nil}), true, jose.ErrMalformedJWK},
+		{"private rsa without d", jwkEdit(t, rsaPriv, map[string]any{"d": nil}), true, jose.ErrMalformedJWK},
+		{"private rsa wrong dp", jwkEdit(t, rsaPriv, map[string]any{"dp": enc(dp)}), true, jose.ErrMalformedJWK},
+		{"private rsa wrong d", jwkEdit(t, rsaPriv, map[string]any{"d": enc(d)}), true, jose.ErrMalformedJWK},
+		{"private rsa with oth", jwkEdit(t, rsaPriv, map[string]any{"oth": []any{}}), true, jose.ErrUnsupportedJWK},
+		{"private ec d of 65 bytes", jwkEdit(t, ecPriv, map[string]any{"d": enc(make([]byte, 65))}), true, jose.ErrMalformedJWK},
+		{"private ec d zero", jwkEdit(t, ecPriv, map[string]any{"d": enc(make([]byte, 66))}), true, jose.ErrMalformedJWK},
+		{"private ec d past the order", jwkEdit(t, ecPriv, map[string]any{"d": enc(append([]byte{1}, []byte(strings.Repeat("\xff", 65))...))}), true, jose.ErrMalformedJWK},
+		{"private ec d of another key", jwkEdit(t, ecPriv, map[string]any{"d": enc(otherP521.D.FillBytes(make([]byte, 66)))}), true, jose.ErrMalformedJWK},
+		{"private okp d of another key", jwkEdit(t, edPriv, map[string]any{"d": enc(otherEd.Seed())}), true, jose.ErrMalformedJWK},
+		{"private okp d of 31 bytes", jwkEdit(t, edPriv, map[string]any{"d": enc(make([]byte, 31))}), true, jose.ErrMalformedJWK},
+		{"private from a public jwk", jwkEdit(t, edPub, nil), true, jose.ErrMalformedJWK},
+		{"oct k empty", jwkEdit(t, oct, map[string]any{"k": ""}), true, jose.ErrMalformedJWK},
+		{"oct with x", jwkEdit(t, oct, map[string]any{"x": p256x}), true, jose.ErrMalformedJWK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			parse := signer.ParseJWK
+			parse := jose.ParseJWK
 			if tt.private {
-				parse = signer.ParsePrivateJWK
+				parse = jose.ParsePrivateJWK
 			}
 			k, err := parse([]byte(tt.in))
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
@@ -457,7 +458,7 @@ func TestParseJWKSet(t *testing.T) {
 		{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"},
 		17
 	], "extra": "ignored"}`
-	got, err := signer.ParseJWKSet([]byte(set))
+	got, err := jose.ParseJWKSet([]byte(set))
 	if err != nil {
 		t.Fatalf("ParseJWKSet() = %v", err)
 	}
@@ -469,8 +470,8 @@ func TestParseJWKSet(t *testing.T) {
 	if diff := cmp.Diff(wantKids, kids); diff != "" {
 		t.Errorf("Keys mismatch (-want +got):\n%s", diff)
 	}
-	wantSkipped := []error{signer.ErrUnsupportedJWK, signer.ErrUnsupportedJWK, signer.ErrUnsupportedJWK, signer.ErrUnsupportedJWK,
-		signer.ErrUnsupportedJWK, signer.ErrMalformedJWK, signer.ErrMalformedJWK, signer.ErrMalformedJWK}
+	wantSkipped := []error{jose.ErrUnsupportedJWK, jose.ErrUnsupportedJWK, jose.ErrUnsupportedJWK, jose.ErrUnsupportedJWK,
+		jose.ErrUnsupportedJWK, jose.ErrMalformedJWK, jose.ErrMalformedJWK, jose.ErrMalformedJWK}
 	if len(got.Skipped) != len(wantSkipped) {
 		t.Fatalf("Skipped = %v, want %d errors", got.Skipped, len(wantSkipped))
 	}
@@ -494,20 +495,20 @@ func TestParseJWKSet(t *testing.T) {
 		wantErr  error
 	}{
 		{"empty keys", `{"keys":[]}`, 0, nil},
-		{"MaxJWKSetKeys keys", many(signer.MaxJWKSetKeys), signer.MaxJWKSetKeys, nil},
-		{"one key too many", many(signer.MaxJWKSetKeys + 1), 0, signer.ErrMalformedJWK},
-		{"array", `[` + keys[0] + `]`, 0, signer.ErrMalformedJWK},
-		{"a JWK, not a set", keys[0], 0, signer.ErrMalformedJWK},
-		{"no keys", `{}`, 0, signer.ErrMalformedJWK},
-		{"keys null", `{"keys":null}`, 0, signer.ErrMalformedJWK},
-		{"keys an object", `{"keys":{"a":` + keys[0] + `}}`, 0, signer.ErrMalformedJWK},
-		{"duplicate keys", `{"keys":[` + keys[0] + `],"keys":[]}`, 0, signer.ErrMalformedJWK},
-		{"trailing data", `{"keys":[]}]`, 0, signer.ErrMalformedJWK},
-		{"too large", `{"keys":[],"pad":"` + strings.Repeat("x", signer.MaxJWKSetSize) + `"}`, 0, signer.ErrMalformedJWK},
+		{"MaxJWKSetKeys keys", many(jose.MaxJWKSetKeys), jose.MaxJWKSetKeys, nil},
+		{"one key too many", many(jose.MaxJWKSetKeys + 1), 0, jose.ErrMalformedJWK},
+		{"array", `[` + keys[0] + `]`, 0, jose.ErrMalformedJWK},
+		{"a JWK, not a set", keys[0], 0, jose.ErrMalformedJWK},
+		{"no keys", `{}`, 0, jose.ErrMalformedJWK},
+		{"keys null", `{"keys":null}`, 0, jose.ErrMalformedJWK},
+		{"keys an object", `{"keys":{"a":` + keys[0] + `}}`, 0, jose.ErrMalformedJWK},
+		{"duplicate keys", `{"keys":[` + keys[0] + `],"keys":[]}`, 0, jose.ErrMalformedJWK},
+		{"trailing data", `{"keys":[]}]`, 0, jose.ErrMalformedJWK},
+		{"too large", `{"keys":[],"pad":"` + strings.Repeat("x", jose.MaxJWKSetSize) + `"}`, 0, jose.ErrMalformedJWK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := signer.ParseJWKSet([]byte(tt.in))
+			s, err := jose.ParseJWKSet([]byte(tt.in))
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
 				t.Fatalf("ParseJWKSet() error = %v, want %v", err, tt.wantErr)
 			}
@@ -539,7 +540,7 @@ func TestJWKKeyConfusion(t *testing.T) {
 			pubJSON = kv.JWK
 		}
 	}
-	jwk := jwkMust(t)(signer.ParseJWK(pubJSON))
+	jwk := jwkMust(t)(jose.ParseJWK(pubJSON))
 	pubDER, err := x509.MarshalPKIXPublicKey(jwk.Key)
 	if err != nil {
 		t.Fatal(err)
@@ -555,29 +556,29 @@ func TestJWKKeyConfusion(t *testing.T) {
 			forged := in + "." + enc(m.Sum(nil))
 
 			// The verifier the attacker wants cannot be made from the key.
-			if _, err := jwk.Verifier(signer.HS256); !errors.Is(err, signer.ErrWrongKeyType) {
+			if _, err := jwk.Verifier(jose.HS256); !errors.Is(err, signer.ErrWrongKeyType) {
 				t.Errorf("JWK.Verifier(HS256) error = %v, want ErrWrongKeyType", err)
 			}
-			if _, err := signer.NewJWSVerifier(signer.HS256, jwk.Key); !errors.Is(err, signer.ErrWrongKeyType) {
+			if _, err := jose.NewJWSVerifier(jose.HS256, jwk.Key); !errors.Is(err, signer.ErrWrongKeyType) {
 				t.Errorf("NewJWSVerifier(HS256, public key) error = %v, want ErrWrongKeyType", err)
 			}
 			// The right verifier refuses the token for its alg.
-			rs, err := jwk.Verifier(signer.RS256)
+			rs, err := jwk.Verifier(jose.RS256)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := signer.VerifyCompact(rs, forged); !errors.Is(err, signer.ErrAlgorithmMismatch) {
+			if _, _, err := jose.VerifyCompact(rs, forged); !errors.Is(err, jose.ErrAlgorithmMismatch) {
 				t.Errorf("VerifyCompact(forged HS256 token) error = %v, want ErrAlgorithmMismatch", err)
 			}
-			if _, _, err := signer.VerifyCompact(rs, v.Compact); err != nil {
+			if _, _, err := jose.VerifyCompact(rs, v.Compact); err != nil {
 				t.Errorf("VerifyCompact(published RS256 token) = %v", err)
 			}
 		})
 	}
 
 	// A symmetric key never comes out of a public JWK Set.
-	set, err := signer.ParseJWKSet([]byte(`{"keys":[{"kty":"oct","kid":"bilbo.baggins@hobbiton.example","k":"` + enc(pubDER) + `"}]}`))
-	if err != nil || len(set.Keys) != 0 || len(set.Skipped) != 1 || !errors.Is(set.Skipped[0], signer.ErrUnsupportedJWK) {
+	set, err := jose.ParseJWKSet([]byte(`{"keys":[{"kty":"oct","kid":"bilbo.baggins@hobbiton.example","k":"` + enc(pubDER) + `"}]}`))
+	if err != nil || len(set.Keys) != 0 || len(set.Skipped) != 1 || !errors.Is(set.Skipped[0], jose.ErrUnsupportedJWK) {
 		t.Errorf("ParseJWKSet(oct key) = %v, %v; want it skipped as unsupported", set, err)
 	}
 }
@@ -590,20 +591,20 @@ func TestJWKVerifierChecks(t *testing.T) {
 		alg     string
 		wantErr error
 	}{
-		{"no constraints", ``, signer.EdDSA, nil},
-		{"alg matches", `,"alg":"EdDSA"`, signer.EdDSA, nil},
-		{"use sig", `,"use":"sig"`, signer.EdDSA, nil},
-		{"use enc", `,"use":"enc"`, signer.EdDSA, signer.ErrWrongKeyType},
-		{"key_ops verify", `,"key_ops":["sign","verify"]`, signer.EdDSA, nil},
-		{"key_ops without verify", `,"key_ops":["encrypt"]`, signer.EdDSA, signer.ErrWrongKeyType},
-		{"key_ops empty", `,"key_ops":[]`, signer.EdDSA, signer.ErrWrongKeyType},
-		{"other alg asked", ``, signer.ES256, signer.ErrWrongKeyType},
+		{"no constraints", ``, jose.EdDSA, nil},
+		{"alg matches", `,"alg":"EdDSA"`, jose.EdDSA, nil},
+		{"use sig", `,"use":"sig"`, jose.EdDSA, nil},
+		{"use enc", `,"use":"enc"`, jose.EdDSA, signer.ErrWrongKeyType},
+		{"key_ops verify", `,"key_ops":["sign","verify"]`, jose.EdDSA, nil},
+		{"key_ops without verify", `,"key_ops":["encrypt"]`, jose.EdDSA, signer.ErrWrongKeyType},
+		{"key_ops empty", `,"key_ops":[]`, jose.EdDSA, signer.ErrWrongKeyType},
+		{"other alg asked", ``, jose.ES256, signer.ErrWrongKeyType},
 		{"none asked", ``, "none", signer.ErrUnsupportedAlgorithm},
-		{"jwk alg differs", `,"alg":"EdDSA"`, signer.HS256, signer.ErrAlgorithmMismatch},
+		{"jwk alg differs", `,"alg":"EdDSA"`, jose.HS256, jose.ErrAlgorithmMismatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k := jwkMust(t)(signer.ParseJWK([]byte(`{"kty":"OKP","crv":"Ed25519","x":"` + x + `"` + tt.extra + `}`)))
+			k := jwkMust(t)(jose.ParseJWK([]byte(`{"kty":"OKP","crv":"Ed25519","x":"` + x + `"` + tt.extra + `}`)))
 			v, err := k.Verifier(tt.alg)
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
 				t.Fatalf("Verifier(%q) error = %v, want %v", tt.alg, err, tt.wantErr)
@@ -618,10 +619,10 @@ func TestJWKVerifierChecks(t *testing.T) {
 func TestPublicJWK(t *testing.T) {
 	jk := testJWSKeys(t)
 	k := keys(t)
-	rs, _ := signer.NewRSAJWSSigner(signer.RS256, jk.RSA)
-	ps, _ := signer.NewPSSJWSSigner(signer.PS256, &opaqueSigner{s: jk.RSA})
-	es, _ := signer.NewECDSAJWSSigner(signer.ES384, jk.EC384)
-	ed, _ := signer.NewEd25519JWSSigner(jk.Ed25519)
+	rs, _ := jose.NewRSAJWSSigner(jose.RS256, jk.RSA)
+	ps, _ := jose.NewPSSJWSSigner(jose.PS256, &opaqueSigner{s: jk.RSA})
+	es, _ := jose.NewECDSAJWSSigner(jose.ES384, jk.EC384)
+	ed, _ := jose.NewEd25519JWSSigner(jk.Ed25519)
 	tests := []struct {
 		name string
 		key  any
@@ -640,7 +641,7 @@ func TestPublicJWK(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			j, err := signer.PublicJWK(tt.key)
+			j, err := jose.PublicJWK(tt.key)
 			if err != nil {
 				t.Fatalf("PublicJWK() = %v", err)
 			}
@@ -648,7 +649,7 @@ func TestPublicJWK(t *testing.T) {
 				t.Errorf("PublicJWK().Key is not the public key")
 			}
 			b := mustJSON(t, j)
-			back := jwkMust(t)(signer.ParseJWK(b))
+			back := jwkMust(t)(jose.ParseJWK(b))
 			if !keyEqual(tt.want, back.Key) {
 				t.Errorf("ParseJWK(%s) is not the public key", b)
 			}
@@ -659,17 +660,17 @@ func TestPublicJWK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs, _ := signer.NewHMACJWS(signer.HS256, []byte("secret"))
+	hs, _ := jose.NewHMACJWS(jose.HS256, []byte("secret"))
 	var nilRSA *rsa.PrivateKey
 	for name, key := range map[string]any{
 		"nil": nil, "typed nil rsa": nilRSA, "[]byte": []byte("secret"), "1024-bit rsa": k.RSA,
 		"P-224": p224, "HMACJWS": hs, "string": "key", "short ed25519": ed25519.PublicKey{1},
 	} {
 		t.Run("error/"+name, func(t *testing.T) {
-			if _, err := signer.PublicJWK(key); !errors.Is(err, signer.ErrWrongKeyType) {
+			if _, err := jose.PublicJWK(key); !errors.Is(err, signer.ErrWrongKeyType) {
 				t.Errorf("PublicJWK() error = %v, want ErrWrongKeyType", err)
 			}
-			if _, err := json.Marshal(signer.JWK{Key: key}); !errors.Is(err, signer.ErrWrongKeyType) {
+			if _, err := json.Marshal(jose.JWK{Key: key}); !errors.Is(err, signer.ErrWrongKeyType) {
 				t.Errorf("json.Marshal(JWK) error = %v, want ErrWrongKeyType", err)
 			}
 		})
@@ -680,7 +681,7 @@ func TestPublicJWK(t *testing.T) {
 // written and do not change the thumbprint.
 func TestJWKMarshalJSON(t *testing.T) {
 	x := "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
-	j := jwkMust(t)(signer.ParseJWK([]byte(`{"use":"sig","x":"` + x + `","kid":"k1","kty":"OKP","key_ops":["verify"],"crv":"Ed25519","alg":"EdDSA","x5t":"ignored"}`)))
+	j := jwkMust(t)(jose.ParseJWK([]byte(`{"use":"sig","x":"` + x + `","kid":"k1","kty":"OKP","key_ops":["verify"],"crv":"Ed25519","alg":"EdDSA","x5t":"ignored"}`)))
 	got := string(mustJSON(t, j))
 	want := `{"alg":"EdDSA","crv":"Ed25519","key_ops":["verify"],"kid":"k1","kty":"OKP","use":"sig","x":"` + x + `"}`
 	if got != want {
@@ -691,8 +692,8 @@ func TestJWKMarshalJSON(t *testing.T) {
 	}
 	// A JWK in a larger document, as in a DPoP proof header.
 	var h struct {
-		Typ string     `json:"typ"`
-		JWK signer.JWK `json:"jwk"`
+		Typ string   `json:"typ"`
+		JWK jose.JWK `json:"jwk"`
 	}
 	if err := json.Unmarshal([]byte(`{"typ":"dpop+jwt","jwk":`+want+`}`), &h); err != nil {
 		t.Fatalf("json.Unmarshal(header) = %v", err)
@@ -701,7 +702,7 @@ func TestJWKMarshalJSON(t *testing.T) {
 		t.Errorf("round trip through a struct = %s", mustJSON(t, h.JWK))
 	}
 	err := json.Unmarshal([]byte(`{"jwk":{"kty":"OKP","crv":"Ed25519","x":"`+x+`","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}}`), &h)
-	if !errors.Is(err, signer.ErrMalformedJWK) {
+	if !errors.Is(err, jose.ErrMalformedJWK) {
 		t.Errorf("json.Unmarshal(private jwk) error = %v, want ErrMalformedJWK", err)
 	}
 	// Members returns a copy.
@@ -710,7 +711,7 @@ func TestJWKMarshalJSON(t *testing.T) {
 	if string(j.Members()["kid"]) != `"k1"` {
 		t.Error("changing the map Members returned changed the JWK")
 	}
-	if (&signer.JWK{Key: j.Key}).Members() != nil {
+	if (&jose.JWK{Key: j.Key}).Members() != nil {
 		t.Error("Members() of a JWK no parser made is not nil")
 	}
 }
