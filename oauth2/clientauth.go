@@ -50,7 +50,7 @@ func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 		if m == PrivateKeyJWT {
 			return "", ErrNoSigner
 		}
-		hs, err := jose.NewHMACJWS(jose.HS256, []byte(c.ClientSecret))
+		hs, err := jose.NewHMAC(jose.HS256, []byte(c.ClientSecret))
 		if err != nil {
 			return "", fmt.Errorf("oauth2: client_secret_jwt: %w", err)
 		}

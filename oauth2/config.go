@@ -135,9 +135,9 @@ type Config struct {
 	AuthMethod AuthMethod
 	// Signer signs client assertions for PrivateKeyJWT (required) and
 	// ClientSecretJWT (optional: HS256 with ClientSecret by default), made
-	// by jose.NewJWSSigner or the constructor of one algorithm family,
-	// such as jose.NewECDSAJWSSigner.
-	Signer jose.JWSSigner
+	// by jose.NewSigner or the constructor of one algorithm family,
+	// such as jose.NewECDSASigner.
+	Signer jose.Signer
 	// KeyID, if set, is the "kid" header of client assertions.
 	KeyID string
 

@@ -41,7 +41,7 @@ func endpointOf(srv *fakeprovider.Server) oauth2.Endpoint {
 // clients are the fakeprovider's default clients, one per auth method.
 func clients(t testing.TB, srv *fakeprovider.Server) map[string]*oauth2.Config {
 	t.Helper()
-	pk, err := jose.NewJWSSigner(jose.ES256, fakeprovider.OAuth2TestKey)
+	pk, err := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestGrantsByAuthMethod(t *testing.T) {
 func TestJWTBearerGrant(t *testing.T) {
 	srv := newProvider(t)
 	cfg := clients(t, srv)["private_key_jwt"]
-	pk, _ := jose.NewJWSSigner(jose.ES256, fakeprovider.OAuth2TestKey)
+	pk, _ := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey)
 	now := time.Now().Unix()
 	claims, _ := json.Marshal(map[string]any{"iss": "pkjwt-client", "sub": "alice",
 		"aud": cfg.Endpoint.TokenURL, "jti": fmt.Sprint(now), "iat": now, "exp": now + 60})

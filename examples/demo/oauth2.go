@@ -119,7 +119,7 @@ func (d *demo) oauth2(ctx context.Context) {
 		return d.clientCredentials(ctx, cc, api)
 	})
 	d.step("private_key_jwt (RFC 7523 assertion signed with ES256)", func() (string, error) {
-		key, err := jose.NewJWSSigner(jose.ES256, fakeprovider.OAuth2TestKey)
+		key, err := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey)
 		if err != nil {
 			return "", err
 		}

@@ -174,7 +174,7 @@ func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oau
 	default:
 		return nil, nil, assertionError("client is not registered for JWT assertions")
 	}
-	v, err := jose.NewJWSVerifier(h.Alg, key)
+	v, err := jose.NewVerifier(h.Alg, key)
 	if err != nil {
 		return nil, nil, assertionError("assertion algorithm does not fit the client's key")
 	}

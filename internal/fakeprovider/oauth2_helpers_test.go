@@ -149,12 +149,12 @@ func claims(iss, sub, aud string) map[string]any {
 	}
 }
 
-// signJWT signs claims with alg and key using jose.NewJWSSigner.
+// signJWT signs claims with alg and key using jose.NewSigner.
 func signJWT(t testing.TB, alg string, key any, claims map[string]any) string {
 	t.Helper()
-	js, err := jose.NewJWSSigner(alg, key)
+	js, err := jose.NewSigner(alg, key)
 	if err != nil {
-		t.Fatalf("NewJWSSigner(%s): %v", alg, err)
+		t.Fatalf("NewSigner(%s): %v", alg, err)
 	}
 	hdr, _ := json.Marshal(map[string]string{"alg": alg, "typ": "JWT"})
 	payload, err := json.Marshal(claims)

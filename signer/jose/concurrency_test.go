@@ -11,16 +11,16 @@ import (
 // -race. All values are documented as safe for concurrent use.
 func TestConcurrentUse(t *testing.T) {
 	k := keys(t)
-	es, err := jose.NewJWSSigner(jose.ES256, k.EC)
+	es, err := jose.NewSigner(jose.ES256, k.EC)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := jose.NewJWSVerifier(jose.ES256, &k.EC.PublicKey)
+	ev, err := jose.NewVerifier(jose.ES256, &k.EC.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs, _ := jose.NewJWSSigner(jose.HS256, []byte("0123456789abcdef0123456789abcdef"))
-	hv, _ := jose.NewJWSVerifier(jose.HS256, []byte("0123456789abcdef0123456789abcdef"))
+	hs, _ := jose.NewSigner(jose.HS256, []byte("0123456789abcdef0123456789abcdef"))
+	hv, _ := jose.NewVerifier(jose.HS256, []byte("0123456789abcdef0123456789abcdef"))
 	jwks, err := jose.ParseJWKSet([]byte(`{"keys":[` + string(mustJSON(t, jwkMust(t)(jose.PublicJWK(k.EC)))) + `]}`))
 	if err != nil || len(jwks.Keys) != 1 {
 		t.Fatalf("ParseJWKSet = %v, %v", jwks, err)
@@ -42,8 +42,8 @@ func TestConcurrentUse(t *testing.T) {
 				errs <- err
 			}
 			for _, p := range []struct {
-				s jose.JWSSigner
-				v jose.JWSVerifier
+				s jose.Signer
+				v jose.Verifier
 			}{{es, ev}, {hs, hv}, {es, jv}} {
 				tok, err := jose.SignCompact(p.s, []byte(`{"alg":"`+p.s.Alg()+`"}`), msg)
 				if err == nil {

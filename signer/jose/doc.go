@@ -4,7 +4,7 @@
 //
 // # JWS for OAuth 2
 //
-// A [JWSSigner] makes JWS signatures (RFC 7515) and a [JWSVerifier] checks
+// A [Signer] makes JWS signatures (RFC 7515) and a [Verifier] checks
 // them, each with one algorithm and one key: HMAC ([HS256], [HS384],
 // [HS512]), RSASSA-PKCS1-v1_5 ([RS256], [RS384], [RS512]), RSASSA-PSS
 // ([PS256], [PS384], [PS512]), ECDSA ([ES256], [ES384], [ES512]) and Ed25519
@@ -13,16 +13,16 @@
 // [VerifyCompact] checks the header's "alg" against the verifier's before it
 // checks the signature, so a token cannot choose its own algorithm.
 //
-//	s, err := jose.NewHMACJWS(jose.HS256, clientSecret)
+//	s, err := jose.NewHMAC(jose.HS256, clientSecret)
 //	token, err := jose.SignCompact(s, header, claims)
-//	header, claims, err := jose.VerifyCompact(s, token) // an HMACJWS verifies too
+//	header, claims, err := jose.VerifyCompact(s, token) // an HMAC verifies too
 //
 // Each algorithm family is its own type with its own constructors
-// ([NewHMACJWS], [NewRSAJWSSigner], [NewPSSJWSSigner], [NewECDSAJWSSigner],
-// [NewEd25519JWSSigner] and the matching verifiers), so a program links only
+// ([NewHMAC], [NewRSASigner], [NewPSSSigner], [NewECDSASigner],
+// [NewEd25519Signer] and the matching verifiers), so a program links only
 // the families it calls: one that signs client_secret_jwt assertions with
-// NewHMACJWS links no RSA, ECDSA or Ed25519 code. [NewJWSSigner] and
-// [NewJWSVerifier] take any algorithm name and link them all. Asymmetric
+// NewHMAC links no RSA, ECDSA or Ed25519 code. [NewSigner] and
+// [NewVerifier] take any algorithm name and link them all. Asymmetric
 // signers take any [crypto.Signer] (a KMS or HSM key as well as a
 // *rsa.PrivateKey) and have a Public method.
 //

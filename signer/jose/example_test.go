@@ -10,11 +10,11 @@ import (
 )
 
 // RFC 7515 Appendix A.1: an HS256 JWS over the exact header and payload
-// bytes, with the key of the example. NewHMACJWS links no asymmetric
+// bytes, with the key of the example. NewHMAC links no asymmetric
 // cryptography into the program.
 func ExampleSignCompact() {
 	key, _ := base64.RawURLEncoding.DecodeString("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow")
-	hs, err := jose.NewHMACJWS(jose.HS256, key)
+	hs, err := jose.NewHMAC(jose.HS256, key)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -28,7 +28,7 @@ func ExampleSignCompact() {
 	}
 	fmt.Println(token)
 
-	// An HMACJWS verifies too.
+	// An HMAC verifies too.
 	_, got, err := jose.VerifyCompact(hs, token)
 	fmt.Println(len(got) == len(payload), err)
 	// Output:
@@ -39,11 +39,11 @@ func ExampleSignCompact() {
 // A token whose header names another algorithm is refused before its
 // signature is looked at, so "none" can never get through.
 func ExampleVerifyCompact_algorithmMismatch() {
-	v, _ := jose.NewHMACJWS(jose.HS256, []byte("0123456789abcdef0123456789abcdef"))
+	v, _ := jose.NewHMAC(jose.HS256, []byte("0123456789abcdef0123456789abcdef"))
 	_, _, err := jose.VerifyCompact(v, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.")
 	fmt.Println(err)
 	// Output:
-	// signer: jws algorithm mismatch: token alg "none", verifier alg "HS256"
+	// jose: algorithm mismatch: token alg "none", verifier alg "HS256"
 }
 
 // Verifying a token with a provider's JWK Set: find the key the token's
@@ -71,7 +71,7 @@ func ExampleParseJWKSet() {
 		fmt.Printf("%s %v\n", payload, err)
 	}
 	// Output:
-	// 1 key; 1 skipped: signer: unsupported jwk: keys[1]: ec curve "secp256k1"
+	// 1 key; 1 skipped: jose: unsupported jwk: keys[1]: ec curve "secp256k1"
 	// Example of Ed25519 signing <nil>
 }
 
@@ -80,7 +80,7 @@ func ExampleParseJWKSet() {
 // tokens to the key. The key is that of RFC 8037 Appendix A.1.
 func ExamplePublicJWK() {
 	seed, _ := base64.RawURLEncoding.DecodeString("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A")
-	s, err := jose.NewEd25519JWSSigner(ed25519.NewKeyFromSeed(seed))
+	s, err := jose.NewEd25519Signer(ed25519.NewKeyFromSeed(seed))
 	if err != nil {
 		fmt.Println(err)
 		return

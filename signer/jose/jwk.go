@@ -222,11 +222,11 @@ func (k *JWK) Members() map[string]json.RawMessage {
 	return m
 }
 
-// Verifier returns a [JWSVerifier] for alg with k's key, after checking that
+// Verifier returns a [Verifier] for alg with k's key, after checking that
 // the JWK allows it: if k.Algorithm is set it must be alg
 // ([ErrAlgorithmMismatch]); if k.Use is set it must be "sig", and if k.KeyOps
 // is set it must include "verify" ([signer.ErrWrongKeyType]). The key must then fit
-// alg as for [NewJWSVerifier]: a public JWK never gives an HMAC verifier, so
+// alg as for [NewVerifier]: a public JWK never gives an HMAC verifier, so
 // a token whose header says "HS256" cannot be checked with an RSA public key
 // used as an HMAC secret. The JWK of a private asymmetric key gives an error
 // wrapping [signer.ErrWrongKeyType]: verify with its public JWK.
@@ -234,17 +234,17 @@ func (k *JWK) Members() map[string]json.RawMessage {
 // A verifier for a key that a token names (by "kid") must still be made
 // with the alg the caller expects for that key, not blindly with the
 // token's own "alg".
-func (k *JWK) Verifier(alg string) (JWSVerifier, error) {
+func (k *JWK) Verifier(alg string) (Verifier, error) {
 	if k.Algorithm != "" && k.Algorithm != alg {
 		return nil, fmt.Errorf("%w: jwk alg %q, requested %q", ErrAlgorithmMismatch, truncate(k.Algorithm), truncate(alg))
 	}
 	if k.Use != "" && k.Use != "sig" {
-		return nil, fmt.Errorf("%w: jwk use is %q, not \"sig\"", signer.ErrWrongKeyType, truncate(k.Use))
+		return nil, fmt.Errorf("jose: %w: jwk use is %q, not \"sig\"", signer.ErrWrongKeyType, truncate(k.Use))
 	}
 	if k.KeyOps != nil && !contains(k.KeyOps, "verify") {
-		return nil, fmt.Errorf("%w: jwk key_ops does not include \"verify\"", signer.ErrWrongKeyType)
+		return nil, fmt.Errorf("jose: %w: jwk key_ops does not include \"verify\"", signer.ErrWrongKeyType)
 	}
-	return NewJWSVerifier(alg, k.Key)
+	return NewVerifier(alg, k.Key)
 }
 
 // Thumbprint returns the JWK Thumbprint of k's public key (RFC 7638): the
@@ -307,10 +307,10 @@ func (k *JWK) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// String returns signer.JWK{Kty:"...",KeyID:"...",Algorithm:"...",Use:"..."}:
+// String returns jose.JWK{Kty:"...",KeyID:"...",Algorithm:"...",Use:"..."}:
 // never the key.
 func (k JWK) String() string {
-	return "signer.JWK{Kty:" + strconv.Quote(k.Kty()) + ",KeyID:" + strconv.Quote(truncate(k.KeyID)) +
+	return "jose.JWK{Kty:" + strconv.Quote(k.Kty()) + ",KeyID:" + strconv.Quote(truncate(k.KeyID)) +
 		",Algorithm:" + strconv.Quote(truncate(k.Algorithm)) + ",Use:" + strconv.Quote(truncate(k.Use)) + "}"
 }
 
@@ -693,20 +693,20 @@ func parseOKPJWK(obj map[string]json.RawMessage, private bool) (string, crypto.P
 func publicKeyOf(key any) (crypto.PublicKey, error) {
 	switch k := key.(type) {
 	case nil:
-		return nil, fmt.Errorf("%w: jwk: nil key", signer.ErrWrongKeyType)
+		return nil, fmt.Errorf("jose: %w: jwk: nil key", signer.ErrWrongKeyType)
 	case *rsa.PrivateKey:
 		if k == nil {
-			return nil, fmt.Errorf("%w: jwk: nil rsa private key", signer.ErrWrongKeyType)
+			return nil, fmt.Errorf("jose: %w: jwk: nil rsa private key", signer.ErrWrongKeyType)
 		}
 		return &k.PublicKey, nil
 	case *ecdsa.PrivateKey:
 		if k == nil {
-			return nil, fmt.Errorf("%w: jwk: nil ecdsa private key", signer.ErrWrongKeyType)
+			return nil, fmt.Errorf("jose: %w: jwk: nil ecdsa private key", signer.ErrWrongKeyType)
 		}
 		return &k.PublicKey, nil
 	case ed25519.PrivateKey:
 		if len(k) != ed25519.PrivateKeySize {
-			return nil, fmt.Errorf("%w: jwk: ed25519 private key is %d bytes, want %d", signer.ErrWrongKeyType, len(k), ed25519.PrivateKeySize)
+			return nil, fmt.Errorf("jose: %w: jwk: ed25519 private key is %d bytes, want %d", signer.ErrWrongKeyType, len(k), ed25519.PrivateKeySize)
 		}
 		return k.Public(), nil
 	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, []byte:
@@ -742,7 +742,7 @@ func publicMembers(pub crypto.PublicKey) ([]member, error) {
 			}
 		}
 		if c.alg == "" {
-			return nil, fmt.Errorf("%w: jwk: ecdsa key is not on P-256, P-384 or P-521", signer.ErrWrongKeyType)
+			return nil, fmt.Errorf("jose: %w: jwk: ecdsa key is not on P-256, P-384 or P-521", signer.ErrWrongKeyType)
 		}
 		if err := checkECDSAPublic(c, k); err != nil {
 			return nil, err
@@ -752,13 +752,13 @@ func publicMembers(pub crypto.PublicKey) ([]member, error) {
 		return []member{{"crv", str(c.crv)}, {"kty", str("EC")}, {"x", str(x)}, {"y", str(y)}}, nil
 	case ed25519.PublicKey:
 		if len(k) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: jwk: ed25519 public key is %d bytes, want %d", signer.ErrWrongKeyType, len(k), ed25519.PublicKeySize)
+			return nil, fmt.Errorf("jose: %w: jwk: ed25519 public key is %d bytes, want %d", signer.ErrWrongKeyType, len(k), ed25519.PublicKeySize)
 		}
 		return []member{{"crv", str("Ed25519")}, {"kty", str("OKP")}, {"x", str(b64.EncodeToString(k))}}, nil
 	case []byte:
-		return nil, fmt.Errorf("%w: jwk: a symmetric key has no public jwk", signer.ErrWrongKeyType)
+		return nil, fmt.Errorf("jose: %w: jwk: a symmetric key has no public jwk", signer.ErrWrongKeyType)
 	}
-	return nil, fmt.Errorf("%w: jwk: unsupported key type %T", signer.ErrWrongKeyType, pub)
+	return nil, fmt.Errorf("jose: %w: jwk: unsupported key type %T", signer.ErrWrongKeyType, pub)
 }
 
 // writeMembers returns the JSON object of ms, sorted by name, without

@@ -430,8 +430,8 @@ func checkNoInputInError(tb testing.TB, err error, in string) {
 	if len(msg) > 300 {
 		tb.Errorf("error message is %d bytes long: %.300s", len(msg), msg)
 	}
-	if !strings.HasPrefix(msg, "signer: ") {
-		tb.Errorf("error %q lacks the signer: prefix", msg)
+	if !strings.HasPrefix(msg, "jose: ") {
+		tb.Errorf("error %q lacks the jose: prefix", msg)
 	}
 	for _, part := range strings.Split(in, `"`) {
 		if len(part) >= 16 && strings.Contains(msg, part[:16]) {
@@ -559,8 +559,8 @@ func TestJWKKeyConfusion(t *testing.T) {
 			if _, err := jwk.Verifier(jose.HS256); !errors.Is(err, signer.ErrWrongKeyType) {
 				t.Errorf("JWK.Verifier(HS256) error = %v, want ErrWrongKeyType", err)
 			}
-			if _, err := jose.NewJWSVerifier(jose.HS256, jwk.Key); !errors.Is(err, signer.ErrWrongKeyType) {
-				t.Errorf("NewJWSVerifier(HS256, public key) error = %v, want ErrWrongKeyType", err)
+			if _, err := jose.NewVerifier(jose.HS256, jwk.Key); !errors.Is(err, signer.ErrWrongKeyType) {
+				t.Errorf("NewVerifier(HS256, public key) error = %v, want ErrWrongKeyType", err)
 			}
 			// The right verifier refuses the token for its alg.
 			rs, err := jwk.Verifier(jose.RS256)
@@ -619,10 +619,10 @@ func TestJWKVerifierChecks(t *testing.T) {
 func TestPublicJWK(t *testing.T) {
 	jk := testJWSKeys(t)
 	k := keys(t)
-	rs, _ := jose.NewRSAJWSSigner(jose.RS256, jk.RSA)
-	ps, _ := jose.NewPSSJWSSigner(jose.PS256, &opaqueSigner{s: jk.RSA})
-	es, _ := jose.NewECDSAJWSSigner(jose.ES384, jk.EC384)
-	ed, _ := jose.NewEd25519JWSSigner(jk.Ed25519)
+	rs, _ := jose.NewRSASigner(jose.RS256, jk.RSA)
+	ps, _ := jose.NewPSSSigner(jose.PS256, &opaqueSigner{s: jk.RSA})
+	es, _ := jose.NewECDSASigner(jose.ES384, jk.EC384)
+	ed, _ := jose.NewEd25519Signer(jk.Ed25519)
 	tests := []struct {
 		name string
 		key  any
@@ -660,11 +660,11 @@ func TestPublicJWK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs, _ := jose.NewHMACJWS(jose.HS256, []byte("secret"))
+	hs, _ := jose.NewHMAC(jose.HS256, []byte("secret"))
 	var nilRSA *rsa.PrivateKey
 	for name, key := range map[string]any{
 		"nil": nil, "typed nil rsa": nilRSA, "[]byte": []byte("secret"), "1024-bit rsa": k.RSA,
-		"P-224": p224, "HMACJWS": hs, "string": "key", "short ed25519": ed25519.PublicKey{1},
+		"P-224": p224, "HMAC": hs, "string": "key", "short ed25519": ed25519.PublicKey{1},
 	} {
 		t.Run("error/"+name, func(t *testing.T) {
 			if _, err := jose.PublicJWK(key); !errors.Is(err, signer.ErrWrongKeyType) {

@@ -38,21 +38,21 @@ const (
 // one encoding.
 var b64 = base64.RawURLEncoding.Strict()
 
-// A JWSSigner makes JWS signatures (RFC 7515) with one algorithm and one
+// A Signer makes JWS signatures (RFC 7515) with one algorithm and one
 // key, as OAuth 2 client assertions (RFC 7523) and DPoP proofs (RFC 9449)
 // need. [SignCompact] turns one into a compact serialization.
 //
-// This package's signers are made by [NewJWSSigner], which accepts every
+// This package's signers are made by [NewSigner], which accepts every
 // algorithm, or by the constructor of one algorithm family
-// ([NewHMACJWS], [NewRSAJWSSigner], [NewPSSJWSSigner],
-// [NewECDSAJWSSigner], [NewEd25519JWSSigner]), which links only that
+// ([NewHMAC], [NewRSASigner], [NewPSSSigner],
+// [NewECDSASigner], [NewEd25519Signer]), which links only that
 // family's code into a program. Any other implementation works with
 // [SignCompact] too. The asymmetric signers also have a
 // Public() crypto.PublicKey method, for [PublicJWK].
 //
 // Implementations must be safe for concurrent use by multiple goroutines;
 // this package's are.
-type JWSSigner interface {
+type Signer interface {
 	// Alg returns the algorithm name for the JWS header's "alg", such as
 	// "RS256".
 	Alg() string
@@ -63,17 +63,17 @@ type JWSSigner interface {
 	Sign(signingInput []byte) ([]byte, error)
 }
 
-// A JWSVerifier checks JWS signatures (RFC 7515) made with one algorithm and
+// A Verifier checks JWS signatures (RFC 7515) made with one algorithm and
 // one key. [VerifyCompact] checks a compact serialization with one.
 //
-// This package's verifiers are made by [NewJWSVerifier], [JWK.Verifier],
-// or the constructor of one algorithm family ([NewHMACJWS],
-// [NewRSAJWSVerifier], [NewPSSJWSVerifier], [NewECDSAJWSVerifier],
-// [NewEd25519JWSVerifier]).
+// This package's verifiers are made by [NewVerifier], [JWK.Verifier],
+// or the constructor of one algorithm family ([NewHMAC],
+// [NewRSAVerifier], [NewPSSVerifier], [NewECDSAVerifier],
+// [NewEd25519Verifier]).
 //
 // Implementations must be safe for concurrent use by multiple goroutines;
 // this package's are.
-type JWSVerifier interface {
+type Verifier interface {
 	// Alg returns the algorithm name the verifier accepts in a JWS
 	// header's "alg", such as "ES256".
 	Alg() string
@@ -82,34 +82,34 @@ type JWSVerifier interface {
 	Verify(signingInput, sig []byte) error
 }
 
-// NewJWSSigner returns a signer for alg with key:
+// NewSigner returns a signer for alg with key:
 //
 //   - [HS256], [HS384], [HS512]: a non-empty []byte secret, as for
-//     [NewHMACJWS].
+//     [NewHMAC].
 //   - [RS256], [RS384], [RS512]: a [crypto.Signer] with an RSA public key,
-//     as for [NewRSAJWSSigner].
-//   - [PS256], [PS384], [PS512]: the same, as for [NewPSSJWSSigner].
+//     as for [NewRSASigner].
+//   - [PS256], [PS384], [PS512]: the same, as for [NewPSSSigner].
 //   - [ES256], [ES384], [ES512]: a [crypto.Signer] with an ECDSA public key
-//     on P-256, P-384 or P-521 respectively, as for [NewECDSAJWSSigner].
+//     on P-256, P-384 or P-521 respectively, as for [NewECDSASigner].
 //   - [EdDSA]: a [crypto.Signer] with an Ed25519 public key, as for
-//     [NewEd25519JWSSigner].
+//     [NewEd25519Signer].
 //
 // *rsa.PrivateKey, *ecdsa.PrivateKey and ed25519.PrivateKey are
 // crypto.Signers; so are keys kept in a KMS or HSM behind that interface.
 //
-// NewJWSSigner links every algorithm into a program; a program that uses one
+// NewSigner links every algorithm into a program; a program that uses one
 // family should call its constructor instead. An unknown alg (including
 // "none") gives an error wrapping [signer.ErrUnsupportedAlgorithm]; a key that does
 // not fit alg gives an error wrapping [signer.ErrWrongKeyType]. Keys must not be
 // modified after the call.
-func NewJWSSigner(alg string, key any) (JWSSigner, error) {
+func NewSigner(alg string, key any) (Signer, error) {
 	switch alg {
 	case HS256, HS384, HS512:
 		secret, ok := key.([]byte)
 		if !ok {
 			return nil, wrongKey(alg, "a []byte secret", key)
 		}
-		s, err := NewHMACJWS(alg, secret)
+		s, err := NewHMAC(alg, secret)
 		if err != nil {
 			return nil, err
 		}
@@ -126,28 +126,28 @@ func NewJWSSigner(alg string, key any) (JWSSigner, error) {
 		return nil, unsupportedAlg(alg)
 	}
 	// Each case converts its own concrete type, so that a nil pointer is
-	// never returned as a non-nil JWSSigner.
+	// never returned as a non-nil Signer.
 	switch alg {
 	case RS256, RS384, RS512:
-		s, err := NewRSAJWSSigner(alg, cs)
+		s, err := NewRSASigner(alg, cs)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	case PS256, PS384, PS512:
-		s, err := NewPSSJWSSigner(alg, cs)
+		s, err := NewPSSSigner(alg, cs)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	case ES256, ES384, ES512:
-		s, err := NewECDSAJWSSigner(alg, cs)
+		s, err := NewECDSASigner(alg, cs)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	default: // EdDSA
-		s, err := NewEd25519JWSSigner(cs)
+		s, err := NewEd25519Signer(cs)
 		if err != nil {
 			return nil, err
 		}
@@ -155,10 +155,10 @@ func NewJWSSigner(alg string, key any) (JWSSigner, error) {
 	}
 }
 
-// NewJWSVerifier returns a verifier for alg with key:
+// NewVerifier returns a verifier for alg with key:
 //
 //   - [HS256], [HS384], [HS512]: the non-empty []byte secret, as for
-//     [NewHMACJWS].
+//     [NewHMAC].
 //   - [RS256], [RS384], [RS512], [PS256], [PS384], [PS512]: a
 //     *rsa.PublicKey of 2048 to 8192 bits.
 //   - [ES256], [ES384], [ES512]: a *ecdsa.PublicKey on P-256, P-384 or
@@ -170,18 +170,18 @@ func NewJWSSigner(alg string, key any) (JWSSigner, error) {
 // "RS256 to HS256" key confusion). To verify with a key from a JWK Set, use
 // [JWK.Verifier], which checks the JWK's "alg", "use" and "key_ops" too.
 //
-// NewJWSVerifier links every algorithm into a program. An unknown alg
+// NewVerifier links every algorithm into a program. An unknown alg
 // (including "none") gives an error wrapping [signer.ErrUnsupportedAlgorithm]; a
 // key that does not fit alg gives an error wrapping [signer.ErrWrongKeyType]. Keys
 // must not be modified after the call.
-func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
+func NewVerifier(alg string, key any) (Verifier, error) {
 	switch alg {
 	case HS256, HS384, HS512:
 		secret, ok := key.([]byte)
 		if !ok {
 			return nil, wrongKey(alg, "a []byte secret", key)
 		}
-		v, err := NewHMACJWS(alg, secret)
+		v, err := NewHMAC(alg, secret)
 		if err != nil {
 			return nil, err
 		}
@@ -192,13 +192,13 @@ func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
 			return nil, wrongKey(alg, "a *rsa.PublicKey", key)
 		}
 		if alg[0] == 'R' {
-			v, err := NewRSAJWSVerifier(alg, pub)
+			v, err := NewRSAVerifier(alg, pub)
 			if err != nil {
 				return nil, err
 			}
 			return v, nil
 		}
-		v, err := NewPSSJWSVerifier(alg, pub)
+		v, err := NewPSSVerifier(alg, pub)
 		if err != nil {
 			return nil, err
 		}
@@ -208,7 +208,7 @@ func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
 		if !ok {
 			return nil, wrongKey(alg, "a *ecdsa.PublicKey", key)
 		}
-		v, err := NewECDSAJWSVerifier(alg, pub)
+		v, err := NewECDSAVerifier(alg, pub)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +218,7 @@ func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
 		if !ok {
 			return nil, wrongKey(alg, "an ed25519.PublicKey", key)
 		}
-		v, err := NewEd25519JWSVerifier(pub)
+		v, err := NewEd25519Verifier(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -240,11 +240,11 @@ func NewJWSVerifier(alg string, key any) (JWSVerifier, error) {
 // algorithm than the one that signed it would never verify. A nil s gives an
 // error wrapping [signer.ErrWrongKeyType]; errors from s.Sign are returned wrapped.
 //
-// SignCompact is a function rather than a method so that every JWSSigner,
+// SignCompact is a function rather than a method so that every Signer,
 // this package's or another, gets the same checks and encoding.
-func SignCompact(s JWSSigner, header, payload []byte) (string, error) {
+func SignCompact(s Signer, header, payload []byte) (string, error) {
 	if s == nil {
-		return "", fmt.Errorf("%w: nil JWSSigner", signer.ErrWrongKeyType)
+		return "", fmt.Errorf("jose: %w: nil Signer", signer.ErrWrongKeyType)
 	}
 	alg, err := headerAlg(header)
 	if err != nil {
@@ -260,7 +260,7 @@ func SignCompact(s JWSSigner, header, payload []byte) (string, error) {
 	buf = b64.AppendEncode(buf, payload)
 	sig, err := s.Sign(buf)
 	if err != nil {
-		return "", fmt.Errorf("signer: signing jws: %w", err)
+		return "", fmt.Errorf("jose: signing jws: %w", err)
 	}
 	buf = append(buf, '.')
 	buf = b64.AppendEncode(buf, sig)
@@ -278,10 +278,10 @@ func SignCompact(s JWSSigner, header, payload []byte) (string, error) {
 //
 // VerifyCompact checks no claims: "exp", "aud" and the rest are the caller's
 // to check in payload. It is a function rather than a method so that every
-// JWSVerifier gets the same checks.
-func VerifyCompact(v JWSVerifier, token string) (header, payload []byte, err error) {
+// Verifier gets the same checks.
+func VerifyCompact(v Verifier, token string) (header, payload []byte, err error) {
 	if v == nil {
-		return nil, nil, fmt.Errorf("%w: nil JWSVerifier", signer.ErrWrongKeyType)
+		return nil, nil, fmt.Errorf("jose: %w: nil Verifier", signer.ErrWrongKeyType)
 	}
 	h, rest, ok1 := strings.Cut(token, ".")
 	p, s, ok2 := strings.Cut(rest, ".")
@@ -337,11 +337,11 @@ func headerAlg(header []byte) (string, error) {
 	return alg, nil
 }
 
-// jwsName is embedded in every JWSSigner and JWSVerifier of this package:
+// jwsName is embedded in every Signer and Verifier of this package:
 // it holds the algorithm and prints it, and nothing else, so that no
 // printing of a signer shows its key.
 type jwsName struct {
-	typ string // the embedding type's name, such as "RSAJWSSigner"
+	typ string // the embedding type's name, such as "RSASigner"
 	alg string
 }
 
@@ -349,14 +349,14 @@ type jwsName struct {
 // "alg".
 func (n jwsName) Alg() string { return n.alg }
 
-// String returns signer.Type{Alg:"..."}: the type and the algorithm, never
+// String returns jose.Type{Alg:"..."}: the type and the algorithm, never
 // the key.
 func (n jwsName) String() string {
 	typ := n.typ
 	if typ == "" {
 		typ = "JWS"
 	}
-	return "signer." + typ + "{Alg:" + strconv.Quote(n.alg) + "}"
+	return "jose." + typ + "{Alg:" + strconv.Quote(n.alg) + "}"
 }
 
 // GoString returns String, so %#v does not show the key either.
@@ -380,15 +380,15 @@ func formatString(f fmt.State, verb rune, s string) {
 // errZeroValue is the error of a Sign or Verify method called on a value
 // that no constructor made.
 func errZeroValue(typ string) error {
-	return fmt.Errorf("%w: zero %s: use its constructor", signer.ErrWrongKeyType, typ)
+	return fmt.Errorf("jose: %w: zero %s: use its constructor", signer.ErrWrongKeyType, typ)
 }
 
 func wrongKey(alg, want string, key any) error {
-	return fmt.Errorf("%w: %s needs %s, got %T", signer.ErrWrongKeyType, alg, want, key)
+	return fmt.Errorf("jose: %w: %s needs %s, got %T", signer.ErrWrongKeyType, alg, want, key)
 }
 
 func unsupportedAlg(alg string) error {
-	return fmt.Errorf("%w: jws algorithm %q", signer.ErrUnsupportedAlgorithm, truncate(alg))
+	return fmt.Errorf("jose: %w: jws algorithm %q", signer.ErrUnsupportedAlgorithm, truncate(alg))
 }
 
 // truncate bounds an externally supplied string before it goes into an

@@ -10,28 +10,28 @@ import (
 	"github.com/oauthkit/oauth/signer"
 )
 
-// HMACJWS signs and verifies JWS with HMAC (RFC 7518 §3.2): [HS256],
-// [HS384] or [HS512] with one secret. It is both a [JWSSigner] and a
-// [JWSVerifier], and links no asymmetric cryptography into a program.
-// Create one with [NewHMACJWS]; the zero value is not usable. An HMACJWS is
+// HMAC signs and verifies JWS with HMAC (RFC 7518 §3.2): [HS256],
+// [HS384] or [HS512] with one secret. It is both a [Signer] and a
+// [Verifier], and links no asymmetric cryptography into a program.
+// Create one with [NewHMAC]; the zero value is not usable. An HMAC is
 // safe for concurrent use by multiple goroutines.
 //
 // String, Format, GoString and LogValue show only the algorithm, never the
 // secret.
-type HMACJWS struct {
+type HMAC struct {
 	jwsName
 	hash func() hash.Hash
 	key  []byte
 }
 
-// NewHMACJWS returns an HMAC signer and verifier for alg ([HS256], [HS384]
+// NewHMAC returns an HMAC signer and verifier for alg ([HS256], [HS384]
 // or [HS512]) with secret, which is copied.
 //
 // RFC 7518 §3.2 asks for a secret at least as long as the hash output, but
 // shorter ones are accepted, because providers issue shorter client secrets
 // for client_secret_jwt (RFC 7523 §2.2). Another alg gives an error wrapping
 // [signer.ErrUnsupportedAlgorithm]; an empty secret one wrapping [signer.ErrWrongKeyType].
-func NewHMACJWS(alg string, secret []byte) (*HMACJWS, error) {
+func NewHMAC(alg string, secret []byte) (*HMAC, error) {
 	var h func() hash.Hash
 	switch alg {
 	case HS256:
@@ -41,19 +41,19 @@ func NewHMACJWS(alg string, secret []byte) (*HMACJWS, error) {
 	case HS512:
 		h = sha512.New
 	default:
-		return nil, fmt.Errorf("%w: %q is not an hmac jws algorithm", signer.ErrUnsupportedAlgorithm, truncate(alg))
+		return nil, fmt.Errorf("jose: %w: %q is not an hmac jws algorithm", signer.ErrUnsupportedAlgorithm, truncate(alg))
 	}
 	if len(secret) == 0 {
-		return nil, fmt.Errorf("%w: %s: empty secret", signer.ErrWrongKeyType, alg)
+		return nil, fmt.Errorf("jose: %w: %s: empty secret", signer.ErrWrongKeyType, alg)
 	}
-	return &HMACJWS{jwsName: jwsName{"HMACJWS", alg}, hash: h, key: append([]byte(nil), secret...)}, nil
+	return &HMAC{jwsName: jwsName{"HMAC", alg}, hash: h, key: append([]byte(nil), secret...)}, nil
 }
 
 // Sign returns the MAC of signingInput (RFC 7518 §3.2). It fails only for a
-// zero HMACJWS.
-func (s *HMACJWS) Sign(signingInput []byte) ([]byte, error) {
+// zero HMAC.
+func (s *HMAC) Sign(signingInput []byte) ([]byte, error) {
 	if s.hash == nil {
-		return nil, errZeroValue("HMACJWS")
+		return nil, errZeroValue("HMAC")
 	}
 	m := hmac.New(s.hash, s.key)
 	m.Write(signingInput)
@@ -62,7 +62,7 @@ func (s *HMACJWS) Sign(signingInput []byte) ([]byte, error) {
 
 // Verify returns nil if sig is the MAC of signingInput and [signer.ErrVerification]
 // otherwise. The comparison takes constant time ([crypto/hmac.Equal]).
-func (s *HMACJWS) Verify(signingInput, sig []byte) error {
+func (s *HMAC) Verify(signingInput, sig []byte) error {
 	mac, err := s.Sign(signingInput)
 	if err != nil {
 		return err

@@ -20,22 +20,22 @@ const (
 	maxRSABits = 8192
 )
 
-// RSAJWSSigner makes RSASSA-PKCS1-v1_5 JWS signatures (RFC 7518 §3.3):
+// RSASigner makes RSASSA-PKCS1-v1_5 JWS signatures (RFC 7518 §3.3):
 // [RS256], [RS384] or [RS512]. PKCS #1 v1.5 signatures are deterministic.
-// Create one with [NewRSAJWSSigner]; the zero value is not usable. An
-// RSAJWSSigner is safe for concurrent use by multiple goroutines if its
+// Create one with [NewRSASigner]; the zero value is not usable. An
+// RSASigner is safe for concurrent use by multiple goroutines if its
 // crypto.Signer is, as *rsa.PrivateKey is.
 //
 // String, Format, GoString and LogValue show only the algorithm, never the
 // key.
-type RSAJWSSigner struct {
+type RSASigner struct {
 	jwsName
 	hash crypto.Hash
 	key  crypto.Signer
 	pub  *rsa.PublicKey
 }
 
-// NewRSAJWSSigner returns a signer for alg ([RS256], [RS384] or [RS512])
+// NewRSASigner returns a signer for alg ([RS256], [RS384] or [RS512])
 // with key, any [crypto.Signer] whose public key is a *rsa.PublicKey of 2048
 // to 8192 bits (RFC 7518 §3.3): a *rsa.PrivateKey, or a key in a KMS or HSM.
 // It signs by calling key.Sign with the hash as options.
@@ -43,7 +43,7 @@ type RSAJWSSigner struct {
 // Another alg gives an error wrapping [signer.ErrUnsupportedAlgorithm]; a nil key,
 // another kind of key or a key of another size one wrapping
 // [signer.ErrWrongKeyType]. The key must not be modified after the call.
-func NewRSAJWSSigner(alg string, key crypto.Signer) (*RSAJWSSigner, error) {
+func NewRSASigner(alg string, key crypto.Signer) (*RSASigner, error) {
 	h, err := rsaHash(alg, 'R')
 	if err != nil {
 		return nil, err
@@ -52,41 +52,41 @@ func NewRSAJWSSigner(alg string, key crypto.Signer) (*RSAJWSSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RSAJWSSigner{jwsName: jwsName{"RSAJWSSigner", alg}, hash: h, key: key, pub: pub}, nil
+	return &RSASigner{jwsName: jwsName{"RSASigner", alg}, hash: h, key: key, pub: pub}, nil
 }
 
 // Sign returns the RSASSA-PKCS1-v1_5 signature of signingInput. Errors from
 // the key's Sign method are wrapped.
-func (s *RSAJWSSigner) Sign(signingInput []byte) ([]byte, error) {
+func (s *RSASigner) Sign(signingInput []byte) ([]byte, error) {
 	if s.key == nil {
-		return nil, errZeroValue("RSAJWSSigner")
+		return nil, errZeroValue("RSASigner")
 	}
 	sig, err := s.key.Sign(rand.Reader, jwsDigest(s.hash, signingInput), s.hash)
 	if err != nil {
-		return nil, fmt.Errorf("signer: %s: %w", s.alg, err)
+		return nil, fmt.Errorf("jose: %s: %w", s.alg, err)
 	}
 	return sig, nil
 }
 
 // Public returns the signer's *rsa.PublicKey.
-func (s *RSAJWSSigner) Public() crypto.PublicKey { return s.pub }
+func (s *RSASigner) Public() crypto.PublicKey { return s.pub }
 
-// RSAJWSVerifier checks RSASSA-PKCS1-v1_5 JWS signatures (RFC 7518 §3.3):
-// [RS256], [RS384] or [RS512]. Create one with [NewRSAJWSVerifier]; the zero
-// value is not usable. An RSAJWSVerifier is safe for concurrent use by
+// RSAVerifier checks RSASSA-PKCS1-v1_5 JWS signatures (RFC 7518 §3.3):
+// [RS256], [RS384] or [RS512]. Create one with [NewRSAVerifier]; the zero
+// value is not usable. An RSAVerifier is safe for concurrent use by
 // multiple goroutines.
-type RSAJWSVerifier struct {
+type RSAVerifier struct {
 	jwsName
 	hash crypto.Hash
 	pub  *rsa.PublicKey
 }
 
-// NewRSAJWSVerifier returns a verifier for alg ([RS256], [RS384] or
+// NewRSAVerifier returns a verifier for alg ([RS256], [RS384] or
 // [RS512]) with pub, which must be 2048 to 8192 bits with an odd public
 // exponent from 3 to 2³¹-1. Another alg gives an error wrapping
 // [signer.ErrUnsupportedAlgorithm]; another key one wrapping [signer.ErrWrongKeyType]. The
 // key must not be modified after the call.
-func NewRSAJWSVerifier(alg string, pub *rsa.PublicKey) (*RSAJWSVerifier, error) {
+func NewRSAVerifier(alg string, pub *rsa.PublicKey) (*RSAVerifier, error) {
 	h, err := rsaHash(alg, 'R')
 	if err != nil {
 		return nil, err
@@ -94,37 +94,37 @@ func NewRSAJWSVerifier(alg string, pub *rsa.PublicKey) (*RSAJWSVerifier, error) 
 	if err := checkRSAPublic(alg, pub); err != nil {
 		return nil, err
 	}
-	return &RSAJWSVerifier{jwsName: jwsName{"RSAJWSVerifier", alg}, hash: h, pub: pub}, nil
+	return &RSAVerifier{jwsName: jwsName{"RSAVerifier", alg}, hash: h, pub: pub}, nil
 }
 
 // Verify returns nil if sig is a valid RSASSA-PKCS1-v1_5 signature of
 // signingInput and [signer.ErrVerification] otherwise.
-func (v *RSAJWSVerifier) Verify(signingInput, sig []byte) error {
+func (v *RSAVerifier) Verify(signingInput, sig []byte) error {
 	if v.pub == nil {
-		return errZeroValue("RSAJWSVerifier")
+		return errZeroValue("RSAVerifier")
 	}
 	return rsaVerifyErr(v.alg, rsa.VerifyPKCS1v15(v.pub, v.hash, jwsDigest(v.hash, signingInput), sig))
 }
 
-// PSSJWSSigner makes RSASSA-PSS JWS signatures (RFC 7518 §3.5): [PS256],
+// PSSSigner makes RSASSA-PSS JWS signatures (RFC 7518 §3.5): [PS256],
 // [PS384] or [PS512], with MGF1 on the same hash and a salt as long as the
-// hash. PSS signatures are randomized. Create one with [NewPSSJWSSigner];
-// the zero value is not usable. A PSSJWSSigner is safe for concurrent use by
+// hash. PSS signatures are randomized. Create one with [NewPSSSigner];
+// the zero value is not usable. A PSSSigner is safe for concurrent use by
 // multiple goroutines if its crypto.Signer is, as *rsa.PrivateKey is.
 //
 // String, Format, GoString and LogValue show only the algorithm, never the
 // key.
-type PSSJWSSigner struct {
+type PSSSigner struct {
 	jwsName
 	opts *rsa.PSSOptions
 	key  crypto.Signer
 	pub  *rsa.PublicKey
 }
 
-// NewPSSJWSSigner returns a signer for alg ([PS256], [PS384] or [PS512])
-// with key, as [NewRSAJWSSigner] does for PKCS #1 v1.5. It signs by calling
+// NewPSSSigner returns a signer for alg ([PS256], [PS384] or [PS512])
+// with key, as [NewRSASigner] does for PKCS #1 v1.5. It signs by calling
 // key.Sign with *rsa.PSSOptions whose salt length is the hash length.
-func NewPSSJWSSigner(alg string, key crypto.Signer) (*PSSJWSSigner, error) {
+func NewPSSSigner(alg string, key crypto.Signer) (*PSSSigner, error) {
 	h, err := rsaHash(alg, 'P')
 	if err != nil {
 		return nil, err
@@ -133,38 +133,38 @@ func NewPSSJWSSigner(alg string, key crypto.Signer) (*PSSJWSSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PSSJWSSigner{jwsName: jwsName{"PSSJWSSigner", alg}, opts: pssOptions(h), key: key, pub: pub}, nil
+	return &PSSSigner{jwsName: jwsName{"PSSSigner", alg}, opts: pssOptions(h), key: key, pub: pub}, nil
 }
 
 // Sign returns a RSASSA-PSS signature of signingInput. Errors from the key's
 // Sign method are wrapped.
-func (s *PSSJWSSigner) Sign(signingInput []byte) ([]byte, error) {
+func (s *PSSSigner) Sign(signingInput []byte) ([]byte, error) {
 	if s.key == nil {
-		return nil, errZeroValue("PSSJWSSigner")
+		return nil, errZeroValue("PSSSigner")
 	}
 	sig, err := s.key.Sign(rand.Reader, jwsDigest(s.opts.Hash, signingInput), s.opts)
 	if err != nil {
-		return nil, fmt.Errorf("signer: %s: %w", s.alg, err)
+		return nil, fmt.Errorf("jose: %s: %w", s.alg, err)
 	}
 	return sig, nil
 }
 
 // Public returns the signer's *rsa.PublicKey.
-func (s *PSSJWSSigner) Public() crypto.PublicKey { return s.pub }
+func (s *PSSSigner) Public() crypto.PublicKey { return s.pub }
 
-// PSSJWSVerifier checks RSASSA-PSS JWS signatures (RFC 7518 §3.5): [PS256],
+// PSSVerifier checks RSASSA-PSS JWS signatures (RFC 7518 §3.5): [PS256],
 // [PS384] or [PS512]. Only a salt as long as the hash verifies. Create one
-// with [NewPSSJWSVerifier]; the zero value is not usable. A PSSJWSVerifier is
+// with [NewPSSVerifier]; the zero value is not usable. A PSSVerifier is
 // safe for concurrent use by multiple goroutines.
-type PSSJWSVerifier struct {
+type PSSVerifier struct {
 	jwsName
 	opts *rsa.PSSOptions
 	pub  *rsa.PublicKey
 }
 
-// NewPSSJWSVerifier returns a verifier for alg ([PS256], [PS384] or
-// [PS512]) with pub, which must be as for [NewRSAJWSVerifier].
-func NewPSSJWSVerifier(alg string, pub *rsa.PublicKey) (*PSSJWSVerifier, error) {
+// NewPSSVerifier returns a verifier for alg ([PS256], [PS384] or
+// [PS512]) with pub, which must be as for [NewRSAVerifier].
+func NewPSSVerifier(alg string, pub *rsa.PublicKey) (*PSSVerifier, error) {
 	h, err := rsaHash(alg, 'P')
 	if err != nil {
 		return nil, err
@@ -172,14 +172,14 @@ func NewPSSJWSVerifier(alg string, pub *rsa.PublicKey) (*PSSJWSVerifier, error) 
 	if err := checkRSAPublic(alg, pub); err != nil {
 		return nil, err
 	}
-	return &PSSJWSVerifier{jwsName: jwsName{"PSSJWSVerifier", alg}, opts: pssOptions(h), pub: pub}, nil
+	return &PSSVerifier{jwsName: jwsName{"PSSVerifier", alg}, opts: pssOptions(h), pub: pub}, nil
 }
 
 // Verify returns nil if sig is a valid RSASSA-PSS signature of signingInput
 // and [signer.ErrVerification] otherwise.
-func (v *PSSJWSVerifier) Verify(signingInput, sig []byte) error {
+func (v *PSSVerifier) Verify(signingInput, sig []byte) error {
 	if v.pub == nil {
-		return errZeroValue("PSSJWSVerifier")
+		return errZeroValue("PSSVerifier")
 	}
 	return rsaVerifyErr(v.alg, rsa.VerifyPSS(v.pub, v.opts.Hash, jwsDigest(v.opts.Hash, signingInput), sig, v.opts))
 }
@@ -201,7 +201,7 @@ func rsaHash(alg string, family byte) (crypto.Hash, error) {
 		if family == 'P' {
 			kind = "an rsassa-pss"
 		}
-		return 0, fmt.Errorf("%w: %q is not %s jws algorithm", signer.ErrUnsupportedAlgorithm, truncate(alg), kind)
+		return 0, fmt.Errorf("jose: %w: %q is not %s jws algorithm", signer.ErrUnsupportedAlgorithm, truncate(alg), kind)
 	}
 	return h, nil
 }
@@ -213,11 +213,11 @@ func pssOptions(h crypto.Hash) *rsa.PSSOptions {
 // rsaSignerPublic returns the RSA public key of key, checked for JWS.
 func rsaSignerPublic(alg string, key crypto.Signer) (*rsa.PublicKey, error) {
 	if k, ok := key.(*rsa.PrivateKey); key == nil || ok && (k == nil || k.N == nil || k.D == nil) {
-		return nil, fmt.Errorf("%w: %s: nil rsa private key", signer.ErrWrongKeyType, alg)
+		return nil, fmt.Errorf("jose: %w: %s: nil rsa private key", signer.ErrWrongKeyType, alg)
 	}
 	pub, ok := key.Public().(*rsa.PublicKey)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s needs an rsa key, got a crypto.Signer with a %T public key", signer.ErrWrongKeyType, alg, key.Public())
+		return nil, fmt.Errorf("jose: %w: %s needs an rsa key, got a crypto.Signer with a %T public key", signer.ErrWrongKeyType, alg, key.Public())
 	}
 	if err := checkRSAPublic(alg, pub); err != nil {
 		return nil, err
@@ -230,13 +230,13 @@ func rsaSignerPublic(alg string, key crypto.Signer) (*rsa.PublicKey, error) {
 // every RSA implementation accepts.
 func checkRSAPublic(alg string, pub *rsa.PublicKey) error {
 	if pub == nil || pub.N == nil {
-		return fmt.Errorf("%w: %s: nil rsa public key", signer.ErrWrongKeyType, alg)
+		return fmt.Errorf("jose: %w: %s: nil rsa public key", signer.ErrWrongKeyType, alg)
 	}
 	if n := pub.N.BitLen(); n < minRSABits || n > maxRSABits {
-		return fmt.Errorf("%w: %s: rsa key has %d bits, want %d to %d", signer.ErrWrongKeyType, alg, n, minRSABits, maxRSABits)
+		return fmt.Errorf("jose: %w: %s: rsa key has %d bits, want %d to %d", signer.ErrWrongKeyType, alg, n, minRSABits, maxRSABits)
 	}
 	if pub.E < 3 || pub.E > 1<<31-1 || pub.E%2 == 0 {
-		return fmt.Errorf("%w: %s: rsa public exponent %d is not an odd number from 3 to 2^31-1", signer.ErrWrongKeyType, alg, pub.E)
+		return fmt.Errorf("jose: %w: %s: rsa public exponent %d is not an odd number from 3 to 2^31-1", signer.ErrWrongKeyType, alg, pub.E)
 	}
 	return nil
 }
@@ -258,6 +258,6 @@ func rsaVerifyErr(name string, err error) error {
 	case errors.Is(err, rsa.ErrVerification):
 		return signer.ErrVerification
 	default:
-		return fmt.Errorf("signer: %s: %w", name, err)
+		return fmt.Errorf("jose: %s: %w", name, err)
 	}
 }

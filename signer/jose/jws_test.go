@@ -79,7 +79,7 @@ func b64Int(tb testing.TB, s string) *big.Int {
 
 // jwkKeys builds the private and public keys of a JWK with crypto/rsa,
 // crypto/ecdsa and crypto/ed25519 directly, independently of the package's
-// JWK parser, in the forms NewJWSSigner and NewJWSVerifier take.
+// JWK parser, in the forms NewSigner and NewVerifier take.
 func jwkKeys(tb testing.TB, jwk map[string]string) (priv, pub any) {
 	tb.Helper()
 	switch jwk["kty"] {
@@ -172,13 +172,13 @@ func TestJWSPublishedExamples(t *testing.T) {
 	for _, v := range vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			priv, pub := jwkKeys(t, v.JWK)
-			s, err := jose.NewJWSSigner(v.Alg, priv)
+			s, err := jose.NewSigner(v.Alg, priv)
 			if err != nil {
-				t.Fatalf("NewJWSSigner: %v", err)
+				t.Fatalf("NewSigner: %v", err)
 			}
-			ver, err := jose.NewJWSVerifier(v.Alg, pub)
+			ver, err := jose.NewVerifier(v.Alg, pub)
 			if err != nil {
-				t.Fatalf("NewJWSVerifier: %v", err)
+				t.Fatalf("NewVerifier: %v", err)
 			}
 			if s.Alg() != v.Alg || ver.Alg() != v.Alg {
 				t.Errorf("Alg() = %q, %q, want %q", s.Alg(), ver.Alg(), v.Alg)
@@ -231,9 +231,9 @@ func TestJWSPublishedExamples(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParsePrivateJWK: %v", err)
 			}
-			js, err := jose.NewJWSSigner(v.Alg, pj.Key)
+			js, err := jose.NewSigner(v.Alg, pj.Key)
 			if err != nil {
-				t.Fatalf("NewJWSSigner(parsed JWK): %v", err)
+				t.Fatalf("NewSigner(parsed JWK): %v", err)
 			}
 			if tok, err := jose.SignCompact(js, []byte(v.Header), []byte(v.Payload)); err != nil {
 				t.Errorf("SignCompact(parsed JWK) = %v", err)
@@ -293,46 +293,46 @@ func (o *opaqueSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) 
 func TestJWSRoundTrip(t *testing.T) {
 	k := testJWSKeys(t)
 	secret := []byte("a secret of at least sixty-four bytes, for HS512 as RFC 7518 asks")
-	hmacJWS := func(alg string) (jose.JWSSigner, jose.JWSVerifier, error) {
-		h, err := jose.NewHMACJWS(alg, secret)
+	hmacJWS := func(alg string) (jose.Signer, jose.Verifier, error) {
+		h, err := jose.NewHMAC(alg, secret)
 		return h, h, err
 	}
-	rsaFam := func(alg string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
-		s, err := jose.NewRSAJWSSigner(alg, key)
+	rsaFam := func(alg string, key crypto.Signer) (jose.Signer, jose.Verifier, error) {
+		s, err := jose.NewRSASigner(alg, key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := jose.NewRSAJWSVerifier(alg, key.Public().(*rsa.PublicKey))
+		v, err := jose.NewRSAVerifier(alg, key.Public().(*rsa.PublicKey))
 		return s, v, err
 	}
-	pssFam := func(alg string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
-		s, err := jose.NewPSSJWSSigner(alg, key)
+	pssFam := func(alg string, key crypto.Signer) (jose.Signer, jose.Verifier, error) {
+		s, err := jose.NewPSSSigner(alg, key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := jose.NewPSSJWSVerifier(alg, key.Public().(*rsa.PublicKey))
+		v, err := jose.NewPSSVerifier(alg, key.Public().(*rsa.PublicKey))
 		return s, v, err
 	}
-	ecFam := func(alg string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
-		s, err := jose.NewECDSAJWSSigner(alg, key)
+	ecFam := func(alg string, key crypto.Signer) (jose.Signer, jose.Verifier, error) {
+		s, err := jose.NewECDSASigner(alg, key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := jose.NewECDSAJWSVerifier(alg, key.Public().(*ecdsa.PublicKey))
+		v, err := jose.NewECDSAVerifier(alg, key.Public().(*ecdsa.PublicKey))
 		return s, v, err
 	}
-	edFam := func(_ string, key crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error) {
-		s, err := jose.NewEd25519JWSSigner(key)
+	edFam := func(_ string, key crypto.Signer) (jose.Signer, jose.Verifier, error) {
+		s, err := jose.NewEd25519Signer(key)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := jose.NewEd25519JWSVerifier(key.Public().(ed25519.PublicKey))
+		v, err := jose.NewEd25519Verifier(key.Public().(ed25519.PublicKey))
 		return s, v, err
 	}
 	tests := []struct {
 		alg     string
 		key     crypto.Signer // nil for HMAC
-		family  func(string, crypto.Signer) (jose.JWSSigner, jose.JWSVerifier, error)
+		family  func(string, crypto.Signer) (jose.Signer, jose.Verifier, error)
 		sigSize int
 		det     bool
 	}{
@@ -352,8 +352,8 @@ func TestJWSRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		type pair struct {
-			s jose.JWSSigner
-			v jose.JWSVerifier
+			s jose.Signer
+			v jose.Verifier
 		}
 		pairs := map[string]func(t *testing.T) pair{
 			"generic": func(t *testing.T) pair {
@@ -361,19 +361,19 @@ func TestJWSRoundTrip(t *testing.T) {
 				if tt.key != nil {
 					priv, pub = tt.key, tt.key.Public()
 				}
-				s, err := jose.NewJWSSigner(tt.alg, priv)
+				s, err := jose.NewSigner(tt.alg, priv)
 				if err != nil {
-					t.Fatalf("NewJWSSigner: %v", err)
+					t.Fatalf("NewSigner: %v", err)
 				}
-				v, err := jose.NewJWSVerifier(tt.alg, pub)
+				v, err := jose.NewVerifier(tt.alg, pub)
 				if err != nil {
-					t.Fatalf("NewJWSVerifier: %v", err)
+					t.Fatalf("NewVerifier: %v", err)
 				}
 				return pair{s, v}
 			},
 			"family": func(t *testing.T) pair {
-				var s jose.JWSSigner
-				var v jose.JWSVerifier
+				var s jose.Signer
+				var v jose.Verifier
 				var err error
 				if tt.key == nil {
 					s, v, err = hmacJWS(tt.alg)
@@ -479,11 +479,11 @@ func TestJWSCrossAlgorithm(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.signAlg+" as "+tt.verifyAlg, func(t *testing.T) {
-			s, err := jose.NewJWSSigner(tt.signAlg, tt.priv)
+			s, err := jose.NewSigner(tt.signAlg, tt.priv)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := jose.NewJWSVerifier(tt.verifyAlg, tt.pub)
+			v, err := jose.NewVerifier(tt.verifyAlg, tt.pub)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -503,8 +503,8 @@ func TestJWSCrossAlgorithm(t *testing.T) {
 // signature with another salt length does not verify.
 func TestPSSSaltLength(t *testing.T) {
 	k := testJWSKeys(t)
-	s, _ := jose.NewPSSJWSSigner(jose.PS384, k.RSA)
-	v, _ := jose.NewPSSJWSVerifier(jose.PS384, &k.RSA.PublicKey)
+	s, _ := jose.NewPSSSigner(jose.PS384, k.RSA)
+	v, _ := jose.NewPSSVerifier(jose.PS384, &k.RSA.PublicKey)
 	msg := []byte("a.b")
 	d := sha512.Sum384(msg)
 	sig, err := s.Sign(msg)
@@ -581,23 +581,23 @@ func TestNewJWSKeyErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
 			if tt.public {
-				var v jose.JWSVerifier
-				v, err = jose.NewJWSVerifier(tt.alg, tt.key)
+				var v jose.Verifier
+				v, err = jose.NewVerifier(tt.alg, tt.key)
 				if v != nil {
-					t.Errorf("NewJWSVerifier() returned a verifier with error %v", err)
+					t.Errorf("NewVerifier() returned a verifier with error %v", err)
 				}
 			} else {
-				var s jose.JWSSigner
-				s, err = jose.NewJWSSigner(tt.alg, tt.key)
+				var s jose.Signer
+				s, err = jose.NewSigner(tt.alg, tt.key)
 				if s != nil {
-					t.Errorf("NewJWSSigner() returned a signer with error %v", err)
+					t.Errorf("NewSigner() returned a signer with error %v", err)
 				}
 			}
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("error = %v, want %v", err, tt.wantErr)
 			}
-			if err != nil && !strings.HasPrefix(err.Error(), "signer: ") {
-				t.Errorf("error %q lacks the signer: prefix", err)
+			if err != nil && !strings.HasPrefix(err.Error(), "jose: ") {
+				t.Errorf("error %q lacks the jose: prefix", err)
 			}
 		})
 	}
@@ -611,15 +611,15 @@ func TestFamilyConstructorsRefuseOtherAlgs(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"NewHMACJWS RS256", func() error { _, err := jose.NewHMACJWS(jose.RS256, []byte("k")); return err }},
-		{"NewHMACJWS none", func() error { _, err := jose.NewHMACJWS("none", []byte("k")); return err }},
-		{"NewRSAJWSSigner PS256", func() error { _, err := jose.NewRSAJWSSigner(jose.PS256, k.RSA); return err }},
-		{"NewRSAJWSVerifier HS256", func() error { _, err := jose.NewRSAJWSVerifier(jose.HS256, &k.RSA.PublicKey); return err }},
-		{"NewPSSJWSSigner RS256", func() error { _, err := jose.NewPSSJWSSigner(jose.RS256, k.RSA); return err }},
-		{"NewPSSJWSVerifier RS512", func() error { _, err := jose.NewPSSJWSVerifier(jose.RS512, &k.RSA.PublicKey); return err }},
-		{"NewECDSAJWSSigner EdDSA", func() error { _, err := jose.NewECDSAJWSSigner(jose.EdDSA, k.EC256); return err }},
-		{"NewECDSAJWSVerifier RS256", func() error {
-			_, err := jose.NewECDSAJWSVerifier(jose.RS256, &k.EC256.PublicKey)
+		{"NewHMAC RS256", func() error { _, err := jose.NewHMAC(jose.RS256, []byte("k")); return err }},
+		{"NewHMAC none", func() error { _, err := jose.NewHMAC("none", []byte("k")); return err }},
+		{"NewRSASigner PS256", func() error { _, err := jose.NewRSASigner(jose.PS256, k.RSA); return err }},
+		{"NewRSAVerifier HS256", func() error { _, err := jose.NewRSAVerifier(jose.HS256, &k.RSA.PublicKey); return err }},
+		{"NewPSSSigner RS256", func() error { _, err := jose.NewPSSSigner(jose.RS256, k.RSA); return err }},
+		{"NewPSSVerifier RS512", func() error { _, err := jose.NewPSSVerifier(jose.RS512, &k.RSA.PublicKey); return err }},
+		{"NewECDSASigner EdDSA", func() error { _, err := jose.NewECDSASigner(jose.EdDSA, k.EC256); return err }},
+		{"NewECDSAVerifier RS256", func() error {
+			_, err := jose.NewECDSAVerifier(jose.RS256, &k.EC256.PublicKey)
 			return err
 		}},
 	}
@@ -635,15 +635,15 @@ func TestFamilyConstructorsRefuseOtherAlgs(t *testing.T) {
 // TestZeroValues checks that a signer or verifier no constructor made
 // fails with an error, not a panic.
 func TestZeroValues(t *testing.T) {
-	signers := []jose.JWSSigner{&jose.HMACJWS{}, &jose.RSAJWSSigner{}, &jose.PSSJWSSigner{},
-		&jose.ECDSAJWSSigner{}, &jose.Ed25519JWSSigner{}}
+	signers := []jose.Signer{&jose.HMAC{}, &jose.RSASigner{}, &jose.PSSSigner{},
+		&jose.ECDSASigner{}, &jose.Ed25519Signer{}}
 	for _, s := range signers {
 		if _, err := s.Sign([]byte("a.b")); !errors.Is(err, signer.ErrWrongKeyType) {
 			t.Errorf("%T.Sign() error = %v, want ErrWrongKeyType", s, err)
 		}
 	}
-	verifiers := []jose.JWSVerifier{&jose.HMACJWS{}, &jose.RSAJWSVerifier{}, &jose.PSSJWSVerifier{},
-		&jose.ECDSAJWSVerifier{}, &jose.Ed25519JWSVerifier{}}
+	verifiers := []jose.Verifier{&jose.HMAC{}, &jose.RSAVerifier{}, &jose.PSSVerifier{},
+		&jose.ECDSAVerifier{}, &jose.Ed25519Verifier{}}
 	for _, v := range verifiers {
 		if err := v.Verify([]byte("a.b"), []byte("sig")); !errors.Is(err, signer.ErrWrongKeyType) {
 			t.Errorf("%T.Verify() error = %v, want ErrWrongKeyType", v, err)
@@ -660,8 +660,8 @@ func TestZeroValues(t *testing.T) {
 // TestJWSSecretNotInErrors checks that no error message shows the key.
 func TestJWSSecretNotInErrors(t *testing.T) {
 	secret := []byte("super-secret-value-0123456789abcdef")
-	_, err := jose.NewJWSSigner("HS1024", secret)
-	v, _ := jose.NewJWSVerifier(jose.HS256, secret)
+	_, err := jose.NewSigner("HS1024", secret)
+	v, _ := jose.NewVerifier(jose.HS256, secret)
 	_, _, err2 := jose.VerifyCompact(v, "eyJhbGciOiJIUzI1NiJ9.e30.AAAA")
 	for _, e := range []error{err, err2} {
 		if e == nil || strings.Contains(e.Error(), string(secret)) {
@@ -670,7 +670,7 @@ func TestJWSSecretNotInErrors(t *testing.T) {
 	}
 }
 
-// staticSigner is a JWSSigner of the test's own: any implementation works
+// staticSigner is a Signer of the test's own: any implementation works
 // with SignCompact.
 type staticSigner struct{ alg string }
 
@@ -679,7 +679,7 @@ func (s staticSigner) Sign(in []byte) ([]byte, error) { return []byte("sig"), ni
 
 func TestVerifyCompactErrors(t *testing.T) {
 	secret := []byte("0123456789abcdef0123456789abcdef")
-	s, _ := jose.NewHMACJWS(jose.HS256, secret)
+	s, _ := jose.NewHMAC(jose.HS256, secret)
 	enc := base64.RawURLEncoding.EncodeToString
 	sign := func(header string) string {
 		// Sign arbitrary headers directly, bypassing SignCompact's alg check,
@@ -744,10 +744,10 @@ func TestVerifyCompactErrors(t *testing.T) {
 }
 
 func TestSignCompactHeaderCheck(t *testing.T) {
-	s, _ := jose.NewHMACJWS(jose.HS256, []byte("k"))
+	s, _ := jose.NewHMAC(jose.HS256, []byte("k"))
 	tests := []struct {
 		name    string
-		s       jose.JWSSigner
+		s       jose.Signer
 		header  string
 		wantErr error
 	}{
@@ -788,11 +788,11 @@ func TestECDSARawSignature(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.alg, func(t *testing.T) {
-			s, err := jose.NewECDSAJWSSigner(tt.alg, tt.key)
+			s, err := jose.NewECDSASigner(tt.alg, tt.key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := jose.NewECDSAJWSVerifier(tt.alg, &tt.key.PublicKey)
+			v, err := jose.NewECDSAVerifier(tt.alg, &tt.key.PublicKey)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -26,34 +26,34 @@ func TestNoKeyInPrintedValues(t *testing.T) {
 		strings.Trim(fmt.Sprint([]byte(jk.Ed25519[:8])), "[]"), fmt.Sprintf("%x", []byte(jk.Ed25519[:8])),
 		base64.RawURLEncoding.EncodeToString(jk.RSA.D.Bytes())[:24], base64.RawURLEncoding.EncodeToString(jk.Ed25519.Seed())[:24]}
 
-	mustSigner := func(alg string, key any) jose.JWSSigner {
-		s, err := jose.NewJWSSigner(alg, key)
+	mustSigner := func(alg string, key any) jose.Signer {
+		s, err := jose.NewSigner(alg, key)
 		if err != nil {
-			t.Fatalf("NewJWSSigner(%s): %v", alg, err)
+			t.Fatalf("NewSigner(%s): %v", alg, err)
 		}
 		return s
 	}
-	hs, err := jose.NewHMACJWS(jose.HS256, secret)
+	hs, err := jose.NewHMAC(jose.HS256, secret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, _ := jose.NewRSAJWSSigner(jose.RS256, jk.RSA)
+	rs, _ := jose.NewRSASigner(jose.RS256, jk.RSA)
 	privJWK := func(key any) *jose.JWK { return &jose.JWK{Key: key, KeyID: "kid-1"} }
 	octJWK, err := jose.ParsePrivateJWK([]byte(`{"kty":"oct","k":"` + base64.RawURLEncoding.EncodeToString(secret) + `"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	type holder struct{ S jose.HMACJWS }
+	type holder struct{ S jose.HMAC }
 	tests := []struct {
 		name, alg string
 		v         any
 	}{
-		{"*HMACJWS", "HS256", hs},
-		{"HMACJWS", "HS256", *hs},
-		{"struct holding an HMACJWS", "HS256", holder{*hs}},
-		{"struct holding a JWSSigner", "HS256", struct{ S jose.JWSSigner }{hs}},
-		{"*RSAJWSSigner", "RS256", rs},
-		{"RSAJWSSigner", "RS256", *rs},
+		{"*HMAC", "HS256", hs},
+		{"HMAC", "HS256", *hs},
+		{"struct holding an HMAC", "HS256", holder{*hs}},
+		{"struct holding a Signer", "HS256", struct{ S jose.Signer }{hs}},
+		{"*RSASigner", "RS256", rs},
+		{"RSASigner", "RS256", *rs},
 		{"PS384 signer", "PS384", mustSigner(jose.PS384, jk.RSA)},
 		{"ES256 signer", "ES256", mustSigner(jose.ES256, jk.EC256)},
 		{"ES512 signer", "ES512", mustSigner(jose.ES512, jk.EC521)},

@@ -10,7 +10,7 @@ import (
 )
 
 func main() {
-	s, err := jose.NewHMACJWS(jose.HS256, []byte("client secret"))
+	s, err := jose.NewHMAC(jose.HS256, []byte("client secret"))
 	if err != nil {
 		os.Exit(1)
 	}
