@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/big"
 	"sort"
 	"strconv"
@@ -37,8 +36,8 @@ const MaxJWKSetKeys = 100
 // struct literal.
 //
 // A JWK is safe for concurrent use by multiple goroutines as long as no one
-// modifies it. String, Format, GoString and LogValue show the key type and
-// the "kid", "alg" and "use" members, never the key.
+// modifies it. String and Format, with every fmt verb, show the key type
+// and the "kid", "alg" and "use" members, never the key.
 type JWK struct {
 	// Key is the key. A public JWK holds a *rsa.PublicKey, a
 	// *ecdsa.PublicKey (on P-256, P-384 or P-521) or an
@@ -119,8 +118,7 @@ func ParseJWK(data []byte) (*JWK, error) { return parseJWK(data, false) }
 // two primes ("oth") are refused with [ErrUnsupportedJWK].
 //
 // The returned JWK holds the private key: it must be kept as secret as the
-// input. Its String, Format, GoString, LogValue and MarshalJSON never show
-// private members.
+// input. Its String, Format and MarshalJSON never show private members.
 func ParsePrivateJWK(data []byte) (*JWK, error) { return parseJWK(data, true) }
 
 // ParseJWKSet parses a JWK Set (RFC 7517 §5): a JSON object of at most
@@ -314,19 +312,9 @@ func (k JWK) String() string {
 		",Algorithm:" + strconv.Quote(truncate(k.Algorithm)) + ",Use:" + strconv.Quote(truncate(k.Use)) + "}"
 }
 
-// GoString returns String, so %#v does not show the key either.
-func (k JWK) GoString() string { return k.String() }
-
 // Format implements [fmt.Formatter]: %q prints String quoted, every other
 // verb prints String, so no verb shows the key.
 func (k JWK) Format(f fmt.State, verb rune) { formatString(f, verb, k.String()) }
-
-// LogValue implements [slog.LogValuer]: the key type, "kid", "alg" and
-// "use", never the key.
-func (k JWK) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("kty", k.Kty()), slog.String("kid", k.KeyID),
-		slog.String("alg", k.Algorithm), slog.String("use", k.Use))
-}
 
 // jwkError is every error of the JWK parsers: a sentinel and a detail that
 // names members, never their values.

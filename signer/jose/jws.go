@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 
@@ -359,15 +358,9 @@ func (n jwsName) String() string {
 	return "jose." + typ + "{Alg:" + strconv.Quote(n.alg) + "}"
 }
 
-// GoString returns String, so %#v does not show the key either.
-func (n jwsName) GoString() string { return n.String() }
-
 // Format implements [fmt.Formatter]: %q prints String quoted, every other
 // verb prints String, so no verb shows the key.
 func (n jwsName) Format(f fmt.State, verb rune) { formatString(f, verb, n.String()) }
-
-// LogValue implements [slog.LogValuer]: the algorithm only.
-func (n jwsName) LogValue() slog.Value { return slog.GroupValue(slog.String("alg", n.alg)) }
 
 // formatString writes s for any verb, quoted for %q.
 func formatString(f fmt.State, verb rune, s string) {

@@ -20,8 +20,8 @@ import (
 // usable. An ECDSASigner is safe for concurrent use by multiple goroutines
 // if its crypto.Signer is, as *ecdsa.PrivateKey is.
 //
-// String, Format, GoString and LogValue show only the algorithm, never the
-// key.
+// String and Format, with every fmt verb, show only the algorithm, never
+// the key.
 type ECDSASigner struct {
 	jwsName
 	c   ecParams

@@ -13,8 +13,8 @@ import (
 // zero value is not usable. An Ed25519Signer is safe for concurrent use by
 // multiple goroutines if its crypto.Signer is, as ed25519.PrivateKey is.
 //
-// String, Format, GoString and LogValue show only the algorithm, never the
-// key.
+// String and Format, with every fmt verb, show only the algorithm, never
+// the key.
 type Ed25519Signer struct {
 	jwsName
 	key crypto.Signer

@@ -16,8 +16,8 @@ import (
 // Create one with [NewHMAC]; the zero value is not usable. An HMAC is
 // safe for concurrent use by multiple goroutines.
 //
-// String, Format, GoString and LogValue show only the algorithm, never the
-// secret.
+// String and Format, with every fmt verb, show only the algorithm, never
+// the secret.
 type HMAC struct {
 	jwsName
 	hash func() hash.Hash

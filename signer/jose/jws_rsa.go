@@ -26,8 +26,8 @@ const (
 // RSASigner is safe for concurrent use by multiple goroutines if its
 // crypto.Signer is, as *rsa.PrivateKey is.
 //
-// String, Format, GoString and LogValue show only the algorithm, never the
-// key.
+// String and Format, with every fmt verb, show only the algorithm, never
+// the key.
 type RSASigner struct {
 	jwsName
 	hash crypto.Hash
@@ -112,8 +112,8 @@ func (v *RSAVerifier) Verify(signingInput, sig []byte) error {
 // the zero value is not usable. A PSSSigner is safe for concurrent use by
 // multiple goroutines if its crypto.Signer is, as *rsa.PrivateKey is.
 //
-// String, Format, GoString and LogValue show only the algorithm, never the
-// key.
+// String and Format, with every fmt verb, show only the algorithm, never
+// the key.
 type PSSSigner struct {
 	jwsName
 	opts *rsa.PSSOptions
