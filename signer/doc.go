@@ -1,11 +1,13 @@
-// Package signer implements the signature algorithms of OAuth 1.0a (RFC
-// 5849 §3.4) and loads keys from PEM. The JWS algorithms and JSON Web Keys
-// that OAuth 2 uses are in the subpackage
+// Package signer implements the signature methods of OAuth 1.0a (RFC 5849
+// §3.4) and loads keys from PEM. The JWS algorithms and JSON Web Keys that
+// OAuth 2 uses are in the subpackage
 // [github.com/oauthkit/oauth/signer/jose].
 //
 // The package knows nothing of OAuth parameters or HTTP: it signs and
 // verifies byte strings. Building the signature base string (RFC 5849
-// §3.4.1) or the JWT claims is the job of the oauth1 and oauth2 packages.
+// §3.4.1) is the job of the oauth1 package. It imports neither
+// encoding/json nor log/slog, so that a program signing OAuth 1 requests
+// stays small.
 //
 // # OAuth 1 signature methods
 //
@@ -19,7 +21,8 @@
 //	err := signer.HMACSHA1.Verify(key, baseString, sig) // nil or ErrVerification
 //
 // The HMAC and PLAINTEXT methods have append-style twins ([HMAC.AppendSign])
-// so a hot path can sign into a reused buffer.
+// so a hot path can sign into a reused buffer, and [HMAC.NewKey] prepares a
+// key that signs many messages.
 //
 // # Keys
 //
@@ -38,5 +41,6 @@
 //
 // All values of this package are immutable once created and safe for
 // concurrent use by multiple goroutines. Keys passed to them must not be
-// modified afterwards.
+// modified afterwards. An [HMACKey] prints, with every fmt verb, as its
+// method's name, never its key.
 package signer

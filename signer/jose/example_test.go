@@ -1,6 +1,7 @@
 package jose_test
 
 import (
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -97,4 +98,58 @@ func ExamplePublicJWK() {
 	// Output:
 	// {"crv":"Ed25519","kty":"OKP","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
 	// kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k
+}
+
+// A private_key_jwt client assertion (RFC 7523 §2.2) signed with ES256, the
+// public JWK the client registers with the server and its RFC 7638
+// thumbprint (the unpadded base64url SHA-256 of the JWK printed above it),
+// and the server's check. The key is that of RFC 7515 Appendix A.3; ECDSA
+// signatures are randomized, so the assertion itself is not printed.
+func Example_clientAssertion() {
+	priv, err := jose.ParsePrivateJWK([]byte(`{"kty":"EC","crv":"P-256",
+		"x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+		"y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+		"d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	key := priv.Key.(*ecdsa.PrivateKey) // or signer.ParsePrivateKeyPEM, or a KMS key
+
+	s, err := jose.NewECDSASigner(jose.ES256, key)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	header := []byte(`{"alg":"ES256","typ":"JWT","kid":"client-key-1"}`)
+	claims := []byte(`{"iss":"client","sub":"client","aud":"https://as.example/token","jti":"4f1c2a","exp":1700000060}`)
+	assertion, err := jose.SignCompact(s, header, claims)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	jwk, err := jose.PublicJWK(s)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, _ := json.Marshal(jwk)
+	fmt.Println(string(b))
+	jkt, _ := jwk.Thumbprint()
+	fmt.Println(jkt)
+
+	// The server verifies with the key registered for the client and the
+	// algorithm it expects, then checks the claims.
+	v, err := jwk.Verifier(jose.ES256)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, got, err := jose.VerifyCompact(v, assertion)
+	fmt.Println(string(got), err)
+	// Output:
+	// {"crv":"P-256","kty":"EC","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}
+	// oKIywvGUpTVTyxMQ3bwIIeQUudfr_CkLMjCE19ECD-U
+	// {"iss":"client","sub":"client","aud":"https://as.example/token","jti":"4f1c2a","exp":1700000060} <nil>
 }
