@@ -1,6 +1,7 @@
-// Command oauth1hmac signs one OAuth 1 base string with HMAC-SHA1 and uses
-// no JWS. The link-cost test builds it and checks that no JWS or JWK code
-// is in the binary.
+// Command oauth1hmac signs one OAuth 1 base string with HMAC-SHA1, using
+// package signer alone. The link-cost test builds it and checks that no code
+// of package jose is in the binary and that it depends on neither
+// encoding/json nor log/slog.
 package main
 
 import (
