@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // assertionType is client_assertion_type for JWT assertions (RFC 7523 §2.2).
@@ -50,10 +50,11 @@ func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 		if m == PrivateKeyJWT {
 			return "", ErrNoSigner
 		}
-		var err error
-		if s, err = signer.NewJWSSigner(signer.HS256, []byte(c.ClientSecret)); err != nil {
+		hs, err := jose.NewHMAC(jose.HS256, []byte(c.ClientSecret))
+		if err != nil {
 			return "", fmt.Errorf("oauth2: client_secret_jwt: %w", err)
 		}
+		s = hs
 	}
 	jti, err := randomString(c.rand(), 16)
 	if err != nil {
@@ -79,7 +80,7 @@ func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tok, err := s.SignCompact(header, claims)
+	tok, err := jose.SignCompact(s, header, claims)
 	if err != nil {
 		return "", fmt.Errorf("oauth2: signing client assertion: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // Endpoint holds the URLs of an authorization server. Only the URLs of the
@@ -137,8 +137,10 @@ type Config struct {
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
 	// Signer signs client assertions for PrivateKeyJWT (required) and
-	// ClientSecretJWT (optional: HS256 with ClientSecret by default).
-	Signer *signer.JWSSigner
+	// ClientSecretJWT (optional: HS256 with ClientSecret by default), made
+	// by jose.NewSigner or the constructor of one algorithm family,
+	// such as jose.NewECDSASigner.
+	Signer jose.Signer
 	// KeyID, if set, is the "kid" header of client assertions.
 	KeyID string
 

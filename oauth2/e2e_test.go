@@ -16,7 +16,7 @@ import (
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 const redirect = "http://127.0.0.1/cb"
@@ -41,7 +41,7 @@ func endpointOf(srv *fakeprovider.Server) oauth2.Endpoint {
 // clients are the fakeprovider's default clients, one per auth method.
 func clients(t testing.TB, srv *fakeprovider.Server) map[string]*oauth2.Config {
 	t.Helper()
-	pk, err := signer.NewJWSSigner(signer.ES256, fakeprovider.OAuth2TestKey)
+	pk, err := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,11 +201,11 @@ func TestGrantsByAuthMethod(t *testing.T) {
 func TestJWTBearerGrant(t *testing.T) {
 	srv := newProvider(t)
 	cfg := clients(t, srv)["private_key_jwt"]
-	pk, _ := signer.NewJWSSigner(signer.ES256, fakeprovider.OAuth2TestKey)
+	pk, _ := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey)
 	now := time.Now().Unix()
 	claims, _ := json.Marshal(map[string]any{"iss": "pkjwt-client", "sub": "alice",
 		"aud": cfg.Endpoint.TokenURL, "jti": fmt.Sprint(now), "iat": now, "exp": now + 60})
-	assertion, err := pk.SignCompact([]byte(`{"alg":"ES256","typ":"JWT"}`), claims)
+	assertion, err := jose.SignCompact(pk, []byte(`{"alg":"ES256","typ":"JWT"}`), claims)
 	if err != nil {
 		t.Fatal(err)
 	}

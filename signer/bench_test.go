@@ -83,38 +83,6 @@ func BenchmarkRSASHA1(b *testing.B) {
 	}
 }
 
-func BenchmarkJWS(b *testing.B) {
-	k := keys(b)
-	algs := []struct {
-		alg string
-		key any
-	}{
-		{signer.HS256, []byte("0123456789abcdef0123456789abcdef")},
-		{signer.RS256, k.RSA},
-		{signer.PS256, k.RSA},
-		{signer.ES256, k.EC},
-		{signer.EdDSA, k.Ed25519},
-	}
-	payload := []byte(`{"iss":"client","sub":"client","aud":"https://as.example/token","jti":"0123456789","exp":1700000000,"iat":1699999700}`)
-	for _, a := range algs {
-		s, err := signer.NewJWSSigner(a.alg, a.key)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h := []byte(`{"alg":"` + a.alg + `","typ":"JWT"}`)
-		b.Run(a.alg+"/SignCompact", func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				tok, err := s.SignCompact(h, payload)
-				if err != nil {
-					b.Fatal(err)
-				}
-				sink = []byte(tok[:1])
-			}
-		})
-	}
-}
-
 // rsaVectorPEM returns the 1024-bit RSA key of the oauthlib vectors.
 func rsaVectorPEM(tb testing.TB) string {
 	tb.Helper()

@@ -11,39 +11,21 @@ import (
 // -race. All values are documented as safe for concurrent use.
 func TestConcurrentUse(t *testing.T) {
 	k := keys(t)
-	es, err := signer.NewJWSSigner(signer.ES256, k.EC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := signer.NewJWSVerifier(signer.ES256, &k.EC.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs, _ := signer.NewJWSSigner(signer.HS256, []byte("0123456789abcdef0123456789abcdef"))
-	hv, _ := signer.NewJWSVerifier(signer.HS256, []byte("0123456789abcdef0123456789abcdef"))
+	hk := signer.HMACSHA1.NewKey([]byte("k&"))
 	var wg sync.WaitGroup
-	errs := make(chan error, 200*5)
+	errs := make(chan error, 200*4)
 	for i := 0; i < 200; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
 			msg := []byte{byte(i), 'm'}
 			errs <- signer.HMACSHA256.Verify([]byte("k"), msg, signer.HMACSHA256.Sign([]byte("k"), msg))
+			errs <- signer.HMACSHA1.Verify([]byte("k&"), msg, hk.AppendSign(nil, msg))
 			errs <- signer.Plaintext.Verify([]byte("k&"), msg, signer.Plaintext.Sign([]byte("k&"), msg))
 			if i%20 == 0 {
 				sig, err := signer.RSASHA256.Sign(k.RSA, msg)
 				if err == nil {
 					err = signer.RSASHA256.Verify(&k.RSA.PublicKey, msg, sig)
-				}
-				errs <- err
-			}
-			for _, p := range []struct {
-				s *signer.JWSSigner
-				v *signer.JWSVerifier
-			}{{es, ev}, {hs, hv}} {
-				tok, err := p.s.SignCompact([]byte(`{"alg":"`+p.s.Alg()+`"}`), msg)
-				if err == nil {
-					_, _, err = p.v.VerifyCompact(tok)
 				}
 				errs <- err
 			}

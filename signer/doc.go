@@ -1,10 +1,13 @@
-// Package signer implements the signature algorithms OAuth 1.0a (RFC 5849
-// §3.4) and OAuth 2.0 client assertions (RFC 7515, RFC 7518, RFC 8037) need,
-// and loads the keys they use from PEM.
+// Package signer implements the signature methods of OAuth 1.0a (RFC 5849
+// §3.4) and loads keys from PEM. The JWS algorithms and JSON Web Keys that
+// OAuth 2 uses are in the subpackage
+// [github.com/oauthkit/oauth/signer/jose].
 //
 // The package knows nothing of OAuth parameters or HTTP: it signs and
 // verifies byte strings. Building the signature base string (RFC 5849
-// §3.4.1) or the JWT claims is the job of the oauth1 and oauth2 packages.
+// §3.4.1) is the job of the oauth1 package. It imports neither
+// encoding/json nor log/slog, so that a program signing OAuth 1 requests
+// stays small.
 //
 // # OAuth 1 signature methods
 //
@@ -18,17 +21,8 @@
 //	err := signer.HMACSHA1.Verify(key, baseString, sig) // nil or ErrVerification
 //
 // The HMAC and PLAINTEXT methods have append-style twins ([HMAC.AppendSign])
-// so a hot path can sign into a reused buffer.
-//
-// # JWS for OAuth 2
-//
-// [JWSSigner] and [JWSVerifier] implement the JWS algorithms OAuth 2 client
-// assertions (RFC 7523) and DPoP proofs (RFC 9449) use: [HS256], [RS256],
-// [PS256], [ES256] and [EdDSA] (Ed25519 only). [JWSSigner.SignCompact] takes
-// the exact JSON bytes of the header and payload and returns the compact
-// serialization; [JWSVerifier.VerifyCompact] checks the header's "alg"
-// against the verifier's before it checks the signature, so a token cannot
-// choose its own algorithm (including "none").
+// so a hot path can sign into a reused buffer, and [HMAC.NewKey] prepares a
+// key that signs many messages.
 //
 // # Keys
 //
@@ -40,13 +34,13 @@
 //
 // Every Verify returns [ErrVerification], possibly wrapped, when a signature
 // does not match. Other failures wrap a sentinel ([ErrWrongKeyType],
-// [ErrUnsupportedAlgorithm], [ErrMalformedJWS], [ErrAlgorithmMismatch],
 // [ErrNoPEM], [ErrEncryptedPEM]) or are a [*PEMError]; test them with
 // [errors.Is] and [errors.As]. No error message contains key material.
 //
 // # Concurrency
 //
 // All values of this package are immutable once created and safe for
-// concurrent use by multiple goroutines. Keys passed to constructors must not
-// be modified afterwards.
+// concurrent use by multiple goroutines. Keys passed to them must not be
+// modified afterwards. An [HMACKey] prints, with every fmt verb, as its
+// method's name, never its key.
 package signer

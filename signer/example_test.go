@@ -20,39 +20,3 @@ func ExampleHMAC_Sign() {
 	// tR3+Ty81lMeYAr/Fid0kMTYa/WM=
 	// <nil>
 }
-
-// RFC 7515 Appendix A.1: an HS256 JWS over the exact header and payload
-// bytes, with the key of the example.
-func ExampleJWSSigner_SignCompact() {
-	key, _ := base64.RawURLEncoding.DecodeString("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow")
-	s, err := signer.NewJWSSigner(signer.HS256, key)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	header := []byte("{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}")
-	payload := []byte("{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}")
-	token, err := s.SignCompact(header, payload)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(token)
-
-	v, _ := signer.NewJWSVerifier(signer.HS256, key)
-	_, got, err := v.VerifyCompact(token)
-	fmt.Println(len(got) == len(payload), err)
-	// Output:
-	// eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk
-	// true <nil>
-}
-
-// A token whose header names another algorithm is refused before its
-// signature is looked at, so "none" can never get through.
-func ExampleJWSVerifier_VerifyCompact_algorithmMismatch() {
-	v, _ := signer.NewJWSVerifier(signer.HS256, []byte("0123456789abcdef0123456789abcdef"))
-	_, _, err := v.VerifyCompact("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.")
-	fmt.Println(err)
-	// Output:
-	// signer: jws algorithm mismatch: token alg "none", verifier alg "HS256"
-}

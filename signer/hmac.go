@@ -8,7 +8,8 @@ import (
 	"encoding"
 	"fmt"
 	"hash"
-	"log/slog"
+	"io"
+	"strconv"
 	"sync"
 )
 
@@ -152,10 +153,10 @@ func (a *HMAC) Verify(key, message, sig []byte) error {
 // each signature hashes only the message. Its MACs are those of
 // [HMAC.AppendSign] with the same key.
 //
-// An HMACKey is as secret as the key it was made from: it prints, through
-// fmt and log/slog, as its method's name only. It is safe for concurrent
-// use by multiple goroutines. The zero value is not usable: make one with
-// [HMAC.NewKey].
+// An HMACKey is as secret as the key it was made from: fmt prints it as its
+// method's name only, with every verb ([HMACKey.Format]), and so does
+// log/slog's text handler. It is safe for concurrent use by multiple
+// goroutines. The zero value is not usable: make one with [HMAC.NewKey].
 type HMACKey struct {
 	alg *HMAC
 	key []byte // a copy of the key, for a hash that cannot save its state
@@ -230,12 +231,14 @@ func (k HMACKey) String() string {
 	return k.alg.Name() + " key"
 }
 
-// GoString returns String, so %#v does not show the key either.
-func (k HMACKey) GoString() string { return k.String() }
-
-// Format implements fmt.Formatter: %q prints String quoted, every other
-// verb prints String.
+// Format implements [fmt.Formatter]: %q prints String quoted, every other
+// verb (%v, %+v, %#v, %s, %x ...) prints String, so no verb shows the key.
 func (k HMACKey) Format(f fmt.State, verb rune) { formatString(f, verb, k.String()) }
 
-// LogValue implements slog.LogValuer: the method's name only.
-func (k HMACKey) LogValue() slog.Value { return slog.GroupValue(slog.String("key", k.String())) }
+// formatString writes s for any verb, quoted for %q.
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	io.WriteString(f, s)
+}

@@ -7,7 +7,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -104,9 +103,4 @@ func selfSigned(key crypto.Signer) ([]byte, error) {
 		NotAfter:     time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
 	return x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-}
-
-func sha256Sum(b []byte) []byte {
-	d := sha256.Sum256(b)
-	return d[:]
 }

@@ -232,3 +232,13 @@ func checkEncrypted(block *pem.Block) error {
 	}
 	return nil
 }
+
+// truncate bounds an externally supplied string before it goes into an
+// error message.
+func truncate(s string) string {
+	const limit = 64
+	if len(s) > limit {
+		return s[:limit] + "..."
+	}
+	return s
+}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // oauth2 runs the authorization code flow with PKCE and state, an automatic
@@ -119,7 +119,7 @@ func (d *demo) oauth2(ctx context.Context) {
 		return d.clientCredentials(ctx, cc, api)
 	})
 	d.step("private_key_jwt (RFC 7523 assertion signed with ES256)", func() (string, error) {
-		key, err := signer.NewJWSSigner(signer.ES256, fakeprovider.OAuth2TestKey)
+		key, err := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey)
 		if err != nil {
 			return "", err
 		}

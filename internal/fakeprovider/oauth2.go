@@ -70,7 +70,7 @@ type OAuth2Client struct {
 	// registered, that one is used.
 	RedirectURIs []string
 	// PublicKey verifies private_key_jwt assertions (RS256, PS256, ES256 or
-	// EdDSA, checked with signer.NewJWSVerifier). client_secret_jwt
+	// EdDSA, checked with jose.NewVerifier). client_secret_jwt
 	// assertions are HS256 with Secret.
 	PublicKey crypto.PublicKey
 	// RawBasic makes the provider read client_secret_basic credentials

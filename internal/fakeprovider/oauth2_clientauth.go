@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 const oauth2AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -161,24 +161,24 @@ func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oau
 	}
 	var key any
 	switch {
-	case c.AuthMethod == authSecretJWT || (!auth && h.Alg == signer.HS256 && c.Secret != ""):
-		if h.Alg != signer.HS256 {
+	case c.AuthMethod == authSecretJWT || (!auth && h.Alg == jose.HS256 && c.Secret != ""):
+		if h.Alg != jose.HS256 {
 			return nil, nil, assertionError("assertion must be signed with HS256")
 		}
 		key = []byte(c.Secret)
 	case c.AuthMethod == authPrivateJWT || (!auth && c.PublicKey != nil):
-		if h.Alg == signer.HS256 || c.PublicKey == nil {
+		if h.Alg == jose.HS256 || c.PublicKey == nil {
 			return nil, nil, assertionError("assertion must be signed with the client's private key")
 		}
 		key = c.PublicKey
 	default:
 		return nil, nil, assertionError("client is not registered for JWT assertions")
 	}
-	v, err := signer.NewJWSVerifier(h.Alg, key)
+	v, err := jose.NewVerifier(h.Alg, key)
 	if err != nil {
 		return nil, nil, assertionError("assertion algorithm does not fit the client's key")
 	}
-	if _, _, err := v.VerifyCompact(token); err != nil {
+	if _, _, err := jose.VerifyCompact(v, token); err != nil {
 		return nil, nil, assertionError("assertion signature invalid")
 	}
 	if claims.Sub == "" {

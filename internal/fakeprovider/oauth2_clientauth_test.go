@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // TestOAuth2ClientAuthFailures checks that every client authentication
@@ -22,7 +22,7 @@ func TestOAuth2ClientAuthFailures(t *testing.T) {
 	mint := func(alg string, key any, mutate func(map[string]any)) func(testing.TB, string) string {
 		return func(t testing.TB, aud string) string {
 			c := claims("pkjwt-client", "pkjwt-client", aud)
-			if alg == signer.HS256 {
+			if alg == jose.HS256 {
 				c = claims("jwt-client", "jwt-client", aud)
 			}
 			if mutate != nil {
@@ -31,7 +31,7 @@ func TestOAuth2ClientAuthFailures(t *testing.T) {
 			return signJWT(t, alg, key, c)
 		}
 	}
-	fixedJTI := mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { c["jti"] = "same-jti" })
+	fixedJTI := mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { c["jti"] = "same-jti" })
 	const oddID, oddSecret = "1PpG/Q 1", "z/tZ9VwFZqApmIQ+ZH1I5pLk/uB4ud:X2/8bL+wfFTt1rFw="
 
 	tests := []struct {
@@ -54,24 +54,24 @@ func TestOAuth2ClientAuthFailures(t *testing.T) {
 		{name: "no authentication", wantStatus: 401, wantCode: "invalid_client"},
 		{name: "two methods", auth: basicAuth("basic-client", "basic-secret"), extra: params("client_secret", "basic-secret"), wantStatus: 400, wantCode: "invalid_request"},
 		{name: "public client with a secret", auth: postAuth("public-client", ""), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt wrong secret", auth: jwtAuth(mint(signer.HS256, []byte("a-different-secret-of-32-bytes!!!!"), nil)), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "pkjwt wrong key", auth: jwtAuth(mint(signer.ES256, otherKey, nil)), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt wrong secret", auth: jwtAuth(mint(jose.HS256, []byte("a-different-secret-of-32-bytes!!!!"), nil)), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "pkjwt wrong key", auth: jwtAuth(mint(jose.ES256, otherKey, nil)), wantStatus: 401, wantCode: "invalid_client"},
 		{name: "pkjwt HS256 confusion", auth: jwtAuth(func(t testing.TB, aud string) string {
-			return signJWT(t, signer.HS256, []byte("anything-anything-anything-anyth"), claims("pkjwt-client", "pkjwt-client", aud))
+			return signJWT(t, jose.HS256, []byte("anything-anything-anything-anyth"), claims("pkjwt-client", "pkjwt-client", aud))
 		}), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt expired", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { c["exp"] = time.Now().Add(-time.Second).Unix() })), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt no exp", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { delete(c, "exp") })), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt not yet valid", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { c["nbf"] = time.Now().Add(time.Hour).Unix() })), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt wrong aud", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { c["aud"] = "https://elsewhere.example/token" })), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt sub is not the client", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { c["sub"] = "alice" })), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt no jti", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { delete(c, "jti") })), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt expired", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { c["exp"] = time.Now().Add(-time.Second).Unix() })), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt no exp", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { delete(c, "exp") })), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt not yet valid", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { c["nbf"] = time.Now().Add(time.Hour).Unix() })), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt wrong aud", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { c["aud"] = "https://elsewhere.example/token" })), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt sub is not the client", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { c["sub"] = "alice" })), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt no jti", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { delete(c, "jti") })), wantStatus: 401, wantCode: "invalid_client"},
 		{name: "jwt first use of a jti", auth: jwtAuth(fixedJTI), wantStatus: 200},
 		{name: "jwt reused jti", auth: jwtAuth(fixedJTI), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt aud array", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, func(c map[string]any) { c["aud"] = []string{"x", c["aud"].(string)} })), wantStatus: 200},
-		{name: "jwt client_id mismatch", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, nil)), extra: params("client_id", "jwt-client"), wantStatus: 401, wantCode: "invalid_client"},
-		{name: "jwt wrong assertion type", auth: jwtAuth(mint(signer.ES256, OAuth2TestKey, nil)), extra: params("client_assertion_type", "urn:example:saml"), wantStatus: 400, wantCode: "invalid_request"},
+		{name: "jwt aud array", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, func(c map[string]any) { c["aud"] = []string{"x", c["aud"].(string)} })), wantStatus: 200},
+		{name: "jwt client_id mismatch", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, nil)), extra: params("client_id", "jwt-client"), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "jwt wrong assertion type", auth: jwtAuth(mint(jose.ES256, OAuth2TestKey, nil)), extra: params("client_assertion_type", "urn:example:saml"), wantStatus: 400, wantCode: "invalid_request"},
 		{name: "jwt for a basic client", auth: jwtAuth(func(t testing.TB, aud string) string {
-			return signJWT(t, signer.HS256, []byte("basic-secret"), claims("basic-client", "basic-client", aud))
+			return signJWT(t, jose.HS256, []byte("basic-secret"), claims("basic-client", "basic-client", aud))
 		}), wantStatus: 401, wantCode: "invalid_client"},
 	}
 	s := o2Server(t, nil)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // authMethods is one default client per client authentication method.
@@ -62,7 +62,7 @@ var grants = []struct {
 		return post(t, s, OAuth2TokenPath, auth, poll)
 	}},
 	{name: "jwt-bearer", run: func(t *testing.T, s *Server, _ string, auth o2Auth) o2Resp {
-		a := signJWT(t, signer.ES256, OAuth2TestKey, claims("pkjwt-client", "alice", s.URL+OAuth2TokenPath))
+		a := signJWT(t, jose.ES256, OAuth2TestKey, claims("pkjwt-client", "alice", s.URL+OAuth2TokenPath))
 		return post(t, s, OAuth2TokenPath, auth, params("grant_type", grantJWTBearer, "assertion", a, "scope", "read write"))
 	}},
 	{name: "token-exchange", run: func(t *testing.T, s *Server, id string, auth o2Auth) o2Resp {
@@ -122,7 +122,7 @@ func TestOAuth2TLSAssertionAudience(t *testing.T) {
 	r.wantOK(t)
 
 	httpAud := func(t testing.TB, _ string) string {
-		return signJWT(t, signer.ES256, OAuth2TestKey, claims("pkjwt-client", "pkjwt-client", "http://"+s.Listener.Addr().String()+OAuth2TokenPath))
+		return signJWT(t, jose.ES256, OAuth2TestKey, claims("pkjwt-client", "pkjwt-client", "http://"+s.Listener.Addr().String()+OAuth2TokenPath))
 	}
 	post(t, s, OAuth2TokenPath, jwtAuth(httpAud), form).wantError(t, http.StatusUnauthorized, "invalid_client")
 }
@@ -206,7 +206,7 @@ func TestOAuth2JWTBearerGrant(t *testing.T) {
 	s := o2Server(t, nil)
 	auth := postAuth("post-client", "post-secret")
 	aud := s.URL + OAuth2TokenPath
-	reused := signJWT(t, signer.HS256, []byte(jwtSecret), claims("jwt-client", "alice", aud))
+	reused := signJWT(t, jose.HS256, []byte(jwtSecret), claims("jwt-client", "alice", aud))
 	expired := claims("pkjwt-client", "alice", aud)
 	expired["exp"] = time.Now().Add(-time.Minute).Unix()
 	tests := []struct {
@@ -216,10 +216,10 @@ func TestOAuth2JWTBearerGrant(t *testing.T) {
 	}{
 		{"HS256 by jwt-client", reused, ""},
 		{"reused jti", reused, "invalid_grant"},
-		{"expired", signJWT(t, signer.ES256, OAuth2TestKey, expired), "invalid_grant"},
-		{"wrong audience", signJWT(t, signer.ES256, OAuth2TestKey, claims("pkjwt-client", "alice", "https://elsewhere.example/token")), "invalid_grant"},
-		{"unknown issuer", signJWT(t, signer.ES256, OAuth2TestKey, claims("nobody", "alice", aud)), "invalid_grant"},
-		{"wrong key", signJWT(t, signer.HS256, []byte("not-the-secret-of-any-client-xxxxx"), claims("jwt-client", "alice", aud)), "invalid_grant"},
+		{"expired", signJWT(t, jose.ES256, OAuth2TestKey, expired), "invalid_grant"},
+		{"wrong audience", signJWT(t, jose.ES256, OAuth2TestKey, claims("pkjwt-client", "alice", "https://elsewhere.example/token")), "invalid_grant"},
+		{"unknown issuer", signJWT(t, jose.ES256, OAuth2TestKey, claims("nobody", "alice", aud)), "invalid_grant"},
+		{"wrong key", signJWT(t, jose.HS256, []byte("not-the-secret-of-any-client-xxxxx"), claims("jwt-client", "alice", aud)), "invalid_grant"},
 		{"missing", "", "invalid_request"},
 	}
 	for _, tt := range tests {

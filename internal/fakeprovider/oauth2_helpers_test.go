@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // o2Server starts a provider, lets configure change its OAuth 2 half before
@@ -149,19 +149,19 @@ func claims(iss, sub, aud string) map[string]any {
 	}
 }
 
-// signJWT signs claims with alg and key using signer.NewJWSSigner.
+// signJWT signs claims with alg and key using jose.NewSigner.
 func signJWT(t testing.TB, alg string, key any, claims map[string]any) string {
 	t.Helper()
-	js, err := signer.NewJWSSigner(alg, key)
+	js, err := jose.NewSigner(alg, key)
 	if err != nil {
-		t.Fatalf("NewJWSSigner(%s): %v", alg, err)
+		t.Fatalf("NewSigner(%s): %v", alg, err)
 	}
 	hdr, _ := json.Marshal(map[string]string{"alg": alg, "typ": "JWT"})
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := js.SignCompact(hdr, payload)
+	tok, err := jose.SignCompact(js, hdr, payload)
 	if err != nil {
 		t.Fatalf("SignCompact: %v", err)
 	}
@@ -172,13 +172,13 @@ const jwtSecret = "jwt-secret-at-least-32-bytes-long!!"
 
 func secretJWT(id string) func(testing.TB, string) string {
 	return func(t testing.TB, aud string) string {
-		return signJWT(t, signer.HS256, []byte(jwtSecret), claims(id, id, aud))
+		return signJWT(t, jose.HS256, []byte(jwtSecret), claims(id, id, aud))
 	}
 }
 
 func privateKeyJWT(id string) func(testing.TB, string) string {
 	return func(t testing.TB, aud string) string {
-		return signJWT(t, signer.ES256, OAuth2TestKey, claims(id, id, aud))
+		return signJWT(t, jose.ES256, OAuth2TestKey, claims(id, id, aud))
 	}
 }
 
