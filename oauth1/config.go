@@ -96,7 +96,9 @@ type Config struct {
 	MaxBodyBytes int64
 
 	// HTTPClient makes the token requests. If nil, http.DefaultClient is
-	// used. [Config.Client] does not send through it but builds a new
+	// used. The token requests never follow redirects, whatever its
+	// CheckRedirect says: a 3xx answer is a *[ProviderError], so that the
+	// signed request is never re-sent to another URL. [Config.Client] does not send through it but builds a new
 	// client from it: HTTPClient.Transport becomes the signing
 	// [Transport]'s Base (nil meaning http.DefaultTransport), and its
 	// Timeout, Jar and CheckRedirect are copied. Later changes to
@@ -318,3 +320,18 @@ func (c *Config) httpClient() *http.Client {
 	}
 	return http.DefaultClient
 }
+
+// tokenClient returns the client for the token requests: a shallow copy
+// of HTTPClient (same Transport, Jar and Timeout) that never follows a
+// redirect. Following one would re-send the signed request, with the
+// verifier and (PLAINTEXT) the secrets themselves, to wherever Location
+// points, plain http on another host included, and take that host's
+// answer as the token; the 3xx response is returned instead, and becomes a
+// *ProviderError.
+func (c *Config) tokenClient() *http.Client {
+	hc := *c.httpClient()
+	hc.CheckRedirect = stopAtRedirect
+	return &hc
+}
+
+func stopAtRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

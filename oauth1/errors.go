@@ -128,7 +128,8 @@ func (e *VerifyError) Error() string {
 func (e *VerifyError) Unwrap() error { return e.Err }
 
 // ProviderError is a failed token request: a non-2xx status, or an
-// oauth_problem in the response (OAuth Problem Reporting extension).
+// oauth_problem in the response (OAuth Problem Reporting extension). A
+// redirect (3xx), which token requests never follow, sets StatusCode only.
 // errors.Is(err, ErrProvider) is true for every ProviderError, and
 // errors.Is matches the sentinel of a known Problem (signature_invalid is
 // ErrInvalidSignature, nonce_used is ErrReplayedNonce, ...).

@@ -22,8 +22,9 @@ import (
 // Endpoint.SkipCallbackConfirmed is set; otherwise the error wraps
 // ErrCallbackNotConfirmed. A provider error is a *[ProviderError]; a
 // response over Config.MaxBodyBytes is a *[TooLargeError]; a response
-// without oauth_token is an error wrapping ErrMissingToken. ctx bounds the
-// whole request, including reading the response.
+// without oauth_token is an error wrapping ErrMissingToken. A redirect is
+// not followed: a 3xx answer is a *ProviderError with only StatusCode set.
+// ctx bounds the whole request, including reading the response.
 func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 	cb := c.CallbackURL
 	if cb == "" {
@@ -138,11 +139,16 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	if err := c.sign(req, in); err != nil {
 		return nil, nil, err
 	}
-	resp, err := c.httpClient().Do(req)
+	resp, err := c.tokenClient().Do(req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("oauth1: token request: %w", err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// Neither Location nor the body: a redirect may carry what was
+		// sent (the verifier, a PLAINTEXT signature) back in its URL.
+		return nil, nil, &ProviderError{StatusCode: resp.StatusCode}
+	}
 	limit := c.maxBody()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
