@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -73,22 +74,41 @@ func (c *Config) AuthorizationURL(requestToken *Token, extra url.Values) (string
 // the callback URL the provider redirected the resource owner to
 // (RFC 5849 §2.2). A missing oauth_token is an error wrapping
 // ErrMissingToken; a missing oauth_verifier one wrapping
-// ErrMissingVerifier (which matches ErrMissingToken too).
+// ErrMissingVerifier (which matches ErrMissingToken too). A URL or query
+// that does not parse is an error wrapping ErrBadRequest, which names the
+// problem but never quotes the URL (it holds the verifier).
 // The caller should check that token is the request token it issued.
 func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err error) {
-	p, err := urlenc.ParseURLParams(callbackURL, urlenc.Query)
-	if err != nil {
-		return "", "", fmt.Errorf("oauth1: callback: %w: %w", ErrBadRequest, err)
+	u, err := url.Parse(callbackURL)
+	if err != nil || callbackURL == "" {
+		// Not wrapped: url.Parse's error quotes the whole URL.
+		return "", "", errCallbackURL
 	}
-	return authorizationParams(p.Get("oauth_token"), p.Get("oauth_verifier"))
+	return parseCallbackQuery(u.RawQuery)
 }
 
 // ParseAuthorizationRequest is ParseAuthorizationResponse for the request
-// a callback handler receives.
+// a callback handler receives. A nil r, or one without a URL, is an error
+// wrapping ErrBadRequest.
 func ParseAuthorizationRequest(r *http.Request) (token, verifier string, err error) {
-	p, err := urlenc.ParseForm(r.URL.RawQuery)
+	if r == nil || r.URL == nil {
+		return "", "", errCallbackURL
+	}
+	return parseCallbackQuery(r.URL.RawQuery)
+}
+
+var errCallbackURL = fmt.Errorf("oauth1: callback: url does not parse: %w", ErrBadRequest)
+
+func parseCallbackQuery(rawQuery string) (token, verifier string, err error) {
+	p, err := urlenc.ParseForm(rawQuery)
 	if err != nil {
-		return "", "", fmt.Errorf("oauth1: callback: %w: %w", ErrBadRequest, err)
+		// Only the offset: the malformed bytes may be part of the
+		// verifier.
+		var ee *urlenc.EscapeError
+		if errors.As(err, &ee) {
+			return "", "", fmt.Errorf("oauth1: callback: invalid percent-encoding at offset %d of the query: %w", ee.Offset, ErrBadRequest)
+		}
+		return "", "", fmt.Errorf("oauth1: callback: query does not parse: %w", ErrBadRequest)
 	}
 	return authorizationParams(p.Get("oauth_token"), p.Get("oauth_verifier"))
 }
