@@ -33,6 +33,10 @@ func TestRedact(t *testing.T) {
 		{"empty secret ignored", "x", []string{""}, "x"},
 		{"whole input", "tok", []string{"tok"}, "[redacted]"},
 		{"bearer header echo", "Authorization: Bearer at.1-2", []string{"at.1-2"}, "Authorization: Bearer [redacted]"},
+		{"after a percent-escape", "t%3De%26u%3dp", []string{"e", "p"}, "t%3D[redacted]%26u%3d[redacted]"},
+		{"encoded header echo", "h=OAuth+sig%3D%22cs-1%2526ts-2%22", []string{"cs-1", "ts-2"}, "h=OAuth+sig%3D%22[redacted]%2526[redacted]%22"},
+		{"after a json escape", `{"m":"a\u0026e\ne\te"}`, []string{"e"}, `{"m":"a\u0026[redacted]\n[redacted]\t[redacted]"}`},
+		{"inside an escape", "%3e %e x%e", []string{"e"}, "%3e %[redacted] x%[redacted]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
