@@ -133,17 +133,22 @@ func (e *VerifyError) Unwrap() error { return e.Err }
 // errors.Is(err, ErrProvider) is true for every ProviderError, and
 // errors.Is matches the sentinel of a known Problem (signature_invalid is
 // ErrInvalidSignature, nonce_used is ErrReplayedNonce, ...).
+//
+// Problem, Advice and Body hold no credential that the request sent (the
+// consumer and token secrets, the verifier, the token, the signature) nor
+// the values of the response's oauth_token and oauth_token_secret fields:
+// each is replaced by "[redacted]" wherever it stands as a whole token,
+// in the forms a server echoes it in (raw, percent-encoded, JSON).
 type ProviderError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
 	// Problem and Advice are oauth_problem and oauth_problem_advice, if sent.
 	Problem string
 	Advice  string
-	// Body is an excerpt of the response body, at most 512 bytes.
+	// Body is an excerpt of the response body: its first 512 bytes,
+	// "..." appended when it is longer.
 	Body string
 }
-
-const excerptLen = 512
 
 // Error describes the status and problem; the body excerpt is left out.
 func (e *ProviderError) Error() string {

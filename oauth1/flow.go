@@ -161,7 +161,7 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	}
 	resp, err := c.tokenClient().Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("oauth1: token request: %w", err)
+		return nil, nil, fmt.Errorf("oauth1: token request: %w", scrubURLError(err, c.sentSecrets(req, in)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
@@ -180,12 +180,8 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	params, perr := parseTokenResponse(resp.Header.Get("Content-Type"), data)
 	problem := params.Get("oauth_problem")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 || problem != "" {
-		return nil, nil, &ProviderError{
-			StatusCode: resp.StatusCode,
-			Problem:    problem,
-			Advice:     params.Get("oauth_problem_advice"),
-			Body:       excerpt(data),
-		}
+		return nil, nil, providerError(resp.StatusCode, problem, params.Get("oauth_problem_advice"),
+			params, data, c.sentSecrets(req, in))
 	}
 	if perr != nil {
 		return nil, nil, fmt.Errorf("oauth1: token response: %w", perr)
@@ -241,65 +237,45 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 	return p, nil
 }
 
-// excerpt returns at most excerptLen bytes of a body, with the values of
-// secret-bearing fields masked.
-func excerpt(data []byte) string {
-	if len(data) > excerptLen {
-		data = data[:excerptLen]
-	}
-	s := strings.ToValidUTF8(string(data), "\uFFFD")
-	for _, k := range []string{"oauth_token_secret", "oauth_token"} {
-		s = maskField(s, k)
-	}
-	return s
-}
-
-func maskField(s, key string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, key)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		j := i + len(key)
-		b.WriteString(s[:j])
-		s = s[j:]
-		// skip separators: = or ": "
-		k := 0
-		for k < len(s) && (s[k] == '=' || s[k] == '"' || s[k] == ':' || s[k] == ' ') {
-			k++
-		}
-		b.WriteString(s[:k])
-		s = s[k:]
-		e := strings.IndexAny(s, "&\",} \n")
-		if e < 0 {
-			e = len(s)
-		}
-		if e > 0 {
-			b.WriteString("REDACTED")
-		}
-		s = s[e:]
-	}
-}
-
 // CheckResponse returns nil if resp has a 2xx status and otherwise a
 // *[ProviderError] with the status, the oauth_problem and advice (OAuth
 // Problem Reporting, from the form-encoded or JSON body or from the
 // WWW-Authenticate header) and a bounded excerpt of the body, which it
-// reads (at most 64 KiB). The caller still closes resp.Body.
+// reads (at most 64 KiB). The credentials the request sent (resp.Request:
+// its oauth_token, oauth_signature, and for PLAINTEXT the secrets the
+// signature is made of) and the token fields of the body are scrubbed
+// from them. The caller still closes resp.Body.
 func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var data []byte
+	if resp.Body != nil {
+		data, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	}
 	params, _ := parseTokenResponse(resp.Header.Get("Content-Type"), data)
-	e := &ProviderError{StatusCode: resp.StatusCode, Problem: params.Get("oauth_problem"),
-		Advice: params.Get("oauth_problem_advice"), Body: excerpt(data)}
-	if e.Problem == "" {
+	problem, advice := params.Get("oauth_problem"), params.Get("oauth_problem_advice")
+	if problem == "" {
 		if _, _, hp, ok, err := parseAuthHeader(resp.Header.Get("WWW-Authenticate")); ok && err == nil {
-			e.Problem, e.Advice = hp.Get("oauth_problem"), hp.Get("oauth_problem_advice")
+			problem, advice = hp.Get("oauth_problem"), hp.Get("oauth_problem_advice")
 		}
 	}
-	return e
+	return providerError(resp.StatusCode, problem, advice, params, data, sentCredentials(resp.Request))
+}
+
+// sentSecrets returns the credentials of a token request, signed from in,
+// for scrubbing: what req carries (see sentCredentials) and the secrets
+// and verifier, which a server may know and echo.
+func (c *Config) sentSecrets(req *http.Request, in *signInput) []string {
+	return append(sentCredentials(req), c.ConsumerSecret, in.tokenSecret, in.verifier, in.token)
+}
+
+// scrubURLError returns err with the URL of a *url.Error scrubbed of
+// secrets: with the QueryString placement it holds the signature and the
+// verifier.
+func scrubURLError(err error, secrets []string) error {
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: urlenc.RedactString(ue.URL, secrets), Err: ue.Err}
+	}
+	return err
 }
