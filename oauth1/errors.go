@@ -105,14 +105,15 @@ type VerifyError struct {
 	// Problem is the oauth_problem value to report, such as
 	// "signature_invalid".
 	Problem string
-	// Parameter names the offending parameter, if any.
+	// Parameter names the offending parameter, if any: at most 64 bytes,
+	// "..." appended when cut.
 	Parameter string
 	// Err is the sentinel (or the lookup's or nonce store's error).
 	Err error
 }
 
 // Error returns "oauth1: verify: " with the problem and parameter; never a
-// secret.
+// secret. A received value it quotes is cut to 64 bytes.
 func (e *VerifyError) Error() string {
 	s := "oauth1: verify: " + e.Problem
 	if e.Parameter != "" {
@@ -142,7 +143,8 @@ func (e *VerifyError) Unwrap() error { return e.Err }
 type ProviderError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Problem and Advice are oauth_problem and oauth_problem_advice, if sent.
+	// Problem and Advice are oauth_problem and oauth_problem_advice, if
+	// sent: at most 64 and 256 bytes, "..." appended when cut.
 	Problem string
 	Advice  string
 	// Body is an excerpt of the response body: its first 512 bytes,

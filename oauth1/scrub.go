@@ -8,11 +8,15 @@ import (
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
-// What an error may hold of a response: server text is scrubbed of every
-// credential the request sent or the response carried (urlenc.Redact),
-// then bounded (urlenc.Clip).
+// What an error may hold of untrusted text: a server's is scrubbed of
+// every credential the request sent or the response carried
+// (urlenc.Redact), then, like a client's, bounded (urlenc.Clip; "..." is
+// appended to text that was cut).
 const (
 	excerptLen = 512 // ProviderError.Body
+	adviceLen  = 256 // ProviderError.Advice
+	problemLen = 64  // ProviderError.Problem; the longest registered problem has 33 bytes
+	quoteLen   = 64  // a received value or name quoted by an error, such as oauth_version
 )
 
 // sentCredentials returns the credentials req carries, in the form they
@@ -81,14 +85,15 @@ func sentCredentials(req *http.Request) []string {
 // status, Problem and Advice from params, and an excerpt of body. Every
 // credential in secrets, and every value of the oauth_token and
 // oauth_token_secret fields of params, is replaced by urlenc.Redacted
-// wherever it stands as a whole token; then the text is bounded.
+// wherever it stands as a whole token; then the text is bounded (Problem
+// to problemLen bytes, Advice to adviceLen, Body to excerptLen).
 func providerError(status int, problem, advice string, params urlenc.Params, body []byte, secrets []string) *ProviderError {
 	secrets = append(secrets, params.Values("oauth_token")...)
 	secrets = append(secrets, params.Values("oauth_token_secret")...)
 	return &ProviderError{
 		StatusCode: status,
-		Problem:    urlenc.RedactString(problem, secrets),
-		Advice:     urlenc.RedactString(advice, secrets),
+		Problem:    urlenc.Clip(urlenc.RedactString(problem, secrets), problemLen),
+		Advice:     urlenc.Clip(urlenc.RedactString(advice, secrets), adviceLen),
 		Body:       excerpt(body, secrets),
 	}
 }

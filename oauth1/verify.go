@@ -234,7 +234,7 @@ var (
 )
 
 func verr(problem, param string, err error) *VerifyError {
-	return &VerifyError{Problem: problem, Parameter: param, Err: err}
+	return &VerifyError{Problem: problem, Parameter: urlenc.Clip(param, quoteLen), Err: err}
 }
 
 // Verify checks req. It returns what the request proved, or a
@@ -300,12 +300,12 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			out.BodyHash = p.Value
 		case "oauth_version":
 			if p.Value != "1.0" {
-				return nil, verr(ProblemVersionRejected, p.Key, fmt.Errorf("%w: oauth_version %q", ErrBadRequest, p.Value))
+				return nil, verr(ProblemVersionRejected, p.Key, fmt.Errorf("%w: oauth_version %q", ErrBadRequest, urlenc.Clip(p.Value, quoteLen)))
 			}
 		case "oauth_timestamp":
 			ts, err := strconv.ParseInt(p.Value, 10, 64)
 			if err != nil || ts < 0 {
-				return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: oauth_timestamp %q", ErrBadRequest, p.Value))
+				return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: oauth_timestamp %q", ErrBadRequest, urlenc.Clip(p.Value, quoteLen)))
 			}
 			out.Timestamp = time.Unix(ts, 0)
 		}
@@ -342,7 +342,7 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		}
 	}
 	if m == nil || plaintext && req.TLS == nil && !v.InsecurePlaintextOverHTTP {
-		return nil, verr(ProblemSignatureMethodRejected, "oauth_signature_method", fmt.Errorf("%w: %q", ErrUnsupportedMethod, out.Method))
+		return nil, verr(ProblemSignatureMethodRejected, "oauth_signature_method", fmt.Errorf("%w: %q", ErrUnsupportedMethod, urlenc.Clip(out.Method, quoteLen)))
 	}
 	consumer, err := v.LookupConsumer(ctx, out.ConsumerKey)
 	if err != nil {
