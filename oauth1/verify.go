@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -463,7 +464,7 @@ func (s *MemoryNonceStore) UseNonce(_ context.Context, consumerKey, token, nonce
 	s.adds++
 	if s.adds >= 4096 {
 		s.adds = 0
-		cut := s.newest - int64(2*s.ttl/time.Second)
+		cut := forgetBefore(s.newest, s.ttl)
 		for k, t := range s.seen {
 			if t < cut {
 				delete(s.seen, k)
@@ -471,6 +472,21 @@ func (s *MemoryNonceStore) UseNonce(_ context.Context, consumerKey, token, nonce
 		}
 	}
 	return nil
+}
+
+// forgetBefore returns the Unix time before which a store whose newest
+// timestamp is newest forgets nonces: 2*ttl earlier, rounded to whole
+// seconds away from newest. It saturates instead of overflowing, so that a
+// TTL meant as "never forget" (math.MaxInt64) forgets nothing.
+func forgetBefore(newest int64, ttl time.Duration) int64 {
+	keep := int64(ttl / time.Second) // at most about 9.2e9: 2*keep cannot overflow
+	if ttl%time.Second != 0 {
+		keep++
+	}
+	if newest < math.MinInt64+2*keep {
+		return math.MinInt64
+	}
+	return newest - 2*keep
 }
 
 // Len returns the number of nonces remembered.
