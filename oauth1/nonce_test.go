@@ -36,3 +36,39 @@ func TestMemoryNonceStoreHugeTTL(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoryNonceStoreDistinctKeys records pairs of different
+// (consumer key, token, nonce, timestamp) tuples whose parts, joined with
+// NUL, would give the same key. A colliding key can only refuse a fresh
+// nonce (a replay has the very same parts), so the second of each pair
+// must be accepted, and each replayed one refused.
+func TestMemoryNonceStoreDistinctKeys(t *testing.T) {
+	type tuple struct {
+		ck, tok, nonce string
+		ts             int64
+	}
+	tests := []struct {
+		name string
+		a, b tuple
+	}{
+		{"consumer key and token", tuple{"k\x00t", "", "n", 5}, tuple{"k", "t\x00", "n", 5}},
+		{"token and nonce", tuple{"k", "a", "x\x009\x00y", 5}, tuple{"k", "a\x005\x00x", "y", 9}},
+		{"consumer key and nonce", tuple{"k\x00t\x005\x00n", "", "m", 7}, tuple{"k", "t", "n\x00\x007\x00m", 5}},
+	}
+	ctx := context.Background()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := oauth1.NewMemoryNonceStore(time.Hour)
+			for _, u := range []tuple{tt.a, tt.b} {
+				if err := s.UseNonce(ctx, u.ck, u.tok, u.nonce, time.Unix(u.ts, 0)); err != nil {
+					t.Errorf("UseNonce(%q) = %v, want nil: a fresh nonce refused", u, err)
+				}
+			}
+			for _, u := range []tuple{tt.a, tt.b} {
+				if err := s.UseNonce(ctx, u.ck, u.tok, u.nonce, time.Unix(u.ts, 0)); !errors.Is(err, oauth1.ErrReplayedNonce) {
+					t.Errorf("replayed UseNonce(%q) = %v, want ErrReplayedNonce", u, err)
+				}
+			}
+		})
+	}
+}

@@ -451,7 +451,7 @@ func NewMemoryNonceStore(ttl time.Duration) *MemoryNonceStore {
 // UseNonce implements NonceStore.
 func (s *MemoryNonceStore) UseNonce(_ context.Context, consumerKey, token, nonce string, timestamp time.Time) error {
 	ts := timestamp.Unix()
-	k := consumerKey + "\x00" + token + "\x00" + strconv.FormatInt(ts, 10) + "\x00" + nonce
+	k := nonceKey(consumerKey, token, nonce, ts)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.seen[k]; ok {
@@ -472,6 +472,24 @@ func (s *MemoryNonceStore) UseNonce(_ context.Context, consumerKey, token, nonce
 		}
 	}
 	return nil
+}
+
+// nonceKey returns the store's key of a nonce: each variable-length part
+// preceded by its length, so that no two tuples share a key whatever
+// bytes (NUL included) their parts hold; the timestamp, digits and an
+// optional '-', is ended by ':'.
+func nonceKey(consumerKey, token, nonce string, ts int64) string {
+	b := make([]byte, 0, len(consumerKey)+len(token)+len(nonce)+40)
+	b = strconv.AppendInt(b, int64(len(consumerKey)), 10)
+	b = append(b, ':')
+	b = append(b, consumerKey...)
+	b = strconv.AppendInt(b, int64(len(token)), 10)
+	b = append(b, ':')
+	b = append(b, token...)
+	b = strconv.AppendInt(b, ts, 10)
+	b = append(b, ':')
+	b = append(b, nonce...)
+	return string(b)
 }
 
 // forgetBefore returns the Unix time before which a store whose newest
