@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +72,66 @@ func TestMemoryNonceStoreDistinctKeys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// recordingStore is a NonceStore that records the nonces it is given.
+type recordingStore struct{ nonces []string }
+
+func (s *recordingStore) UseNonce(_ context.Context, _, _, nonce string, _ time.Time) error {
+	s.nonces = append(s.nonces, nonce)
+	return nil
+}
+
+// TestVerifyNonceLength verifies correctly signed requests with nonces
+// around MaxNonceLength: a longer one is refused before the nonce store
+// sees it, whatever the placement.
+func TestVerifyNonceLength(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	tests := []struct {
+		name    string
+		nonce   string
+		wantErr bool
+	}{
+		{"43 bytes, as Sign makes", strings.Repeat("n", 43), false},
+		{"at the bound", strings.Repeat("n", oauth1.MaxNonceLength), false},
+		{"one byte over", strings.Repeat("n", oauth1.MaxNonceLength+1), true},
+		{"1 MB", strings.Repeat("n", 1<<20), true},
+	}
+	for _, tt := range tests {
+		for _, pl := range placements {
+			t.Run(tt.name+"/"+pl.String(), func(t *testing.T) {
+				cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", Placement: pl,
+					Now: func() time.Time { return now }, Nonce: func() (string, error) { return tt.nonce, nil }}
+				req, _ := http.NewRequest(http.MethodPost, "https://api.example.com/r", strings.NewReader("a=1"))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				if err := cfg.Sign(req, nil); err != nil {
+					t.Fatal(err)
+				}
+				store := &recordingStore{}
+				v := &oauth1.Verifier{
+					LookupConsumer: func(context.Context, string) (oauth1.Consumer, error) { return oauth1.Consumer{Secret: "cs"}, nil },
+					Nonces:         store,
+					Now:            func() time.Time { return now },
+					MaxBodyBytes:   4 << 20,
+				}
+				_, err := v.Verify(context.Background(), req)
+				if !tt.wantErr {
+					if err != nil || len(store.nonces) != 1 {
+						t.Fatalf("Verify() = %v with %d nonces stored, want success and 1", err, len(store.nonces))
+					}
+					return
+				}
+				var ve *oauth1.VerifyError
+				if !errors.As(err, &ve) || !errors.Is(err, oauth1.ErrBadRequest) ||
+					ve.Parameter != "oauth_nonce" || ve.Problem != oauth1.ProblemParameterRejected {
+					t.Errorf("Verify() error = %.200v, want a *VerifyError for oauth_nonce wrapping ErrBadRequest", err)
+				}
+				if len(store.nonces) != 0 {
+					t.Errorf("the nonce store saw %d nonces, want none", len(store.nonces))
+				}
+				checkBounded(t, err)
+			})
+		}
 	}
 }

@@ -163,6 +163,15 @@ func (c Consumer) LogValue() slog.Value {
 // DefaultWindow is the timestamp window of a Verifier with a zero Window.
 const DefaultWindow = 5 * time.Minute
 
+// MaxNonceLength is the longest oauth_nonce, in bytes, that a [Verifier]
+// accepts; a longer one is refused, before the nonce store sees it, with a
+// *VerifyError for Parameter "oauth_nonce" wrapping ErrBadRequest. Every
+// nonce it keeps then costs a bounded amount of memory. RFC 5849 §3.3 sets
+// no length; clients send far less (this package 43 bytes, oauthlib 30
+// digits, others a UUID or a hex SHA-1 or SHA-256: 36, 40 or 64), and 128
+// leaves room for twice the longest of those.
+const MaxNonceLength = 128
+
 // Verifier checks signed OAuth 1.0a requests as a provider receives them
 // (RFC 5849 §3.2): the signature in any placement and method, the
 // timestamp window and the nonce. Set its fields before first use; it is
@@ -239,7 +248,8 @@ func verr(problem, param string, err error) *VerifyError {
 }
 
 // Verify checks req. It returns what the request proved, or a
-// *[VerifyError] wrapping one of ErrBadRequest, ErrMissingParameter,
+// *[VerifyError] wrapping one of ErrBadRequest (an oauth_nonce longer than
+// [MaxNonceLength] included), ErrMissingParameter,
 // ErrUnsupportedMethod, ErrUnknownConsumer, ErrUnknownToken,
 // ErrInvalidSignature, ErrStaleTimestamp, ErrReplayedNonce (or the
 // error of a lookup or of the nonce store). A form body is read and
@@ -292,6 +302,9 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		case "oauth_signature":
 			sig = p.Value
 		case "oauth_nonce":
+			if len(p.Value) > MaxNonceLength {
+				return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: oauth_nonce longer than %d bytes", ErrBadRequest, MaxNonceLength))
+			}
 			out.Nonce = p.Value
 		case "oauth_callback":
 			out.Callback = p.Value
