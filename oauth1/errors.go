@@ -49,6 +49,12 @@ var (
 	// is false. HMAC and RSA signatures reveal no secret and may be sent
 	// over http.
 	ErrInsecureTransport = errors.New("oauth1: refusing to send a PLAINTEXT signature over plain http")
+	// ErrNonceStoreFull: a [MemoryNonceStore] holds MaxEntries nonces
+	// that have not expired, and refuses new ones rather than forget live
+	// ones (whose replays would then be accepted). Verify returns it
+	// wrapped in a *VerifyError; a provider may answer 503 Service
+	// Unavailable.
+	ErrNonceStoreFull = errors.New("oauth1: nonce store full")
 	// ErrProvider is matched by every *ProviderError.
 	ErrProvider = errors.New("oauth1: provider error")
 )

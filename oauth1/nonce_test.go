@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,6 +134,153 @@ func TestVerifyNonceLength(t *testing.T) {
 				}
 				checkBounded(t, err)
 			})
+		}
+	}
+}
+
+// TestMemoryNonceStoreBounded fills a store: once MaxEntries nonces are
+// live, a new one is refused with ErrNonceStoreFull, and none of the live
+// ones is forgotten; once they expire, new nonces are accepted again.
+func TestMemoryNonceStoreBounded(t *testing.T) {
+	ctx := context.Background()
+	s := oauth1.NewMemoryNonceStore(time.Minute)
+	s.MaxEntries = 100
+	t0 := time.Unix(1700000000, 0)
+	for i := 0; i < 100; i++ {
+		if err := s.UseNonce(ctx, "ck", "", strconv.Itoa(i), t0); err != nil {
+			t.Fatalf("UseNonce(%d) = %v", i, err)
+		}
+	}
+	if err := s.UseNonce(ctx, "ck", "", "one more", t0.Add(time.Minute)); !errors.Is(err, oauth1.ErrNonceStoreFull) {
+		t.Errorf("UseNonce on a full store = %v, want ErrNonceStoreFull", err)
+	}
+	for i := 0; i < 100; i++ {
+		if err := s.UseNonce(ctx, "ck", "", strconv.Itoa(i), t0); !errors.Is(err, oauth1.ErrReplayedNonce) {
+			t.Fatalf("replayed UseNonce(%d) on a full store = %v, want ErrReplayedNonce", i, err)
+		}
+	}
+	if got := s.Len(); got != 100 {
+		t.Errorf("Len() = %d, want 100", got)
+	}
+	// Twice the TTL later the first hundred have expired.
+	if err := s.UseNonce(ctx, "ck", "", "later", t0.Add(2*time.Minute+time.Second)); err != nil {
+		t.Errorf("UseNonce after expiry = %v, want nil", err)
+	}
+	if got := s.Len(); got != 1 {
+		t.Errorf("Len() after expiry = %d, want 1", got)
+	}
+}
+
+// TestMemoryNonceStoreDefaultBound fills a store with no MaxEntries set,
+// and a TTL that forgets nothing.
+func TestMemoryNonceStoreDefaultBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills 2^18 nonces")
+	}
+	ctx := context.Background()
+	s := oauth1.NewMemoryNonceStore(math.MaxInt64)
+	t0 := time.Unix(1700000000, 0)
+	var err error
+	n := 0
+	for ; n <= oauth1.DefaultMaxNonces; n++ {
+		if err = s.UseNonce(ctx, "ck", "tok", strconv.Itoa(n), t0.Add(time.Duration(n)*time.Millisecond)); err != nil {
+			break
+		}
+	}
+	if n != oauth1.DefaultMaxNonces || !errors.Is(err, oauth1.ErrNonceStoreFull) {
+		t.Errorf("store accepted %d nonces then returned %v, want %d then ErrNonceStoreFull", n, err, oauth1.DefaultMaxNonces)
+	}
+}
+
+// TestMemoryNonceStorePrunesByTime sends nonces one second apart to a
+// store with a ten-second TTL: at no time may it hold more than the
+// nonces of the last twenty seconds, and each replay inside that span is
+// refused.
+func TestMemoryNonceStorePrunesByTime(t *testing.T) {
+	ctx := context.Background()
+	s := oauth1.NewMemoryNonceStore(10 * time.Second)
+	t0 := time.Unix(1700000000, 0)
+	for i := 0; i < 10000; i++ {
+		ts := t0.Add(time.Duration(i) * time.Second)
+		if err := s.UseNonce(ctx, "ck", "", strconv.Itoa(i), ts); err != nil {
+			t.Fatalf("UseNonce(%d) = %v", i, err)
+		}
+		if got := s.Len(); got > 21 {
+			t.Fatalf("after %d nonces Len() = %d, want at most 21", i+1, got)
+		}
+		if i >= 20 {
+			old := t0.Add(time.Duration(i-20) * time.Second)
+			if err := s.UseNonce(ctx, "ck", "", strconv.Itoa(i-20), old); !errors.Is(err, oauth1.ErrReplayedNonce) {
+				t.Fatalf("replay of nonce %d, 20 s old: %v, want ErrReplayedNonce", i-20, err)
+			}
+		}
+	}
+}
+
+// TestMemoryNonceStoreTooOld gives a store a nonce older than what it
+// still remembers: it cannot tell it from a replay, so it refuses it.
+func TestMemoryNonceStoreTooOld(t *testing.T) {
+	ctx := context.Background()
+	s := oauth1.NewMemoryNonceStore(time.Minute)
+	t0 := time.Unix(1700000000, 0)
+	if err := s.UseNonce(ctx, "ck", "", "new", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UseNonce(ctx, "ck", "", "old", t0); !errors.Is(err, oauth1.ErrStaleTimestamp) {
+		t.Errorf("UseNonce(an hour before the newest) = %v, want ErrStaleTimestamp", err)
+	}
+	if err := s.UseNonce(ctx, "ck", "", "old enough", t0.Add(time.Hour-2*time.Minute)); err != nil {
+		t.Errorf("UseNonce(2*TTL before the newest) = %v, want nil", err)
+	}
+}
+
+// TestMemoryNonceStoreConcurrent uses one store from many goroutines:
+// each distinct nonce is accepted exactly once.
+func TestMemoryNonceStoreConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s := oauth1.NewMemoryNonceStore(time.Minute)
+	t0 := time.Unix(1700000000, 0)
+	var accepted atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				if s.UseNonce(ctx, "ck", "", strconv.Itoa(i), t0.Add(time.Duration(i%30)*time.Second)) == nil {
+					accepted.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got := accepted.Load(); got != 500 {
+		t.Errorf("accepted %d nonces, want 500", got)
+	}
+}
+
+// TestVerifyNonceStoreFull verifies two good requests with a store that
+// holds one nonce: the second fails with a *VerifyError wrapping
+// ErrNonceStoreFull.
+func TestVerifyNonceStoreFull(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	store := oauth1.NewMemoryNonceStore(0)
+	store.MaxEntries = 1
+	v := &oauth1.Verifier{
+		LookupConsumer: func(context.Context, string) (oauth1.Consumer, error) { return oauth1.Consumer{Secret: "cs"}, nil },
+		Nonces:         store,
+		Now:            func() time.Time { return now },
+	}
+	cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", Now: func() time.Time { return now }}
+	for i, wantErr := range []error{nil, oauth1.ErrNonceStoreFull} {
+		req, _ := http.NewRequest(http.MethodGet, "https://api.example.com/r", nil)
+		if err := cfg.Sign(req, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, err := v.Verify(context.Background(), req)
+		var ve *oauth1.VerifyError
+		if wantErr == nil && err != nil || wantErr != nil && (!errors.As(err, &ve) || !errors.Is(err, wantErr)) {
+			t.Errorf("request %d: Verify() = %v, want %v", i, err, wantErr)
 		}
 	}
 }

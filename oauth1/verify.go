@@ -10,11 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
@@ -162,15 +160,6 @@ func (c Consumer) LogValue() slog.Value {
 
 // DefaultWindow is the timestamp window of a Verifier with a zero Window.
 const DefaultWindow = 5 * time.Minute
-
-// MaxNonceLength is the longest oauth_nonce, in bytes, that a [Verifier]
-// accepts; a longer one is refused, before the nonce store sees it, with a
-// *VerifyError for Parameter "oauth_nonce" wrapping ErrBadRequest. Every
-// nonce it keeps then costs a bounded amount of memory. RFC 5849 §3.3 sets
-// no length; clients send far less (this package 43 bytes, oauthlib 30
-// digits, others a UUID or a hex SHA-1 or SHA-256: 36, 40 or 64), and 128
-// leaves room for twice the longest of those.
-const MaxNonceLength = 128
 
 // Verifier checks signed OAuth 1.0a requests as a provider receives them
 // (RFC 5849 §3.2): the signature in any placement and method, the
@@ -427,102 +416,4 @@ func checkBodyHash(req *http.Request, want string, limit int64) error {
 		return verr(ProblemSignatureInvalid, "oauth_body_hash", fmt.Errorf("%w: body does not match oauth_body_hash", ErrInvalidSignature))
 	}
 	return nil
-}
-
-// A NonceStore remembers the nonces a provider has accepted (RFC 5849
-// §3.3) so that a replayed request is refused. Implementations must be
-// safe for concurrent use.
-type NonceStore interface {
-	// UseNonce records nonce for the consumer key, token and timestamp,
-	// or returns an error wrapping ErrReplayedNonce if that combination
-	// was recorded before.
-	UseNonce(ctx context.Context, consumerKey, token, nonce string, timestamp time.Time) error
-}
-
-// MemoryNonceStore is a NonceStore in memory, for a single process. It
-// forgets nonces whose timestamp is more than twice its TTL older than
-// the newest timestamp it has seen, which is safe when TTL is at least the
-// Verifier's Window. Create it with [NewMemoryNonceStore]; it is safe for
-// concurrent use.
-type MemoryNonceStore struct {
-	ttl    time.Duration
-	mu     sync.Mutex
-	seen   map[string]int64
-	newest int64
-	adds   int
-}
-
-// NewMemoryNonceStore returns an empty store; ttl should be at least the
-// Verifier's Window (if zero, DefaultWindow).
-func NewMemoryNonceStore(ttl time.Duration) *MemoryNonceStore {
-	if ttl <= 0 {
-		ttl = DefaultWindow
-	}
-	return &MemoryNonceStore{ttl: ttl, seen: make(map[string]int64)}
-}
-
-// UseNonce implements NonceStore.
-func (s *MemoryNonceStore) UseNonce(_ context.Context, consumerKey, token, nonce string, timestamp time.Time) error {
-	ts := timestamp.Unix()
-	k := nonceKey(consumerKey, token, nonce, ts)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.seen[k]; ok {
-		return ErrReplayedNonce
-	}
-	if ts > s.newest {
-		s.newest = ts
-	}
-	s.seen[k] = ts
-	s.adds++
-	if s.adds >= 4096 {
-		s.adds = 0
-		cut := forgetBefore(s.newest, s.ttl)
-		for k, t := range s.seen {
-			if t < cut {
-				delete(s.seen, k)
-			}
-		}
-	}
-	return nil
-}
-
-// nonceKey returns the store's key of a nonce: each variable-length part
-// preceded by its length, so that no two tuples share a key whatever
-// bytes (NUL included) their parts hold; the timestamp, digits and an
-// optional '-', is ended by ':'.
-func nonceKey(consumerKey, token, nonce string, ts int64) string {
-	b := make([]byte, 0, len(consumerKey)+len(token)+len(nonce)+40)
-	b = strconv.AppendInt(b, int64(len(consumerKey)), 10)
-	b = append(b, ':')
-	b = append(b, consumerKey...)
-	b = strconv.AppendInt(b, int64(len(token)), 10)
-	b = append(b, ':')
-	b = append(b, token...)
-	b = strconv.AppendInt(b, ts, 10)
-	b = append(b, ':')
-	b = append(b, nonce...)
-	return string(b)
-}
-
-// forgetBefore returns the Unix time before which a store whose newest
-// timestamp is newest forgets nonces: 2*ttl earlier, rounded to whole
-// seconds away from newest. It saturates instead of overflowing, so that a
-// TTL meant as "never forget" (math.MaxInt64) forgets nothing.
-func forgetBefore(newest int64, ttl time.Duration) int64 {
-	keep := int64(ttl / time.Second) // at most about 9.2e9: 2*keep cannot overflow
-	if ttl%time.Second != 0 {
-		keep++
-	}
-	if newest < math.MinInt64+2*keep {
-		return math.MinInt64
-	}
-	return newest - 2*keep
-}
-
-// Len returns the number of nonces remembered.
-func (s *MemoryNonceStore) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.seen)
 }
