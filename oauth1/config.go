@@ -1,6 +1,7 @@
 package oauth1
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -43,6 +44,10 @@ func (p Placement) String() string {
 // DefaultMaxBodyBytes is the limit applied to token responses, and to
 // request bodies that must be read to be signed, when no other limit is set.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultTimeout bounds each token request whose context has no deadline
+// when Config.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
 
 // Config is a consumer's (client's) OAuth 1.0a configuration: its
 // credentials, how it signs, and the provider it talks to.
@@ -104,6 +109,14 @@ type Config struct {
 	// Timeout, Jar and CheckRedirect are copied. Later changes to
 	// HTTPClient's fields do not affect a client already returned.
 	HTTPClient *http.Client
+
+	// Timeout bounds each token request ([Config.RequestToken],
+	// [Config.AccessToken]), including reading the response, when its
+	// context has no deadline: if 0, [DefaultTimeout]; if negative,
+	// nothing bounds it beyond the context (and HTTPClient.Timeout). A
+	// deadline of the context is kept as it is, shorter or longer. The
+	// requests of [Config.Client] are not affected.
+	Timeout time.Duration
 
 	// InsecureAllowHTTP allows PLAINTEXT signatures, which carry the
 	// consumer and token secrets in clear, to be sent over plain http to
@@ -305,6 +318,19 @@ func (c *Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+// withTimeout returns ctx bounded by Timeout (or DefaultTimeout) when it
+// has no deadline.
+func (c *Config) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := c.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	if _, ok := ctx.Deadline(); ok || d < 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
 }
 
 func (c *Config) maxBody() int64 {

@@ -25,7 +25,9 @@ import (
 // response over Config.MaxBodyBytes is a *[TooLargeError]; a response
 // without oauth_token is an error wrapping ErrMissingToken. A redirect is
 // not followed: a 3xx answer is a *ProviderError with only StatusCode set.
-// ctx bounds the whole request, including reading the response.
+// ctx bounds the whole request, including reading the response; without a
+// deadline, Config.Timeout (or [DefaultTimeout]) does, and the error then
+// wraps context.DeadlineExceeded.
 func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 	cb := c.CallbackURL
 	if cb == "" {
@@ -138,6 +140,8 @@ func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier 
 }
 
 func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInput) (*Token, urlenc.Params, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
 	method := c.Endpoint.TokenMethod
 	if method == "" {
 		method = http.MethodPost
