@@ -67,25 +67,62 @@ func RedactString(s string, secrets []string) string {
 
 // replaceWhole replaces every whole-token occurrence of f in b (see
 // Redact). It returns b itself when there is none.
+//
+// Occurrences back to back ("SS") are replaced together when the first,
+// or the last, stands whole: once replaced, its neighbour sits next to
+// the '[' or ']' of Redacted, so it would be left standing whole. Hence
+// the direction: left to right, an occurrence right after a replaced one
+// counts as preceded by a separator; when f starts with a word byte and
+// ends with another byte, only the right side can cascade, so the scan
+// runs right to left.
 func replaceWhole(b []byte, f string) []byte {
-	var out []byte
-	last := 0
-	for i := 0; i <= len(b)-len(f); {
+	n := len(f)
+	var starts []int // every occurrence, overlapping ones included
+	for i := 0; n > 0 && i <= len(b)-n; {
 		j := bytes.Index(b[i:], []byte(f))
 		if j < 0 {
 			break
 		}
-		start, end := i+j, i+j+len(f)
-		if (start > 0 && wordByte(b[start-1]) && !escapeEndsAt(b, start)) || (end < len(b) && wordByte(b[end])) {
-			i = start + 1
-			continue
-		}
-		out = append(out, b[last:start]...)
-		out = append(out, Redacted...)
-		last, i = end, end
+		starts = append(starts, i+j)
+		i += j + 1
 	}
-	if out == nil {
+	leftOK := func(s int) bool { return s == 0 || !wordByte(b[s-1]) || escapeEndsAt(b, s) }
+	rightOK := func(e int) bool { return e == len(b) || !wordByte(b[e]) }
+	chosen := make([]bool, len(starts))
+	found := false
+	if n > 0 && wordByte(f[0]) && !wordByte(f[n-1]) {
+		next := -1 // start of the nearest replaced occurrence to the right
+		for k := len(starts) - 1; k >= 0; k-- {
+			s, e := starts[k], starts[k]+n
+			if next >= 0 && e > next {
+				continue // overlaps it
+			}
+			if leftOK(s) && (rightOK(e) || e == next) {
+				chosen[k], next, found = true, s, true
+			}
+		}
+	} else {
+		prev := -1 // end of the nearest replaced occurrence to the left
+		for k, s := range starts {
+			if s < prev {
+				continue // overlaps it
+			}
+			if (leftOK(s) || s == prev) && rightOK(s+n) {
+				chosen[k], prev, found = true, s+n, true
+			}
+		}
+	}
+	if !found {
 		return b
+	}
+	var out []byte
+	last := 0
+	for k, s := range starts {
+		if chosen[k] {
+			out = append(out, b[last:s]...)
+			out = append(out, Redacted...)
+			last = s + n
+		}
 	}
 	return append(out, b[last:]...)
 }
