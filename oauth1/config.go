@@ -353,11 +353,30 @@ func (c *Config) httpClient() *http.Client {
 // verifier and (PLAINTEXT) the secrets themselves, to wherever Location
 // points, plain http on another host included, and take that host's
 // answer as the token; the 3xx response is returned instead, and becomes a
-// *ProviderError.
+// *ProviderError. Its Transport drops the Location of a 3xx first:
+// http.Client parses it before it asks CheckRedirect, and a Location that
+// does not parse would be an error quoting it.
 func (c *Config) tokenClient() *http.Client {
 	hc := *c.httpClient()
 	hc.CheckRedirect = stopAtRedirect
+	hc.Transport = dropLocation{hc.Transport}
 	return &hc
 }
 
 func stopAtRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// dropLocation is an http.RoundTripper that removes the Location header
+// of the 3xx responses of Base (nil meaning http.DefaultTransport).
+type dropLocation struct{ base http.RoundTripper }
+
+func (t dropLocation) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if resp != nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header != nil {
+		resp.Header.Del("Location")
+	}
+	return resp, err
+}

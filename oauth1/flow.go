@@ -274,12 +274,42 @@ func (c *Config) sentSecrets(req *http.Request, in *signInput) []string {
 	return append(sentCredentials(req), c.ConsumerSecret, in.tokenSecret, in.verifier, in.token)
 }
 
-// scrubURLError returns err with the URL of a *url.Error scrubbed of
-// secrets: with the QueryString placement it holds the signature and the
-// verifier.
+// scrubURLError returns err, an error of http.Client.Do, with the URL of
+// a *url.Error scrubbed of secrets (with the QueryString placement it
+// holds the signature and the verifier), and the text of its Err scrubbed
+// and bounded: a transport error may quote what the server sent, such as
+// a malformed status or header line. errors.Is still sees through it, so
+// that errors.Is(err, context.DeadlineExceeded) holds.
 func scrubURLError(err error, secrets []string) error {
-	if ue, ok := err.(*url.Error); ok {
-		return &url.Error{Op: ue.Op, URL: urlenc.RedactString(ue.URL, secrets), Err: ue.Err}
+	ue, ok := err.(*url.Error)
+	if !ok {
+		return err
 	}
-	return err
+	inner := ue.Err
+	if inner != nil {
+		if msg := urlenc.Clip(urlenc.RedactString(inner.Error(), secrets), adviceLen); msg != inner.Error() {
+			inner = &scrubbedError{msg: msg, err: inner}
+		}
+	}
+	return &url.Error{Op: ue.Op, URL: urlenc.RedactString(ue.URL, secrets), Err: inner}
+}
+
+// scrubbedError is an error whose text was scrubbed of credentials and
+// bounded. It does not unwrap, which would hand the original text to
+// whoever prints the chain; errors.Is asks the original.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Is reports whether the original error is target or wraps it.
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// Timeout reports whether the original error is a timeout, as
+// *url.Error.Timeout asks.
+func (e *scrubbedError) Timeout() bool {
+	t, ok := e.err.(interface{ Timeout() bool })
+	return ok && t.Timeout()
 }

@@ -98,3 +98,40 @@ func TestTokenRequestsDoNotFollowRedirects(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenRequestBadLocation answers the token requests with redirects
+// whose Location does not parse and echoes the verifier: still a
+// *ProviderError with only the status, not http.Client's error, which
+// quotes the Location. A Location the transport cannot even read is an
+// error that quotes neither the verifier nor a megabyte of it.
+func TestTokenRequestBadLocation(t *testing.T) {
+	const verifier = "the-verifier-1b2c"
+	tests := []struct {
+		name      string
+		location  string
+		wantProvE bool
+	}{
+		{"bad escape", "%", true},
+		{"bad escape and the verifier", "https://evil.example/%zz?oauth_verifier=" + verifier, true},
+		{"malformed header line", "\x7f oauth_verifier=" + verifier + " " + strings.Repeat("x", 1<<20), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header()["Location"] = []string{tt.location}
+				w.WriteHeader(http.StatusFound)
+			}))
+			defer srv.Close()
+			cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs",
+				HTTPClient: &http.Client{Transport: &http.Transport{MaxResponseHeaderBytes: 4 << 20}},
+				Endpoint:   oauth1.Endpoint{AccessTokenURL: srv.URL}}
+			_, err := cfg.AccessToken(context.Background(), &oauth1.Token{Token: "rt", Secret: "rs"}, verifier)
+			var pe *oauth1.ProviderError
+			if got := errors.As(err, &pe) && pe.StatusCode == http.StatusFound; got != tt.wantProvE || err == nil {
+				t.Fatalf("AccessToken() error = %.300v, want a *ProviderError with status 302: %v", err, tt.wantProvE)
+			}
+			checkNoText(t, err, verifier, "evil")
+			checkBounded(t, err)
+		})
+	}
+}
