@@ -203,12 +203,16 @@ func wholeToken(s, t string) bool {
 	word := func(c byte) bool {
 		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 	}
-	for i := 0; i+len(t) <= len(s); i++ {
-		if s[i:i+len(t)] == t && (i == 0 || !word(s[i-1])) && (i+len(t) == len(s) || !word(s[i+len(t)])) {
+	for i := 0; ; i++ {
+		j := strings.Index(s[i:], t)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if (i == 0 || !word(s[i-1])) && (i+len(t) == len(s) || !word(s[i+len(t)])) {
 			return true
 		}
 	}
-	return false
 }
 
 // receivedParams returns the OAuth parameters of r, decoded, from its
@@ -252,18 +256,19 @@ func TestProviderErrorHidesCredentials(t *testing.T) {
 					t.Run(sec.name+"/"+mc.name+"/"+pl.String()+"/"+ef.name, func(t *testing.T) {
 						var sent map[string]string
 						var advice string
-						srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						provider := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 							b, _ := io.ReadAll(r.Body)
 							sent = receivedParams(r, string(b))
 							ct, body := ef.body(r.Header.Get("Authorization"), r.URL.RawQuery, string(b), sent, advice)
 							w.Header().Set("Content-Type", ct)
 							w.WriteHeader(http.StatusUnauthorized)
 							io.WriteString(w, body)
-						}))
-						defer srv.Close()
+						})
 						cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: sec.consumer, Method: mc.method,
-							Placement: pl, HTTPClient: srv.Client(), CallbackURL: "https://app.example/cb",
-							Endpoint: oauth1.Endpoint{RequestTokenURL: srv.URL + "/request", AccessTokenURL: srv.URL + "/access"}}
+							Placement: pl, HTTPClient: &http.Client{Transport: handlerTransport{provider}},
+							CallbackURL: "https://app.example/cb",
+							Endpoint: oauth1.Endpoint{RequestTokenURL: "https://provider.example/request",
+								AccessTokenURL: "https://provider.example/access"}}
 
 						advice = "please retry the request; consumer secret " + sec.consumer + " is wrong"
 						_, err := cfg.RequestToken(context.Background())
@@ -361,7 +366,7 @@ func TestCheckResponseHidesCredentials(t *testing.T) {
 				for _, ef := range echoForms {
 					t.Run(sec.name+"/"+mc.name+"/"+pl.String()+"/"+ef.name, func(t *testing.T) {
 						var got *http.Response
-						srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						resource := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 							b, _ := io.ReadAll(r.Body)
 							ct, body := ef.body(r.Header.Get("Authorization"), r.URL.RawQuery, string(b),
 								receivedParams(r, string(b)), "please retry the request")
@@ -369,12 +374,11 @@ func TestCheckResponseHidesCredentials(t *testing.T) {
 							w.Header().Set("WWW-Authenticate", `OAuth realm="api", oauth_problem="token_rejected"`)
 							w.WriteHeader(http.StatusUnauthorized)
 							io.WriteString(w, body)
-						}))
-						defer srv.Close()
+						})
 						cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: sec.consumer, Method: mc.method, Placement: pl,
-							HTTPClient: srv.Client()}
+							HTTPClient: &http.Client{Transport: handlerTransport{resource}}}
 						tok := &oauth1.Token{Token: "access-token-9a9a", Secret: sec.token}
-						req, _ := http.NewRequest(http.MethodPost, srv.URL+"/resource?q=1", strings.NewReader("a=1"))
+						req, _ := http.NewRequest(http.MethodPost, "https://api.example/resource?q=1", strings.NewReader("a=1"))
 						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 						got, err := cfg.Client(tok).Do(req)
 						if err != nil {

@@ -141,12 +141,16 @@ func wholeTokenAfterEscape(s, t string) bool {
 			i >= 6 && s[i-6] == '\\' && s[i-5] == 'u' && hex(s[i-4]) && hex(s[i-3]) && hex(s[i-2]) && hex(s[i-1]) ||
 			i >= 2 && s[i-2] == '\\' && strings.IndexByte("nrtbf", s[i-1]) >= 0
 	}
-	for i := 0; i+len(t) <= len(s); i++ {
-		if s[i:i+len(t)] == t && (i == 0 || !word(s[i-1]) || escapeBefore(i)) && (i+len(t) == len(s) || !word(s[i+len(t)])) {
+	for i := 0; ; i++ {
+		j := strings.Index(s[i:], t)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if (i == 0 || !word(s[i-1]) || escapeBefore(i)) && (i+len(t) == len(s) || !word(s[i+len(t)])) {
 			return true
 		}
 	}
-	return false
 }
 
 // FuzzTokenExchange runs RequestToken or AccessToken against a provider
