@@ -1,6 +1,7 @@
 package oauth1
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -43,6 +44,10 @@ func (p Placement) String() string {
 // DefaultMaxBodyBytes is the limit applied to token responses, and to
 // request bodies that must be read to be signed, when no other limit is set.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultTimeout bounds each token request whose context has no deadline
+// when Config.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
 
 // Config is a consumer's (client's) OAuth 1.0a configuration: its
 // credentials, how it signs, and the provider it talks to.
@@ -96,12 +101,22 @@ type Config struct {
 	MaxBodyBytes int64
 
 	// HTTPClient makes the token requests. If nil, http.DefaultClient is
-	// used. [Config.Client] does not send through it but builds a new
+	// used. The token requests never follow redirects, whatever its
+	// CheckRedirect says: a 3xx answer is a *[ProviderError], so that the
+	// signed request is never re-sent to another URL. [Config.Client] does not send through it but builds a new
 	// client from it: HTTPClient.Transport becomes the signing
 	// [Transport]'s Base (nil meaning http.DefaultTransport), and its
 	// Timeout, Jar and CheckRedirect are copied. Later changes to
 	// HTTPClient's fields do not affect a client already returned.
 	HTTPClient *http.Client
+
+	// Timeout bounds each token request ([Config.RequestToken],
+	// [Config.AccessToken]), including reading the response, when its
+	// context has no deadline: if 0, [DefaultTimeout]; if negative,
+	// nothing bounds it beyond the context (and HTTPClient.Timeout). A
+	// deadline of the context is kept as it is, shorter or longer. The
+	// requests of [Config.Client] are not affected.
+	Timeout time.Duration
 
 	// InsecureAllowHTTP allows PLAINTEXT signatures, which carry the
 	// consumer and token secrets in clear, to be sent over plain http to
@@ -305,6 +320,19 @@ func (c *Config) now() time.Time {
 	return time.Now()
 }
 
+// withTimeout returns ctx bounded by Timeout (or DefaultTimeout) when it
+// has no deadline.
+func (c *Config) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := c.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	if _, ok := ctx.Deadline(); ok || d < 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
+
 func (c *Config) maxBody() int64 {
 	if c.MaxBodyBytes > 0 {
 		return c.MaxBodyBytes
@@ -317,4 +345,38 @@ func (c *Config) httpClient() *http.Client {
 		return c.HTTPClient
 	}
 	return http.DefaultClient
+}
+
+// tokenClient returns the client for the token requests: a shallow copy
+// of HTTPClient (same Transport, Jar and Timeout) that never follows a
+// redirect. Following one would re-send the signed request, with the
+// verifier and (PLAINTEXT) the secrets themselves, to wherever Location
+// points, plain http on another host included, and take that host's
+// answer as the token; the 3xx response is returned instead, and becomes a
+// *ProviderError. Its Transport drops the Location of a 3xx first:
+// http.Client parses it before it asks CheckRedirect, and a Location that
+// does not parse would be an error quoting it.
+func (c *Config) tokenClient() *http.Client {
+	hc := *c.httpClient()
+	hc.CheckRedirect = stopAtRedirect
+	hc.Transport = dropLocation{hc.Transport}
+	return &hc
+}
+
+func stopAtRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// dropLocation is an http.RoundTripper that removes the Location header
+// of the 3xx responses of Base (nil meaning http.DefaultTransport).
+type dropLocation struct{ base http.RoundTripper }
+
+func (t dropLocation) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if resp != nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header != nil {
+		resp.Header.Del("Location")
+	}
+	return resp, err
 }

@@ -42,6 +42,24 @@
 // this package's sentinels. Provider presets ([Twitter], [Bitbucket],
 // [Tumblr], [Jira], [NetSuite], ...) are [Endpoint] values.
 //
+// # Redirects, timeouts and errors
+//
+// The token requests never follow a redirect: a 3xx answer is a
+// *ProviderError with only its status. A [Transport] signs a redirected
+// request only when it goes to the host and port of the first one
+// without a downgrade to http, and removes the OAuth parameters a previous
+// hop left in its URL, so no signature reaches another host. Each token
+// request is bounded by Config.Timeout ([DefaultTimeout], 30 s) when its
+// context has no deadline.
+//
+// Errors hold no credential that was sent or received (secrets, tokens,
+// the verifier, signatures): the text a server sends back is scrubbed of
+// them wherever they stand as whole tokens (see [ProviderError]), and
+// callback errors never quote the URL.
+// What an error quotes of a server's or a client's text is bounded: a
+// ProviderError's Problem, Advice and Body to 64, 256 and 512 bytes, a
+// received value in a [VerifyError] to 64.
+//
 // # Verifying requests
 //
 // A [Verifier] checks a request as a provider receives it: the signature
@@ -50,7 +68,11 @@
 // a window; and the nonce through a [NonceStore] that rejects replays
 // ([MemoryNonceStore] is one). Failures are *[VerifyError] values that
 // wrap sentinels such as [ErrInvalidSignature], [ErrStaleTimestamp] and
-// [ErrReplayedNonce] and name the oauth_problem to report.
+// [ErrReplayedNonce] and name the oauth_problem to report. A nonce longer
+// than [MaxNonceLength] is refused before the store sees it; a
+// MemoryNonceStore holds at most MaxEntries nonces, forgets them as they
+// expire, and when full refuses new ones ([ErrNonceStoreFull]) rather
+// than forget live ones.
 //
 // # Performance
 //

@@ -49,6 +49,12 @@ var (
 	// is false. HMAC and RSA signatures reveal no secret and may be sent
 	// over http.
 	ErrInsecureTransport = errors.New("oauth1: refusing to send a PLAINTEXT signature over plain http")
+	// ErrNonceStoreFull: a [MemoryNonceStore] holds MaxEntries nonces
+	// that have not expired, and refuses new ones rather than forget live
+	// ones (whose replays would then be accepted). Verify returns it
+	// wrapped in a *VerifyError; a provider may answer 503 Service
+	// Unavailable.
+	ErrNonceStoreFull = errors.New("oauth1: nonce store full")
 	// ErrProvider is matched by every *ProviderError.
 	ErrProvider = errors.New("oauth1: provider error")
 )
@@ -105,14 +111,15 @@ type VerifyError struct {
 	// Problem is the oauth_problem value to report, such as
 	// "signature_invalid".
 	Problem string
-	// Parameter names the offending parameter, if any.
+	// Parameter names the offending parameter, if any: at most 64 bytes,
+	// "..." appended when cut.
 	Parameter string
 	// Err is the sentinel (or the lookup's or nonce store's error).
 	Err error
 }
 
 // Error returns "oauth1: verify: " with the problem and parameter; never a
-// secret.
+// secret. A received value it quotes is cut to 64 bytes.
 func (e *VerifyError) Error() string {
 	s := "oauth1: verify: " + e.Problem
 	if e.Parameter != "" {
@@ -128,21 +135,28 @@ func (e *VerifyError) Error() string {
 func (e *VerifyError) Unwrap() error { return e.Err }
 
 // ProviderError is a failed token request: a non-2xx status, or an
-// oauth_problem in the response (OAuth Problem Reporting extension).
+// oauth_problem in the response (OAuth Problem Reporting extension). A
+// redirect (3xx), which token requests never follow, sets StatusCode only.
 // errors.Is(err, ErrProvider) is true for every ProviderError, and
 // errors.Is matches the sentinel of a known Problem (signature_invalid is
 // ErrInvalidSignature, nonce_used is ErrReplayedNonce, ...).
+//
+// Problem, Advice and Body hold no credential that the request sent (the
+// consumer and token secrets, the verifier, the token, the signature) nor
+// the values of the response's oauth_token and oauth_token_secret fields:
+// each is replaced by "[redacted]" wherever it stands as a whole token,
+// in the forms a server echoes it in (raw, percent-encoded, JSON).
 type ProviderError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Problem and Advice are oauth_problem and oauth_problem_advice, if sent.
+	// Problem and Advice are oauth_problem and oauth_problem_advice, if
+	// sent: at most 64 and 256 bytes, "..." appended when cut.
 	Problem string
 	Advice  string
-	// Body is an excerpt of the response body, at most 512 bytes.
+	// Body is an excerpt of the response body: its first 512 bytes,
+	// "..." appended when it is longer.
 	Body string
 }
-
-const excerptLen = 512
 
 // Error describes the status and problem; the body excerpt is left out.
 func (e *ProviderError) Error() string {

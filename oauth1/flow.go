@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -22,8 +23,11 @@ import (
 // Endpoint.SkipCallbackConfirmed is set; otherwise the error wraps
 // ErrCallbackNotConfirmed. A provider error is a *[ProviderError]; a
 // response over Config.MaxBodyBytes is a *[TooLargeError]; a response
-// without oauth_token is an error wrapping ErrMissingToken. ctx bounds the
-// whole request, including reading the response.
+// without oauth_token is an error wrapping ErrMissingToken. A redirect is
+// not followed: a 3xx answer is a *ProviderError with only StatusCode set.
+// ctx bounds the whole request, including reading the response; without a
+// deadline, Config.Timeout (or [DefaultTimeout]) does, and the error then
+// wraps context.DeadlineExceeded.
 func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 	cb := c.CallbackURL
 	if cb == "" {
@@ -72,22 +76,41 @@ func (c *Config) AuthorizationURL(requestToken *Token, extra url.Values) (string
 // the callback URL the provider redirected the resource owner to
 // (RFC 5849 §2.2). A missing oauth_token is an error wrapping
 // ErrMissingToken; a missing oauth_verifier one wrapping
-// ErrMissingVerifier (which matches ErrMissingToken too).
+// ErrMissingVerifier (which matches ErrMissingToken too). A URL or query
+// that does not parse is an error wrapping ErrBadRequest, which names the
+// problem but never quotes the URL (it holds the verifier).
 // The caller should check that token is the request token it issued.
 func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err error) {
-	p, err := urlenc.ParseURLParams(callbackURL, urlenc.Query)
-	if err != nil {
-		return "", "", fmt.Errorf("oauth1: callback: %w: %w", ErrBadRequest, err)
+	u, err := url.Parse(callbackURL)
+	if err != nil || callbackURL == "" {
+		// Not wrapped: url.Parse's error quotes the whole URL.
+		return "", "", errCallbackURL
 	}
-	return authorizationParams(p.Get("oauth_token"), p.Get("oauth_verifier"))
+	return parseCallbackQuery(u.RawQuery)
 }
 
 // ParseAuthorizationRequest is ParseAuthorizationResponse for the request
-// a callback handler receives.
+// a callback handler receives. A nil r, or one without a URL, is an error
+// wrapping ErrBadRequest.
 func ParseAuthorizationRequest(r *http.Request) (token, verifier string, err error) {
-	p, err := urlenc.ParseForm(r.URL.RawQuery)
+	if r == nil || r.URL == nil {
+		return "", "", errCallbackURL
+	}
+	return parseCallbackQuery(r.URL.RawQuery)
+}
+
+var errCallbackURL = fmt.Errorf("oauth1: callback: url does not parse: %w", ErrBadRequest)
+
+func parseCallbackQuery(rawQuery string) (token, verifier string, err error) {
+	p, err := urlenc.ParseForm(rawQuery)
 	if err != nil {
-		return "", "", fmt.Errorf("oauth1: callback: %w: %w", ErrBadRequest, err)
+		// Only the offset: the malformed bytes may be part of the
+		// verifier.
+		var ee *urlenc.EscapeError
+		if errors.As(err, &ee) {
+			return "", "", fmt.Errorf("oauth1: callback: invalid percent-encoding at offset %d of the query: %w", ee.Offset, ErrBadRequest)
+		}
+		return "", "", fmt.Errorf("oauth1: callback: query does not parse: %w", ErrBadRequest)
 	}
 	return authorizationParams(p.Get("oauth_token"), p.Get("oauth_verifier"))
 }
@@ -117,6 +140,8 @@ func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier 
 }
 
 func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInput) (*Token, urlenc.Params, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
 	method := c.Endpoint.TokenMethod
 	if method == "" {
 		method = http.MethodPost
@@ -138,11 +163,16 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	if err := c.sign(req, in); err != nil {
 		return nil, nil, err
 	}
-	resp, err := c.httpClient().Do(req)
+	resp, err := c.tokenClient().Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("oauth1: token request: %w", err)
+		return nil, nil, fmt.Errorf("oauth1: token request: %w", scrubURLError(err, c.sentSecrets(req, in)))
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// Neither Location nor the body: a redirect may carry what was
+		// sent (the verifier, a PLAINTEXT signature) back in its URL.
+		return nil, nil, &ProviderError{StatusCode: resp.StatusCode}
+	}
 	limit := c.maxBody()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
@@ -154,12 +184,8 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	params, perr := parseTokenResponse(resp.Header.Get("Content-Type"), data)
 	problem := params.Get("oauth_problem")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 || problem != "" {
-		return nil, nil, &ProviderError{
-			StatusCode: resp.StatusCode,
-			Problem:    problem,
-			Advice:     params.Get("oauth_problem_advice"),
-			Body:       excerpt(data),
-		}
+		return nil, nil, providerError(resp.StatusCode, problem, params.Get("oauth_problem_advice"),
+			params, data, c.sentSecrets(req, in))
 	}
 	if perr != nil {
 		return nil, nil, fmt.Errorf("oauth1: token response: %w", perr)
@@ -215,65 +241,75 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 	return p, nil
 }
 
-// excerpt returns at most excerptLen bytes of a body, with the values of
-// secret-bearing fields masked.
-func excerpt(data []byte) string {
-	if len(data) > excerptLen {
-		data = data[:excerptLen]
-	}
-	s := strings.ToValidUTF8(string(data), "\uFFFD")
-	for _, k := range []string{"oauth_token_secret", "oauth_token"} {
-		s = maskField(s, k)
-	}
-	return s
-}
-
-func maskField(s, key string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, key)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		j := i + len(key)
-		b.WriteString(s[:j])
-		s = s[j:]
-		// skip separators: = or ": "
-		k := 0
-		for k < len(s) && (s[k] == '=' || s[k] == '"' || s[k] == ':' || s[k] == ' ') {
-			k++
-		}
-		b.WriteString(s[:k])
-		s = s[k:]
-		e := strings.IndexAny(s, "&\",} \n")
-		if e < 0 {
-			e = len(s)
-		}
-		if e > 0 {
-			b.WriteString("REDACTED")
-		}
-		s = s[e:]
-	}
-}
-
 // CheckResponse returns nil if resp has a 2xx status and otherwise a
 // *[ProviderError] with the status, the oauth_problem and advice (OAuth
 // Problem Reporting, from the form-encoded or JSON body or from the
 // WWW-Authenticate header) and a bounded excerpt of the body, which it
-// reads (at most 64 KiB). The caller still closes resp.Body.
+// reads (at most 64 KiB). The credentials the request sent (resp.Request:
+// its oauth_token, oauth_signature, and for PLAINTEXT the secrets the
+// signature is made of) and the token fields of the body are scrubbed
+// from them. The caller still closes resp.Body.
 func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var data []byte
+	if resp.Body != nil {
+		data, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	}
 	params, _ := parseTokenResponse(resp.Header.Get("Content-Type"), data)
-	e := &ProviderError{StatusCode: resp.StatusCode, Problem: params.Get("oauth_problem"),
-		Advice: params.Get("oauth_problem_advice"), Body: excerpt(data)}
-	if e.Problem == "" {
+	problem, advice := params.Get("oauth_problem"), params.Get("oauth_problem_advice")
+	if problem == "" {
 		if _, _, hp, ok, err := parseAuthHeader(resp.Header.Get("WWW-Authenticate")); ok && err == nil {
-			e.Problem, e.Advice = hp.Get("oauth_problem"), hp.Get("oauth_problem_advice")
+			problem, advice = hp.Get("oauth_problem"), hp.Get("oauth_problem_advice")
 		}
 	}
-	return e
+	return providerError(resp.StatusCode, problem, advice, params, data, sentCredentials(resp.Request))
+}
+
+// sentSecrets returns the credentials of a token request, signed from in,
+// for scrubbing: what req carries (see sentCredentials) and the secrets
+// and verifier, which a server may know and echo.
+func (c *Config) sentSecrets(req *http.Request, in *signInput) []string {
+	return append(sentCredentials(req), c.ConsumerSecret, in.tokenSecret, in.verifier, in.token)
+}
+
+// scrubURLError returns err, an error of http.Client.Do, with the URL of
+// a *url.Error scrubbed of secrets (with the QueryString placement it
+// holds the signature and the verifier), and the text of its Err scrubbed
+// and bounded: a transport error may quote what the server sent, such as
+// a malformed status or header line. errors.Is still sees through it, so
+// that errors.Is(err, context.DeadlineExceeded) holds.
+func scrubURLError(err error, secrets []string) error {
+	ue, ok := err.(*url.Error)
+	if !ok {
+		return err
+	}
+	inner := ue.Err
+	if inner != nil {
+		if msg := urlenc.Clip(urlenc.RedactString(inner.Error(), secrets), adviceLen); msg != inner.Error() {
+			inner = &scrubbedError{msg: msg, err: inner}
+		}
+	}
+	return &url.Error{Op: ue.Op, URL: urlenc.RedactString(ue.URL, secrets), Err: inner}
+}
+
+// scrubbedError is an error whose text was scrubbed of credentials and
+// bounded. It does not unwrap, which would hand the original text to
+// whoever prints the chain; errors.Is asks the original.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Is reports whether the original error is target or wraps it.
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// Timeout reports whether the original error is a timeout, as
+// *url.Error.Timeout asks.
+func (e *scrubbedError) Timeout() bool {
+	t, ok := e.err.(interface{ Timeout() bool })
+	return ok && t.Timeout()
 }

@@ -209,7 +209,7 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 	withBody := hasBody(req)
 	if placement == FormBody && !form {
 		if withBody || ct != "" {
-			return false, fmt.Errorf("oauth1: content type %q: %w", ct, ErrNotForm)
+			return false, fmt.Errorf("oauth1: content type %q: %w", urlenc.Clip(ct, quoteLen), ErrNotForm)
 		}
 		form = true
 	}
@@ -451,7 +451,7 @@ func (c *Config) checkTransport(m SignatureMethod, u *url.URL) error {
 		strings.EqualFold(u.Scheme, "https") || isLoopback(u.Hostname()) {
 		return nil
 	}
-	return fmt.Errorf("%w: %q", ErrInsecureTransport, u.Host)
+	return fmt.Errorf("%w: %q", ErrInsecureTransport, urlenc.Clip(u.Host, quoteLen))
 }
 
 // isLoopback reports whether host is "localhost" or a loopback address.

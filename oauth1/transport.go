@@ -15,9 +15,10 @@ import (
 // When an http.Client follows a redirect, each hop reaches RoundTrip as a
 // new request and is signed afresh, with a new nonce and timestamp; OAuth
 // parameters left in the URL by the previous hop are removed first. A
-// redirect that leaves the host of the original request is sent without
-// any OAuth signature, so that credentials-derived values never reach
-// another host. Like [Config.Sign], RoundTrip refuses to send a
+// redirect that leaves the host of the original request's URL (the same
+// host and port, compared case-insensitively: no subdomain) or goes from
+// https to http is sent without any OAuth signature, so that no signature,
+// token or PLAINTEXT secret reaches another host. Like [Config.Sign], RoundTrip refuses to send a
 // PLAINTEXT signature over plain http to a remote host
 // ([ErrInsecureTransport]); the request is then not sent and its body is
 // closed.
@@ -102,19 +103,18 @@ func origin(req *http.Request) *http.Request {
 }
 
 // sameHost reports whether redirected request b goes to the host of the
-// original request a, without a downgrade from https to http.
+// original request a, without a downgrade from https to http. Like
+// net/http, which drops a caller's Authorization header on a redirect to
+// another host, it compares the hosts of the URLs (where the requests
+// go), not Host overrides; unlike net/http, which keeps the header for a
+// subdomain, it wants the same host and port, compared case-insensitively
+// and nothing else, so that no suffix or IPv6 zone
+// ("[fe80::1%25.api.example.com]") passes for the host.
 func sameHost(a, b *http.Request) bool {
 	if strings.EqualFold(a.URL.Scheme, "https") && !strings.EqualFold(b.URL.Scheme, "https") {
 		return false
 	}
-	return strings.EqualFold(reqHost(a), reqHost(b))
-}
-
-func reqHost(r *http.Request) string {
-	if r.Host != "" {
-		return r.Host
-	}
-	return r.URL.Host
+	return strings.EqualFold(a.URL.Host, b.URL.Host)
 }
 
 // stripOAuth removes the OAuth protocol parameters a previous hop may have

@@ -144,7 +144,7 @@ var headerParam = regexp.MustCompile(`([A-Za-z_]+)="([^"]*)"`)
 
 // headerParams parses an Authorization header independently of the
 // package: name="value" pairs, values percent-decoded except realm.
-func headerParams(t *testing.T, h string) [][2]string {
+func headerParams(t testing.TB, h string) [][2]string {
 	t.Helper()
 	var out [][2]string
 	for _, m := range headerParam.FindAllStringSubmatch(h, -1) {
@@ -161,7 +161,7 @@ func headerParams(t *testing.T, h string) [][2]string {
 	return out
 }
 
-func formParams(t *testing.T, s string) [][2]string {
+func formParams(t testing.TB, s string) [][2]string {
 	t.Helper()
 	var out [][2]string
 	for _, pair := range strings.Split(s, "&") {
@@ -268,7 +268,7 @@ func signVector(t *testing.T, v vector, m oauth1.SignatureMethod) (*http.Request
 	return r, capt.body
 }
 
-func sentSignature(t *testing.T, req *http.Request, body string) string {
+func sentSignature(t testing.TB, req *http.Request, body string) string {
 	t.Helper()
 	for _, p := range headerParams(t, req.Header.Get("Authorization")) {
 		if p[0] == "oauth_signature" {

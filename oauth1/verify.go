@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
@@ -234,11 +233,12 @@ var (
 )
 
 func verr(problem, param string, err error) *VerifyError {
-	return &VerifyError{Problem: problem, Parameter: param, Err: err}
+	return &VerifyError{Problem: problem, Parameter: urlenc.Clip(param, quoteLen), Err: err}
 }
 
 // Verify checks req. It returns what the request proved, or a
-// *[VerifyError] wrapping one of ErrBadRequest, ErrMissingParameter,
+// *[VerifyError] wrapping one of ErrBadRequest (an oauth_nonce longer than
+// [MaxNonceLength] included), ErrMissingParameter,
 // ErrUnsupportedMethod, ErrUnknownConsumer, ErrUnknownToken,
 // ErrInvalidSignature, ErrStaleTimestamp, ErrReplayedNonce (or the
 // error of a lookup or of the nonce store). A form body is read and
@@ -291,6 +291,9 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		case "oauth_signature":
 			sig = p.Value
 		case "oauth_nonce":
+			if len(p.Value) > MaxNonceLength {
+				return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: oauth_nonce longer than %d bytes", ErrBadRequest, MaxNonceLength))
+			}
 			out.Nonce = p.Value
 		case "oauth_callback":
 			out.Callback = p.Value
@@ -300,12 +303,12 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			out.BodyHash = p.Value
 		case "oauth_version":
 			if p.Value != "1.0" {
-				return nil, verr(ProblemVersionRejected, p.Key, fmt.Errorf("%w: oauth_version %q", ErrBadRequest, p.Value))
+				return nil, verr(ProblemVersionRejected, p.Key, fmt.Errorf("%w: oauth_version %q", ErrBadRequest, urlenc.Clip(p.Value, quoteLen)))
 			}
 		case "oauth_timestamp":
 			ts, err := strconv.ParseInt(p.Value, 10, 64)
 			if err != nil || ts < 0 {
-				return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: oauth_timestamp %q", ErrBadRequest, p.Value))
+				return nil, verr(ProblemParameterRejected, p.Key, fmt.Errorf("%w: oauth_timestamp %q", ErrBadRequest, urlenc.Clip(p.Value, quoteLen)))
 			}
 			out.Timestamp = time.Unix(ts, 0)
 		}
@@ -342,7 +345,7 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		}
 	}
 	if m == nil || plaintext && req.TLS == nil && !v.InsecurePlaintextOverHTTP {
-		return nil, verr(ProblemSignatureMethodRejected, "oauth_signature_method", fmt.Errorf("%w: %q", ErrUnsupportedMethod, out.Method))
+		return nil, verr(ProblemSignatureMethodRejected, "oauth_signature_method", fmt.Errorf("%w: %q", ErrUnsupportedMethod, urlenc.Clip(out.Method, quoteLen)))
 	}
 	consumer, err := v.LookupConsumer(ctx, out.ConsumerKey)
 	if err != nil {
@@ -413,69 +416,4 @@ func checkBodyHash(req *http.Request, want string, limit int64) error {
 		return verr(ProblemSignatureInvalid, "oauth_body_hash", fmt.Errorf("%w: body does not match oauth_body_hash", ErrInvalidSignature))
 	}
 	return nil
-}
-
-// A NonceStore remembers the nonces a provider has accepted (RFC 5849
-// §3.3) so that a replayed request is refused. Implementations must be
-// safe for concurrent use.
-type NonceStore interface {
-	// UseNonce records nonce for the consumer key, token and timestamp,
-	// or returns an error wrapping ErrReplayedNonce if that combination
-	// was recorded before.
-	UseNonce(ctx context.Context, consumerKey, token, nonce string, timestamp time.Time) error
-}
-
-// MemoryNonceStore is a NonceStore in memory, for a single process. It
-// forgets nonces whose timestamp is more than twice its TTL older than
-// the newest timestamp it has seen, which is safe when TTL is at least the
-// Verifier's Window. Create it with [NewMemoryNonceStore]; it is safe for
-// concurrent use.
-type MemoryNonceStore struct {
-	ttl    time.Duration
-	mu     sync.Mutex
-	seen   map[string]int64
-	newest int64
-	adds   int
-}
-
-// NewMemoryNonceStore returns an empty store; ttl should be at least the
-// Verifier's Window (if zero, DefaultWindow).
-func NewMemoryNonceStore(ttl time.Duration) *MemoryNonceStore {
-	if ttl <= 0 {
-		ttl = DefaultWindow
-	}
-	return &MemoryNonceStore{ttl: ttl, seen: make(map[string]int64)}
-}
-
-// UseNonce implements NonceStore.
-func (s *MemoryNonceStore) UseNonce(_ context.Context, consumerKey, token, nonce string, timestamp time.Time) error {
-	ts := timestamp.Unix()
-	k := consumerKey + "\x00" + token + "\x00" + strconv.FormatInt(ts, 10) + "\x00" + nonce
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.seen[k]; ok {
-		return ErrReplayedNonce
-	}
-	if ts > s.newest {
-		s.newest = ts
-	}
-	s.seen[k] = ts
-	s.adds++
-	if s.adds >= 4096 {
-		s.adds = 0
-		cut := s.newest - int64(2*s.ttl/time.Second)
-		for k, t := range s.seen {
-			if t < cut {
-				delete(s.seen, k)
-			}
-		}
-	}
-	return nil
-}
-
-// Len returns the number of nonces remembered.
-func (s *MemoryNonceStore) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.seen)
 }

@@ -28,13 +28,15 @@ func Mask(s string) string {
 // inside of a JSON string (with and without HTML escaping).
 //
 // An occurrence counts only when it is a whole token: the bytes on either
-// side of it, if any, are not ASCII letters, digits, '-' or '_', or the one
-// before it ends a %XX escape ("uri=https%3A%2F%2Fx%3Ftoken%3Dsecret"). A short
-// secret such as "e" therefore never garbles the words around it, while an
-// echoed "refresh_token=e&" or `"e"` is still scrubbed. Longer forms are
-// replaced first, so that a secret containing another is replaced whole;
-// and a secret that stands whole once its neighbour was replaced is
-// replaced too.
+// side of it, if any, are not ASCII letters, digits, '-' or '_'; an escape
+// just before it (%XX, %25XX, or a JSON \uXXXX, \n, \r, \t, \b, \f)
+// counts as the separator it stands for, so that "token%3De" (a
+// form-encoded "token=e") is scrubbed. A short secret such as "e"
+// therefore never garbles the words around it, while an echoed
+// "refresh_token=e&" or `"e"` is still scrubbed. Longer forms are replaced
+// first, so that a secret containing another is replaced whole; and a
+// secret that stands whole once its neighbour was replaced (a copy echoed
+// back to back, or glued to another secret) is replaced too.
 // b is not modified; when nothing is found b itself is returned.
 func Redact(b []byte, secrets []string) []byte {
 	var forms []string
@@ -87,7 +89,7 @@ func replaceWhole(b []byte, f string) []byte {
 			break
 		}
 		start, end := i+j, i+j+len(f)
-		if (start > 0 && wordByte(b[start-1]) && !afterEscape(b, start)) || (end < len(b) && wordByte(b[end])) ||
+		if (start > 0 && wordByte(b[start-1]) && !escapeEndsAt(b, start)) || (end < len(b) && wordByte(b[end])) ||
 			inMark(b, start, end) {
 			i = start + 1
 			continue
@@ -116,15 +118,21 @@ func inMark(b []byte, start, end int) bool {
 	return i >= 0
 }
 
-// afterEscape reports whether b[:i] ends with a %XX escape: in
-// percent-encoded text ("x%3Dsecret") the hex digits before a secret end
-// the escape, they do not continue the secret's word.
-func afterEscape(b []byte, i int) bool {
-	return i >= 3 && b[i-3] == '%' && isHex(b[i-2]) && isHex(b[i-1])
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+// escapeEndsAt reports whether b[:i] ends with a percent-escape (%XX, or
+// %25XX encoded twice) or a JSON escape (\uXXXX, \n, \r, \t, \b, \f):
+// whatever it encodes, the text after it starts a new token.
+func escapeEndsAt(b []byte, i int) bool {
+	switch {
+	case i >= 3 && b[i-3] == '%' && ishex(b[i-2]) && ishex(b[i-1]):
+		return true
+	case i >= 5 && b[i-5] == '%' && b[i-4] == '2' && b[i-3] == '5' && ishex(b[i-2]) && ishex(b[i-1]):
+		return true // %25XX: an escape encoded once more
+	case i >= 6 && b[i-6] == '\\' && b[i-5] == 'u' && ishex(b[i-4]) && ishex(b[i-3]) && ishex(b[i-2]) && ishex(b[i-1]):
+		return true
+	case i >= 2 && b[i-2] == '\\' && strings.IndexByte("nrtbf", b[i-1]) >= 0:
+		return true
+	}
+	return false
 }
 
 // lowerHex returns s with the hex digits of its %XX escapes in lower case.

@@ -38,6 +38,16 @@ func TestRedact(t *testing.T) {
 		{"secret named like the mark", "redacted", []string{"redacted"}, "[redacted]"},
 		{"after a percent word", "x%zztok", []string{"tok"}, "x%zztok"},
 		{"bearer header echo", "Authorization: Bearer at.1-2", []string{"at.1-2"}, "Authorization: Bearer [redacted]"},
+		{"after a percent-escape", "t%3De%26u%3dp", []string{"e", "p"}, "t%3D[redacted]%26u%3d[redacted]"},
+		{"encoded header echo", "h=OAuth+sig%3D%22cs-1%2526ts-2%22", []string{"cs-1", "ts-2"}, "h=OAuth+sig%3D%22[redacted]%2526[redacted]%22"},
+		{"after a json escape", `{"m":"a\u0026e\ne\te"}`, []string{"e"}, `{"m":"a\u0026[redacted]\n[redacted]\t[redacted]"}`},
+		{"inside an escape", "%3e %e x%e", []string{"e"}, "%3e %[redacted] x%[redacted]"},
+		{"back to back", "x=+ab+ab+ab&", []string{"+ab"}, "x=[redacted][redacted][redacted]&"},
+		{"back to back, ending in a separator", "ab+ab+ab+ x", []string{"ab+"}, "[redacted][redacted][redacted] x"},
+		{"back to back after a word", "xab+ab+", []string{"ab+"}, "xab+[redacted]"},
+		{"back to back before a word", "+ab+abx", []string{"+ab"}, "[redacted]+abx"},
+		{"back to back, word bytes at both ends", "abab ab", []string{"ab"}, "abab [redacted]"},
+		{"overlapping", "a+a+a", []string{"a+a"}, "[redacted]+a"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
