@@ -115,10 +115,17 @@ type OAuth2 struct {
 	// expire and omits expires_in.
 	AccessTokenTTL time.Duration
 	// RotateRefreshTokens makes every refresh issue a new refresh token and
-	// invalidate the old one (reuse gets invalid_grant). Default true. When
-	// false the refresh response carries no refresh_token and the old one
-	// stays valid.
+	// invalidate the old one. Default true. When false the refresh response
+	// carries no refresh_token and the old one stays valid.
+	//
+	// With rotation, a spent refresh token presented again is refused with
+	// invalid_grant and, as Auth0, Okta and Keycloak do (RFC 9700 §4.14.2),
+	// revokes its whole grant: every access and refresh token issued from
+	// the same authorization (see [OAuth2.GrantsRevoked]).
 	RotateRefreshTokens bool
+	// SkipReuseDetection makes a spent refresh token presented again only
+	// fail (invalid_grant), leaving the rest of its grant valid.
+	SkipReuseDetection bool
 	// RequirePKCE makes the authorization endpoint refuse requests from
 	// public clients (AuthMethod "none") without a code_challenge.
 	// Default true. Confidential clients may always omit PKCE; whenever a
@@ -174,6 +181,7 @@ type OAuth2 struct {
 	Scope string
 
 	refreshes, tokensIssued, tokenRequests, resourceRequests atomic.Int64
+	refreshReuses, grantsRevoked                             atomic.Int64
 
 	mu       sync.Mutex
 	codes    map[string]*oauth2Code
@@ -183,6 +191,14 @@ type OAuth2 struct {
 	userCode map[string]string        // user_code -> device_code
 	jtis     map[string]time.Time     // assertion "jti" -> its "exp"
 	families uint64
+	spent    map[string]oauth2Spent // rotated refresh tokens
+	revoked  map[uint64]bool        // families revoked for refresh token reuse
+}
+
+// oauth2Spent is a refresh token that rotation replaced.
+type oauth2Spent struct {
+	family   uint64
+	clientID string
 }
 
 // oauth2Token is an issued access or refresh token. Tokens of one grant (an
@@ -249,6 +265,8 @@ func newOAuth2() *OAuth2 {
 		devices:             make(map[string]*oauth2Device),
 		userCode:            make(map[string]string),
 		jtis:                make(map[string]time.Time),
+		spent:               make(map[string]oauth2Spent),
+		revoked:             make(map[uint64]bool),
 	}
 	for _, c := range clients {
 		c.anyLoopback = true
@@ -271,8 +289,20 @@ func (o *OAuth2) register(mux *http.ServeMux) {
 
 // Refreshes returns how many refresh_token grant requests the token endpoint
 // served once the client was authenticated, whether they succeeded or not.
-// It is safe for concurrent use.
+// For one grant whose every refresh succeeded, Refreshes equals the number of
+// access tokens that were replaced, TokensIssued minus one. It is safe for
+// concurrent use.
 func (o *OAuth2) Refreshes() int { return int(o.refreshes.Load()) }
+
+// RefreshTokenReuses returns how many times a refresh token that rotation
+// had already replaced was presented again, whether or not that revoked its
+// grant. It is safe for concurrent use.
+func (o *OAuth2) RefreshTokenReuses() int { return int(o.refreshReuses.Load()) }
+
+// GrantsRevoked returns how many grants were revoked because a spent
+// refresh token was presented again (each grant counts once). It is safe
+// for concurrent use.
+func (o *OAuth2) GrantsRevoked() int { return int(o.grantsRevoked.Load()) }
 
 // TokensIssued returns how many access tokens the grants of the token
 // endpoint and the implicit flow issued. Tokens minted with
@@ -355,6 +385,15 @@ func (o *OAuth2) storeRefreshLocked(t oauth2Token) string {
 	v := oauth2Random("rt_")
 	o.refresh[v] = &t
 	return v
+}
+
+// revokeGrantLocked revokes family for refresh token reuse.
+func (o *OAuth2) revokeGrantLocked(family uint64) {
+	o.revokeFamilyLocked(family)
+	if !o.revoked[family] {
+		o.revoked[family] = true
+		o.grantsRevoked.Add(1)
+	}
 }
 
 // revokeFamilyLocked removes every access and refresh token of family.

@@ -218,6 +218,8 @@ func (o *OAuth2) grantClientCredentials(c *OAuth2Client, form urlenc.Params) (*o
 	return o.issueLocked(o.newFamilyLocked(), c.ID, "", form.Get("scope"), false), nil
 }
 
+// grantRefresh serves the refresh_token grant (RFC 6749 §6) with rotation
+// and reuse detection.
 func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
 	rt := form.Get("refresh_token")
 	if rt == "" {
@@ -226,7 +228,17 @@ func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params) (*oauth2Issue
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	t := o.refresh[rt]
-	if t == nil || t.clientID != c.ID {
+	if t == nil {
+		if sp, ok := o.spent[rt]; ok && sp.clientID == c.ID {
+			o.refreshReuses.Add(1)
+			if !o.SkipReuseDetection {
+				o.revokeGrantLocked(sp.family)
+			}
+			return nil, errInvalidGrant("refresh token already used")
+		}
+		return nil, errInvalidGrant("unknown, revoked or rotated refresh token")
+	}
+	if t.clientID != c.ID {
 		return nil, errInvalidGrant("unknown, revoked or rotated refresh token")
 	}
 	scope := t.scope
@@ -239,6 +251,7 @@ func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params) (*oauth2Issue
 	res := o.issueLocked(t.family, c.ID, t.username, scope, false)
 	if o.RotateRefreshTokens {
 		delete(o.refresh, rt)
+		o.spent[rt] = oauth2Spent{family: t.family, clientID: t.clientID}
 		nt := *t
 		nt.iat = o.now()
 		res.refresh = o.storeRefreshLocked(nt)
