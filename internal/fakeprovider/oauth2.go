@@ -31,15 +31,18 @@ const (
 	OAuth2RevokePath = "/oauth2/revoke"
 	// OAuth2IntrospectPath is the introspection endpoint (RFC 7662).
 	OAuth2IntrospectPath = "/oauth2/introspect"
-	// OAuth2ResourcePath is a bearer-protected resource (GET or POST) that
+	// OAuth2ResourcePath is a protected resource (GET or POST) that
 	// echoes who called it: {"ok":true,"client_id":...,"username":...,
 	// "scope":...,"method":"header"|"body"|"query","http_method":...,
-	// "query":{name:first value}} (access_token left out). It takes the token
-	// in the Authorization header, a form body or the access_token query
-	// parameter, in exactly one of them (RFC 6750 §2). A missing token gets
-	// 401 with WWW-Authenticate: Bearer; an unknown, revoked or expired one
-	// 401 with Bearer error="invalid_token"; two placements 400
-	// invalid_request (RFC 6750 §3.1).
+	// "query":{name:first value}} (access_token left out), with
+	// "token_type":"DPoP" and "jkt" added for a DPoP-bound token. It takes
+	// the token in the Authorization header (Bearer, or DPoP with a proof,
+	// RFC 9449 §7.1), a form body or the access_token query parameter, in
+	// exactly one of them (RFC 6750 §2). A missing token gets 401 with
+	// WWW-Authenticate: Bearer (and a second field, DPoP algs="..."); an
+	// unknown, revoked or expired one 401 with Bearer error="invalid_token";
+	// two placements 400 invalid_request (RFC 6750 §3.1). See [DPoPOptions]
+	// for DPoP's refusals.
 	OAuth2ResourcePath = "/oauth2/resource"
 )
 
@@ -70,8 +73,9 @@ type OAuth2Client struct {
 	// registered, that one is used.
 	RedirectURIs []string
 	// PublicKey verifies private_key_jwt assertions (RS256, PS256, ES256 or
-	// EdDSA, checked with signer.NewJWSVerifier). client_secret_jwt
-	// assertions are HS256 with Secret.
+	// EdDSA, checked with signer.NewJWSVerifier) and request objects (RFC
+	// 9101; see [PAROptions]). client_secret_jwt assertions are HS256 with
+	// Secret.
 	PublicKey crypto.PublicKey
 	// RawBasic makes the provider read client_secret_basic credentials
 	// without form-decoding them, like servers that do not follow RFC 6749
@@ -83,19 +87,25 @@ type OAuth2Client struct {
 	anyLoopback bool
 }
 
-// OAuth2 is the OAuth 2.0 half of a [Provider]: an authorization server with
-// authorization, token, device authorization, revocation and introspection
-// endpoints, and a bearer-protected resource. Configure its fields before the
-// first request; the counters and helper methods are safe for concurrent use
-// at any time.
+// OAuth2 is the OAuth 2.0 half of a [Provider]: an authorization server and
+// OpenID provider with authorization, token, device authorization,
+// revocation, introspection, pushed authorization request and UserInfo
+// endpoints, discovery documents and a JWK Set, and a protected resource
+// that takes bearer and DPoP-bound tokens. Configure its fields (those of
+// the embedded [OIDCOptions], [DPoPOptions] and [PAROptions] included)
+// before the first request; the counters and helper methods are safe for
+// concurrent use at any time.
 //
 // Every JSON response carries Content-Type: application/json and
-// Cache-Control: no-store. Errors follow RFC 6749 §5.2: 400 with
-// invalid_request, invalid_grant, invalid_scope, unauthorized_client or
-// unsupported_grant_type, and 401 invalid_client (with a Basic
-// WWW-Authenticate challenge when the client used Basic). The quirks that
-// fail requests (TokenStatus, RefreshStatus, ErrorWith200) apply after
-// client authentication, so the counters see every authenticated attempt.
+// Cache-Control: no-store, except the discovery documents and the JWKS,
+// which may be cached (OIDCOptions.MetadataMaxAge). Errors follow RFC 6749
+// §5.2: 400 with invalid_request, invalid_grant, invalid_scope,
+// unauthorized_client, unsupported_grant_type, invalid_dpop_proof or
+// use_dpop_nonce, and 401 invalid_client (with a Basic WWW-Authenticate
+// challenge when the client used Basic). A DPoP proof is checked before
+// client authentication; the quirks that fail requests (TokenStatus,
+// RefreshStatus, ErrorWith200) apply after it, so the counters see every
+// authenticated attempt.
 type OAuth2 struct {
 	// Clients are the registered clients, keyed by ID. NewProvider registers:
 	//   - "basic-client" / "basic-secret" (client_secret_basic)
@@ -180,8 +190,27 @@ type OAuth2 struct {
 	// the scope).
 	Scope string
 
+	// OIDCOptions configures the OpenID provider: issuer, ID tokens, and
+	// the switches for attacks on the client.
+	OIDCOptions
+	// DPoPOptions configures DPoP (RFC 9449) and its nonces.
+	DPoPOptions
+	// PAROptions configures pushed authorization requests (RFC 9126) and
+	// request objects (RFC 9101).
+	PAROptions
+
 	refreshes, tokensIssued, tokenRequests, resourceRequests atomic.Int64
 	refreshReuses, grantsRevoked                             atomic.Int64
+	discoveryRequests, jwksRequests, idTokensIssued          atomic.Int64
+	userInfoRequests, dpopRefused, dpopNonceChallenges       atomic.Int64
+	parRequests, requestObjectsRefused                       atomic.Int64
+
+	// keyMu guards the signing keys; it is never held with mu.
+	keyMu           sync.Mutex
+	keySets         []*oidcKeySet // oldest first; the last signs
+	heldBack        *oidcKeySet   // IDTokenUnknownKidOnce's, until a JWKS fetch
+	unknownOnceDone bool
+	unknownKeys     *oidcKeySet // IDTokenUnknownKid's, never published
 
 	mu       sync.Mutex
 	codes    map[string]*oauth2Code
@@ -193,6 +222,12 @@ type OAuth2 struct {
 	families uint64
 	spent    map[string]oauth2Spent // rotated refresh tokens
 	revoked  map[uint64]bool        // families revoked for refresh token reuse
+	pars     map[string]*oauth2PAR  // by request_uri
+	dpopJTIs map[string]time.Time   // DPoP proof "jti" -> when to forget it
+	// dpopNonce is the current DPoP nonce ("" until first needed), and
+	// nonceUses how many proofs were accepted with it.
+	dpopNonce string
+	nonceUses int
 }
 
 // oauth2Spent is a refresh token that rotation replaced.
@@ -211,6 +246,8 @@ type oauth2Token struct {
 	scope    string
 	iat      time.Time
 	exp      time.Time // zero: never expires
+	authTime time.Time // when the end-user authorized the grant
+	jkt      string    // DPoP key thumbprint the token is bound to, if any
 }
 
 // oauth2Code is an authorization code and what its request bound to it.
@@ -223,6 +260,9 @@ type oauth2Code struct {
 	exp         time.Time
 	used        bool
 	family      uint64 // tokens issued from it, once used
+	nonce       string // OpenID Connect nonce of the request
+	dpopJKT     string // RFC 9449 §10 dpop_jkt of the request
+	authTime    time.Time
 }
 
 // oauth2Device is a pending device authorization (RFC 8628).
@@ -267,7 +307,11 @@ func newOAuth2() *OAuth2 {
 		jtis:                make(map[string]time.Time),
 		spent:               make(map[string]oauth2Spent),
 		revoked:             make(map[uint64]bool),
+		pars:                make(map[string]*oauth2PAR),
+		dpopJTIs:            make(map[string]time.Time),
 	}
+	first := *oidcFixedKeys
+	o.keySets = []*oidcKeySet{&first}
 	for _, c := range clients {
 		c.anyLoopback = true
 		o.Clients[c.ID] = c
@@ -285,6 +329,11 @@ func (o *OAuth2) register(mux *http.ServeMux) {
 	mux.HandleFunc(OAuth2RevokePath, o.handleRevoke)
 	mux.HandleFunc(OAuth2IntrospectPath, o.handleIntrospect)
 	mux.HandleFunc(OAuth2ResourcePath, o.handleResource)
+	mux.HandleFunc("/.well-known/", o.handleWellKnown)
+	mux.HandleFunc(OAuth2OpenIDConfigurationPath, o.handleWellKnown)
+	mux.HandleFunc(OAuth2JWKSPath, o.handleJWKS)
+	mux.HandleFunc(OAuth2UserInfoPath, o.handleUserInfo)
+	mux.HandleFunc(OAuth2PARPath, o.handlePAR)
 }
 
 // Refreshes returns how many refresh_token grant requests the token endpoint
