@@ -94,12 +94,12 @@ type dpopProof struct {
 
 // dpopClaims are the claims of RFC 9449 §4.2.
 type dpopClaims struct {
-	JTI   *string      `json:"jti"`
-	HTM   *string      `json:"htm"`
-	HTU   *string      `json:"htu"`
-	IAT   *json.Number `json:"iat"`
-	ATH   *string      `json:"ath"`
-	Nonce *string      `json:"nonce"`
+	JTI   *string  `json:"jti"`
+	HTM   *string  `json:"htm"`
+	HTU   *string  `json:"htu"`
+	IAT   *float64 `json:"iat"` // a JSON number (RFC 7519 §2 NumericDate)
+	ATH   *string  `json:"ath"`
+	Nonce *string  `json:"nonce"`
 }
 
 // checkDPoP checks the DPoP proof of r (RFC 9449 §4.3). accessToken is the
@@ -148,10 +148,8 @@ func (o *OAuth2) verifyDPoP(r *http.Request, values []string, accessToken string
 		return nil, dpopInvalid(err.Error())
 	}
 	var c dpopClaims
-	dec := json.NewDecoder(strings.NewReader(string(j.payload)))
-	dec.UseNumber()
-	if dec.Decode(&c) != nil {
-		return nil, dpopInvalid("claims are not a JSON object")
+	if json.Unmarshal(j.payload, &c) != nil {
+		return nil, dpopInvalid("claims are not a JSON object with the claims' types")
 	}
 	if c.JTI == nil || c.HTM == nil || c.HTU == nil || c.IAT == nil {
 		return nil, dpopInvalid("jti, htm, htu or iat missing")
@@ -167,10 +165,7 @@ func (o *OAuth2) verifyDPoP(r *http.Request, values []string, accessToken string
 	if !ok || got != want {
 		return nil, dpopInvalid("htu does not match the request URI")
 	}
-	iat, err := c.IAT.Float64()
-	if err != nil {
-		return nil, dpopInvalid("iat is not a number")
-	}
+	iat := *c.IAT
 	now := o.now()
 	window := o.dpopWindow()
 	nowSec := float64(now.UnixNano()) / 1e9

@@ -2,6 +2,7 @@ package fakeprovider
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,7 @@ func TestDPoPResourceRefusals(t *testing.T) {
 		{"typ JWT", "DPoP", at, key.proof(t, "GET", uri, at, "", func(h, _ map[string]any) { h["typ"] = "JWT" }), "invalid_dpop_proof", ""},
 		{"iat too old", "DPoP", at, key.proof(t, "GET", uri, at, "", func(_, c map[string]any) { c["iat"] = time.Now().Add(-2 * time.Minute).Unix() }), "invalid_dpop_proof", ""},
 		{"iat in the future", "DPoP", at, key.proof(t, "GET", uri, at, "", func(_, c map[string]any) { c["iat"] = time.Now().Add(2 * time.Minute).Unix() }), "invalid_dpop_proof", ""},
+		{"iat a string", "DPoP", at, key.proof(t, "GET", uri, at, "", func(_, c map[string]any) { c["iat"] = strconv.FormatInt(time.Now().Unix(), 10) }), "invalid_dpop_proof", ""},
 		{"no jti", "DPoP", at, key.proof(t, "GET", uri, at, "", func(_, c map[string]any) { delete(c, "jti") }), "invalid_dpop_proof", ""},
 		{"private key in jwk", "DPoP", at, key.proof(t, "GET", uri, at, "", func(h, _ map[string]any) { h["jwk"].(map[string]any)["d"] = "AAAA" }), "invalid_dpop_proof", ""},
 		{"jwk of another key", "DPoP", at, key.proof(t, "GET", uri, at, "", func(h, _ map[string]any) { h["jwk"] = toAny(other.jwk) }), "invalid_dpop_proof", ""},
