@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
+	"github.com/oauthkit/oauth/signer"
 )
 
 // pushParams are the authorization request parameters of basic-client.
@@ -123,6 +124,26 @@ func TestPARRefusals(t *testing.T) {
 	if r := get(t, s, OAuth2PARPath); r.status != http.StatusMethodNotAllowed {
 		t.Errorf("GET: status %d, want 405", r.status)
 	}
+}
+
+// TestPARPrivateKeyJWT pushes as private_key_jwt with the issuer as the
+// assertion's audience, as FAPI 2.0 and the AT Protocol profile have it.
+func TestPARPrivateKeyJWT(t *testing.T) {
+	s := o2Server(t, nil)
+	issuerAud := func(t testing.TB, _ string) string {
+		return signJWT(t, signer.ES256, OAuth2TestKey, claims("pkjwt-client", "pkjwt-client", s.URL+"/oauth2"))
+	}
+	p := pushParams("client_id", "pkjwt-client")
+	r := post(t, s, OAuth2PARPath, jwtAuth(issuerAud), p)
+	if r.status != http.StatusCreated {
+		t.Fatalf("PAR: %d %s, want 201", r.status, r.body)
+	}
+	code := redirectParams(t, authorize(t, s, params("client_id", "pkjwt-client", "request_uri", r.str(t, "request_uri"))), urlenc.Query).Get("code")
+	post(t, s, OAuth2TokenPath, jwtAuth(issuerAud), params("grant_type", "authorization_code", "code", code, "redirect_uri", testRedirect, "code_verifier", testVerifier)).wantOK(t)
+	otherAud := func(t testing.TB, _ string) string {
+		return signJWT(t, signer.ES256, OAuth2TestKey, claims("pkjwt-client", "pkjwt-client", "https://other.example/oauth2"))
+	}
+	post(t, s, OAuth2PARPath, jwtAuth(otherAud), p).wantError(t, http.StatusUnauthorized, "invalid_client")
 }
 
 // TestRequirePAR checks that only pushed requests are served.
