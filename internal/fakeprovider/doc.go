@@ -4,9 +4,19 @@
 // [NewTLSServer]).
 //
 // It verifies what it receives as a strict provider would (signatures,
-// nonces, timestamps, client authentication, PKCE, one-time codes) and can
-// be told to misbehave like real providers do. Configure a Provider's fields
-// before the first request; counters may be read at any time.
+// nonces, timestamps, client authentication, PKCE, one-time codes, DPoP
+// proofs, request objects) and can be told to misbehave like real providers
+// do, or to attack its client as a malicious OpenID provider would.
+// Configure a Provider's fields before the first request; counters may be
+// read at any time.
+//
+// Its OAuth 2 half is also an OpenID provider whose issuer is the server's
+// base URL followed by /oauth2: RFC 8414 and OpenID Connect discovery, a JWK
+// Set that rotates on command, ID tokens, UserInfo, iss in authorization
+// responses (RFC 9207), DPoP (RFC 9449), pushed authorization requests (RFC
+// 9126) and request objects (RFC 9101). It signs ID tokens and checks DPoP
+// proofs and request objects with its own standard-library JOSE code, apart
+// from the library's signer.
 //
 // It never calls testing.TB: the demo uses it as well as the tests.
 package fakeprovider

@@ -31,15 +31,18 @@ const (
 	OAuth2RevokePath = "/oauth2/revoke"
 	// OAuth2IntrospectPath is the introspection endpoint (RFC 7662).
 	OAuth2IntrospectPath = "/oauth2/introspect"
-	// OAuth2ResourcePath is a bearer-protected resource (GET or POST) that
+	// OAuth2ResourcePath is a protected resource (GET or POST) that
 	// echoes who called it: {"ok":true,"client_id":...,"username":...,
 	// "scope":...,"method":"header"|"body"|"query","http_method":...,
-	// "query":{name:first value}} (access_token left out). It takes the token
-	// in the Authorization header, a form body or the access_token query
-	// parameter, in exactly one of them (RFC 6750 §2). A missing token gets
-	// 401 with WWW-Authenticate: Bearer; an unknown, revoked or expired one
-	// 401 with Bearer error="invalid_token"; two placements 400
-	// invalid_request (RFC 6750 §3.1).
+	// "query":{name:first value}} (access_token left out), with
+	// "token_type":"DPoP" and "jkt" added for a DPoP-bound token. It takes
+	// the token in the Authorization header (Bearer, or DPoP with a proof,
+	// RFC 9449 §7.1), a form body or the access_token query parameter, in
+	// exactly one of them (RFC 6750 §2). A missing token gets 401 with
+	// WWW-Authenticate: Bearer (and a second field, DPoP algs="..."); an
+	// unknown, revoked or expired one 401 with Bearer error="invalid_token";
+	// two placements 400 invalid_request (RFC 6750 §3.1). See [DPoPOptions]
+	// for DPoP's refusals.
 	OAuth2ResourcePath = "/oauth2/resource"
 )
 
@@ -70,8 +73,9 @@ type OAuth2Client struct {
 	// registered, that one is used.
 	RedirectURIs []string
 	// PublicKey verifies private_key_jwt assertions (RS256, PS256, ES256 or
-	// EdDSA, checked with jose.NewVerifier). client_secret_jwt
-	// assertions are HS256 with Secret.
+	// EdDSA, checked with jose.NewVerifier) and request objects (RFC
+	// 9101; see [PAROptions]). client_secret_jwt assertions are HS256 with
+	// Secret.
 	PublicKey crypto.PublicKey
 	// RawBasic makes the provider read client_secret_basic credentials
 	// without form-decoding them, like servers that do not follow RFC 6749
@@ -83,19 +87,25 @@ type OAuth2Client struct {
 	anyLoopback bool
 }
 
-// OAuth2 is the OAuth 2.0 half of a [Provider]: an authorization server with
-// authorization, token, device authorization, revocation and introspection
-// endpoints, and a bearer-protected resource. Configure its fields before the
-// first request; the counters and helper methods are safe for concurrent use
-// at any time.
+// OAuth2 is the OAuth 2.0 half of a [Provider]: an authorization server and
+// OpenID provider with authorization, token, device authorization,
+// revocation, introspection, pushed authorization request and UserInfo
+// endpoints, discovery documents and a JWK Set, and a protected resource
+// that takes bearer and DPoP-bound tokens. Configure its fields (those of
+// the embedded [OIDCOptions], [DPoPOptions] and [PAROptions] included)
+// before the first request; the counters and helper methods are safe for
+// concurrent use at any time.
 //
 // Every JSON response carries Content-Type: application/json and
-// Cache-Control: no-store. Errors follow RFC 6749 §5.2: 400 with
-// invalid_request, invalid_grant, invalid_scope, unauthorized_client or
-// unsupported_grant_type, and 401 invalid_client (with a Basic
-// WWW-Authenticate challenge when the client used Basic). The quirks that
-// fail requests (TokenStatus, RefreshStatus, ErrorWith200) apply after
-// client authentication, so the counters see every authenticated attempt.
+// Cache-Control: no-store, except the discovery documents and the JWKS,
+// which may be cached (OIDCOptions.MetadataMaxAge). Errors follow RFC 6749
+// §5.2: 400 with invalid_request, invalid_grant, invalid_scope,
+// unauthorized_client, unsupported_grant_type, invalid_dpop_proof or
+// use_dpop_nonce, and 401 invalid_client (with a Basic WWW-Authenticate
+// challenge when the client used Basic). A DPoP proof is checked before
+// client authentication; the quirks that fail requests (TokenStatus,
+// RefreshStatus, ErrorWith200) apply after it, so the counters see every
+// authenticated attempt.
 type OAuth2 struct {
 	// Clients are the registered clients, keyed by ID. NewProvider registers:
 	//   - "basic-client" / "basic-secret" (client_secret_basic)
@@ -115,10 +125,17 @@ type OAuth2 struct {
 	// expire and omits expires_in.
 	AccessTokenTTL time.Duration
 	// RotateRefreshTokens makes every refresh issue a new refresh token and
-	// invalidate the old one (reuse gets invalid_grant). Default true. When
-	// false the refresh response carries no refresh_token and the old one
-	// stays valid.
+	// invalidate the old one. Default true. When false the refresh response
+	// carries no refresh_token and the old one stays valid.
+	//
+	// With rotation, a spent refresh token presented again is refused with
+	// invalid_grant and, as Auth0, Okta and Keycloak do (RFC 9700 §4.14.2),
+	// revokes its whole grant: every access and refresh token issued from
+	// the same authorization (see [OAuth2.GrantsRevoked]).
 	RotateRefreshTokens bool
+	// SkipReuseDetection makes a spent refresh token presented again only
+	// fail (invalid_grant), leaving the rest of its grant valid.
+	SkipReuseDetection bool
 	// RequirePKCE makes the authorization endpoint refuse requests from
 	// public clients (AuthMethod "none") without a code_challenge.
 	// Default true. Confidential clients may always omit PKCE; whenever a
@@ -173,7 +190,27 @@ type OAuth2 struct {
 	// the scope).
 	Scope string
 
+	// OIDCOptions configures the OpenID provider: issuer, ID tokens, and
+	// the switches for attacks on the client.
+	OIDCOptions
+	// DPoPOptions configures DPoP (RFC 9449) and its nonces.
+	DPoPOptions
+	// PAROptions configures pushed authorization requests (RFC 9126) and
+	// request objects (RFC 9101).
+	PAROptions
+
 	refreshes, tokensIssued, tokenRequests, resourceRequests atomic.Int64
+	refreshReuses, grantsRevoked                             atomic.Int64
+	discoveryRequests, jwksRequests, idTokensIssued          atomic.Int64
+	userInfoRequests, dpopRefused, dpopNonceChallenges       atomic.Int64
+	parRequests, requestObjectsRefused                       atomic.Int64
+
+	// keyMu guards the signing keys; it is never held with mu.
+	keyMu           sync.Mutex
+	keySets         []*oidcKeySet // oldest first; the last signs
+	heldBack        *oidcKeySet   // IDTokenUnknownKidOnce's, until a JWKS fetch
+	unknownOnceDone bool
+	unknownKeys     *oidcKeySet // IDTokenUnknownKid's, never published
 
 	mu       sync.Mutex
 	codes    map[string]*oauth2Code
@@ -183,6 +220,20 @@ type OAuth2 struct {
 	userCode map[string]string        // user_code -> device_code
 	jtis     map[string]time.Time     // assertion "jti" -> its "exp"
 	families uint64
+	spent    map[string]oauth2Spent // rotated refresh tokens
+	revoked  map[uint64]bool        // families revoked for refresh token reuse
+	pars     map[string]*oauth2PAR  // by request_uri
+	dpopJTIs map[string]time.Time   // DPoP proof "jti" -> when to forget it
+	// dpopNonce is the current DPoP nonce ("" until first needed), and
+	// nonceUses how many proofs were accepted with it.
+	dpopNonce string
+	nonceUses int
+}
+
+// oauth2Spent is a refresh token that rotation replaced.
+type oauth2Spent struct {
+	family   uint64
+	clientID string
 }
 
 // oauth2Token is an issued access or refresh token. Tokens of one grant (an
@@ -195,6 +246,8 @@ type oauth2Token struct {
 	scope    string
 	iat      time.Time
 	exp      time.Time // zero: never expires
+	authTime time.Time // when the end-user authorized the grant
+	jkt      string    // DPoP key thumbprint the token is bound to, if any
 }
 
 // oauth2Code is an authorization code and what its request bound to it.
@@ -207,6 +260,9 @@ type oauth2Code struct {
 	exp         time.Time
 	used        bool
 	family      uint64 // tokens issued from it, once used
+	nonce       string // OpenID Connect nonce of the request
+	dpopJKT     string // RFC 9449 §10 dpop_jkt of the request
+	authTime    time.Time
 }
 
 // oauth2Device is a pending device authorization (RFC 8628).
@@ -249,7 +305,13 @@ func newOAuth2() *OAuth2 {
 		devices:             make(map[string]*oauth2Device),
 		userCode:            make(map[string]string),
 		jtis:                make(map[string]time.Time),
+		spent:               make(map[string]oauth2Spent),
+		revoked:             make(map[uint64]bool),
+		pars:                make(map[string]*oauth2PAR),
+		dpopJTIs:            make(map[string]time.Time),
 	}
+	first := *oidcFixedKeys
+	o.keySets = []*oidcKeySet{&first}
 	for _, c := range clients {
 		c.anyLoopback = true
 		o.Clients[c.ID] = c
@@ -267,12 +329,29 @@ func (o *OAuth2) register(mux *http.ServeMux) {
 	mux.HandleFunc(OAuth2RevokePath, o.handleRevoke)
 	mux.HandleFunc(OAuth2IntrospectPath, o.handleIntrospect)
 	mux.HandleFunc(OAuth2ResourcePath, o.handleResource)
+	mux.HandleFunc("/.well-known/", o.handleWellKnown)
+	mux.HandleFunc(OAuth2OpenIDConfigurationPath, o.handleWellKnown)
+	mux.HandleFunc(OAuth2JWKSPath, o.handleJWKS)
+	mux.HandleFunc(OAuth2UserInfoPath, o.handleUserInfo)
+	mux.HandleFunc(OAuth2PARPath, o.handlePAR)
 }
 
 // Refreshes returns how many refresh_token grant requests the token endpoint
 // served once the client was authenticated, whether they succeeded or not.
-// It is safe for concurrent use.
+// For one grant whose every refresh succeeded, Refreshes equals the number of
+// access tokens that were replaced, TokensIssued minus one. It is safe for
+// concurrent use.
 func (o *OAuth2) Refreshes() int { return int(o.refreshes.Load()) }
+
+// RefreshTokenReuses returns how many times a refresh token that rotation
+// had already replaced was presented again, whether or not that revoked its
+// grant. It is safe for concurrent use.
+func (o *OAuth2) RefreshTokenReuses() int { return int(o.refreshReuses.Load()) }
+
+// GrantsRevoked returns how many grants were revoked because a spent
+// refresh token was presented again (each grant counts once). It is safe
+// for concurrent use.
+func (o *OAuth2) GrantsRevoked() int { return int(o.grantsRevoked.Load()) }
 
 // TokensIssued returns how many access tokens the grants of the token
 // endpoint and the implicit flow issued. Tokens minted with
@@ -355,6 +434,15 @@ func (o *OAuth2) storeRefreshLocked(t oauth2Token) string {
 	v := oauth2Random("rt_")
 	o.refresh[v] = &t
 	return v
+}
+
+// revokeGrantLocked revokes family for refresh token reuse.
+func (o *OAuth2) revokeGrantLocked(family uint64) {
+	o.revokeFamilyLocked(family)
+	if !o.revoked[family] {
+		o.revoked[family] = true
+		o.grantsRevoked.Add(1)
+	}
 }
 
 // revokeFamilyLocked removes every access and refresh token of family.

@@ -1,7 +1,10 @@
 package fakeprovider
 
 // The authorization endpoint (RFC 6749 §3.1, §4.1.1, §4.2.1) with PKCE
-// (RFC 7636 §4.3). It approves at once, on behalf of oauth2DefaultUser.
+// (RFC 7636 §4.3), iss in every response (RFC 9207), pushed requests (RFC
+// 9126 §4), request objects (RFC 9101 §5) and the OpenID Connect nonce and
+// DPoP dpop_jkt it binds to the code. It approves at once, on behalf of
+// oauth2DefaultUser.
 
 import (
 	"net"
@@ -28,6 +31,11 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "fakeprovider: unknown client_id", http.StatusBadRequest)
 		return
 	}
+	q, via, e := o.resolveAuthorizationRequest(r, c, q)
+	if e != nil {
+		http.Error(w, "fakeprovider: "+e.code+": "+e.desc, http.StatusBadRequest)
+		return
+	}
 	sent, hasRedirect := q.Lookup("redirect_uri")
 	redirect, ok := c.redirectURI(sent, hasRedirect)
 	if !ok {
@@ -37,6 +45,8 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 	state, hasState := q.Lookup("state")
 	responseType := q.Get("response_type")
+	fragment := responseType == "token" || q.Get("response_mode") == "fragment"
+	iss := o.callbackIssuer(r)
 	fail := func(code, desc string) {
 		p := urlenc.Params{{Key: "error", Value: code}}
 		if desc != "" {
@@ -45,16 +55,21 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		if hasState {
 			p.Add("state", state)
 		}
-		oauth2Redirect(w, r, redirect, p, responseType == "token")
-	}
-	for i, kv := range q {
-		if q[:i].Has(kv.Key) {
-			fail("invalid_request", "parameter "+kv.Key+" repeated")
-			return
+		if iss != "" {
+			p.Add("iss", iss) // RFC 9207 §2: errors too
 		}
+		oauth2Redirect(w, r, redirect, p, fragment)
 	}
-	if responseType != "code" && responseType != "token" {
-		fail("unsupported_response_type", "")
+	if o.RequirePAR && !via.pushed {
+		fail("invalid_request", "pushed authorization requests are required")
+		return
+	}
+	if o.RequireSignedRequestObject && !via.signed {
+		fail("invalid_request", "a signed request object is required")
+		return
+	}
+	if e := o.checkAuthorizationParams(c, q); e != nil {
+		fail(e.code, e.desc)
 		return
 	}
 	if o.DenyAuthorization {
@@ -77,28 +92,20 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		if hasState {
 			p.Add("state", state)
 		}
-		oauth2Redirect(w, r, redirect, p, true)
+		if iss != "" {
+			p.Add("iss", iss)
+		}
+		oauth2Redirect(w, r, redirect, p, fragment)
 		return
 	}
 
 	challenge, hasChallenge := q.Lookup("code_challenge")
 	method := q.Get("code_challenge_method")
-	switch {
-	case !hasChallenge && method != "":
-		fail("invalid_request", "code_challenge_method without code_challenge")
-		return
-	case !hasChallenge && c.AuthMethod == authNone && o.RequirePKCE:
-		fail("invalid_request", "code_challenge required for public clients")
-		return
-	case hasChallenge && method == "":
+	if hasChallenge && method == "" {
 		method = "plain" // RFC 7636 §4.3
 	}
-	if hasChallenge && (method != "S256" && method != "plain" || !pkceSyntaxOK(challenge)) {
-		fail("invalid_request", "unsupported code_challenge_method or malformed code_challenge")
-		return
-	}
-
 	code := oauth2Random("code_")
+	now := o.now()
 	o.mu.Lock()
 	o.codes[code] = &oauth2Code{
 		clientID:    c.ID,
@@ -106,15 +113,97 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		scope:       scope,
 		challenge:   challenge,
 		method:      method,
-		exp:         o.now().Add(oauth2CodeTTL),
+		exp:         now.Add(oauth2CodeTTL),
 		family:      o.newFamilyLocked(),
+		nonce:       q.Get("nonce"),
+		dpopJKT:     q.Get("dpop_jkt"),
+		authTime:    now,
 	}
 	o.mu.Unlock()
 	p := urlenc.Params{{Key: "code", Value: code}}
 	if hasState {
 		p.Add("state", state)
 	}
-	oauth2Redirect(w, r, redirect, p, false)
+	if iss != "" {
+		p.Add("iss", iss)
+	}
+	oauth2Redirect(w, r, redirect, p, fragment)
+}
+
+// authorizationVia says how an authorization request arrived.
+type authorizationVia struct {
+	pushed bool // through the PAR endpoint (RFC 9126)
+	signed bool // as a request object (RFC 9101)
+}
+
+// resolveAuthorizationRequest returns the parameters of the authorization
+// request q of client c: those pushed under q's request_uri (RFC 9126 §4),
+// which must come with client_id alone; or q's with those of its request
+// object (RFC 9101 §5) winning; or q itself.
+func (o *OAuth2) resolveAuthorizationRequest(r *http.Request, c *OAuth2Client, q urlenc.Params) (urlenc.Params, authorizationVia, *oauth2Error) {
+	if uri, ok := q.Lookup("request_uri"); ok {
+		for _, kv := range q {
+			if kv.Key != "client_id" && kv.Key != "request_uri" || q.Count(kv.Key) > 1 {
+				return nil, authorizationVia{}, errInvalidRequest("a request_uri comes with client_id alone")
+			}
+		}
+		par, e := o.pushedRequest(c, uri)
+		if e != nil {
+			return nil, authorizationVia{}, e
+		}
+		return par.params, authorizationVia{pushed: true, signed: par.signed}, nil
+	}
+	if obj, ok := q.Lookup("request"); ok {
+		outer := q.Clone()
+		outer.Del("request")
+		p, err := o.requestObject(r, c, obj, outer)
+		if err != nil {
+			return nil, authorizationVia{}, &oauth2Error{status: http.StatusBadRequest, code: "invalid_request_object", desc: err.Error()}
+		}
+		return p, authorizationVia{signed: true}, nil
+	}
+	return q, authorizationVia{}, nil
+}
+
+// checkAuthorizationParams checks the parameters of an authorization
+// request of client c whose redirect URI is known good: no parameter
+// repeated, a supported response_type and response_mode, and PKCE as
+// RequirePKCE and RFC 7636 §4.3 say. It is shared by the authorization and
+// PAR endpoints.
+func (o *OAuth2) checkAuthorizationParams(c *OAuth2Client, q urlenc.Params) *oauth2Error {
+	for i, kv := range q {
+		if q[:i].Has(kv.Key) {
+			return errInvalidRequest("parameter " + kv.Key + " repeated")
+		}
+	}
+	responseType := q.Get("response_type")
+	if responseType != "code" && responseType != "token" {
+		return &oauth2Error{status: http.StatusBadRequest, code: "unsupported_response_type"}
+	}
+	switch mode, ok := q.Lookup("response_mode"); {
+	case !ok || mode == "fragment" || mode == "query" && responseType == "code":
+	default:
+		// The token response never goes in a query (OAuth 2.0 Multiple
+		// Response Type Encoding Practices §2.1).
+		return errInvalidRequest("unsupported response_mode")
+	}
+	if responseType != "code" {
+		return nil
+	}
+	challenge, hasChallenge := q.Lookup("code_challenge")
+	method := q.Get("code_challenge_method")
+	switch {
+	case !hasChallenge && method != "":
+		return errInvalidRequest("code_challenge_method without code_challenge")
+	case !hasChallenge && c.AuthMethod == authNone && o.RequirePKCE:
+		return errInvalidRequest("code_challenge required for public clients")
+	case hasChallenge && method == "":
+		method = "plain" // RFC 7636 §4.3
+	}
+	if hasChallenge && (method != "S256" && method != "plain" || !pkceSyntaxOK(challenge)) {
+		return errInvalidRequest("unsupported code_challenge_method or malformed code_challenge")
+	}
+	return nil
 }
 
 // pkceSyntaxOK reports whether s is 43 to 128 unreserved characters, the

@@ -140,7 +140,8 @@ func (e assertionError) Error() string { return string(e) }
 // verifyAssertion checks a JWT assertion (RFC 7523 §3) issued by a
 // registered client: the signature with the client's key (HS256 with Secret
 // for client_secret_jwt clients, the PublicKey otherwise), aud naming this
-// server, exp in the future, nbf past, and a jti never seen before. For
+// server (see oauth2AudienceOK) or its issuer, exp in the future, nbf past,
+// and a jti never seen before. For
 // client authentication (auth true) iss must be a client registered for a
 // JWT method; for the jwt-bearer grant any client with a key may issue it.
 func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oauth2Claims, *OAuth2Client, error) {
@@ -184,7 +185,7 @@ func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oau
 	if claims.Sub == "" {
 		return nil, nil, assertionError("assertion has no sub")
 	}
-	if !oauth2AudienceOK(r, claims.Aud) {
+	if !oauth2AudienceOK(r, claims.Aud) && !audienceNames(claims.Aud, o.issuer(r)) {
 		return nil, nil, assertionError("assertion aud does not name this server")
 	}
 	now := o.now()

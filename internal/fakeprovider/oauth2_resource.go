@@ -1,13 +1,14 @@
 package fakeprovider
 
-// Revocation (RFC 7009), introspection (RFC 7662) and the bearer-protected
-// resource (RFC 6750).
+// Revocation (RFC 7009), introspection (RFC 7662) and the protected
+// resource (RFC 6750, RFC 9449 §7).
 
 import (
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
@@ -111,6 +112,12 @@ func (o *OAuth2) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	}
 	if !isRefresh {
 		m["token_type"] = "Bearer"
+		if tc.jkt != "" {
+			m["token_type"] = "DPoP"
+		}
+	}
+	if tc.jkt != "" {
+		m["cnf"] = map[string]string{"jkt": tc.jkt} // RFC 9449 §6.2
 	}
 	if !tc.exp.IsZero() {
 		m["exp"] = tc.exp.Unix()
@@ -118,19 +125,74 @@ func (o *OAuth2) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	oauth2WriteJSON(w, http.StatusOK, m)
 }
 
-// handleResource serves a bearer-protected echo. The token may be in the
-// Authorization header, a form body, or the access_token query parameter,
-// but in only one of them (RFC 6750 §2).
+// handleResource serves a protected echo. The token may be in the
+// Authorization header (Bearer or DPoP), a form body, or the access_token
+// query parameter, but in only one of them (RFC 6750 §2).
 func (o *OAuth2) handleResource(w http.ResponseWriter, r *http.Request) {
 	if !oauth2MethodAllowed(w, r, http.MethodGet, http.MethodPost) {
 		return
 	}
+	rc, ok := o.authorizeResource(w, r)
+	if !ok {
+		return
+	}
+	o.resourceRequests.Add(1)
+	q := make(map[string]string, len(rc.query))
+	for k, vs := range rc.query {
+		q[k] = vs[0]
+	}
+	m := map[string]any{
+		"ok":          true,
+		"client_id":   rc.tok.clientID,
+		"username":    rc.tok.username,
+		"scope":       rc.tok.scope,
+		"method":      rc.method,
+		"http_method": r.Method,
+		"query":       q,
+	}
+	if rc.tok.jkt != "" {
+		m["token_type"] = "DPoP"
+		m["jkt"] = rc.tok.jkt
+	}
+	oauth2WriteJSON(w, http.StatusOK, m)
+}
+
+// resourceCaller is the token a protected request presented, and how.
+type resourceCaller struct {
+	tok    oauth2Token
+	method string     // "header", "body" or "query"
+	scheme string     // "Bearer" or "DPoP"
+	query  url.Values // the request's query without access_token
+}
+
+// authorizeResource finds the access token of a request to a protected
+// endpoint and checks it, answering the request itself when it fails:
+//   - a token in more than one place: 400 invalid_request (RFC 6750 §3.1);
+//   - no token: 401, WWW-Authenticate: Bearer and DPoP algs="..." without
+//     an error (RFC 9449 §7.2);
+//   - Authorization: DPoP without a valid proof for this request and
+//     token: 401 DPoP error="invalid_dpop_proof", or "use_dpop_nonce" with
+//     a DPoP-Nonce header when the nonce is missing or stale (§7.1, §9);
+//   - an unknown, revoked or expired token: 401 error="invalid_token" in
+//     the challenge of the scheme used;
+//   - a DPoP-bound token sent as a bearer token, a bearer token sent with
+//     the DPoP scheme, or a proof by a key other than the token's: 401
+//     DPoP error="invalid_token" (§7.1, §7.2).
+func (o *OAuth2) authorizeResource(w http.ResponseWriter, r *http.Request) (*resourceCaller, bool) {
+	nonceOn := o.RequireResourceDPoPNonce
+	o.setDPoPNonce(w, nonceOn)
 	var found []string
-	var token string
-	if h := r.Header.Get("Authorization"); h != "" {
-		if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
-			token = strings.TrimSpace(h[7:])
-			found = append(found, "header")
+	var token, scheme string
+	authz := r.Header.Values("Authorization")
+	if len(authz) > 1 {
+		found = append(found, "header", "header")
+	} else if len(authz) == 1 {
+		h := authz[0]
+		for _, sch := range []string{"Bearer", "DPoP"} {
+			if n := len(sch) + 1; len(h) > n && strings.EqualFold(h[:n], sch+" ") {
+				token, scheme = strings.TrimSpace(h[n:]), sch
+				found = append(found, "header")
+			}
 		}
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && mt == "application/x-www-form-urlencoded" {
@@ -138,16 +200,16 @@ func (o *OAuth2) handleResource(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			http.Error(w, "fakeprovider: request body too large", http.StatusRequestEntityTooLarge)
-			return
+			return nil, false
 		}
 		if p, err := urlenc.ParseForm(string(body)); err == nil && p.Has("access_token") {
-			token = p.Get("access_token")
+			token, scheme = p.Get("access_token"), "Bearer"
 			found = append(found, "body")
 		}
 	}
 	query := r.URL.Query()
 	if query.Has("access_token") {
-		token = query.Get("access_token")
+		token, scheme = query.Get("access_token"), "Bearer"
 		found = append(found, "query")
 		query.Del("access_token")
 	}
@@ -155,12 +217,28 @@ func (o *OAuth2) handleResource(w http.ResponseWriter, r *http.Request) {
 	case len(found) > 1:
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
 		oauth2WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "token sent in more than one way"})
-		return
+		return nil, false
 	case len(found) == 0:
 		// RFC 6750 §3.1: no error code when no credentials were sent.
 		w.Header().Set("WWW-Authenticate", "Bearer")
+		w.Header().Add("WWW-Authenticate", "DPoP "+dpopAlgsParam)
 		oauth2WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing token"})
-		return
+		return nil, false
+	}
+
+	var proof *dpopProof
+	if scheme == "DPoP" {
+		var de *dpopError
+		proof, de = o.checkDPoP(r, token, nonceOn)
+		if de == nil && proof == nil {
+			de = dpopInvalid("DPoP proof missing")
+			o.dpopRefused.Add(1)
+		}
+		o.setDPoPNonce(w, nonceOn)
+		if de != nil {
+			writeChallenge(w, http.StatusUnauthorized, "DPoP", de.code, de.desc)
+			return nil, false
+		}
 	}
 	o.mu.Lock()
 	t, ok := o.liveAccessLocked(token, o.now())
@@ -169,23 +247,43 @@ func (o *OAuth2) handleResource(w http.ResponseWriter, r *http.Request) {
 		tc = *t
 	}
 	o.mu.Unlock()
-	if !ok {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		oauth2WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
-		return
+	switch {
+	case !ok:
+		writeChallenge(w, http.StatusUnauthorized, scheme, "invalid_token", "")
+		return nil, false
+	case scheme == "DPoP" && tc.jkt == "":
+		writeChallenge(w, http.StatusUnauthorized, "DPoP", "invalid_token", "the access token is not DPoP-bound")
+		return nil, false
+	case scheme == "DPoP" && tc.jkt != proof.jkt:
+		writeChallenge(w, http.StatusUnauthorized, "DPoP", "invalid_token", "Invalid DPoP key binding")
+		return nil, false
+	case scheme == "Bearer" && tc.jkt != "":
+		writeChallenge(w, http.StatusUnauthorized, "DPoP", "invalid_token", "a DPoP-bound access token sent as a bearer token")
+		return nil, false
 	}
-	o.resourceRequests.Add(1)
-	q := make(map[string]string, len(query))
-	for k, vs := range query {
-		q[k] = vs[0]
+	return &resourceCaller{tok: tc, method: found[0], scheme: scheme, query: query}, true
+}
+
+// writeChallenge answers a protected request with status, a JSON error body
+// and a WWW-Authenticate challenge of scheme with error code (RFC 6750 §3,
+// RFC 9449 §7.1). A Bearer challenge is followed by a DPoP challenge with
+// the algorithms the provider accepts; a DPoP challenge carries them. desc
+// must hold no quote or backslash.
+func writeChallenge(w http.ResponseWriter, status int, scheme, code, desc string) {
+	c := scheme + ` error="` + code + `"`
+	if scheme == "DPoP" {
+		if desc != "" {
+			c += `, error_description="` + desc + `"`
+		}
+		c += ", " + dpopAlgsParam
+		w.Header().Set("WWW-Authenticate", c)
+	} else {
+		w.Header().Set("WWW-Authenticate", c)
+		w.Header().Add("WWW-Authenticate", "DPoP "+dpopAlgsParam)
 	}
-	oauth2WriteJSON(w, http.StatusOK, map[string]any{
-		"ok":          true,
-		"client_id":   tc.clientID,
-		"username":    tc.username,
-		"scope":       tc.scope,
-		"method":      found[0],
-		"http_method": r.Method,
-		"query":       q,
-	})
+	m := map[string]string{"error": code}
+	if desc != "" {
+		m["error_description"] = desc
+	}
+	oauth2WriteJSON(w, status, m)
 }

@@ -1,7 +1,8 @@
 package fakeprovider
 
-// The token endpoint (RFC 6749 §3.2): every grant, and the quirks that shape
-// its responses.
+// The token endpoint (RFC 6749 §3.2): every grant, DPoP-bound tokens (RFC
+// 9449 §5), ID tokens (OpenID Connect Core 1.0 §3.1.3.3, §12.2), refresh
+// token reuse detection, and the quirks that shape its responses.
 
 import (
 	"crypto/sha256"
@@ -38,6 +39,8 @@ type oauth2Issued struct {
 	access, refresh, scope string
 	ttl                    time.Duration // 0: no expires_in
 	extra                  urlenc.Params
+	dpop                   bool           // the access token is DPoP-bound
+	idToken                *oauth2IDToken // an ID token is due
 }
 
 func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -45,6 +48,7 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 	if !oauth2MethodAllowed(w, r, http.MethodPost) {
 		return
 	}
+	o.setDPoPNonce(w, o.RequireDPoPNonce)
 	form, e := oauth2ReadForm(w, r)
 	// Sleep only after the body is read: until then net/http cannot notice
 	// that the client went away, and r.Context() would not end.
@@ -60,6 +64,25 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		o.writeTokenError(w, r, e)
 		return
+	}
+	// The proof is checked before the client is authenticated, so that a
+	// client answering use_dpop_nonce may resend the same body, client
+	// assertion included (RFC 9449 §8).
+	proof, de := o.checkDPoP(r, "", o.RequireDPoPNonce)
+	o.setDPoPNonce(w, o.RequireDPoPNonce)
+	switch {
+	case de != nil:
+		e = &oauth2Error{status: http.StatusBadRequest, code: de.code, desc: de.desc}
+	case proof == nil && o.RequireDPoP:
+		e = &oauth2Error{status: http.StatusBadRequest, code: "invalid_dpop_proof", desc: "a DPoP proof is required"}
+	}
+	if e != nil {
+		o.writeTokenError(w, r, e)
+		return
+	}
+	var jkt string
+	if proof != nil {
+		jkt = proof.jkt
 	}
 	c, e := o.authenticateClient(r, form)
 	if e != nil {
@@ -85,13 +108,13 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 	var res *oauth2Issued
 	switch grant {
 	case grantAuthorizationCode:
-		res, e = o.grantCode(c, form)
+		res, e = o.grantCode(c, form, jkt)
 	case grantPassword:
 		res, e = o.grantPassword(c, form)
 	case grantClientCredentials:
 		res, e = o.grantClientCredentials(c, form)
 	case grantRefreshToken:
-		res, e = o.grantRefresh(c, form)
+		res, e = o.grantRefresh(c, form, jkt)
 	case grantDeviceCode:
 		res, e = o.grantDevice(c, form)
 	case grantJWTBearer:
@@ -107,7 +130,42 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 		o.writeTokenError(w, r, e)
 		return
 	}
+	if jkt != "" {
+		o.bindTokens(res, jkt, c.AuthMethod == authNone)
+	}
+	if res.idToken != nil {
+		idt, err := o.mintIDToken(r, res.idToken, res.access)
+		if err != nil {
+			o.writeTokenError(w, r, &oauth2Error{status: http.StatusInternalServerError, code: "server_error", desc: err.Error()})
+			return
+		}
+		res.extra = append(res.extra, urlenc.Param{Key: "id_token", Value: idt})
+	}
 	o.writeTokenResponse(w, r, res)
+}
+
+// bindTokens binds the access token of res to the DPoP key jkt, and its
+// refresh token too when the client is public (RFC 9449 §5). The tokens
+// were just issued and are unknown to anyone else until res is sent.
+func (o *OAuth2) bindTokens(res *oauth2Issued, jkt string, public bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if t := o.access[res.access]; t != nil {
+		t.jkt = jkt
+	}
+	if t := o.refresh[res.refresh]; t != nil && public {
+		t.jkt = jkt
+	}
+	res.dpop = true
+}
+
+// tokenType is the response's token_type: DPoP for a DPoP-bound token
+// (RFC 9449 §5), bearer otherwise, spelt as given.
+func (res *oauth2Issued) tokenType(bearer string) string {
+	if res.dpop {
+		return "DPoP"
+	}
+	return bearer
 }
 
 func (o *OAuth2) failStatus(grant string) int {
@@ -124,24 +182,41 @@ func (o *OAuth2) failStatus(grant string) int {
 // withRefresh, in family and returns the response for them. o.mu must be
 // held.
 func (o *OAuth2) issueLocked(family uint64, clientID, username, scope string, withRefresh bool) *oauth2Issued {
+	return o.issueTokensLocked(oauth2Token{family: family, clientID: clientID, username: username, scope: scope}, withRefresh)
+}
+
+// issueTokensLocked stores a new access token, and a refresh token if
+// withRefresh, made from t: its family, client, user, scope and the time
+// of authorization (Now if zero). When the grant has an end-user and the
+// scope has openid, the response is due an ID token. o.mu must be held.
+func (o *OAuth2) issueTokensLocked(t oauth2Token, withRefresh bool) *oauth2Issued {
 	if o.Scope != "" {
-		scope = o.Scope
+		t.scope = o.Scope
 	}
 	now := o.now()
-	t := oauth2Token{family: family, clientID: clientID, username: username, scope: scope, iat: now}
+	t.iat = now
+	t.exp = time.Time{}
+	if t.authTime.IsZero() {
+		t.authTime = now
+	}
 	ttl := o.ttl()
 	if ttl > 0 {
 		t.exp = now.Add(ttl)
 	}
-	res := &oauth2Issued{access: o.storeAccessLocked(t), scope: scope, ttl: ttl}
+	res := &oauth2Issued{access: o.storeAccessLocked(t), scope: t.scope, ttl: ttl}
 	if withRefresh {
 		res.refresh = o.storeRefreshLocked(t)
+	}
+	if wantsIDToken(t.username, t.scope) {
+		res.idToken = &oauth2IDToken{clientID: t.clientID, username: t.username, authTime: t.authTime}
 	}
 	o.tokensIssued.Add(1)
 	return res
 }
 
-func (o *OAuth2) grantCode(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+// grantCode redeems an authorization code (RFC 6749 §4.1.3). jkt is the
+// thumbprint of the request's DPoP proof key, "" without a proof.
+func (o *OAuth2) grantCode(c *OAuth2Client, form urlenc.Params, jkt string) (*oauth2Issued, *oauth2Error) {
 	code := form.Get("code")
 	if code == "" {
 		return nil, errInvalidRequest("missing code")
@@ -167,7 +242,15 @@ func (o *OAuth2) grantCode(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, 
 	if e := checkPKCE(ac, form); e != nil {
 		return nil, e
 	}
-	return o.issueLocked(ac.family, c.ID, oauth2DefaultUser, ac.scope, true), nil
+	if ac.dpopJKT != "" && jkt != ac.dpopJKT {
+		// RFC 9449 §10: the code is bound to the key of dpop_jkt.
+		return nil, errInvalidGrant("the authorization code is bound to another DPoP key")
+	}
+	res := o.issueTokensLocked(oauth2Token{family: ac.family, clientID: c.ID, username: oauth2DefaultUser, scope: ac.scope, authTime: ac.authTime}, true)
+	if res.idToken != nil {
+		res.idToken.nonce = ac.nonce
+	}
+	return res, nil
 }
 
 // checkPKCE checks code_verifier against the code's challenge (RFC 7636
@@ -218,7 +301,11 @@ func (o *OAuth2) grantClientCredentials(c *OAuth2Client, form urlenc.Params) (*o
 	return o.issueLocked(o.newFamilyLocked(), c.ID, "", form.Get("scope"), false), nil
 }
 
-func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params) (*oauth2Issued, *oauth2Error) {
+// grantRefresh serves the refresh_token grant (RFC 6749 §6) with rotation
+// and reuse detection. jkt is the thumbprint of the request's DPoP proof
+// key, "" without a proof; a refresh token bound to a key needs a proof by
+// it (RFC 9449 §5).
+func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params, jkt string) (*oauth2Issued, *oauth2Error) {
 	rt := form.Get("refresh_token")
 	if rt == "" {
 		return nil, errInvalidRequest("missing refresh_token")
@@ -226,8 +313,21 @@ func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params) (*oauth2Issue
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	t := o.refresh[rt]
-	if t == nil || t.clientID != c.ID {
+	if t == nil {
+		if sp, ok := o.spent[rt]; ok && sp.clientID == c.ID {
+			o.refreshReuses.Add(1)
+			if !o.SkipReuseDetection {
+				o.revokeGrantLocked(sp.family)
+			}
+			return nil, errInvalidGrant("refresh token already used")
+		}
 		return nil, errInvalidGrant("unknown, revoked or rotated refresh token")
+	}
+	if t.clientID != c.ID {
+		return nil, errInvalidGrant("unknown, revoked or rotated refresh token")
+	}
+	if t.jkt != "" && jkt != t.jkt {
+		return nil, errInvalidGrant("the refresh token is bound to another DPoP key")
 	}
 	scope := t.scope
 	if s, ok := form.Lookup("scope"); ok {
@@ -236,9 +336,13 @@ func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params) (*oauth2Issue
 		}
 		scope = s
 	}
-	res := o.issueLocked(t.family, c.ID, t.username, scope, false)
+	res := o.issueTokensLocked(oauth2Token{family: t.family, clientID: c.ID, username: t.username, scope: scope, authTime: t.authTime}, false)
+	if res.idToken != nil {
+		res.idToken.refresh = true
+	}
 	if o.RotateRefreshTokens {
 		delete(o.refresh, rt)
+		o.spent[rt] = oauth2Spent{family: t.family, clientID: t.clientID}
 		nt := *t
 		nt.iat = o.now()
 		res.refresh = o.storeRefreshLocked(nt)
@@ -308,7 +412,7 @@ func (o *OAuth2) writeTokenResponse(w http.ResponseWriter, r *http.Request, res 
 	if o.formResponse(r) {
 		p := urlenc.Params{{Key: "access_token", Value: res.access}}
 		if !o.OmitTokenType {
-			p.Add("token_type", "bearer")
+			p.Add("token_type", res.tokenType("bearer"))
 		}
 		if res.ttl > 0 {
 			p.Add("expires_in", strconv.FormatInt(secs, 10))
@@ -327,7 +431,7 @@ func (o *OAuth2) writeTokenResponse(w http.ResponseWriter, r *http.Request, res 
 	}
 	m := map[string]any{"access_token": res.access}
 	if !o.OmitTokenType {
-		m["token_type"] = "Bearer"
+		m["token_type"] = res.tokenType("Bearer")
 	}
 	if res.ttl > 0 {
 		switch {

@@ -6,7 +6,8 @@ import (
 )
 
 // Provider is an http.Handler that plays an OAuth 1 provider under /oauth1/
-// and an OAuth 2 provider under /oauth2/. Create one with [NewProvider];
+// and an OAuth 2 provider and OpenID provider under /oauth2/ (with its RFC
+// 8414 metadata under /.well-known/). Create one with [NewProvider];
 // configure OAuth1 and OAuth2 before the first request.
 type Provider struct {
 	// OAuth1 is the OAuth 1.0a half: clients, endpoints, counters, quirks.
