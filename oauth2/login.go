@@ -23,8 +23,9 @@ import (
 // State, CodeVerifier and Nonce are secrets: keep a Login server-side, or
 // in a cookie that is HttpOnly, Secure and SameSite=Lax, and delete it
 // once the login completes, so that it completes once. Its JSON form
-// (field names below) is for that storage and carries them all; String
-// and Format, with every fmt verb, mask CodeVerifier and Nonce.
+// (field names below) is for that storage and carries them all. String
+// and Format, with every fmt verb, mask CodeVerifier, the one that never
+// leaves the server (State and Nonce are in URL too).
 type Login struct {
 	// URL is the authorization URL to send the user to.
 	URL string `json:"url"`
@@ -48,16 +49,16 @@ type Login struct {
 	Issuer string `json:"issuer,omitempty"`
 }
 
-// String describes l with CodeVerifier and Nonce masked.
+// String describes l with CodeVerifier masked.
 func (l Login) String() string {
 	return "oauth2.Login{URL:" + strconv.Quote(l.URL) + " State:" + strconv.Quote(l.State) +
-		" CodeVerifier:" + urlenc.Mask(l.CodeVerifier) + " Nonce:" + urlenc.Mask(l.Nonce) +
+		" CodeVerifier:" + urlenc.Mask(l.CodeVerifier) + " Nonce:" + strconv.Quote(l.Nonce) +
 		" RedirectURL:" + strconv.Quote(l.RedirectURL) + " ResponseType:" + strconv.Quote(l.ResponseType) +
 		" Issuer:" + strconv.Quote(l.Issuer) + "}"
 }
 
 // Format implements fmt.Formatter: every verb prints String (quoted for
-// %q), so that no verb reaches the masked fields.
+// %q), so that no verb reaches CodeVerifier.
 func (l Login) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, l.String()) }
 
 // NewLogin returns a new pending authorization request (RFC 6749 §4.1.1):

