@@ -52,21 +52,32 @@ func hintParams(token string, hint TokenTypeHint) urlenc.Params {
 }
 
 // Introspection is a token introspection response (RFC 7662 §2.2). Only
-// Active is required; the other fields are zero when absent.
+// Active is required; the other fields are zero when absent or not of
+// their type.
 type Introspection struct {
-	Active    bool
-	Scope     []string // the space-separated scope, split
-	ClientID  string
-	Username  string
+	// Active reports whether the token is valid now.
+	Active bool
+	// Scope is the space-separated scope, split.
+	Scope []string
+	// ClientID is the client the token was issued to.
+	ClientID string
+	// Username names the resource owner who authorized the token.
+	Username string
+	// TokenType is the token's type, such as "Bearer".
 	TokenType string
-	Exp       time.Time
-	Iat       time.Time
-	Nbf       time.Time
-	Sub       string
-	Aud       []string // a single audience is a one-element slice
-	Iss       string
-	Jti       string
-	// Extra holds the other members of the response.
+	// Exp, Iat and Nbf are the expiry, issue and not-before times, in UTC.
+	Exp, Iat, Nbf time.Time
+	// Sub is the token's subject.
+	Sub string
+	// Aud is the token's audience; a single audience is a one-element
+	// slice.
+	Aud []string
+	// Iss is the token's issuer.
+	Iss string
+	// Jti is the token's identifier.
+	Jti string
+	// Extra holds the other members of the response, as encoding/json
+	// decodes them with UseNumber.
 	Extra map[string]any
 }
 
