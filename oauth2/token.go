@@ -223,11 +223,18 @@ func (t *Token) ValidAt(now time.Time) bool {
 	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || now.Before(t.Expiry))
 }
 
-// Type returns the token type for an Authorization header: "Bearer" when
-// TokenType is empty or any capitalization of bearer, TokenType otherwise.
+// Type returns the token type for an Authorization header, as
+// golang.org/x/oauth2's method of that name does: "Bearer" when TokenType
+// is empty or any capitalization of bearer, "MAC" and "Basic" for any
+// capitalization of those, TokenType otherwise.
 func (t *Token) Type() string {
-	if t.TokenType == "" || strings.EqualFold(t.TokenType, "bearer") {
+	switch {
+	case t.TokenType == "" || strings.EqualFold(t.TokenType, "bearer"):
 		return "Bearer"
+	case strings.EqualFold(t.TokenType, "mac"):
+		return "MAC"
+	case strings.EqualFold(t.TokenType, "basic"):
+		return "Basic"
 	}
 	return t.TokenType
 }

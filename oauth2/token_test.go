@@ -565,6 +565,11 @@ func TestTokenValid(t *testing.T) {
 	if !(&Token{AccessToken: "a", Expiry: time.Now().Add(5 * time.Second)}).Valid() {
 		t.Error("Valid() of a token with 5 s left = false, want true (no early expiry)")
 	}
+	for typ, want := range map[string]string{"": "Bearer", "bEaReR": "Bearer", "mac": "MAC", "BASIC": "Basic", "DPoP": "DPoP"} {
+		if got := (&Token{TokenType: typ}).Type(); got != want {
+			t.Errorf("Type() of TokenType %q = %q, want %q", typ, got, want)
+		}
+	}
 	r, _ := http.NewRequest("GET", "https://x/", nil)
 	(&Token{AccessToken: "a", TokenType: "bearer"}).SetAuthHeader(r)
 	if got := r.Header.Get("Authorization"); got != "Bearer a" {
