@@ -176,7 +176,7 @@ type Config struct {
 	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default).
 	// It is made by the constructor of one algorithm family, such as
 	// jose.NewECDSASigner, or by jose.NewSigner; a program that leaves it
-	// nil links no asymmetric cryptography.
+	// nil links none of jose's asymmetric JWS code.
 	Signer jose.Signer
 	// KeyID, if set, is the "kid" header of client assertions.
 	KeyID string
