@@ -2,15 +2,24 @@ package oauth_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth1"
 	"github.com/oauthkit/oauth/oauth2"
 )
@@ -25,9 +34,6 @@ func askUser(prompt string) string {
 	line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
 	return strings.TrimSpace(line)
 }
-
-// saveToken stands for the application's token storage.
-func saveToken(tok *oauth2.Token) error { return nil }
 
 func Example_oauth1Twitter() {
 	cfg := &oauth1.Config{
@@ -61,59 +67,264 @@ func Example_oauth1Twitter() {
 	resp.Body.Close()
 }
 
-func Example_oauth2GitHub() {
-	cfg := &oauth2.Config{
-		ClientID:     os.Getenv("GITHUB_CLIENT_ID"),
-		ClientSecret: os.Getenv("GITHUB_CLIENT_SECRET"),
-		Endpoint:     oauth2.GitHub,
-		RedirectURL:  "http://127.0.0.1:8080/callback",
-		Scopes:       []string{"read:user"},
-	}
-	session := cfg.NewSession(nil) // or a saved *oauth2.Token
-	session.OnTokenUpdate = func(ctx context.Context, tok *oauth2.Token) error {
-		return saveToken(tok) // every new token, rotated refresh tokens included, before it is used
-	}
-	authURL, _, err := session.AuthorizationURL() // state and a PKCE S256 challenge, kept in the session
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("Open", authURL)
+// saveUserToken stands for the application's storage of a user's token.
+func saveUserToken(user string, tok *oauth2.Token) error { return nil }
 
-	http.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
-		// Checks state (constant time), then exchanges the code with the PKCE verifier.
-		if _, err := session.Exchange(r.Context(), r.URL.String()); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+// newApp is the README's web quick start: one Config serves every user; a
+// Login per sign-in and a Session per signed-in user are kept server-side,
+// under a random cookie. TestWebAppManyUsers runs it.
+func newApp(cfg *oauth2.Config, apiURL string) http.Handler {
+	var (
+		mu       sync.Mutex
+		logins   = map[string]*oauth2.Login{}   // pending sign-ins, by browser
+		sessions = map[string]*oauth2.Session{} // signed-in users, by browser
+	)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		login, err := cfg.NewLogin() // URL, state and PKCE verifier: secrets, kept server-side
+		if err != nil {
+			http.Error(w, "sign-in failed", http.StatusInternalServerError)
 			return
 		}
-		resp, err := session.Client().Get("https://api.github.com/user") // refreshes when needed
+		id := newID()
+		mu.Lock()
+		logins[id] = login
+		mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: id, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, login.URL, http.StatusFound)
+	})
+	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie("sid")
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
+			http.Error(w, "no sign-in under way", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		login := logins[c.Value]
+		delete(logins, c.Value) // a login completes once
+		mu.Unlock()
+		tok, err := cfg.CompleteLogin(r.Context(), login, r) // checks state, sends the verifier
+		if err != nil {
+			http.Error(w, "sign-in failed", http.StatusBadRequest)
+			return
+		}
+		s := cfg.NewSession(tok) // refreshes the token when needed
+		s.OnTokenUpdate = func(ctx context.Context, tok *oauth2.Token) error {
+			return saveUserToken(c.Value, tok) // every new token, rotated refresh tokens included
+		}
+		mu.Lock()
+		sessions[c.Value] = s
+		mu.Unlock()
+		http.Redirect(w, r, "/me", http.StatusFound)
+	})
+	mux.HandleFunc("/me", func(w http.ResponseWriter, r *http.Request) {
+		var s *oauth2.Session
+		if c, err := r.Cookie("sid"); err == nil {
+			mu.Lock()
+			s = sessions[c.Value]
+			mu.Unlock()
+		}
+		if s == nil {
+			http.Redirect(w, r, "/login", http.StatusFound)
+			return
+		}
+		resp, err := s.Client().Get(apiURL) // this user's token
+		if err != nil {
+			http.Error(w, "api call failed", http.StatusBadGateway)
 			return
 		}
 		defer resp.Body.Close()
 		io.Copy(w, resp.Body)
 	})
-	log.Fatal(http.ListenAndServe("127.0.0.1:8080", nil))
+	return mux
+}
+
+// newID returns a random session id for a cookie.
+func newID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func Example_oauth2GitHub() {
+	cfg := &oauth2.Config{
+		ClientID:     os.Getenv("GITHUB_CLIENT_ID"),
+		ClientSecret: os.Getenv("GITHUB_CLIENT_SECRET"),
+		Endpoint:     oauth2.GitHub,
+		RedirectURL:  "https://app.example.com/callback",
+		Scopes:       []string{"read:user"},
+	}
+	log.Fatal(http.ListenAndServeTLS(":443", "cert.pem", "key.pem", newApp(cfg, "https://api.github.com/user")))
 }
 
 func Example_oauth2ClientCredentials() {
-	ctx := context.Background()
 	cfg := &oauth2.Config{
 		ClientID:     os.Getenv("CLIENT_ID"),
 		ClientSecret: os.Getenv("CLIENT_SECRET"),
 		Endpoint:     oauth2.Endpoint{TokenURL: "https://auth.example.com/oauth2/token"},
 		Scopes:       []string{"reports:read"},
 	}
-	session := cfg.NewSession(nil)
-	if _, err := session.ClientCredentials(ctx); err != nil {
-		log.Fatal(err)
-	}
-	// When the token expires, the session runs the grant again, once.
-	resp, err := session.Client().Get("https://api.example.com/reports")
+	// The first token on first use, a new one whenever it is due, with
+	// this resource indicator (RFC 8707) on every token request.
+	src := cfg.ClientCredentials(oauth2.SetParam("resource", "https://api.example.com"))
+	client := oauth2.NewClient(src, nil)
+	resp, err := client.Get("https://api.example.com/reports")
 	if err != nil {
 		log.Fatal(err)
 	}
 	resp.Body.Close()
+}
+
+// TestWebAppManyUsers signs 100 users in at once through one newApp
+// handler, their logins interleaved (all pending at the same time,
+// completed in another order), and checks that each browser ends up
+// calling the API with the token issued for its own user.
+//
+// The fake provider approves every authorization as its default user, so
+// the test puts a provider's login session in front of it (idpFront): the
+// user's browser carries a provider cookie naming a user registered in
+// Provider.OAuth2.Users, and the front records which user each code, then
+// each access token, was issued for, and names that user in the
+// protected resource's echo.
+func TestWebAppManyUsers(t *testing.T) {
+	const users = 100
+	p := fakeprovider.NewProvider()
+	for i := 0; i < users; i++ {
+		p.OAuth2.Users[fmt.Sprintf("user%03d", i)] = "pw"
+	}
+	front := &idpFront{h: p, users: p.OAuth2.Users, codeUser: map[string]string{}, tokenUser: map[string]string{}}
+	idp := httptest.NewServer(front)
+	defer idp.Close()
+	cfg := &oauth2.Config{
+		ClientID: "basic-client", ClientSecret: "basic-secret",
+		Endpoint: oauth2.Endpoint{AuthURL: idp.URL + fakeprovider.OAuth2AuthorizePath, TokenURL: idp.URL + fakeprovider.OAuth2TokenPath},
+		Scopes:   []string{"read"},
+	}
+	app := httptest.NewUnstartedServer(nil)
+	app.Config.ErrorLog = log.New(io.Discard, "", 0) // connections closed at the end
+	app.StartTLS()
+	defer app.Close()
+	cfg.RedirectURL = app.URL + "/callback"
+	app.Config.Handler = newApp(cfg, idp.URL+fakeprovider.OAuth2ResourcePath)
+
+	// One browser per user, with its own cookies, stopping at every
+	// redirect so that the test interleaves the steps.
+	browsers := make([]*http.Client, users)
+	idpURL, _ := url.Parse(idp.URL)
+	for i := range browsers {
+		jar, _ := cookiejar.New(nil)
+		jar.SetCookies(idpURL, []*http.Cookie{{Name: "idp_user", Value: fmt.Sprintf("user%03d", i)}})
+		browsers[i] = &http.Client{Jar: jar, Transport: app.Client().Transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	step := func(i int, u string) string {
+		resp, err := browsers[i].Get(u)
+		if err != nil {
+			t.Errorf("user %d: GET %s: %v", i, u, err)
+			return ""
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode == http.StatusFound {
+			return resp.Header.Get("Location")
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("user %d: GET %s: %s %s", i, u, resp.Status, body)
+		}
+		return string(body)
+	}
+	// each runs f for every user at once, in an order of its own.
+	each := func(order []int, f func(i int)) {
+		var wg sync.WaitGroup
+		for _, i := range order {
+			wg.Add(1)
+			go func() { defer wg.Done(); f(i) }()
+		}
+		wg.Wait()
+	}
+	forward, backward := make([]int, users), make([]int, users)
+	for i := range forward {
+		forward[i], backward[i] = i, users-1-i
+	}
+	next := make([]string, users)
+	each(forward, func(i int) { next[i] = step(i, app.URL+"/login") }) // every login pending
+	each(backward, func(i int) { next[i] = step(i, next[i]) })         // the provider approves
+	each(forward, func(i int) { next[i] = step(i, next[i]) })          // the callbacks
+	each(backward, func(i int) { next[i] = step(i, app.URL+next[i]) }) // /me
+	for i, body := range next {
+		var echo struct {
+			OK       bool   `json:"ok"`
+			Username string `json:"username"`
+		}
+		if err := json.Unmarshal([]byte(body), &echo); err != nil || !echo.OK || echo.Username != fmt.Sprintf("user%03d", i) {
+			t.Errorf("user %d: /me = %.200s, want the API's answer for user%03d", i, body, i)
+		}
+	}
+	if n := p.OAuth2.TokensIssued(); n != users {
+		t.Errorf("provider issued %d tokens, want %d", n, users)
+	}
+}
+
+// idpFront stands in front of the fake provider for the provider's own
+// login sessions: see TestWebAppManyUsers.
+type idpFront struct {
+	h         http.Handler
+	users     map[string]string
+	mu        sync.Mutex
+	codeUser  map[string]string // authorization code → user
+	tokenUser map[string]string // access token → user
+}
+
+func (f *idpFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	switch r.URL.Path {
+	case fakeprovider.OAuth2AuthorizePath:
+		c, err := r.Cookie("idp_user")
+		if err != nil || f.users[c.Value] == "" {
+			http.Error(w, "not signed in at the provider", http.StatusUnauthorized)
+			return
+		}
+		f.h.ServeHTTP(rec, r)
+		if loc, err := url.Parse(rec.Header().Get("Location")); err == nil {
+			f.mu.Lock()
+			f.codeUser[loc.Query().Get("code")] = c.Value
+			f.mu.Unlock()
+		}
+	case fakeprovider.OAuth2TokenPath:
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		f.h.ServeHTTP(rec, r)
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		if json.Unmarshal(rec.Body.Bytes(), &tok) == nil && tok.AccessToken != "" {
+			f.mu.Lock()
+			f.tokenUser[tok.AccessToken] = f.codeUser[form.Get("code")]
+			f.mu.Unlock()
+		}
+	case fakeprovider.OAuth2ResourcePath:
+		f.h.ServeHTTP(rec, r)
+		var echo map[string]any
+		if json.Unmarshal(rec.Body.Bytes(), &echo) == nil && echo["ok"] == true {
+			f.mu.Lock()
+			echo["username"] = f.tokenUser[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+			f.mu.Unlock()
+			b, _ := json.Marshal(echo)
+			rec.Body = bytes.NewBuffer(b)
+			rec.Header().Del("Content-Length")
+		}
+	default:
+		f.h.ServeHTTP(w, r)
+		return
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
 }
 
 // TestREADMESnippets checks that every Go block of README.md appears, line

@@ -19,16 +19,16 @@ const assertionLifetime = 60 // seconds
 // it adds parameters to p or an Authorization header to h.
 func (c *Config) addClientAuth(m AuthMethod, aud string, p *urlenc.Params, h http.Header) error {
 	switch m {
-	case ClientSecretBasic:
+	case AuthClientSecretBasic:
 		h.Set("Authorization", urlenc.BasicAuth(c.ClientID, c.ClientSecret))
-	case ClientSecretBasicUnencoded:
+	case AuthClientSecretBasicUnencoded:
 		h.Set("Authorization", urlenc.RawBasicAuth(c.ClientID, c.ClientSecret))
-	case ClientSecretPost:
+	case AuthClientSecretPost:
 		p.Set("client_id", c.ClientID)
 		p.Set("client_secret", c.ClientSecret)
 	case AuthNone:
 		p.Set("client_id", c.ClientID)
-	case ClientSecretJWT, PrivateKeyJWT:
+	case AuthClientSecretJWT, AuthPrivateKeyJWT:
 		a, err := c.clientAssertion(m, aud)
 		if err != nil {
 			return err
@@ -37,7 +37,7 @@ func (c *Config) addClientAuth(m AuthMethod, aud string, p *urlenc.Params, h htt
 		p.Set("client_assertion_type", assertionType)
 		p.Set("client_assertion", a)
 	default:
-		return fmt.Errorf("oauth2: unknown auth method %q", string(m))
+		return fmt.Errorf("oauth2: unknown auth method %q", clip(string(m), 64))
 	}
 	return nil
 }
@@ -47,7 +47,7 @@ func (c *Config) addClientAuth(m AuthMethod, aud string, p *urlenc.Params, h htt
 func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 	s := c.Signer
 	if s == nil {
-		if m == PrivateKeyJWT {
+		if m == AuthPrivateKeyJWT {
 			return "", ErrNoSigner
 		}
 		hs, err := jose.NewHMAC(jose.HS256, []byte(c.ClientSecret))

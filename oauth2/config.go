@@ -5,10 +5,9 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +17,8 @@ import (
 )
 
 // Endpoint holds the URLs of an authorization server. Only the URLs of the
-// calls you make are needed. Presets for common providers are in
-// providers.go (GitHub, Google, Microsoft, ...).
+// calls a program makes are needed. Presets for common providers are in
+// providers.go ([GitHub], [Google], [Microsoft], ...).
 type Endpoint struct {
 	// AuthURL is the authorization endpoint (RFC 6749 §3.1). Its own query
 	// parameters are kept.
@@ -28,99 +27,135 @@ type Endpoint struct {
 	TokenURL string
 	// DeviceAuthURL is the device authorization endpoint (RFC 8628 §3.1).
 	DeviceAuthURL string
-	// RevocationURL is the revocation endpoint (RFC 7009).
+	// RevocationURL is the revocation endpoint (RFC 7009 §2).
 	RevocationURL string
-	// IntrospectionURL is the introspection endpoint (RFC 7662).
+	// IntrospectionURL is the introspection endpoint (RFC 7662 §2).
 	IntrospectionURL string
 }
 
-// AuthMethod is how the client authenticates to the token, device,
-// revocation and introspection endpoints (RFC 6749 §2.3, RFC 7523 §2.2). The
-// names are the token_endpoint_auth_method values of RFC 7591.
+// AuthMethod is how the client authenticates to the token, device
+// authorization, revocation and introspection endpoints (RFC 6749 §2.3,
+// RFC 7523 §2.2). The values are the token_endpoint_auth_method names of
+// RFC 7591 §2.
 type AuthMethod string
 
 const (
-	// AuthDefault (the zero value) is ClientSecretBasic when
+	// AuthDefault (the zero value) is AuthClientSecretBasic when
 	// Config.ClientSecret is set and AuthNone otherwise.
 	AuthDefault AuthMethod = ""
-	// ClientSecretBasic sends the id and secret in an HTTP Basic
+	// AuthClientSecretBasic sends the id and secret in an HTTP Basic
 	// Authorization header, each form-encoded first (RFC 6749 §2.3.1).
-	ClientSecretBasic AuthMethod = "client_secret_basic"
-	// ClientSecretBasicUnencoded is ClientSecretBasic without the
-	// form-encoding, for servers that do not decode the credentials. It is
-	// not RFC 6749 compliant: use it only for such servers.
-	ClientSecretBasicUnencoded AuthMethod = "client_secret_basic_unencoded"
-	// ClientSecretPost sends client_id and client_secret in the form body.
-	ClientSecretPost AuthMethod = "client_secret_post"
-	// AuthNone sends only client_id in the body (public clients).
+	AuthClientSecretBasic AuthMethod = "client_secret_basic"
+	// AuthClientSecretBasicUnencoded is AuthClientSecretBasic without the
+	// form-encoding, for servers that do not decode the credentials. It
+	// does not follow RFC 6749: use it only for such servers.
+	AuthClientSecretBasicUnencoded AuthMethod = "client_secret_basic_unencoded"
+	// AuthClientSecretPost sends client_id and client_secret in the form
+	// body (RFC 6749 §2.3.1).
+	AuthClientSecretPost AuthMethod = "client_secret_post"
+	// AuthNone sends only client_id in the body, as public clients do
+	// (RFC 6749 §2.1).
 	AuthNone AuthMethod = "none"
-	// ClientSecretJWT sends an RFC 7523 client assertion signed with HS256
-	// and the client secret (or with Config.Signer when set).
-	ClientSecretJWT AuthMethod = "client_secret_jwt"
-	// PrivateKeyJWT sends an RFC 7523 client assertion signed with
-	// Config.Signer.
-	PrivateKeyJWT AuthMethod = "private_key_jwt"
-	// AuthAutoDetect tries ClientSecretBasic and, when the server answers
-	// invalid_client, ClientSecretPost, and then keeps what worked for the
-	// life of the Session. A request carrying a one-time code (authorization
-	// code, device code) is never sent twice: when it fails with
-	// invalid_client, the error is returned and the next request starts with
-	// the other method.
+	// AuthClientSecretJWT sends an RFC 7523 client assertion signed with
+	// HS256 and the client secret, or with Config.Signer when it is set.
+	AuthClientSecretJWT AuthMethod = "client_secret_jwt"
+	// AuthPrivateKeyJWT sends an RFC 7523 client assertion signed with
+	// Config.Signer, which it needs ([ErrNoSigner]).
+	AuthPrivateKeyJWT AuthMethod = "private_key_jwt"
+	// AuthAutoDetect tries AuthClientSecretBasic and, when the server
+	// answers invalid_client, AuthClientSecretPost. A Session remembers
+	// what worked for the rest of its life, and DeviceAccessToken for the
+	// rest of its polls. An authorization code, which a server may
+	// consume at the first attempt, is sent once, with Basic: when that
+	// fails with invalid_client the error is returned. A server that
+	// wants client_secret_post for it needs AuthClientSecretPost.
 	AuthAutoDetect AuthMethod = "auto"
 )
 
-// Placement is where the Transport puts the access token (RFC 6750 §2).
+// Placement is where the access token goes in a request to a protected
+// resource (RFC 6750 §2).
 type Placement int
 
 const (
-	// InHeader sends "Authorization: Bearer <token>" (RFC 6750 §2.1).
+	// InHeader (the zero value) sends "Authorization: Bearer <token>"
+	// (RFC 6750 §2.1).
 	InHeader Placement = iota
-	// InFormBody adds access_token to a form-encoded request body (RFC 6750
-	// §2.2); requests without such a body fall back to the header.
-	InFormBody
-	// InQuery adds access_token to the URL query (RFC 6750 §2.3). Tokens in
-	// URLs end up in logs: avoid it unless the server needs it.
+	// InQuery adds access_token to the URL query (RFC 6750 §2.3). Tokens
+	// in URLs end up in logs: use it only for a server that needs it.
 	InQuery
+	// InFormBody adds access_token to a form-encoded request body (RFC
+	// 6750 §2.2); a request without such a body carries the header.
+	InFormBody
 )
 
-// PKCEMethod selects the PKCE code challenge method (RFC 7636).
+// String returns "header", "query" or "form body".
+func (p Placement) String() string {
+	switch p {
+	case InHeader:
+		return "header"
+	case InQuery:
+		return "query"
+	case InFormBody:
+		return "form body"
+	}
+	return "Placement(" + strconv.Itoa(int(p)) + ")"
+}
+
+// PKCEMethod selects the PKCE code challenge method of a login (RFC 7636
+// §4.2).
 type PKCEMethod string
 
 const (
 	// PKCES256 (the zero value) sends an S256 challenge.
 	PKCES256 PKCEMethod = ""
-	// PKCEPlain sends the verifier itself as the challenge.
+	// PKCEPlain sends the verifier itself as the challenge, for servers
+	// without S256.
 	PKCEPlain PKCEMethod = "plain"
 	// PKCEOff sends no challenge.
 	PKCEOff PKCEMethod = "off"
 )
 
-// Hooks are compliance hooks: functions that adapt the library to a server
-// that deviates from the RFCs. Each nil hook is skipped. A hook that returns
-// an error fails the call with that error; one that panics fails it with a
-// *PanicError, on the caller's goroutine as on a refresh's (see
-// PanicError).
+// Hooks adapt the library to servers that deviate from the RFCs. Each nil
+// hook is skipped. A hook that returns an error fails the call with that
+// error; one that panics fails it with a [*PanicError], on the caller's
+// goroutine as on a refresh's.
 type Hooks struct {
-	// TokenResponse may rewrite a response of the token endpoint (every
-	// grant, refreshes included) and of the device authorization endpoint
-	// before it is parsed: change StatusCode, Header or replace Body. The
-	// replaced body is still read through the 1 MiB limit.
+	// TokenRequest may change a request to the token endpoint (every
+	// grant, refreshes included) before it is sent: its header, its URL,
+	// or its body (set Body, GetBody and ContentLength together). The
+	// body carries the form; read it through GetBody to leave it in
+	// place.
+	TokenRequest func(req *http.Request) error
+	// TokenResponse may rewrite a response of the token endpoint and of
+	// the device authorization endpoint before it is parsed: change
+	// StatusCode, Header, or replace Body. The replaced body is read
+	// through Config.MaxBodyBytes too.
 	TokenResponse func(resp *http.Response) error
-	// ProtectedRequest may rewrite a request of Session.Client after the
-	// token was placed, before it is sent. It receives the clone, never the
-	// caller's request.
+	// ProtectedRequest may change a request made through Session.Client
+	// after the token was placed, before it is sent. It gets a copy, never
+	// the caller's request.
 	ProtectedRequest func(req *http.Request) error
-	// EndpointRequest may rewrite a revocation or introspection request
-	// before it is sent.
+	// EndpointRequest may change a request to the device authorization,
+	// revocation or introspection endpoint before it is sent.
 	EndpointRequest func(req *http.Request) error
 }
 
+// DefaultTimeout bounds a request to an endpoint when neither the
+// caller's context nor Config.Timeout does, and a refresh when
+// Config.Timeout is not positive.
+const DefaultTimeout = 30 * time.Second
+
+// DefaultMaxBodyBytes is the most the package reads of a response body,
+// or of a request body it adds the token to, when Config.MaxBodyBytes is
+// 0: 1 MiB.
+const DefaultMaxBodyBytes int64 = 1 << 20
+
 // Config describes an OAuth 2 client and the server it talks to. The zero
-// value of every field is a safe default. A Config is read-only once it was
-// used; NewSession copies it (see there for what stays shared). It is safe
-// for concurrent use.
+// value of every field is a safe default. A Config is read-only once used:
+// no method writes to it, and it is safe for concurrent use. Sessions copy
+// it (see [Config.NewSession]).
 //
-// String, Format and LogValue never print ClientSecret.
+// String and Format, with every fmt verb, never print ClientSecret.
 type Config struct {
 	// ClientID is the client identifier (RFC 6749 §2.2).
 	ClientID string
@@ -131,66 +166,77 @@ type Config struct {
 	// RedirectURL is the redirection endpoint (RFC 6749 §3.1.2). If empty,
 	// no redirect_uri is sent.
 	RedirectURL string
-	// Scopes are the requested scopes, sent space-separated.
+	// Scopes are the requested scopes, sent space-separated (RFC 6749
+	// §3.3).
 	Scopes []string
 
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
-	// Signer signs client assertions for PrivateKeyJWT (required) and
-	// ClientSecretJWT (optional: HS256 with ClientSecret by default), made
-	// by jose.NewSigner or the constructor of one algorithm family,
-	// such as jose.NewECDSASigner.
+	// Signer signs client assertions for AuthPrivateKeyJWT (required) and
+	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default).
+	// It is made by the constructor of one algorithm family, such as
+	// jose.NewECDSASigner, or by jose.NewSigner; a program that leaves it
+	// nil links none of jose's asymmetric JWS code.
 	Signer jose.Signer
 	// KeyID, if set, is the "kid" header of client assertions.
 	KeyID string
 
-	// PKCE selects the code challenge method; S256 by default.
+	// PKCE selects the code challenge method of logins; S256 by default.
 	PKCE PKCEMethod
-	// Placement is where the Transport puts the access token; the header by
-	// default.
+	// Placement is where Session.Client puts the access token; the header
+	// by default.
 	Placement Placement
+	// Params are sent with every request a Session makes to the token
+	// endpoint: refreshes, renewals and the grants of sessions that
+	// obtain their own tokens. Keys may repeat (RFC 8707 resource). The
+	// options of a call or a session add to them. The token requests of
+	// Config's own methods (Exchange, CompleteLogin, ...) send only their
+	// options.
+	Params url.Values
 	// Hooks adapt the library to non-standard servers.
 	Hooks Hooks
 
 	// HTTPClient makes every request of the package, and its Transport is
 	// the base of Session.Client. If nil, http.DefaultClient is used.
-	// Requests to the token, device, revocation and introspection endpoints
-	// never follow redirects, whatever its CheckRedirect says: a 3xx answer
-	// is an *Error, so that credentials are never re-sent to another URL.
+	// Requests to the token, device authorization, revocation and
+	// introspection endpoints never follow redirects, whatever its
+	// CheckRedirect says: a 3xx answer is an *Error, so that credentials
+	// are never re-sent to another URL.
 	HTTPClient *http.Client
-	// InsecureAllowHTTP allows tokens and credentials to be sent over plain
+	// Timeout bounds each request to an endpoint, and the reading of its
+	// response, when the caller's context has no deadline; if 0,
+	// DefaultTimeout; if negative, only the context bounds them. It also
+	// bounds a refresh, which runs on a context detached from its callers
+	// (DefaultTimeout when Timeout is not positive).
+	Timeout time.Duration
+	// MaxBodyBytes is the most the package reads of a response body, or
+	// of a request body it adds the token to (InFormBody); if 0,
+	// DefaultMaxBodyBytes. A longer body fails with an error wrapping
+	// *http.MaxBytesError, never a truncated parse.
+	MaxBodyBytes int64
+	// InsecureAllowHTTP allows tokens and credentials to travel over plain
 	// http to hosts that are not loopback addresses. Never set it in
 	// production.
 	InsecureAllowHTTP bool
 
-	// Leeway is how long before expiry a token is refreshed; if 0, 10
-	// seconds; if negative, tokens are refreshed only once expired. A token
-	// is never refreshed before half its remaining lifetime at the time it
-	// was received has passed, so servers issuing tokens shorter-lived than
-	// the leeway do not cause a refresh per request.
+	// Leeway is how long before its expiry a token is refreshed; if 0, 10
+	// seconds; if negative, tokens are refreshed once expired. A token is
+	// never refreshed before half its remaining lifetime at the time it
+	// was received has passed, so that servers issuing tokens that live
+	// shorter than the leeway do not cause a refresh per request.
 	//
-	// A refresh inside the leeway that fails while the token is still valid
-	// does not fail Session.Token or the Transport: they use the token until
-	// it expires. The next attempt then waits half the token's remaining
-	// lifetime, or the server's Retry-After if shorter, but at least a
-	// second and never past the expiry; once the token has expired, the
-	// refresh's error is returned. Session.Refresh always returns it.
+	// A refresh inside the leeway that fails while the token is valid does
+	// not fail Session.Token or the Transport: they use the token until it
+	// expires. The next attempt waits half the token's remaining lifetime,
+	// or the server's Retry-After if shorter, but at least a second and
+	// never past the expiry; once the token has expired, the refresh's
+	// error is returned.
 	Leeway time.Duration
-	// RefreshTimeout bounds a refresh, which runs detached from the
-	// contexts of the requests waiting for it; if 0, DefaultTimeout.
-	RefreshTimeout time.Duration
-	// Timeout bounds each request to the token, device authorization,
-	// revocation and introspection endpoints, and the reading of its
-	// response, when the caller's context has no deadline: grants, device
-	// authorization and each device poll, revocation, introspection. If
-	// 0, DefaultTimeout; if negative, nothing but the context bounds them.
-	// Refreshes are bounded by RefreshTimeout instead.
-	Timeout time.Duration
 
 	// Now returns the current time; if nil, time.Now. A test seam.
 	Now func() time.Time
-	// Rand is the source of state, PKCE verifiers and assertion ids; if nil,
-	// crypto/rand.Reader. A test seam.
+	// Rand is the source of states, PKCE verifiers, nonces and assertion
+	// ids; if nil, crypto/rand.Reader. A test seam.
 	Rand io.Reader
 	// Sleep waits d or until ctx is done, between device flow polls; if
 	// nil, a timer. A test seam.
@@ -216,6 +262,13 @@ func (c *Config) client() *http.Client {
 		return c.HTTPClient
 	}
 	return http.DefaultClient
+}
+
+func (c *Config) maxBody() int64 {
+	if c.MaxBodyBytes > 0 {
+		return c.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
 }
 
 // endpointClient returns the client for the token, device, revocation and
@@ -256,21 +309,17 @@ func (c *Config) leeway() time.Duration {
 	return c.Leeway
 }
 
-// DefaultTimeout bounds a request of the package when the caller's
-// context has no deadline and Config.Timeout is 0, and a refresh when
-// Config.RefreshTimeout is 0.
-const DefaultTimeout = 30 * time.Second
-
+// refreshTimeout bounds a refresh, which runs detached from its callers.
 func (c *Config) refreshTimeout() time.Duration {
-	if c.RefreshTimeout > 0 {
-		return c.RefreshTimeout
+	if c.Timeout > 0 {
+		return c.Timeout
 	}
 	return DefaultTimeout
 }
 
 // requestContext returns the context of one request to an endpoint: ctx,
 // bounded by Timeout (DefaultTimeout if 0) unless it has a deadline or
-// Timeout is negative. A refresh's context always has one (RefreshTimeout).
+// Timeout is negative. A refresh's context always has one.
 func (c *Config) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok || c.Timeout < 0 {
 		return ctx, func() {}
@@ -287,9 +336,22 @@ func (c *Config) authMethod() AuthMethod {
 		return c.AuthMethod
 	}
 	if c.ClientSecret != "" {
-		return ClientSecretBasic
+		return AuthClientSecretBasic
 	}
 	return AuthNone
+}
+
+// clone returns a copy of c that shares no slice or map with it.
+func (c *Config) clone() Config {
+	cc := *c
+	cc.Scopes = slices.Clone(c.Scopes)
+	if c.Params != nil {
+		cc.Params = make(url.Values, len(c.Params))
+		for k, v := range c.Params {
+			cc.Params[k] = slices.Clone(v)
+		}
+	}
+	return cc
 }
 
 // String describes c without its secret.
@@ -302,20 +364,9 @@ func (c Config) String() string {
 		" AuthMethod:" + strconv.Quote(string(c.AuthMethod)) + "}"
 }
 
-// GoString returns String, so %#v redacts too.
-func (c Config) GoString() string { return c.String() }
-
-// Format implements fmt.Formatter: every verb prints String.
-func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
-
-// LogValue implements slog.LogValuer without the secret.
-func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("client_id", c.ClientID),
-		slog.String("token_url", c.Endpoint.TokenURL),
-		slog.String("auth_method", string(c.authMethod())),
-	)
-}
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so that no verb reaches ClientSecret.
+func (c Config) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String()) }
 
 // checkSecure returns ErrInsecureTransport unless u is https, on a loopback
 // host, or allowed by InsecureAllowHTTP.
@@ -323,28 +374,21 @@ func (c *Config) checkSecure(u *url.URL) error {
 	if c.InsecureAllowHTTP || secureURL(u) {
 		return nil
 	}
+	return insecure(u)
+}
+
+func insecure(u *url.URL) error {
 	return fmt.Errorf("%w: %q", ErrInsecureTransport, clip(u.Host, maxHost))
 }
 
 func secureURL(u *url.URL) bool {
-	if strings.EqualFold(u.Scheme, "https") {
-		return true
-	}
-	return isLoopback(u.Hostname())
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	a, err := netip.ParseAddr(host)
-	return err == nil && a.IsLoopback()
+	return strings.EqualFold(u.Scheme, "https") || urlenc.IsLoopback(u.Hostname())
 }
 
 // endpointURL parses an endpoint URL and checks it may carry credentials.
 func (c *Config) endpointURL(name, raw string) (*url.URL, error) {
 	if raw == "" {
-		return nil, fmt.Errorf("oauth2: %s: %w", name, ErrNoEndpoint)
+		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, ErrNoEndpoint)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

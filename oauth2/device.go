@@ -5,170 +5,188 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
-// DeviceAuth is a device authorization response (RFC 8628 §3.2). Show the
-// user VerificationURI and UserCode (or VerificationURIComplete), then call
-// Session.DeviceToken. DeviceCode is a credential: String and Format redact
-// it.
+// DeviceAuthResponse is a device authorization response (RFC 8628 §3.2),
+// with golang.org/x/oauth2's name, fields and JSON form. Show the user
+// VerificationURI and UserCode (or VerificationURIComplete), then call
+// Config.DeviceAccessToken. DeviceCode is a credential: String and Format,
+// with every fmt verb, mask it.
 //
-// DeviceAuth is the parsed form, as Session.DeviceAuth returns it; its JSON
-// form is for saving it between processes and round-trips exactly (Interval
-// to the second). Expiry is absolute, so decoding a raw server response into
-// it leaves Expiry zero: parse responses with Session.DeviceAuth.
-type DeviceAuth struct {
+// Its JSON form is the server's response: expires_in is a number of
+// seconds, written as the time left until Expiry by time.Now and read as
+// an Expiry that many seconds after time.Now; verification_url (Google's
+// spelling) is read as verification_uri; interval and expires_in may be
+// numbers or numeric strings.
+type DeviceAuthResponse struct {
 	// DeviceCode identifies the authorization in the polls; a credential.
 	DeviceCode string `json:"device_code"`
 	// UserCode is what the user types at VerificationURI.
 	UserCode string `json:"user_code"`
-	// VerificationURI is where the user goes (Google's verification_url is
-	// read into it too).
+	// VerificationURI is where the user goes.
 	VerificationURI string `json:"verification_uri"`
 	// VerificationURIComplete, if set, includes the user code (for a QR
 	// code or a link).
 	VerificationURIComplete string `json:"verification_uri_complete,omitempty"`
 	// Expiry is when the codes expire; zero if the server did not say.
-	Expiry time.Time `json:"expiry,omitempty"`
-	// Interval is the polling interval; 5 seconds when the server sent none.
-	// In JSON it is whole seconds, as in RFC 8628 §3.2 (rounded up, so a
-	// saved DeviceAuth never polls faster than asked), not nanoseconds.
-	Interval time.Duration `json:"interval,omitempty"`
-	// Message is the optional user instruction some servers (Microsoft) send.
+	Expiry time.Time `json:"expires_in,omitempty"`
+	// Interval is the polling interval in seconds; 0 when the server sent
+	// none, which DeviceAccessToken reads as 5 (RFC 8628 §3.2).
+	Interval int64 `json:"interval,omitempty"`
+	// Message is the user instruction some servers (Microsoft) send.
 	Message string `json:"message,omitempty"`
 }
 
-// deviceAuthFields is DeviceAuth without its methods.
-type deviceAuthFields DeviceAuth
-
-// deviceAuthJSON is the JSON form of DeviceAuth: its Interval, at a lower
-// depth, hides the time.Duration one.
-type deviceAuthJSON struct {
-	deviceAuthFields
-	Interval json.Number `json:"interval,omitempty"`
+// deviceJSON is the JSON form of a DeviceAuthResponse.
+type deviceJSON struct {
+	DeviceCode              string      `json:"device_code"`
+	UserCode                string      `json:"user_code"`
+	VerificationURI         string      `json:"verification_uri"`
+	VerificationURL         string      `json:"verification_url,omitempty"`
+	VerificationURIComplete string      `json:"verification_uri_complete,omitempty"`
+	ExpiresIn               json.Number `json:"expires_in,omitempty"`
+	Interval                json.Number `json:"interval,omitempty"`
+	Message                 string      `json:"message,omitempty"`
 }
 
-// MarshalJSON implements json.Marshaler, with Interval in whole seconds
-// (rounded up) as RFC 8628 §3.2 sends it.
-func (d DeviceAuth) MarshalJSON() ([]byte, error) {
-	j := deviceAuthJSON{deviceAuthFields: deviceAuthFields(d)}
-	if d.Interval > 0 {
-		secs := d.Interval / time.Second
-		if d.Interval%time.Second != 0 {
-			secs++
+// MarshalJSON implements json.Marshaler: the RFC 8628 §3.2 response, with
+// expires_in the whole seconds left until Expiry.
+func (d DeviceAuthResponse) MarshalJSON() ([]byte, error) {
+	j := deviceJSON{DeviceCode: d.DeviceCode, UserCode: d.UserCode, VerificationURI: d.VerificationURI,
+		VerificationURIComplete: d.VerificationURIComplete, Message: d.Message}
+	if !d.Expiry.IsZero() {
+		if secs := int64(time.Until(d.Expiry).Seconds()); secs > 0 {
+			j.ExpiresIn = json.Number(strconv.FormatInt(secs, 10))
 		}
-		j.Interval = json.Number(strconv.FormatInt(int64(secs), 10))
+	}
+	if d.Interval > 0 {
+		j.Interval = json.Number(strconv.FormatInt(d.Interval, 10))
 	}
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON implements json.Unmarshaler, reading interval as seconds (a
-// number or a numeric string), so that MarshalJSON's output and an RFC 8628
-// §3.2 response both give the right Interval.
-func (d *DeviceAuth) UnmarshalJSON(b []byte) error {
-	var j deviceAuthJSON
+// UnmarshalJSON implements json.Unmarshaler, reading an RFC 8628 §3.2
+// response, or what MarshalJSON writes.
+func (d *DeviceAuthResponse) UnmarshalJSON(b []byte) error {
+	var j deviceJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*d = DeviceAuth(j.deviceAuthFields)
-	d.Interval = 0
-	if j.Interval != "" {
-		secs, err := expiresIn(j.Interval)
-		if err != nil {
-			return fmt.Errorf("oauth2: device authorization: invalid interval %q", clip(string(j.Interval), 64))
+	m := map[string]any{"expires_in": j.ExpiresIn, "interval": j.Interval}
+	return d.fill(m, j, time.Now(), true)
+}
+
+// fill sets d from the fields j and the raw expires_in and interval of m,
+// reckoning Expiry from now. An expires_in or interval that is not a
+// number is an error if strict, and ignored otherwise.
+func (d *DeviceAuthResponse) fill(m map[string]any, j deviceJSON, now time.Time, strict bool) error {
+	*d = DeviceAuthResponse{DeviceCode: j.DeviceCode, UserCode: j.UserCode, VerificationURI: j.VerificationURI,
+		VerificationURIComplete: j.VerificationURIComplete, Message: j.Message}
+	if d.VerificationURI == "" {
+		d.VerificationURI = j.VerificationURL
+	}
+	for _, k := range []string{"expires_in", "interval"} {
+		v := m[k]
+		if n, ok := v.(json.Number); ok && n == "" {
+			continue
 		}
-		d.Interval = time.Duration(secs) * time.Second
+		secs, err := expiresIn(v)
+		if err != nil && !strict {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("oauth2: device authorization: invalid %s %q", k, clip(str(v), 64))
+		}
+		if k == "interval" {
+			d.Interval = secs
+		} else if secs > 0 {
+			d.Expiry = now.Add(time.Duration(secs) * time.Second)
+		}
 	}
 	return nil
 }
 
 // String describes d without the device code.
-func (d DeviceAuth) String() string {
-	return fmt.Sprintf("oauth2.DeviceAuth{DeviceCode:%s UserCode:%q VerificationURI:%q Interval:%s}",
-		urlenc.Mask(d.DeviceCode), d.UserCode, d.VerificationURI, d.Interval)
+func (d DeviceAuthResponse) String() string {
+	exp := "never"
+	if !d.Expiry.IsZero() {
+		exp = d.Expiry.UTC().Format(time.RFC3339)
+	}
+	return "oauth2.DeviceAuthResponse{DeviceCode:" + urlenc.Mask(d.DeviceCode) + " UserCode:" + strconv.Quote(d.UserCode) +
+		" VerificationURI:" + strconv.Quote(d.VerificationURI) + " Expiry:" + exp +
+		" Interval:" + strconv.FormatInt(d.Interval, 10) + "}"
 }
 
-// Format implements fmt.Formatter: every verb prints String.
-func (d DeviceAuth) Format(f fmt.State, verb rune) { io.WriteString(f, d.String()) }
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so that no verb reaches the device code.
+func (d DeviceAuthResponse) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, d.String()) }
 
-// LogValue implements slog.LogValuer without the device code.
-func (d DeviceAuth) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("user_code", d.UserCode), slog.String("verification_uri", d.VerificationURI),
-		slog.Time("expiry", d.Expiry), slog.Duration("interval", d.Interval))
-}
-
-// DeviceAuth starts the device authorization grant (RFC 8628 §3.1): it asks
-// Endpoint.DeviceAuthURL for a device code and user code for Config.Scopes.
-// ctx bounds the request.
-func (s *Session) DeviceAuth(ctx context.Context) (*DeviceAuth, error) {
+// DeviceAuth starts the device authorization grant (RFC 8628 §3.1): it
+// asks Endpoint.DeviceAuthURL for a device code and a user code for
+// Config.Scopes, with client authentication. Options add parameters
+// (SetParam, SetAuthURLParam). ctx bounds the request; an error response
+// is an *Error.
+func (c *Config) DeviceAuth(ctx context.Context, opts ...Option) (*DeviceAuthResponse, error) {
 	var p urlenc.Params
-	s.addScope(&p)
-	r, err := s.postForm(ctx, "device", s.cfg.Endpoint.DeviceAuthURL, p, false)
+	if len(c.Scopes) > 0 {
+		p.Add("scope", c.scope())
+	}
+	collect(opts).applyParams(&p, false)
+	r, err := c.postForm(ctx, "device", c.Endpoint.DeviceAuthURL, p, false, nil)
 	if err != nil {
 		return nil, err
 	}
-	vals, err := decodeResponse(r.contentType, r.body)
+	vals, _, err := decodeResponse(r.contentType, r.body)
 	if err != nil || r.status/100 != 2 || str(vals["error"]) != "" {
-		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, s.cfg.now(), r.secrets); perr != nil {
+		if _, perr := parseTokenResponse("device", r.status, r.contentType, r.body, c.now(), r.secrets); perr != nil {
 			return nil, perr
 		}
 		return nil, fmt.Errorf("oauth2: device endpoint: cannot parse response: %w", err)
 	}
-	da := &DeviceAuth{
-		DeviceCode:              str(vals["device_code"]),
-		UserCode:                str(vals["user_code"]),
-		VerificationURI:         str(vals["verification_uri"]),
-		VerificationURIComplete: str(vals["verification_uri_complete"]),
-		Message:                 str(vals["message"]),
-		Interval:                5 * time.Second,
-	}
-	if da.VerificationURI == "" { // Google
-		da.VerificationURI = str(vals["verification_url"])
+	da := &DeviceAuthResponse{}
+	j := deviceJSON{DeviceCode: str(vals["device_code"]), UserCode: str(vals["user_code"]),
+		VerificationURI: str(vals["verification_uri"]), VerificationURL: str(vals["verification_url"]),
+		VerificationURIComplete: str(vals["verification_uri_complete"]), Message: str(vals["message"])}
+	if err := da.fill(vals, j, c.now(), false); err != nil {
+		return nil, err
 	}
 	if da.DeviceCode == "" {
 		return nil, errors.New("oauth2: device endpoint: response has no device_code")
 	}
-	if secs, err := expiresIn(vals["expires_in"]); err == nil && secs > 0 {
-		da.Expiry = s.cfg.now().Add(time.Duration(secs) * time.Second)
-	}
-	if secs, err := expiresIn(vals["interval"]); err == nil && secs > 0 {
-		da.Interval = time.Duration(secs) * time.Second
-	}
 	return da, nil
 }
 
-// minPollInterval is the shortest wait between two device token polls:
-// RFC 8628 intervals are whole seconds, so a shorter one is a mistake (5ns
-// is what a raw response decoded into a time.Duration gives).
-const minPollInterval = time.Second
-
-// DeviceToken polls the token endpoint until the user approves or denies the
-// device authorization da (RFC 8628 §3.4, §3.5), and makes the token the
-// session's token. It waits da.Interval before each request (Config.Sleep):
-// 5 seconds if da.Interval is not positive, at least a second otherwise;
-// authorization_pending continues, slow_down adds 5 seconds to the interval
-// for this and every later request, a 503 with Retry-After waits at least
-// that long. Decisions follow the error code, not the HTTP status.
-// access_denied and expired_token end polling with an *Error matching
-// ErrAccessDenied or ErrExpiredToken; so does any other error. No wait
-// goes past da.Expiry, whatever the interval, slow_down or Retry-After
-// say: when the next poll would come after it, DeviceToken waits until
-// da.Expiry and returns an *Error matching ErrExpiredToken, as it does
-// when da.Expiry has passed. ctx cancels the wait and the requests, each
-// of which Config.Timeout bounds.
-func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, error) {
-	interval := da.Interval
-	switch {
-	case interval <= 0:
-		interval = 5 * time.Second // RFC 8628 §3.2's default
-	case interval < minPollInterval:
-		interval = minPollInterval
+// DeviceAccessToken polls the token endpoint until the user approves or
+// denies the device authorization da (RFC 8628 §3.4, §3.5), and returns
+// the token. It waits da.Interval seconds before each request
+// (Config.Sleep), 5 if da.Interval is not positive:
+// authorization_pending continues, slow_down adds 5 seconds to the
+// interval for this and every later request, a 503 with Retry-After waits
+// at least that long. Decisions follow the error code, not the HTTP
+// status. access_denied and expired_token end polling with an *Error
+// matching ErrAccessDenied or ErrExpiredToken; so does any other error.
+// No wait goes past da.Expiry, whatever the interval, slow_down or
+// Retry-After say: when the next poll would come after it,
+// DeviceAccessToken waits until da.Expiry and returns an *Error matching
+// ErrExpiredToken, as it does when da.Expiry has passed. ctx cancels the
+// wait and the requests, each of which Config.Timeout bounds. Options add
+// parameters to every poll. With AuthAutoDetect, the method that worked
+// for one poll is used for the next.
+func (c *Config) DeviceAccessToken(ctx context.Context, da *DeviceAuthResponse, opts ...Option) (*Token, error) {
+	o := collect(opts)
+	// Polls send the device code again and again by design (RFC 8628
+	// §3.4): with AuthAutoDetect they may fall back to the other method,
+	// and what worked is kept for the later polls.
+	var detect atomic.Int32
+	interval := 5 * time.Second // RFC 8628 §3.2's default
+	if da.Interval > 0 {
+		interval = time.Duration(min(da.Interval, int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	expired := func() error {
 		return &Error{Endpoint: "token", ErrorCode: "expired_token", ErrorDescription: "device code expired before approval"}
@@ -178,32 +196,27 @@ func (s *Session) DeviceToken(ctx context.Context, da *DeviceAuth) (*Token, erro
 		if !da.Expiry.IsZero() {
 			// No wait, however long the server asks for, goes past the
 			// expiry: polling after it is pointless.
-			left := da.Expiry.Sub(s.cfg.now())
+			left := da.Expiry.Sub(c.now())
 			if left <= 0 {
 				return nil, expired()
 			}
 			if wait >= left {
-				if err := s.cfg.sleep(ctx, left); err != nil {
+				if err := c.sleep(ctx, left); err != nil {
 					return nil, err
 				}
 				return nil, expired()
 			}
 		}
-		if err := s.cfg.sleep(ctx, wait); err != nil {
+		if err := c.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		if !da.Expiry.IsZero() && !s.cfg.now().Before(da.Expiry) {
+		if !da.Expiry.IsZero() && !c.now().Before(da.Expiry) {
 			return nil, expired()
 		}
-		p := urlenc.Params{
-			{Key: "grant_type", Value: "urn:ietf:params:oauth:grant-type:device_code"},
-			{Key: "device_code", Value: da.DeviceCode},
-		}
-		tok, err := s.tokenRequest(ctx, p, true)
+		p := urlenc.Params{{Key: "grant_type", Value: grantDeviceCode}, {Key: "device_code", Value: da.DeviceCode}}
+		o.applyParams(&p, false)
+		tok, err := c.tokenRequest(ctx, p, false, &detect)
 		if err == nil {
-			if err := s.commit(ctx, tok, false); err != nil {
-				return nil, err
-			}
 			return tok, nil
 		}
 		var e *Error

@@ -1,113 +1,156 @@
 // Package oauth2 implements the client side of OAuth 2.0 (RFC 6749) with
 // bearer tokens (RFC 6750), PKCE (RFC 7636), the device authorization grant
 // (RFC 8628), JWT client assertions and grants (RFC 7523), token exchange
-// (RFC 8693), revocation (RFC 7009) and introspection (RFC 7662).
+// (RFC 8693), resource indicators (RFC 8707), revocation (RFC 7009) and
+// introspection (RFC 7662). Its names follow golang.org/x/oauth2 where that
+// package has the same concept.
 //
-// A [Config] describes the client and the server's [Endpoint]; a [Session],
-// made by [Config.NewSession], runs the grants, holds the current [Token],
-// refreshes it and authorizes requests through [Session.Client].
-//
-// # Authorization code flow
+// A [Config] describes the client and the server's [Endpoint]. A web server
+// signs users in with a [Login] per sign-in; a [Session] holds a token,
+// renews it and authorizes requests; a service's session obtains its own
+// tokens:
 //
 //	cfg := &oauth2.Config{
 //		ClientID:     "id",
 //		ClientSecret: "secret",
 //		Endpoint:     oauth2.GitHub,
-//		RedirectURL:  "http://127.0.0.1:8080/callback",
+//		RedirectURL:  "https://app.example.com/callback",
 //		Scopes:       []string{"read:user"},
 //	}
-//	s := cfg.NewSession(nil)
-//	authURL, state, err := s.AuthorizationURL() // PKCE S256 and 128-bit state, kept by s
-//	// send the user to authURL; on the callback:
-//	tok, err := s.Exchange(ctx, r.URL.String()) // checks state, sends the verifier
+//
+//	// /login: a new login per sign-in, kept with the user's data.
+//	login, err := cfg.NewLogin() // URL, state, PKCE verifier
+//	http.Redirect(w, r, login.URL, http.StatusFound)
+//
+//	// /callback: with the login stored for this browser.
+//	tok, err := cfg.CompleteLogin(r.Context(), login, r) // checks state, sends the verifier
+//	s := cfg.NewSession(tok)                             // refreshes when needed
 //	resp, err := s.Client().Get("https://api.github.com/user")
 //
-// Exchange refuses a callback whose state differs ([ErrStateMismatch]) or
-// that arrives when no authorization request is pending ([ErrNoState]); an
-// error redirect becomes an [*Error] (errors.Is(err, [ErrAccessDenied])).
-// When the callback is handled by another process, carry [Session.AuthState]
-// over and restore it with [Session.RestoreAuthState].
+//	// A service: the first token on first use, a new one when it is due.
+//	src := cfg.ClientCredentials(oauth2.SetParam("resource", "https://api.example.com"))
+//	client := oauth2.NewClient(src, nil)
 //
-// [CheckResponse] turns an API's refusal into an [*Error] carrying its
-// Bearer challenge (RFC 6750 §3), so that errors.Is(err, [ErrInvalidToken])
-// tells a revoked token from other failures.
+// # Logins
 //
-// # Other grants
+// [Config.NewLogin] returns a [Login]: the authorization URL with a state
+// of 128 random bits, an S256 PKCE challenge ([Config.PKCE] changes it),
+// and a nonce when the scopes hold "openid". Many logins may be pending at
+// once: each is a value the app stores per user (server-side, or in an
+// HttpOnly, Secure, SameSite=Lax cookie; State, CodeVerifier and Nonce are
+// secrets) and deletes once completed. [Config.CompleteLogin] takes the
+// callback request (its query, or a response_mode=form_post body),
+// [Config.CompleteLoginURL] the callback URL (its fragment for
+// [ImplicitFlow]), [Config.CompleteLoginCode] a code and state a front end
+// passed on. Each checks the state in constant time ([ErrStateMismatch];
+// [ErrNoState] without a login), turns an error redirect into an [*Error]
+// (errors.Is(err, [ErrAccessDenied])) and requires a code
+// ([ErrMissingCode]) before any token request.
 //
-// [Session.ClientCredentials], [Session.Password], [Session.DeviceAuth] with
-// [Session.DeviceToken] (RFC 8628 polling, slow_down honoured), and
-// [Session.Grant] for any other grant type, such as the JWT bearer grant or
-// token exchange. Every token a grant obtains becomes the session's token.
-// Clients authenticate as [Config.AuthMethod] says: client_secret_basic
-// (credentials form-encoded before Base64, RFC 6749 §2.3.1),
-// client_secret_post, none, client_secret_jwt and private_key_jwt
+// # Grants and tokens
+//
+// Config's own methods run a grant once and return the [Token]:
+// [Config.Exchange] (a bare code, with [VerifierOption]),
+// [Config.PasswordCredentialsToken], [Config.DeviceAuth] with
+// [Config.DeviceAccessToken] (RFC 8628 polling, slow_down honoured), and
+// [Config.RevokeToken] and [Config.IntrospectToken] for any token. Clients
+// authenticate as [Config.AuthMethod] says: client_secret_basic
+// (credentials form-encoded before Base64, RFC 6749 §2.3.1) by default,
+// client_secret_post, none, client_secret_jwt, private_key_jwt
 // ([Config.Signer]); [AuthAutoDetect] only when asked.
 //
-// # Refreshing
+// Every call takes [Option] values: [SetParam] adds a parameter (keys may
+// repeat, as RFC 8707's resource does), [SetAuthURLParam] replaces one,
+// and [AccessTypeOffline], [ApprovalForce], [WithState], [WithPKCE] and
+// [ImplicitFlow] shape a login.
 //
-// A Session refreshes its token before it expires ([Config.Leeway]) and
-// calls [Session.OnTokenUpdate] with every new token before using it, which
-// is where a rotated refresh token is persisted. If that early refresh
-// fails, the still-valid token is used until it expires and the next attempt
-// is put off; only an expired token surfaces the error. A refreshed token
-// that OnTokenUpdate refuses is kept aside, unused, and offered to it again
-// at the next attempt (or renewed with its own refresh token once it is
-// due), so that a store that fails for a while does not lose a rotated
-// refresh token. A Token marshals to
-// JSON (field names of golang.org/x/oauth2) with its absolute expiry and
-// extra fields, so a saved token reloads intact. A token without a refresh token
-// that expires gives [ErrTokenExpired], except one from ClientCredentials,
-// for which the grant runs again.
+// # Sessions
+//
+// A [Session] holds a token and keeps it usable. [Config.NewSession]
+// renews it with its refresh token; [Config.ClientCredentials],
+// [Config.JWTBearer], [Config.TokenExchange] and [Config.GrantSession]
+// make sessions that obtain their first token on first use and renew any
+// token they hold by running their grant again (after the refresh token,
+// when the server issued one): a restarted service does
+// s := cfg.ClientCredentials(); s.SetToken(saved). A session refreshes
+// ahead of the expiry ([Config.Leeway]) and sends [Config.Params] and its
+// options with every token request.
+//
+// A Session is a [TokenSource], as a [StaticTokenSource] is; [NewClient]
+// and [Session.Client] return an *http.Client whose [Transport] places the
+// token ([Config.Placement]).
+//
+// # Saving tokens
+//
+// [Session.OnTokenUpdate] is called with every new token the session
+// obtains, before the call that obtained it returns: save the token there,
+// a rotated refresh token included. The token is used whatever it returns.
+// If it fails, an explicit [Session.Refresh] returns its error, an
+// automatic refresh does not fail its request, and the session offers the
+// token again at its next use, after 1 s, then 2, 4, ... up to a minute,
+// until it succeeds. [Session.CachedToken] is always the token to save. A
+// Token marshals to JSON with the field names of golang.org/x/oauth2, its
+// absolute expiry and its extra fields, so a saved token reloads intact.
 //
 // # Provider quirks
 //
-// Token responses are parsed as JSON or form-encoded by Content-Type (and by
-// content when the type says neither), token_type is case-insensitive and
-// defaults to Bearer, expires_in may be a number, a float or a string, a
-// refresh response without refresh_token keeps the old one, a 2xx with an
-// "error" member is an error, and bodies over 1 MiB fail with
-// [*ResponseTooLargeError] rather than being truncated. For anything else,
-// [Hooks] rewrite the token response before parsing, the protected request
-// before sending, and revocation and introspection requests: see
-// ExampleHooks_facebook and ExampleHooks_slack.
+// Token responses are parsed as JSON or form-encoded by Content-Type (and
+// by content when the type says neither), token_type is case-insensitive
+// and defaults to Bearer, expires_in may be a number, a float or a string,
+// a refresh response without refresh_token keeps the old one, a 2xx with
+// an "error" member is an error, and a body over [Config.MaxBodyBytes]
+// (1 MiB by default) fails with a wrapped *http.MaxBytesError rather than
+// being truncated. For anything else, [Hooks] change the token request
+// before it is sent, the token response before it is parsed, the
+// protected request, and the device, revocation and introspection
+// requests: see ExampleHooks_facebook and ExampleHooks_slack.
+//
+// [CheckResponse] turns an API's refusal into an [*Error] carrying its
+// Bearer challenge (RFC 6750 §3), so that errors.Is(err,
+// [ErrInvalidToken]) tells a revoked token from other failures.
 //
 // # Concurrency
 //
-// Config, Session and Transport are safe for concurrent use. With a valid
-// token, a request takes no lock. When many requests find the token expired,
-// exactly one refresh runs; the others wait for its result, success or
-// failure, each on its own context, and none retries on its own. The refresh
-// runs on a context detached from any single caller, bounded by
-// [Config.RefreshTimeout], so one caller giving up does not cancel it for the
-// rest. No lock is held across network I/O.
+// Config, Session, Transport and the sources of this package are safe for
+// concurrent use. With a valid token, a request takes no lock. When many
+// requests find the token due, exactly one refresh runs; the others wait
+// for its result, success or failure, each on its own context, and none
+// retries on its own. The refresh runs on a context detached from any
+// single caller, bounded by [Config.Timeout], so one caller giving up does
+// not cancel it for the rest. No lock is held across network I/O, and
+// OnTokenUpdate calls never overlap.
 //
 // # Timeouts
 //
 // Every request to the token, device authorization, revocation and
 // introspection endpoints, and the reading of its response, is bounded:
 // by the caller's context when it has a deadline, and otherwise by
-// [Config.Timeout] ([DefaultTimeout], 30 seconds, when zero). A refresh
-// is bounded by [Config.RefreshTimeout]. [Session.DeviceToken] never waits
-// past the device code's expiry, whatever the server's interval or
-// Retry-After say; a Retry-After counts for at most 24 hours.
+// [Config.Timeout] ([DefaultTimeout], 30 seconds, when zero).
+// [Config.DeviceAccessToken] never waits past the device code's expiry,
+// whatever the server's interval or Retry-After say; a Retry-After counts
+// for at most 24 hours.
 //
 // # Hooks that panic
 //
 // A panic in [Session.OnTokenUpdate] or a [Hooks] function fails the call
 // that ran it with a [*PanicError] (the hook's name, the value and the
-// stack), on the caller's goroutine and on a refresh's alike; every caller
-// waiting for that refresh gets the error, and the session stays usable.
-// A refresh also turns a panic in anything else it calls (the HTTP
-// client's Transport, a Signer) into a *PanicError, since it runs on a
-// goroutine of the package's, where a panic would end the program.
+// stack), on the caller's goroutine and on a refresh's alike (a panic in
+// OnTokenUpdate is a failed save, as above); every caller waiting for a
+// refresh that failed gets the error, and the session stays usable. A
+// refresh also turns a panic in anything else it calls (the HTTP client's
+// Transport, a Signer) into a *PanicError, since it runs on a goroutine of
+// the package's, where a panic would end the program.
 //
 // # Security
 //
 // Tokens and client credentials are never sent over plain http to a host
 // that is not a loopback address ([ErrInsecureTransport]) unless
-// [Config.InsecureAllowHTTP] is set. A token without an access token is
-// never sent. String, Format and LogValue of Token, Config, Session,
-// AuthState and DeviceAuth redact every credential.
+// InsecureAllowHTTP is set. A token without an access token is never sent.
+// String and Format, with every fmt verb (%#v included, and log/slog's
+// text handler, which prints through them), of Token, Config, Session,
+// Login and DeviceAuthResponse redact every credential; a Token's JSON form
+// is its storage format and carries them, so never log it with a JSON
+// handler.
 //
 // Requests to the token, device, revocation and introspection endpoints
 // never follow redirects (a 3xx answer is an [*Error]), so credentials are
@@ -124,7 +167,7 @@
 // its request carried (client secret, password, code, verifier, refresh or
 // access token, assertion) and its response carried replaced by
 // "[redacted]" in every field, wherever it stands as a whole token, and
-// every field bounded in length (see Error); a callback URL that does not
-// parse gives [ErrMalformedCallback] without the URL; a *PanicError does
-// not print the panic's value.
+// every field bounded in length (see Error); a callback that does not
+// parse gives [ErrMalformedCallback] without the URL or body; a
+// *PanicError does not print the panic's value.
 package oauth2

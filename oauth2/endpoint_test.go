@@ -46,16 +46,25 @@ func (r *redirectRT) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestEndpointRedirectNotFollowed(t *testing.T) {
 	calls := []struct {
 		name string
-		call func(*Session) error
+		call func(*Config, *Session) error
 	}{
-		{"password", func(s *Session) error { _, err := s.Password(context.Background(), "alice", "hunter2"); return err }},
-		{"refresh", func(s *Session) error { _, err := s.Refresh(context.Background()); return err }},
-		{"client credentials", func(s *Session) error { _, err := s.ClientCredentials(context.Background()); return err }},
-		{"device", func(s *Session) error { _, err := s.DeviceAuth(context.Background()); return err }},
-		{"revocation", func(s *Session) error { return s.Revoke(context.Background(), RefreshToken) }},
-		{"introspection", func(s *Session) error { _, err := s.Introspect(context.Background(), AccessToken); return err }},
+		{"password", func(c *Config, _ *Session) error {
+			_, err := c.PasswordCredentialsToken(context.Background(), "alice", "hunter2")
+			return err
+		}},
+		{"refresh", func(_ *Config, s *Session) error { _, err := s.Refresh(context.Background()); return err }},
+		{"client credentials", func(c *Config, _ *Session) error {
+			_, err := c.ClientCredentials().Token(context.Background())
+			return err
+		}},
+		{"device", func(c *Config, _ *Session) error { _, err := c.DeviceAuth(context.Background()); return err }},
+		{"revocation", func(_ *Config, s *Session) error { return s.Revoke(context.Background(), HintRefreshToken) }},
+		{"introspection", func(_ *Config, s *Session) error {
+			_, err := s.Introspect(context.Background(), HintAccessToken)
+			return err
+		}},
 	}
-	for _, m := range []AuthMethod{ClientSecretBasic, ClientSecretPost, AuthAutoDetect} {
+	for _, m := range []AuthMethod{AuthClientSecretBasic, AuthClientSecretPost, AuthAutoDetect} {
 		for _, c := range calls {
 			t.Run(string(m)+"/"+c.name, func(t *testing.T) {
 				rt := &redirectRT{}
@@ -66,7 +75,7 @@ func TestEndpointRedirectNotFollowed(t *testing.T) {
 					Endpoint: Endpoint{TokenURL: base + "/token", DeviceAuthURL: base + "/device",
 						RevocationURL: base + "/revoke", IntrospectionURL: base + "/introspect"}}
 				s := cfg.NewSession(&Token{AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET"})
-				err := c.call(s)
+				err := c.call(cfg, s)
 				var e *Error
 				if !errors.As(err, &e) || e.StatusCode != http.StatusTemporaryRedirect || e.ErrorCode != "" {
 					t.Errorf("err = %v, want an *Error with status 307 and no error code", err)
@@ -140,46 +149,48 @@ func TestErrorRedactsSentCredentials(t *testing.T) {
 		"ASSERTION-JWT", "DEVICE-SECRET", "AT-SECRET", strings.TrimPrefix(urlenc.BasicAuth("id", "CLIENT-SECRET"), "Basic ")}
 	calls := []struct {
 		name string
-		call func(*Session) error
+		call func(*Config, *Session) error
 	}{
-		{"password", func(s *Session) error {
-			_, err := s.Password(context.Background(), "alice", "hunter2 p@ss&<x>")
+		{"password", func(c *Config, _ *Session) error {
+			_, err := c.PasswordCredentialsToken(context.Background(), "alice", "hunter2 p@ss&<x>")
 			return err
 		}},
-		{"refresh", func(s *Session) error { _, err := s.Refresh(context.Background()); return err }},
-		{"exchange", func(s *Session) error {
-			_, state, err := s.AuthorizationURL()
+		{"refresh", func(_ *Config, s *Session) error { _, err := s.Refresh(context.Background()); return err }},
+		{"exchange", func(c *Config, _ *Session) error {
+			l, err := c.NewLogin()
 			if err != nil {
 				return err
 			}
-			sent := s.AuthState().CodeVerifier
-			_, err = s.Exchange(context.Background(), "https://app.example/cb?code=CODE-SECRET&state="+state)
+			_, err = c.CompleteLoginURL(context.Background(), l, "https://app.example/cb?code=CODE-SECRET&state="+l.State)
 			var e *Error
-			if errors.As(err, &e) && strings.Contains(string(e.Body)+e.Error(), sent) {
+			if errors.As(err, &e) && strings.Contains(string(e.Body)+e.Error(), l.CodeVerifier) {
 				t.Errorf("verifier in error: %s / %s", e.Body, e)
 			}
 			return err
 		}},
-		{"token exchange", func(s *Session) error {
-			_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:token-exchange", url.Values{
-				"subject_token": {"SUBJECT-JWT"}, "subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"},
-				"actor_token": {"ACTOR-JWT"}, "actor_token_type": {"urn:ietf:params:oauth:token-type:jwt"}})
+		{"token exchange", func(c *Config, _ *Session) error {
+			_, err := c.TokenExchange(func(context.Context) (string, string, error) {
+				return "SUBJECT-JWT", "urn:ietf:params:oauth:token-type:jwt", nil
+			}, SetParam("actor_token", "ACTOR-JWT"), SetParam("actor_token_type", "urn:ietf:params:oauth:token-type:jwt")).Token(context.Background())
 			return err
 		}},
-		{"jwt bearer", func(s *Session) error {
-			_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:jwt-bearer", url.Values{"assertion": {"ASSERTION-JWT"}})
+		{"jwt bearer", func(c *Config, _ *Session) error {
+			_, err := c.JWTBearer(func(context.Context) (string, error) { return "ASSERTION-JWT", nil }).Token(context.Background())
 			return err
 		}},
-		{"device", func(s *Session) error { _, err := s.DeviceAuth(context.Background()); return err }},
-		{"device token", func(s *Session) error {
-			_, err := s.DeviceToken(context.Background(), &DeviceAuth{DeviceCode: "DEVICE-SECRET", Interval: time.Second})
+		{"device", func(c *Config, _ *Session) error { _, err := c.DeviceAuth(context.Background()); return err }},
+		{"device token", func(c *Config, _ *Session) error {
+			_, err := c.DeviceAccessToken(context.Background(), &DeviceAuthResponse{DeviceCode: "DEVICE-SECRET", Interval: 1})
 			return err
 		}},
-		{"revocation", func(s *Session) error { return s.Revoke(context.Background(), AccessToken) }},
-		{"introspection", func(s *Session) error { _, err := s.Introspect(context.Background(), RefreshToken); return err }},
+		{"revocation", func(_ *Config, s *Session) error { return s.Revoke(context.Background(), HintAccessToken) }},
+		{"introspection", func(_ *Config, s *Session) error {
+			_, err := s.Introspect(context.Background(), HintRefreshToken)
+			return err
+		}},
 	}
 	for _, keys := range []bool{true, false} {
-		for _, m := range []AuthMethod{ClientSecretBasic, ClientSecretPost} {
+		for _, m := range []AuthMethod{AuthClientSecretBasic, AuthClientSecretPost} {
 			for _, c := range calls {
 				t.Run(fmt.Sprintf("keys=%t/%s/%s", keys, m, c.name), func(t *testing.T) {
 					base := "https://as.example.com"
@@ -189,7 +200,7 @@ func TestErrorRedactsSentCredentials(t *testing.T) {
 						Endpoint: Endpoint{TokenURL: base + "/token", DeviceAuthURL: base + "/device",
 							RevocationURL: base + "/revoke", IntrospectionURL: base + "/introspect"}}
 					s := cfg.NewSession(&Token{AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET"})
-					err := c.call(s)
+					err := c.call(cfg, s)
 					var e *Error
 					if !errors.As(err, &e) {
 						t.Fatalf("err = %v, want an *Error", err)

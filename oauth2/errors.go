@@ -17,58 +17,58 @@ import (
 // Sentinel errors for conditions callers branch on. Test for them with
 // errors.Is; they are never compared by message.
 var (
-	// ErrStateMismatch is returned by Session.Exchange and
-	// Session.TokenFromFragment when the callback's state parameter does not
-	// equal the one the session generated (RFC 6749 §10.12). No token request
-	// is made.
+	// ErrStateMismatch is returned by CompleteLogin, CompleteLoginURL and
+	// CompleteLoginCode when the callback's state parameter does not equal
+	// the login's (RFC 6749 §10.12). No token request is made.
 	ErrStateMismatch = errors.New("oauth2: state mismatch")
 
-	// ErrNoState is returned when a callback arrives at a session that holds
-	// no pending authorization request. The session refuses the callback
-	// rather than skipping the state check, which is what oauthlib does.
+	// ErrNoState is returned when a callback is completed with a nil
+	// Login, or one without state: the callback is refused rather than
+	// let through unchecked.
 	ErrNoState = errors.New("oauth2: no pending authorization request")
 
 	// ErrInsecureTransport is returned when a token or credential would be
 	// sent over plain http to a host that is not a loopback address and
-	// Config.InsecureAllowHTTP is false.
+	// InsecureAllowHTTP is false.
 	ErrInsecureTransport = errors.New("oauth2: refusing to send credentials over plain http")
 
 	// ErrNoRefreshToken is returned by Session.Refresh when the session's
-	// token has no refresh token.
+	// token has no refresh token and the session has no grant to run, and
+	// by Session.Revoke and Session.Introspect asked for a refresh token
+	// the session does not hold.
 	ErrNoRefreshToken = errors.New("oauth2: no refresh token")
 
-	// ErrTokenExpired is returned when the session's token has expired and
-	// cannot be refreshed (it has no refresh token).
+	// ErrTokenExpired is returned when a session's token has expired and
+	// cannot be renewed: it has no refresh token and the session has no
+	// grant to run.
 	ErrTokenExpired = errors.New("oauth2: token expired and cannot be refreshed")
 
-	// ErrNoToken is returned when a session that holds no token is asked for
-	// one, or to authorize a request; so is one whose token has no access
-	// token and cannot be refreshed.
-	ErrNoToken = errors.New("oauth2: session has no token")
-
-	// ErrResponseTooLarge is wrapped by *ResponseTooLargeError.
-	ErrResponseTooLarge = errors.New("oauth2: response body too large")
+	// ErrNoToken is returned when a TokenSource that has no token is asked
+	// for one, or to authorize a request; so is a session whose token has
+	// no access token and cannot be renewed.
+	ErrNoToken = errors.New("oauth2: no token")
 
 	// ErrNoEndpoint is returned when the Endpoint URL a call needs is empty.
 	ErrNoEndpoint = errors.New("oauth2: endpoint url not configured")
 
-	// ErrMissingAccessToken is returned when a successful token response has
-	// no access_token.
-	ErrMissingAccessToken = errors.New("oauth2: token response has no access_token")
+	// ErrMissingAccessToken is returned when a successful token response
+	// has no access_token, and by Session.SetToken for a token without
+	// one.
+	ErrMissingAccessToken = errors.New("oauth2: token has no access_token")
 
-	// ErrNoSigner is returned when AuthMethod is PrivateKeyJWT and
+	// ErrNoSigner is returned when AuthMethod is AuthPrivateKeyJWT and
 	// Config.Signer is nil.
 	ErrNoSigner = errors.New("oauth2: private_key_jwt needs Config.Signer")
 
-	// ErrMissingCode is returned by Session.Exchange when the callback URL
-	// has neither a code nor an error.
+	// ErrMissingCode is returned when an authorization response to a code
+	// login has neither a code nor an error.
 	ErrMissingCode = errors.New("oauth2: callback has no code")
 
-	// ErrMalformedCallback is returned by Session.Exchange and
-	// Session.TokenFromFragment when the callback URL, or the parameters
-	// of its query or fragment, do not parse. The error says nothing of
-	// the URL, which carries the code or the token.
-	ErrMalformedCallback = errors.New("oauth2: malformed callback url")
+	// ErrMalformedCallback is returned when a callback URL, or the
+	// parameters of its query, fragment or form body, do not parse. The
+	// error says nothing of the URL or body, which carry the code or the
+	// token.
+	ErrMalformedCallback = errors.New("oauth2: malformed callback")
 )
 
 // Sentinels matching the error codes of RFC 6749 §4.1.2.1, §5.2 and RFC 8628
@@ -320,17 +320,18 @@ func excerpt(body []byte, secrets []string) []byte {
 // caller's goroutine (a grant, a revocation, a request through the
 // Transport) or on the goroutine of a refresh, whose waiters all get the
 // error. A panic in anything else a refresh calls (the Transport of
-// Config.HTTPClient, Config.Now, a Signer) becomes a PanicError too, with
-// Hook "refresh": the refresh runs on a goroutine the package starts,
-// where a panic would end the program. The panic leaves the session
-// usable: nothing stays locked or in flight, and a token that
-// OnTokenUpdate panicked on is kept as one it refused.
+// Config.HTTPClient, Config.Now, a Signer, a renewing session's assertion
+// or subject function) becomes a PanicError too, with Hook "refresh": the
+// refresh runs on a goroutine the package starts, where a panic would end
+// the program. The panic leaves the session usable: nothing stays locked
+// or in flight.
 //
-// Error names the hook; neither it nor GoString (%#v) prints Value, which
-// may hold anything, a credential included.
+// Error, String and Format (every fmt verb) name the hook and never print
+// Value, which may hold anything, a credential included.
 type PanicError struct {
-	// Hook names what panicked: "OnTokenUpdate", "Hooks.TokenResponse",
-	// "Hooks.ProtectedRequest", "Hooks.EndpointRequest", or "refresh".
+	// Hook names what panicked: "OnTokenUpdate", "Hooks.TokenRequest",
+	// "Hooks.TokenResponse", "Hooks.ProtectedRequest",
+	// "Hooks.EndpointRequest", or "refresh".
 	Hook string
 	// Value is the value passed to panic.
 	Value any
@@ -342,10 +343,9 @@ type PanicError struct {
 // Error implements the error interface.
 func (e *PanicError) Error() string { return "oauth2: panic in " + e.Hook }
 
-// GoString describes e without its Value and Stack.
-func (e *PanicError) GoString() string {
-	return "&oauth2.PanicError{Hook:" + strconv.Quote(e.Hook) + "}"
-}
+// Format implements fmt.Formatter: every verb prints Error (quoted for
+// %q), never Value or Stack.
+func (e *PanicError) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, e.Error()) }
 
 // callHook calls f, the hook named hook, and returns its error, or a
 // *PanicError if it panics.
@@ -357,24 +357,6 @@ func callHook(hook string, f func() error) (err error) {
 	}()
 	return f()
 }
-
-// ResponseTooLargeError is returned when a response body exceeds the limit
-// the package reads (1 MiB). The body is never parsed truncated. It wraps
-// ErrResponseTooLarge.
-type ResponseTooLargeError struct {
-	// Endpoint names the endpoint, as in Error.
-	Endpoint string
-	// Limit is the limit in bytes that was exceeded.
-	Limit int64
-}
-
-// Error implements the error interface.
-func (e *ResponseTooLargeError) Error() string {
-	return fmt.Sprintf("oauth2: %s endpoint: response body larger than %d bytes", e.Endpoint, e.Limit)
-}
-
-// Unwrap returns ErrResponseTooLarge.
-func (e *ResponseTooLargeError) Unwrap() error { return ErrResponseTooLarge }
 
 // callbackError converts the error parameters of a redirect into an
 // *Error, scrubbed of the credentials the callback carries and of

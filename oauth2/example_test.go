@@ -10,11 +10,13 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
 // browser plays the user agent in the examples: it follows the authorization
@@ -31,9 +33,25 @@ func browser(authURL string) string {
 
 func fakeEndpoint(srv *fakeprovider.Server) oauth2.Endpoint { return endpointOf(srv) }
 
-// The authorization code flow with PKCE: build the URL, send the user there,
-// exchange the code from the callback, call an API.
-func ExampleSession_Exchange() {
+// echo reads the fake provider's protected resource answer: who the token
+// belongs to.
+func echo(resp *http.Response) string {
+	defer resp.Body.Close()
+	var e struct {
+		ClientID string `json:"client_id"`
+		Username string `json:"username"`
+	}
+	json.NewDecoder(resp.Body).Decode(&e)
+	if e.Username != "" {
+		return resp.Status + " for " + e.Username
+	}
+	return resp.Status + " for client " + e.ClientID
+}
+
+// A web server signs users in with the authorization code flow: one Login
+// per sign-in, kept with the user's data between the redirect and the
+// callback. Here the handler's request is built by hand.
+func ExampleConfig_NewLogin() {
 	srv := fakeprovider.NewServer() // setup: a local provider
 	defer srv.Close()
 
@@ -44,46 +62,215 @@ func ExampleSession_Exchange() {
 		RedirectURL:  "http://127.0.0.1:8080/callback",
 		Scopes:       []string{"read"},
 	}
-	s := cfg.NewSession(nil)
-	authURL, _, err := s.AuthorizationURL()
+	// In the /login handler: state and a PKCE verifier, to keep server-side.
+	login, err := cfg.NewLogin()
 	if err != nil {
 		log.Fatal(err)
 	}
-	callback := browser(authURL) // setup: the user approves; in a server, use r.URL.String()
+	callback := browser(login.URL) // setup: the user approves
 
-	ctx := context.Background()
-	tok, err := s.Exchange(ctx, callback)
+	// In the /callback handler, with the login stored for this browser.
+	r := httptest.NewRequest("GET", callback, nil)
+	tok, err := cfg.CompleteLogin(r.Context(), login, r)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("token type:", tok.Type(), "refreshable:", tok.RefreshToken != "")
 
+	s := cfg.NewSession(tok) // refreshes when needed
 	resp, err := s.Client().Get(srv.URL + "/oauth2/resource")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer resp.Body.Close()
-	fmt.Println("api:", resp.Status)
+	fmt.Println("api:", echo(resp))
 	// Output:
 	// token type: Bearer refreshable: true
-	// api: 200 OK
+	// api: 200 OK for alice
 }
 
-// Service-to-service access with the client credentials grant. When the token
-// expires, the session runs the grant again.
-func ExampleSession_ClientCredentials() {
+// A command-line program receives the callback on a loopback redirect
+// URL (RFC 8252 §7.3) and completes the login with the URL it was sent to.
+func ExampleConfig_CompleteLoginURL() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+
+	cfg := &oauth2.Config{ClientID: "public-client", Endpoint: fakeEndpoint(srv),
+		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{"read"}}
+	login, err := cfg.NewLogin()
+	if err != nil {
+		log.Fatal(err)
+	}
+	callbackURL := browser(login.URL) // setup: in a program, r.URL.String() of the callback request
+
+	tok, err := cfg.CompleteLoginURL(context.Background(), login, callbackURL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("refreshable:", tok.RefreshToken != "")
+
+	// A callback that does not answer this login is refused.
+	_, err = cfg.CompleteLoginURL(context.Background(), login, "http://127.0.0.1:8080/callback?code=x&state=forged")
+	fmt.Println(errors.Is(err, oauth2.ErrStateMismatch))
+	// Output:
+	// refreshable: true
+	// true
+}
+
+// The implicit flow returns the token in the redirect's fragment. Prefer
+// the code flow; some servers offer nothing else.
+func ExampleConfig_CompleteLoginURL_implicit() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+
+	cfg := &oauth2.Config{ClientID: "public-client", Endpoint: fakeEndpoint(srv), RedirectURL: "http://127.0.0.1:8080/callback"}
+	login, err := cfg.NewLogin(oauth2.ImplicitFlow)
+	if err != nil {
+		log.Fatal(err)
+	}
+	callbackURL := browser(login.URL) // setup: the page at the redirect URL reads location.href
+
+	tok, err := cfg.CompleteLoginURL(context.Background(), login, callbackURL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tok.Type(), tok.Valid())
+	// Output:
+	// Bearer true
+}
+
+// Exchange takes a bare code, as golang.org/x/oauth2's does: the program
+// that built the authorization URL checked the state, and sends the PKCE
+// verifier with VerifierOption.
+func ExampleConfig_Exchange() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+
+	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret",
+		Endpoint: fakeEndpoint(srv), RedirectURL: "http://127.0.0.1:8080/callback"}
+	verifier := oauth2.GenerateVerifier()
+	login, err := cfg.NewLogin(oauth2.S256ChallengeOption(verifier))
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, _ := url.Parse(browser(login.URL)) // setup: the callback
+	if u.Query().Get("state") != login.State {
+		log.Fatal("state mismatch")
+	}
+
+	tok, err := cfg.Exchange(context.Background(), u.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tok.Type(), tok.Valid())
+	// Output:
+	// Bearer true
+}
+
+// The password grant, for a first-party server that offers nothing else.
+func ExampleConfig_PasswordCredentialsToken() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+
+	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
+	tok, err := cfg.PasswordCredentialsToken(context.Background(), "alice", "wonderland")
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := cfg.NewSession(tok).Client().Get(srv.URL + "/oauth2/resource")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", echo(resp))
+	// Output:
+	// api: 200 OK for alice
+}
+
+// A service calls an API as itself: the session gets its first token on
+// first use and a new one whenever it is due, with the resource indicator
+// (RFC 8707) on every token request.
+func ExampleConfig_ClientCredentials() {
 	srv := fakeprovider.NewServer()
 	defer srv.Close()
 
 	cfg := &oauth2.Config{
 		ClientID:     "post-client",
 		ClientSecret: "post-secret",
-		AuthMethod:   oauth2.ClientSecretPost,
+		AuthMethod:   oauth2.AuthClientSecretPost,
 		Endpoint:     fakeEndpoint(srv),
 		Scopes:       []string{"read"},
 	}
-	s := cfg.NewSession(nil)
-	if _, err := s.ClientCredentials(context.Background()); err != nil {
+	src := cfg.ClientCredentials(oauth2.SetParam("resource", srv.URL+"/oauth2/resource"))
+	client := oauth2.NewClient(src, nil)
+	resp, err := client.Get(srv.URL + "/oauth2/resource")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", echo(resp))
+	// Output:
+	// api: 200 OK for client post-client
+}
+
+// The device flow (RFC 8628) for a CLI or a TV: show the code, poll.
+func ExampleConfig_DeviceAuth() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	srv.OAuth2.DeviceInterval = 1 // setup: poll every second
+
+	cfg := &oauth2.Config{ClientID: "public-client", Endpoint: fakeEndpoint(srv), Scopes: []string{"read"}}
+	ctx := context.Background()
+	da, err := cfg.DeviceAuth(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("visit the verification URI and enter the code:", da.UserCode != "" && da.VerificationURI != "")
+	srv.OAuth2.ApproveDevice(da.UserCode) // setup: the user approves
+
+	tok, err := cfg.DeviceAccessToken(ctx, da)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("authorized:", tok.Valid(), tok.Type())
+	// Output:
+	// visit the verification URI and enter the code: true
+	// authorized: true Bearer
+}
+
+// Refresh renews a token now; a Session also does it on its own ahead of
+// the expiry. Here the provider rotates refresh tokens.
+func ExampleSession_Refresh() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	access, refresh := srv.OAuth2.IssueToken("basic-client", time.Hour) // setup: a saved token
+
+	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
+	s := cfg.NewSession(&oauth2.Token{AccessToken: access, RefreshToken: refresh, Expiry: time.Now().Add(time.Hour)})
+	tok, err := s.Refresh(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("new access token:", tok.AccessToken != access)
+	fmt.Println("rotated refresh token:", tok.RefreshToken != refresh)
+	fmt.Println("the session holds it:", s.CachedToken() == tok)
+	// Output:
+	// new access token: true
+	// rotated refresh token: true
+	// the session holds it: true
+}
+
+// Revoke signs out: revoking the refresh token ends the grant, access
+// token included (RFC 7009 §2.1).
+func ExampleSession_Revoke() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+
+	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
+	ctx := context.Background()
+	tok, err := cfg.PasswordCredentialsToken(ctx, "alice", "wonderland")
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := cfg.NewSession(tok)
+	if err := s.Revoke(ctx, oauth2.HintRefreshToken); err != nil {
 		log.Fatal(err)
 	}
 	resp, err := s.Client().Get(srv.URL + "/oauth2/resource")
@@ -91,39 +278,101 @@ func ExampleSession_ClientCredentials() {
 		log.Fatal(err)
 	}
 	defer resp.Body.Close()
-	fmt.Println("api:", resp.Status)
+	err = oauth2.CheckResponse(resp)
+	fmt.Println(errors.Is(err, oauth2.ErrInvalidToken))
 	// Output:
-	// api: 200 OK
+	// true
 }
 
-// The device flow (RFC 8628) for a CLI or a TV: show the code, poll.
-func ExampleSession_DeviceToken() {
+// Introspect asks the server what it knows of a token (RFC 7662).
+func ExampleSession_Introspect() {
 	srv := fakeprovider.NewServer()
 	defer srv.Close()
-	srv.OAuth2.DeviceInterval = 1 // setup: poll every second
 
-	cfg := &oauth2.Config{ClientID: "public-client", Endpoint: fakeEndpoint(srv), Scopes: []string{"read"}}
-	s := cfg.NewSession(nil)
+	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
 	ctx := context.Background()
-	da, err := s.DeviceAuth(ctx)
+	tok, err := cfg.PasswordCredentialsToken(ctx, "alice", "wonderland")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("visit the verification URI and enter the code:", da.UserCode != "" && da.VerificationURI != "")
-	srv.OAuth2.ApproveDevice(da.UserCode) // setup: the user approves
-
-	tok, err := s.DeviceToken(ctx, da)
+	info, err := cfg.NewSession(tok).Introspect(ctx, oauth2.HintAccessToken)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("authorized:", s.Authorized(), tok.Type())
+	fmt.Println(info.Active, info.Username, info.ClientID)
 	// Output:
-	// visit the verification URI and enter the code: true
-	// authorized: true Bearer
+	// true alice basic-client
 }
 
-// Persist every new token, rotated refresh tokens included, before it is
-// used. Here the stored token has expired, so the first request refreshes it.
+// The JWT bearer grant (RFC 7523 §2.1): the session mints a fresh
+// assertion for each token it obtains.
+func ExampleConfig_JWTBearer() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	key, err := jose.NewECDSASigner(jose.ES256, fakeprovider.OAuth2TestKey) // setup: the client's registered key
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	cfg := &oauth2.Config{ClientID: "pkjwt-client", AuthMethod: oauth2.AuthPrivateKeyJWT, Signer: key,
+		Endpoint: fakeEndpoint(srv)}
+	n := 0
+	s := cfg.JWTBearer(func(ctx context.Context) (string, error) {
+		n++
+		now := time.Now().Unix()
+		claims, _ := json.Marshal(map[string]any{"iss": cfg.ClientID, "sub": "alice", "aud": cfg.Endpoint.TokenURL,
+			"jti": fmt.Sprint("assertion-", n), "iat": now, "exp": now + 60})
+		return jose.SignCompact(key, []byte(`{"alg":"ES256","typ":"JWT"}`), claims)
+	})
+	resp, err := s.Client().Get(srv.URL + "/oauth2/resource")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", echo(resp))
+	// Output:
+	// api: 200 OK for alice
+}
+
+// Token exchange (RFC 8693): a service trades the token a caller sent it
+// for one of its own, for a call further down.
+func ExampleConfig_TokenExchange() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	incoming, _ := srv.OAuth2.IssueToken("basic-client", time.Hour) // setup: the caller's token
+
+	cfg := &oauth2.Config{ClientID: "post-client", ClientSecret: "post-secret",
+		AuthMethod: oauth2.AuthClientSecretPost, Endpoint: fakeEndpoint(srv)}
+	s := cfg.TokenExchange(func(ctx context.Context) (string, string, error) {
+		return incoming, "urn:ietf:params:oauth:token-type:access_token", nil
+	})
+	tok, err := s.Token(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tok.Extra("issued_token_type"))
+	// Output:
+	// urn:ietf:params:oauth:token-type:access_token
+}
+
+// NewClient authorizes requests with any TokenSource; StaticTokenSource
+// holds a token that never changes.
+func ExampleNewClient() {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	access, _ := srv.OAuth2.IssueToken("basic-client", 0) // setup: a token that does not expire
+
+	client := oauth2.NewClient(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: access}), nil)
+	resp, err := client.Get(srv.URL + "/oauth2/resource")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", echo(resp))
+	// Output:
+	// api: 200 OK for client basic-client
+}
+
+// Persist every new token, rotated refresh tokens included. Here the
+// stored token has expired, so the first request refreshes it.
 func ExampleSession_OnTokenUpdate() {
 	srv := fakeprovider.NewServer()
 	defer srv.Close()
@@ -185,7 +434,7 @@ func ExampleHooks_slack() {
 			return nil
 		}},
 	}
-	_, err := cfg.NewSession(nil).ClientCredentials(context.Background())
+	_, err := cfg.ClientCredentials().Token(context.Background())
 	var e *oauth2.Error
 	if errors.As(err, &e) {
 		fmt.Println(e.ErrorCode, e.StatusCode)
@@ -219,7 +468,7 @@ func ExampleHooks_facebook() {
 			return nil
 		}},
 	}
-	tok, err := cfg.NewSession(nil).ClientCredentials(context.Background())
+	tok, err := cfg.ClientCredentials().Token(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -258,7 +507,7 @@ func ExampleHooks_fitbit() {
 			return nil
 		}},
 	}
-	_, err := cfg.NewSession(nil).Password(context.Background(), "user", "pass")
+	_, err := cfg.PasswordCredentialsToken(context.Background(), "user", "pass")
 	fmt.Println(errors.Is(err, oauth2.ErrInvalidGrant))
 	// Output:
 	// true

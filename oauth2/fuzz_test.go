@@ -148,7 +148,7 @@ func isParseError(err error) bool {
 // FuzzTokenEndpoint runs a grant (password) and a refresh against a
 // hostile token endpoint, an in-memory RoundTripper answering with the
 // fuzzed status, Content-Type, Retry-After and body. The result is a
-// token or a typed error (*Error, *ResponseTooLargeError, or a wrapped
+// token or a typed error (*Error, *http.MaxBytesError, or a wrapped
 // parse error), never a panic; and no credential the request sent
 // appears in any error text or field.
 func FuzzTokenEndpoint(f *testing.F) {
@@ -186,7 +186,7 @@ func FuzzTokenEndpoint(f *testing.F) {
 			tok, err = s.Refresh(context.Background())
 			sent = fuzzRefresh
 		} else {
-			tok, err = s.Password(context.Background(), "alice", "pw-S3CR3T")
+			tok, err = cfg.PasswordCredentialsToken(context.Background(), "alice", "pw-S3CR3T")
 		}
 		if (tok == nil) == (err == nil) {
 			t.Fatalf("token %v and error %v", tok, err)
@@ -198,7 +198,7 @@ func FuzzTokenEndpoint(f *testing.F) {
 			return
 		}
 		var e *Error
-		var tl *ResponseTooLargeError
+		var tl *http.MaxBytesError
 		if !errors.As(err, &e) && !errors.As(err, &tl) && !isParseError(err) {
 			t.Fatalf("untyped error %T: %v", err, err)
 		}

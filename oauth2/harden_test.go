@@ -61,15 +61,14 @@ func TestTokenResponseHookNilBody(t *testing.T) {
 					resp.Body = nil
 					return nil
 				}
-				s := cfg.NewSession(&oauth2.Token{AccessToken: "old", RefreshToken: "RT"})
 				var err error
 				switch call {
 				case "password":
-					_, err = s.Password(context.Background(), "alice", "pw")
+					_, err = cfg.PasswordCredentialsToken(context.Background(), "alice", "pw")
 				case "refresh":
-					_, err = s.Refresh(context.Background())
+					_, err = cfg.NewSession(&oauth2.Token{AccessToken: "old", RefreshToken: "RT"}).Refresh(context.Background())
 				case "device":
-					_, err = s.DeviceAuth(context.Background())
+					_, err = cfg.DeviceAuth(context.Background())
 				}
 				var e *oauth2.Error
 				if status == 200 && err == nil || status != 200 && (!errors.As(err, &e) || e.StatusCode != status) {
@@ -105,7 +104,7 @@ func TestRetryAfterClamped(t *testing.T) {
 		t.Run(fmt.Sprintf("%.30s", tt.header), func(t *testing.T) {
 			cfg := asConfig(reply(503, http.Header{"Retry-After": {tt.header}}, `{"error":"temporarily_unavailable"}`))
 			cfg.Now = func() time.Time { return now }
-			err := cfg.NewSession(&oauth2.Token{AccessToken: "AT"}).Revoke(context.Background(), oauth2.AccessToken)
+			err := cfg.RevokeToken(context.Background(), "AT", oauth2.HintAccessToken)
 			var e *oauth2.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("Revoke = %v, want *oauth2.Error", err)
@@ -160,7 +159,7 @@ func TestRedirectHostComparison(t *testing.T) {
 		t.Run(tt.from+" to "+tt.to, func(t *testing.T) {
 			var seen []string
 			s := (&oauth2.Config{}).NewSession(&oauth2.Token{AccessToken: "AT"})
-			c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: redirectOnce(tt.to, &seen)}}
+			c := &http.Client{Transport: &oauth2.Transport{Source: s, Base: redirectOnce(tt.to, &seen)}}
 			resp, err := c.Get(tt.from)
 			if err != nil {
 				t.Fatal(err)
@@ -203,9 +202,10 @@ func TestQueryTokenNotCarriedByRedirect(t *testing.T) {
 		}
 	}))
 	defer api.Close()
-	s := (&oauth2.Config{Placement: oauth2.InQuery}).NewSession(&oauth2.Token{AccessToken: "AT-SECRET"})
+	c := oauth2.NewClient(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "AT-SECRET"}), nil)
+	c.Transport.(*oauth2.Transport).Placement = oauth2.InQuery
 	for _, path := range []string{"/away?x=1", "/here?x=1"} {
-		resp, err := s.Client().Get(api.URL + path)
+		resp, err := c.Get(api.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,24 +217,25 @@ func TestQueryTokenNotCarriedByRedirect(t *testing.T) {
 	}
 }
 
-// DeviceToken never sleeps past the device code's expiry, whatever the
+// DeviceAccessToken never sleeps past the device code's expiry, whatever the
 // interval, slow_down or Retry-After says: it returns the expired error at
 // the expiry.
 func TestDeviceTokenStopsAtExpiry(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name     string
-		interval time.Duration
+		interval int64
 		expiry   time.Duration
 		status   int
 		header   http.Header
 		body     string
 		requests int
 	}{
-		{"interval past expiry", time.Hour, 10 * time.Minute, 400, nil, `{"error":"authorization_pending"}`, 0},
-		{"slow_down past expiry", 5 * time.Second, 12 * time.Second, 400, nil, `{"error":"slow_down"}`, 1},
-		{"retry-after past expiry", 5 * time.Second, time.Minute, 503, http.Header{"Retry-After": {"3600"}}, `{"error":"temporarily_unavailable"}`, 1},
-		{"huge retry-after", 5 * time.Second, time.Minute, 503, http.Header{"Retry-After": {"99999999999999999999"}}, `{}`, 1},
+		{"interval past expiry", 3600, 10 * time.Minute, 400, nil, `{"error":"authorization_pending"}`, 0},
+		{"huge interval", 1 << 62, 10 * time.Minute, 400, nil, `{"error":"authorization_pending"}`, 0},
+		{"slow_down past expiry", 5, 12 * time.Second, 400, nil, `{"error":"slow_down"}`, 1},
+		{"retry-after past expiry", 5, time.Minute, 503, http.Header{"Retry-After": {"3600"}}, `{"error":"temporarily_unavailable"}`, 1},
+		{"huge retry-after", 5, time.Minute, 503, http.Header{"Retry-After": {"99999999999999999999"}}, `{}`, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,10 +251,10 @@ func TestDeviceTokenStopsAtExpiry(t *testing.T) {
 				now = now.Add(d)
 				return nil
 			}
-			da := &oauth2.DeviceAuth{DeviceCode: "DC", Interval: tt.interval, Expiry: t0.Add(tt.expiry)}
-			_, err := cfg.NewSession(nil).DeviceToken(context.Background(), da)
+			da := &oauth2.DeviceAuthResponse{DeviceCode: "DC", Interval: tt.interval, Expiry: t0.Add(tt.expiry)}
+			_, err := cfg.DeviceAccessToken(context.Background(), da)
 			if !errors.Is(err, oauth2.ErrExpiredToken) {
-				t.Errorf("DeviceToken err = %v, want ErrExpiredToken", err)
+				t.Errorf("DeviceAccessToken err = %v, want ErrExpiredToken", err)
 			}
 			if !now.Equal(da.Expiry) {
 				t.Errorf("returned at t0+%v, want at the expiry, t0+%v", now.Sub(t0), tt.expiry)
@@ -269,23 +270,25 @@ func TestDeviceTokenStopsAtExpiry(t *testing.T) {
 // Config.Timeout (DefaultTimeout when 0) when the caller's context has
 // none; a negative Timeout leaves only the caller's context.
 func TestEndpointRequestDeadline(t *testing.T) {
-	calls := map[string]func(context.Context, *oauth2.Session) error{
-		"password": func(ctx context.Context, s *oauth2.Session) error {
-			_, err := s.Password(ctx, "alice", "pw")
+	calls := map[string]func(context.Context, *oauth2.Config) error{
+		"password": func(ctx context.Context, c *oauth2.Config) error {
+			_, err := c.PasswordCredentialsToken(ctx, "alice", "pw")
 			return err
 		},
-		"client credentials": func(ctx context.Context, s *oauth2.Session) error {
-			_, err := s.ClientCredentials(ctx)
+		"exchange": func(ctx context.Context, c *oauth2.Config) error {
+			_, err := c.Exchange(ctx, "CODE")
 			return err
 		},
-		"device": func(ctx context.Context, s *oauth2.Session) error { _, err := s.DeviceAuth(ctx); return err },
-		"device poll": func(ctx context.Context, s *oauth2.Session) error {
-			_, err := s.DeviceToken(ctx, &oauth2.DeviceAuth{DeviceCode: "DC", Interval: time.Second})
+		"device": func(ctx context.Context, c *oauth2.Config) error { _, err := c.DeviceAuth(ctx); return err },
+		"device poll": func(ctx context.Context, c *oauth2.Config) error {
+			_, err := c.DeviceAccessToken(ctx, &oauth2.DeviceAuthResponse{DeviceCode: "DC", Interval: 1})
 			return err
 		},
-		"revocation": func(ctx context.Context, s *oauth2.Session) error { return s.Revoke(ctx, oauth2.AccessToken) },
-		"introspection": func(ctx context.Context, s *oauth2.Session) error {
-			_, err := s.Introspect(ctx, oauth2.AccessToken)
+		"revocation": func(ctx context.Context, c *oauth2.Config) error {
+			return c.RevokeToken(ctx, "AT", oauth2.HintAccessToken)
+		},
+		"introspection": func(ctx context.Context, c *oauth2.Config) error {
+			_, err := c.IntrospectToken(ctx, "AT", oauth2.HintAccessToken)
 			return err
 		},
 	}
@@ -319,19 +322,22 @@ func TestEndpointRequestDeadline(t *testing.T) {
 					ctx, cancel = context.WithDeadline(ctx, callerDeadline)
 					defer cancel()
 				}
+				// The deadline is set between before and after: it is
+				// within tt.max of that interval, however long it took.
 				before := time.Now()
-				if err := call(ctx, cfg.NewSession(&oauth2.Token{AccessToken: "AT"})); err != nil {
+				if err := call(ctx, cfg); err != nil {
 					t.Fatal(err)
 				}
+				after := time.Now()
 				switch {
 				case tt.max == 0 && has:
 					t.Errorf("request deadline %v, want none", deadline)
 				case tt.max != 0 && !has:
-					t.Errorf("request has no deadline, want one at most %v ahead", tt.max)
+					t.Errorf("request has no deadline, want one %v ahead", tt.max)
 				case tt.ctx && !deadline.Equal(callerDeadline):
 					t.Errorf("request deadline %v, want the caller's, %v", deadline, callerDeadline)
-				case has && deadline.After(before.Add(tt.max).Add(time.Second)):
-					t.Errorf("request deadline %v ahead, want at most %v", deadline.Sub(before), tt.max)
+				case has && !tt.ctx && (deadline.Before(before.Add(tt.max)) || deadline.After(after.Add(tt.max))):
+					t.Errorf("request deadline %v after the call began, want %v", deadline.Sub(before), tt.max)
 				}
 			})
 		}
@@ -364,47 +370,51 @@ func TestTricklingEndpointTimesOut(t *testing.T) {
 	defer close(stop)
 	cfg := &oauth2.Config{ClientID: "id", Endpoint: oauth2.Endpoint{TokenURL: srv.URL, RevocationURL: srv.URL},
 		Timeout: 100 * time.Millisecond}
-	s := cfg.NewSession(&oauth2.Token{AccessToken: "AT"})
-	if _, err := s.Password(context.Background(), "alice", "pw"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Password err = %v, want context.DeadlineExceeded", err)
+	if _, err := cfg.PasswordCredentialsToken(context.Background(), "alice", "pw"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("PasswordCredentialsToken err = %v, want context.DeadlineExceeded", err)
 	}
-	if err := s.Revoke(context.Background(), oauth2.AccessToken); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Revoke err = %v, want context.DeadlineExceeded", err)
+	if err := cfg.RevokeToken(context.Background(), "AT", oauth2.HintAccessToken); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("RevokeToken err = %v, want context.DeadlineExceeded", err)
+	}
+	// A refresh, detached from its callers, is bounded by Timeout too.
+	s := cfg.NewSession(&oauth2.Token{AccessToken: "AT", RefreshToken: "RT"})
+	if _, err := s.Refresh(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Refresh err = %v, want context.DeadlineExceeded", err)
 	}
 }
 
 // A token without an access token is never sent ("Authorization: Bearer "
-// with nothing after it): without a refresh token it fails with
-// ErrNoToken, with one it is refreshed first.
+// with nothing after it): a session holding one refreshes it first if it
+// has a refresh token and fails with ErrNoToken otherwise; SetToken
+// refuses it; a TokenSource that returns one gets ErrNoToken.
 func TestTokenWithoutAccessToken(t *testing.T) {
 	tests := []struct {
 		name     string
 		tok      *oauth2.Token
-		viaSet   bool
+		static   bool // from StaticTokenSource rather than NewSession
 		wantErr  error
 		wantAuth string
 	}{
-		{"SetToken, empty", &oauth2.Token{}, true, oauth2.ErrNoToken, ""},
 		{"NewSession, empty", &oauth2.Token{}, false, oauth2.ErrNoToken, ""},
-		{"type and expiry only", &oauth2.Token{TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, true, oauth2.ErrNoToken, ""},
-		{"refresh token only", &oauth2.Token{RefreshToken: "RT"}, true, nil, "Bearer NEW"},
+		{"NewSession, type and expiry only", &oauth2.Token{TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, false, oauth2.ErrNoToken, ""},
+		{"NewSession, refresh token only", &oauth2.Token{RefreshToken: "RT"}, false, nil, "Bearer NEW"},
+		{"StaticTokenSource, empty", &oauth2.Token{}, true, oauth2.ErrNoToken, ""},
+		{"StaticTokenSource, nil", nil, true, oauth2.ErrNoToken, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := asConfig(reply(200, nil, `{"access_token":"NEW","expires_in":3600}`))
-			var s *oauth2.Session
-			if tt.viaSet {
-				s = cfg.NewSession(&oauth2.Token{AccessToken: "OLD"})
-				s.SetToken(tt.tok)
-			} else {
-				s = cfg.NewSession(tt.tok)
+			var src oauth2.TokenSource = cfg.NewSession(tt.tok)
+			if tt.static {
+				// Another package's TokenSource, through the general path.
+				src = sourceFunc(oauth2.StaticTokenSource(tt.tok).Token)
 			}
 			var sent []string
 			base := rtFunc(func(r *http.Request) (*http.Response, error) {
 				sent = append(sent, r.Header.Get("Authorization"))
 				return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
 			})
-			c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: base}}
+			c := &http.Client{Transport: &oauth2.Transport{Source: src, Base: base}}
 			resp, err := c.Get("https://rs.example/")
 			if err == nil {
 				resp.Body.Close()
@@ -419,12 +429,28 @@ func TestTokenWithoutAccessToken(t *testing.T) {
 			if diff := cmp.Diff(want, sent); diff != "" {
 				t.Errorf("Authorization sent (-want +got):\n%s", diff)
 			}
-			if _, err := s.Token(context.Background()); !errors.Is(err, tt.wantErr) {
-				t.Errorf("Token() err = %v, want %v", err, tt.wantErr)
+			if s, ok := src.(*oauth2.Session); ok {
+				if _, err := s.Token(context.Background()); !errors.Is(err, tt.wantErr) {
+					t.Errorf("Token() err = %v, want %v", err, tt.wantErr)
+				}
 			}
 		})
 	}
+	s := asConfig(nil).NewSession(&oauth2.Token{AccessToken: "OLD"})
+	for _, tok := range []*oauth2.Token{{}, {RefreshToken: "RT"}} {
+		if err := s.SetToken(tok); !errors.Is(err, oauth2.ErrMissingAccessToken) {
+			t.Errorf("SetToken(%v) = %v, want ErrMissingAccessToken", tok, err)
+		}
+	}
+	if got := s.CachedToken(); got == nil || got.AccessToken != "OLD" {
+		t.Errorf("after a refused SetToken, CachedToken() = %v, want the old token", got)
+	}
 }
+
+// sourceFunc is a TokenSource of another package's making.
+type sourceFunc func(context.Context) (*oauth2.Token, error)
+
+func (f sourceFunc) Token(ctx context.Context) (*oauth2.Token, error) { return f(ctx) }
 
 // A redirect to plain http on a host of any length gives an
 // ErrInsecureTransport error of bounded length.
@@ -432,7 +458,7 @@ func TestInsecureRedirectErrorBounded(t *testing.T) {
 	long := strings.Repeat("a", 60) + "." + strings.Repeat("b.", 50000) + "example"
 	var seen []string
 	s := (&oauth2.Config{}).NewSession(&oauth2.Token{AccessToken: "AT"})
-	c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: redirectOnce("http://"+long+"/", &seen)}}
+	c := &http.Client{Transport: &oauth2.Transport{Source: s, Base: redirectOnce("http://"+long+"/", &seen)}}
 	_, err := c.Get("https://api.example.com/")
 	if !errors.Is(err, oauth2.ErrInsecureTransport) {
 		t.Fatalf("err = %v, want ErrInsecureTransport", err)

@@ -14,7 +14,7 @@ var (
 	}
 
 	// Google is Google's OAuth 2.0 endpoint. Pass AccessTypeOffline (and
-	// PromptConsent) to AuthorizationURL to get a refresh token.
+	// ApprovalForce) to NewLogin to get a refresh token.
 	Google = Endpoint{
 		AuthURL:       "https://accounts.google.com/o/oauth2/v2/auth",
 		TokenURL:      "https://oauth2.googleapis.com/token",
@@ -29,7 +29,7 @@ var (
 	}
 
 	// LinkedIn is LinkedIn's OAuth 2.0 endpoint. It expects
-	// ClientSecretPost.
+	// AuthClientSecretPost.
 	LinkedIn = Endpoint{
 		AuthURL:          "https://www.linkedin.com/oauth/v2/authorization",
 		TokenURL:         "https://www.linkedin.com/oauth/v2/accessToken",

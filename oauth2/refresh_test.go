@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // clock is a settable Config.Now.
@@ -26,14 +28,23 @@ func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now
 func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 // grantRT is a token endpoint that counts requests per grant_type and
-// answers with status and body.
+// answers with status and body, or refreshStatus and refreshBody to
+// refresh requests when refreshStatus is set.
 type grantRT struct {
-	status int
-	body   string
-	header http.Header
-	mu     sync.Mutex
-	grants []string
-	n      atomic.Int32
+	status        int
+	body          string
+	refreshStatus int
+	refreshBody   string
+	header        http.Header
+	mu            sync.Mutex
+	grants        []string
+	n             atomic.Int32
+}
+
+func (g *grantRT) grantTypes() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.grants...)
 }
 
 func (g *grantRT) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -48,64 +59,94 @@ func (g *grantRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	for k, v := range g.header {
 		h[k] = v
 	}
-	st := g.status
+	st, body := g.status, g.body
+	if g.refreshStatus != 0 && q.Get("grant_type") == "refresh_token" {
+		st, body = g.refreshStatus, g.refreshBody
+	}
 	if st == 0 {
 		st = 200
 	}
-	return &http.Response{StatusCode: st, Header: h, Body: io.NopCloser(strings.NewReader(g.body)), Request: r}, nil
+	return &http.Response{StatusCode: st, Header: h, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 }
 
-func TestClientCredentialsRegrantOnlyForItsToken(t *testing.T) {
-	clk := newClock()
-	rt := &grantRT{body: `{"access_token":"APP","expires_in":3600}`}
-	cfg := &Config{ClientID: "id", ClientSecret: "s", Endpoint: Endpoint{TokenURL: "https://as.example/token"},
-		HTTPClient: &http.Client{Transport: rt}, Now: clk.Now}
+// What each kind of session does with a token that expires: a renewing
+// session runs its grant (after trying the refresh token the server
+// issued), whatever put the token there; a NewSession needs a refresh
+// token.
+func TestRenewal(t *testing.T) {
 	ctx := context.Background()
-
-	t.Run("user token set later", func(t *testing.T) {
-		s := cfg.NewSession(nil)
-		if _, err := s.ClientCredentials(ctx); err != nil {
-			t.Fatal(err)
-		}
-		s.SetToken(&Token{AccessToken: "ALICE", Expiry: clk.Now().Add(time.Minute)})
-		clk.advance(2 * time.Minute)
-		before := rt.n.Load()
-		if tok, err := s.Token(ctx); !errors.Is(err, ErrTokenExpired) {
-			t.Errorf("Token() = %v, %v; want ErrTokenExpired", tok, err)
-		}
-		if _, err := s.Refresh(ctx); !errors.Is(err, ErrNoRefreshToken) {
+	tests := []struct {
+		name    string
+		body    string // every token response but refreshes'
+		refresh string // the refresh responses: 400 with this error; "" for body
+		new     func(*Config) *Session
+		tok     *Token // SetToken before the expiry; nil to leave the first token
+		// want: the grant_type of each request over two expiries, and the
+		// error of Token after them.
+		want    []string
+		wantErr error
+	}{
+		{"client credentials, twice", `{"access_token":"APP","expires_in":3600}`, "",
+			func(c *Config) *Session { return c.ClientCredentials() }, nil,
+			[]string{"client_credentials", "client_credentials", "client_credentials"}, nil},
+		{"client credentials, token set later", `{"access_token":"APP","expires_in":3600}`, "",
+			func(c *Config) *Session { return c.ClientCredentials() }, &Token{AccessToken: "SAVED", Expiry: time.Unix(1, 0)},
+			[]string{"client_credentials", "client_credentials", "client_credentials"}, nil},
+		{"client credentials, refresh token first", `{"access_token":"APP","expires_in":3600,"refresh_token":"RT"}`, "",
+			func(c *Config) *Session { return c.ClientCredentials() }, nil,
+			[]string{"client_credentials", "refresh_token", "refresh_token"}, nil},
+		{"client credentials, refused refresh token", `{"access_token":"APP","expires_in":3600}`, "invalid_grant",
+			func(c *Config) *Session { return c.ClientCredentials() }, &Token{AccessToken: "SAVED", RefreshToken: "OLD", Expiry: time.Unix(1, 0)},
+			[]string{"client_credentials", "refresh_token", "client_credentials", "client_credentials"}, nil},
+		{"client credentials, refresh token down", `{"access_token":"APP","expires_in":3600}`, "temporarily_unavailable",
+			func(c *Config) *Session { return c.ClientCredentials() }, &Token{AccessToken: "SAVED", RefreshToken: "OLD", Expiry: time.Unix(1, 0)},
+			[]string{"client_credentials", "refresh_token", "refresh_token"}, ErrTemporarilyUnavailable},
+		{"NewSession without refresh token", `{"access_token":"USER","expires_in":3600}`, "",
+			func(c *Config) *Session { return c.NewSession(&Token{AccessToken: "USER", Expiry: time.Unix(1, 0)}) }, nil,
+			nil, ErrTokenExpired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			rt := &grantRT{body: tt.body}
+			cfg := &Config{ClientID: "id", ClientSecret: "s", Endpoint: Endpoint{TokenURL: "https://as.example/token"},
+				HTTPClient: &http.Client{Transport: rt}, Now: clk.Now}
+			if tt.refresh != "" {
+				rt.refreshStatus, rt.refreshBody = 400, `{"error":"`+tt.refresh+`"}`
+			}
+			s := tt.new(cfg)
+			if _, err := s.Token(ctx); err != nil && tt.wantErr == nil {
+				t.Fatal(err)
+			}
+			if tt.tok != nil {
+				if err := s.SetToken(tt.tok); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var err error
+			for i := 0; i < 2; i++ {
+				clk.advance(2 * time.Hour)
+				_, err = s.Token(ctx)
+			}
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Errorf("Token() after the expiries: err = %v, want %v", err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.want, rt.grantTypes()); diff != "" {
+				t.Errorf("grant types sent (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("NewSession without refresh token, Refresh", func(t *testing.T) {
+		rt := &grantRT{body: `{"access_token":"X"}`}
+		cfg := &Config{Endpoint: Endpoint{TokenURL: "https://as.example/token"}, HTTPClient: &http.Client{Transport: rt}}
+		if _, err := cfg.NewSession(&Token{AccessToken: "USER"}).Refresh(ctx); !errors.Is(err, ErrNoRefreshToken) {
 			t.Errorf("Refresh() err = %v, want ErrNoRefreshToken", err)
 		}
-		if n := rt.n.Load() - before; n != 0 {
-			t.Errorf("%d token requests for a user token without refresh token, want 0", n)
+		if _, err := cfg.NewSession(nil).Refresh(ctx); !errors.Is(err, ErrNoToken) {
+			t.Errorf("Refresh() of an empty session: err = %v, want ErrNoToken", err)
 		}
-	})
-
-	t.Run("client credentials token re-granted twice", func(t *testing.T) {
-		s := cfg.NewSession(nil)
-		if _, err := s.ClientCredentials(ctx); err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < 2; i++ {
-			clk.advance(2 * time.Hour)
-			if tok, err := s.Token(ctx); err != nil || tok.AccessToken != "APP" {
-				t.Fatalf("expiry %d: Token() = %v, %v", i+1, tok, err)
-			}
-		}
-	})
-
-	t.Run("Exchange after ClientCredentials", func(t *testing.T) {
-		s := cfg.NewSession(nil)
-		if _, err := s.ClientCredentials(ctx); err != nil {
-			t.Fatal(err)
-		}
-		// A user token obtained by another grant, without refresh token.
-		if _, err := s.Password(ctx, "alice", "pw"); err != nil {
-			t.Fatal(err)
-		}
-		clk.advance(2 * time.Hour)
-		if _, err := s.Token(ctx); !errors.Is(err, ErrTokenExpired) {
-			t.Errorf("Token() err = %v, want ErrTokenExpired", err)
+		if n := rt.n.Load(); n != 0 {
+			t.Errorf("%d token requests, want 0", n)
 		}
 	})
 }
@@ -157,7 +198,7 @@ func TestEarlyRefreshFailureKeepsValidToken(t *testing.T) {
 			cfg := &Config{ClientID: "id", Endpoint: Endpoint{TokenURL: "https://as.example/token"},
 				HTTPClient: &http.Client{Transport: rt}, Now: clk.Now}
 			s := cfg.NewSession(&Token{AccessToken: "still-valid", RefreshToken: "rt", Expiry: clk.Now().Add(time.Minute)})
-			c := &http.Client{Transport: &Transport{Session: s, Base: &recordRT{}}}
+			c := &http.Client{Transport: &Transport{Source: s, Base: &recordRT{}}}
 			for i, st := range tt.steps {
 				clk.advance(st.advance)
 				for j := 0; j < st.calls; j++ {

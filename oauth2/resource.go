@@ -63,7 +63,7 @@ func requestSecrets(req *http.Request) []string {
 	}
 	if req.GetBody != nil && hasFormBody(req) {
 		if rc, err := req.GetBody(); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(rc, maxBody))
+			b, _ := io.ReadAll(io.LimitReader(rc, DefaultMaxBodyBytes))
 			rc.Close()
 			p, _ := urlenc.ParseForm(string(b))
 			out = append(out, p.Values("access_token")...)

@@ -95,11 +95,8 @@ func TestCheckResponse(t *testing.T) {
 // turns into ErrInvalidToken.
 func TestCheckResponseRevoked(t *testing.T) {
 	srv := newProvider(t)
-	s := clients(t, srv)["client_secret_basic"].NewSession(nil)
+	s := clients(t, srv)["client_secret_basic"].ClientCredentials()
 	ctx := context.Background()
-	if _, err := s.ClientCredentials(ctx); err != nil {
-		t.Fatal(err)
-	}
 	get := func() error {
 		resp, err := s.Client().Get(srv.URL + fakeprovider.OAuth2ResourcePath)
 		if err != nil {
@@ -111,7 +108,7 @@ func TestCheckResponseRevoked(t *testing.T) {
 	if err := get(); err != nil {
 		t.Fatalf("before revocation: %v", err)
 	}
-	if err := s.Revoke(ctx, oauth2.AccessToken); err != nil {
+	if err := s.Revoke(ctx, oauth2.HintAccessToken); err != nil {
 		t.Fatal(err)
 	}
 	err := get()

@@ -6,125 +6,96 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
-// TokenKind names one of the session's tokens, and is the token_type_hint of
-// revocation and introspection requests (RFC 7009 §2.1, RFC 7662 §2.1).
-type TokenKind string
+// TokenTypeHint is the token_type_hint of a revocation or introspection
+// request (RFC 7009 §2.1, RFC 7662 §2.1): which kind of token is sent, to
+// help the server find it.
+type TokenTypeHint string
 
 const (
-	// AccessToken is the access token ("access_token").
-	AccessToken TokenKind = "access_token"
-	// RefreshToken is the refresh token ("refresh_token").
-	RefreshToken TokenKind = "refresh_token"
+	// HintAccessToken says the token is an access token.
+	HintAccessToken TokenTypeHint = "access_token"
+	// HintRefreshToken says the token is a refresh token.
+	HintRefreshToken TokenTypeHint = "refresh_token"
 )
 
-func (s *Session) tokenOf(kind TokenKind) (string, error) {
-	st := s.cur.Load()
-	if st == nil {
-		return "", ErrNoToken
-	}
-	switch kind {
-	case AccessToken:
-		return st.tok.AccessToken, nil
-	case RefreshToken:
-		// The live one: after a refresh whose token OnTokenUpdate
-		// refused, the server may already have revoked the one in use.
-		if st.pending != nil && st.pending.RefreshToken != "" {
-			return st.pending.RefreshToken, nil
-		}
-		if st.tok.RefreshToken == "" {
-			return "", ErrNoRefreshToken
-		}
-		return st.tok.RefreshToken, nil
-	}
-	return "", fmt.Errorf("oauth2: unknown token kind %q", clip(string(kind), 64))
+// RevokeToken revokes token at Endpoint.RevocationURL (RFC 7009 §2.1)
+// with client authentication; hint may be empty. A server answers 200 for
+// an unknown token too (RFC 7009 §2.2). An error response is an *Error,
+// whose RetryAfter holds a 503's Retry-After. ctx bounds the request.
+func (c *Config) RevokeToken(ctx context.Context, token string, hint TokenTypeHint) error {
+	return c.revoke(ctx, token, hint, nil)
 }
 
-// Revoke revokes the session's access or refresh token at
-// Endpoint.RevocationURL (RFC 7009) with the matching token_type_hint: the
-// access token in use, or the live refresh token (that of a token
-// OnTokenUpdate refused, if there is one; see Session.OnTokenUpdate). The
-// session keeps its token: the server decides what a revoked refresh token
-// takes with it. An error response is an *Error (503 carries RetryAfter).
-func (s *Session) Revoke(ctx context.Context, kind TokenKind) error {
-	tok, err := s.tokenOf(kind)
-	if err != nil {
-		return err
-	}
-	return s.RevokeToken(ctx, tok, kind)
-}
-
-// RevokeToken revokes any token at Endpoint.RevocationURL (RFC 7009 §2.1);
-// hint may be empty. RFC 7009 answers 200 for unknown tokens too.
-func (s *Session) RevokeToken(ctx context.Context, token string, hint TokenKind) error {
-	p := urlenc.Params{{Key: "token", Value: token}}
-	if hint != "" {
-		p.Add("token_type_hint", string(hint))
-	}
-	r, err := s.postForm(ctx, "revocation", s.cfg.Endpoint.RevocationURL, p, false)
+func (c *Config) revoke(ctx context.Context, token string, hint TokenTypeHint, detect *atomic.Int32) error {
+	r, err := c.postForm(ctx, "revocation", c.Endpoint.RevocationURL, hintParams(token, hint), false, detect)
 	if err != nil {
 		return err
 	}
 	if r.status == 200 {
 		return nil
 	}
-	return s.endpointError("revocation", r)
+	return c.endpointError("revocation", r)
 }
 
-func (s *Session) endpointError(name string, r *response) error {
-	vals, _ := decodeResponse(r.contentType, r.body) // nil if it does not decode
-	e := newError(name, r.status, vals, r.body, r.secrets)
-	e.RetryAfter = retryAfter(r.header, s.cfg.now())
-	return e
-}
-
-// Introspection is a token introspection response (RFC 7662 §2.2). Only
-// Active is required; the other fields are zero when absent.
-type Introspection struct {
-	Active    bool
-	Scope     []string // the space-separated scope, split
-	ClientID  string
-	Username  string
-	TokenType string
-	Exp       time.Time
-	Iat       time.Time
-	Nbf       time.Time
-	Sub       string
-	Aud       []string // a single audience is a one-element slice
-	Iss       string
-	Jti       string
-	// Extra holds the other members of the response.
-	Extra map[string]any
-}
-
-// Introspect asks Endpoint.IntrospectionURL about the session's access or
-// refresh token (RFC 7662), chosen as Revoke chooses it. An inactive token
-// is not an error: Active is false.
-func (s *Session) Introspect(ctx context.Context, kind TokenKind) (*Introspection, error) {
-	tok, err := s.tokenOf(kind)
-	if err != nil {
-		return nil, err
-	}
-	return s.IntrospectToken(ctx, tok, kind)
-}
-
-// IntrospectToken asks Endpoint.IntrospectionURL about any token (RFC 7662
-// §2.1); hint may be empty.
-func (s *Session) IntrospectToken(ctx context.Context, token string, hint TokenKind) (*Introspection, error) {
+func hintParams(token string, hint TokenTypeHint) urlenc.Params {
 	p := urlenc.Params{{Key: "token", Value: token}}
 	if hint != "" {
 		p.Add("token_type_hint", string(hint))
 	}
-	r, err := s.postForm(ctx, "introspection", s.cfg.Endpoint.IntrospectionURL, p, false)
+	return p
+}
+
+// Introspection is a token introspection response (RFC 7662 §2.2). Only
+// Active is required; the other fields are zero when absent or not of
+// their type.
+type Introspection struct {
+	// Active reports whether the token is valid now.
+	Active bool
+	// Scope is the space-separated scope, split.
+	Scope []string
+	// ClientID is the client the token was issued to.
+	ClientID string
+	// Username names the resource owner who authorized the token.
+	Username string
+	// TokenType is the token's type, such as "Bearer".
+	TokenType string
+	// Exp, Iat and Nbf are the expiry, issue and not-before times, in UTC.
+	Exp, Iat, Nbf time.Time
+	// Sub is the token's subject.
+	Sub string
+	// Aud is the token's audience; a single audience is a one-element
+	// slice.
+	Aud []string
+	// Iss is the token's issuer.
+	Iss string
+	// Jti is the token's identifier.
+	Jti string
+	// Extra holds the other members of the response, as encoding/json
+	// decodes them with UseNumber.
+	Extra map[string]any
+}
+
+// IntrospectToken asks Endpoint.IntrospectionURL about token (RFC 7662
+// §2.1) with client authentication; hint may be empty. An inactive token
+// is not an error: Active is false. An error response is an *Error. ctx
+// bounds the request.
+func (c *Config) IntrospectToken(ctx context.Context, token string, hint TokenTypeHint) (*Introspection, error) {
+	return c.introspect(ctx, token, hint, nil)
+}
+
+func (c *Config) introspect(ctx context.Context, token string, hint TokenTypeHint, detect *atomic.Int32) (*Introspection, error) {
+	r, err := c.postForm(ctx, "introspection", c.Endpoint.IntrospectionURL, hintParams(token, hint), false, detect)
 	if err != nil {
 		return nil, err
 	}
 	if r.status != 200 {
-		return nil, s.endpointError("introspection", r)
+		return nil, c.endpointError("introspection", r)
 	}
 	return parseIntrospection(r.body)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -134,47 +135,65 @@ func checkNoCredential(t testing.TB, err error, secrets ...string) {
 	}
 }
 
-var sentSecrets = []string{"CLIENT-SECRET", `hunter2 "p@ss"&<x>`, "RT-SECRET", "CODE-SECRET", "SUBJECT-JWT", "ACTOR-JWT",
+var sentSecrets = []string{"CLIENT-SECRET", `hunter2 "p@ss"&<x>`, "RT-SECRET", "CODE-SECRET", "VERIFIER-SECRET", "SUBJECT-JWT", "ACTOR-JWT",
 	"ASSERTION-JWT", "DEVICE-SECRET", "AT-SECRET", strings.TrimPrefix(urlenc.BasicAuth("id", "CLIENT-SECRET"), "Basic ")}
 
-// sessionCalls are the calls of a Session that send credentials to an
-// endpoint.
-var sessionCalls = []struct {
+// endpointCalls are the calls that send credentials to an endpoint: with
+// cfg, or with s, a session of cfg holding AT-SECRET and RT-SECRET.
+var endpointCalls = []struct {
 	name string
-	call func(*oauth2.Session) error
+	call func(*oauth2.Config, *oauth2.Session) error
 }{
-	{"password", func(s *oauth2.Session) error {
-		_, err := s.Password(context.Background(), "alice", `hunter2 "p@ss"&<x>`)
+	{"password", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.PasswordCredentialsToken(context.Background(), "alice", `hunter2 "p@ss"&<x>`)
 		return err
 	}},
-	{"refresh", func(s *oauth2.Session) error { _, err := s.Refresh(context.Background()); return err }},
-	{"exchange", func(s *oauth2.Session) error {
-		_, state, err := s.AuthorizationURL(oauth2.WithPKCE(oauth2.PKCEPlain))
+	{"refresh", func(_ *oauth2.Config, s *oauth2.Session) error { _, err := s.Refresh(context.Background()); return err }},
+	{"login", func(c *oauth2.Config, _ *oauth2.Session) error {
+		l, err := c.NewLogin(oauth2.WithPKCE(oauth2.PKCEPlain))
 		if err != nil {
 			return err
 		}
-		_, err = s.Exchange(context.Background(), "https://app.example/cb?code=CODE-SECRET&state="+state)
+		_, err = c.CompleteLoginURL(context.Background(), l, "https://app.example/cb?code=CODE-SECRET&state="+l.State)
 		return err
 	}},
-	{"client credentials", func(s *oauth2.Session) error { _, err := s.ClientCredentials(context.Background()); return err }},
-	{"token exchange", func(s *oauth2.Session) error {
-		_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:token-exchange", url.Values{
-			"subject_token": {"SUBJECT-JWT"}, "subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"},
-			"actor_token": {"ACTOR-JWT"}, "actor_token_type": {"urn:ietf:params:oauth:token-type:jwt"}})
+	{"exchange", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.Exchange(context.Background(), "CODE-SECRET", oauth2.VerifierOption("VERIFIER-SECRET"))
 		return err
 	}},
-	{"jwt bearer", func(s *oauth2.Session) error {
-		_, err := s.Grant(context.Background(), "urn:ietf:params:oauth:grant-type:jwt-bearer", url.Values{"assertion": {"ASSERTION-JWT"}})
+	{"client credentials", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.ClientCredentials().Token(context.Background())
 		return err
 	}},
-	{"device", func(s *oauth2.Session) error { _, err := s.DeviceAuth(context.Background()); return err }},
-	{"device token", func(s *oauth2.Session) error {
-		_, err := s.DeviceToken(context.Background(), &oauth2.DeviceAuth{DeviceCode: "DEVICE-SECRET", Interval: time.Second})
+	{"token exchange", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.TokenExchange(func(context.Context) (string, string, error) {
+			return "SUBJECT-JWT", "urn:ietf:params:oauth:token-type:jwt", nil
+		}, oauth2.SetParam("actor_token", "ACTOR-JWT"), oauth2.SetParam("actor_token_type", "urn:ietf:params:oauth:token-type:jwt")).Token(context.Background())
 		return err
 	}},
-	{"revocation", func(s *oauth2.Session) error { return s.Revoke(context.Background(), oauth2.AccessToken) }},
-	{"introspection", func(s *oauth2.Session) error {
-		_, err := s.Introspect(context.Background(), oauth2.RefreshToken)
+	{"jwt bearer", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.JWTBearer(func(context.Context) (string, error) { return "ASSERTION-JWT", nil }).Token(context.Background())
+		return err
+	}},
+	{"grant session", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.GrantSession("urn:example:grant", func(context.Context) (url.Values, error) {
+			return url.Values{"assertion": {"ASSERTION-JWT"}}, nil
+		}).Token(context.Background())
+		return err
+	}},
+	{"device", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.DeviceAuth(context.Background())
+		return err
+	}},
+	{"device token", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.DeviceAccessToken(context.Background(), &oauth2.DeviceAuthResponse{DeviceCode: "DEVICE-SECRET", Interval: 1})
+		return err
+	}},
+	{"revocation", func(_ *oauth2.Config, s *oauth2.Session) error {
+		return s.Revoke(context.Background(), oauth2.HintAccessToken)
+	}},
+	{"introspection", func(_ *oauth2.Config, s *oauth2.Session) error {
+		_, err := s.Introspect(context.Background(), oauth2.HintRefreshToken)
 		return err
 	}},
 }
@@ -184,14 +203,14 @@ var sessionCalls = []struct {
 // every field, the error code included.
 func TestErrorsCarryNoSentCredential(t *testing.T) {
 	for _, form := range []bool{false, true} {
-		for _, m := range []oauth2.AuthMethod{oauth2.ClientSecretBasic, oauth2.ClientSecretPost} {
-			for _, c := range sessionCalls {
+		for _, m := range []oauth2.AuthMethod{oauth2.AuthClientSecretBasic, oauth2.AuthClientSecretPost} {
+			for _, c := range endpointCalls {
 				t.Run(fmt.Sprintf("form=%t/%s/%s", form, m, c.name), func(t *testing.T) {
 					cfg := asConfig(echoAll(form))
 					cfg.AuthMethod = m
 					cfg.Sleep = func(context.Context, time.Duration) error { return nil }
 					s := cfg.NewSession(&oauth2.Token{AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET"})
-					err := c.call(s)
+					err := c.call(cfg, s)
 					var e *oauth2.Error
 					if !errors.As(err, &e) {
 						t.Fatalf("err = %v, want an *Error", err)
@@ -212,8 +231,8 @@ func TestErrorShortSecretsDoNotGarble(t *testing.T) {
 	rt := reply(400, nil, `{"error":"invalid_client","error_description":"client secret expired for secret e (user p)"}`)
 	cfg := asConfig(rt)
 	cfg.ClientSecret = "e"
-	cfg.AuthMethod = oauth2.ClientSecretPost
-	_, err := cfg.NewSession(nil).Password(context.Background(), "alice", "p")
+	cfg.AuthMethod = oauth2.AuthClientSecretPost
+	_, err := cfg.PasswordCredentialsToken(context.Background(), "alice", "p")
 	var e *oauth2.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v, want an *Error", err)
@@ -223,8 +242,9 @@ func TestErrorShortSecretsDoNotGarble(t *testing.T) {
 	}
 }
 
-// A callback URL that does not parse gives ErrMalformedCallback, and the
-// error does not quote the URL and the code or token it carries.
+// A callback URL or form body that does not parse gives
+// ErrMalformedCallback, and the error does not quote the URL and the code
+// or token it carries.
 func TestCallbackParseErrorHidesURL(t *testing.T) {
 	tests := []struct {
 		name string
@@ -239,16 +259,31 @@ func TestCallbackParseErrorHidesURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := (&oauth2.Config{ClientID: "id"}).NewSession(nil)
-			s.RestoreAuthState(oauth2.AuthState{State: "S", ResponseType: "code"})
-			var err error
+			cfg := &oauth2.Config{ClientID: "id"}
+			l := &oauth2.Login{State: "S", ResponseType: "code"}
 			if tt.frag {
-				_, err = s.TokenFromFragment(context.Background(), tt.url)
-			} else {
-				_, err = s.Exchange(context.Background(), tt.url)
+				l.ResponseType = "token"
 			}
+			_, err := cfg.CompleteLoginURL(context.Background(), l, tt.url)
 			if !errors.Is(err, oauth2.ErrMalformedCallback) {
 				t.Errorf("err = %v, want ErrMalformedCallback", err)
+			}
+			if err != nil {
+				checkNoCredential(t, err, "CODE-SECRET", "AT-SECRET")
+			}
+			if tt.frag {
+				return
+			}
+			// The same query, malformed, as a form_post body.
+			_, query, _ := strings.Cut(tt.url, "?")
+			if _, err := url.ParseQuery(query); err == nil {
+				return
+			}
+			r := httptest.NewRequest("POST", "https://app.example/cb", strings.NewReader(query))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			_, err = cfg.CompleteLogin(context.Background(), l, r)
+			if !errors.Is(err, oauth2.ErrMalformedCallback) {
+				t.Errorf("form_post: err = %v, want ErrMalformedCallback", err)
 			}
 			if err != nil {
 				checkNoCredential(t, err, "CODE-SECRET", "AT-SECRET")
@@ -260,14 +295,15 @@ func TestCallbackParseErrorHidesURL(t *testing.T) {
 // An error redirect's fields are scrubbed of the credentials the callback
 // carries and of the PKCE verifier, which PKCEPlain sent as the challenge.
 func TestCallbackErrorScrubbed(t *testing.T) {
-	s := (&oauth2.Config{ClientID: "id", PKCE: oauth2.PKCEPlain}).NewSession(nil)
-	if _, _, err := s.AuthorizationURL(oauth2.WithState("S")); err != nil {
+	cfg := &oauth2.Config{ClientID: "id", PKCE: oauth2.PKCEPlain}
+	l, err := cfg.NewLogin(oauth2.WithState("S"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	verifier := s.AuthState().CodeVerifier
+	verifier := l.CodeVerifier
 	q := url.Values{"error": {"access_denied CODE-SECRET"}, "error_description": {"no for CODE-SECRET " + verifier},
 		"error_uri": {"https://as.example.com/?c=CODE-SECRET"}, "code": {"CODE-SECRET"}, "state": {"S"}}
-	_, err := s.Exchange(context.Background(), "https://app.example/cb?"+q.Encode())
+	_, err = cfg.CompleteLoginURL(context.Background(), l, "https://app.example/cb?"+q.Encode())
 	var e *oauth2.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v, want *oauth2.Error", err)
@@ -305,7 +341,7 @@ func TestCheckResponseCarriesNoToken(t *testing.T) {
 	for _, p := range []oauth2.Placement{oauth2.InHeader, oauth2.InQuery, oauth2.InFormBody} {
 		t.Run(fmt.Sprint(p), func(t *testing.T) {
 			s := (&oauth2.Config{Placement: p}).NewSession(&oauth2.Token{AccessToken: at})
-			c := &http.Client{Transport: &oauth2.Transport{Session: s, Base: echo}}
+			c := oauth2.NewClient(s, &http.Client{Transport: echo})
 			resp, err := c.Post("https://rs.example/api", "application/x-www-form-urlencoded", strings.NewReader("a=1"))
 			if err != nil {
 				t.Fatal(err)
@@ -348,19 +384,17 @@ func TestErrorFieldsBounded(t *testing.T) {
 		body, _ := json.Marshal(map[string]string{"error": "invalid_request", field: big})
 		t.Run("token endpoint/"+field, func(t *testing.T) {
 			cfg := asConfig(reply(400, nil, string(body)))
-			_, err := cfg.NewSession(nil).ClientCredentials(context.Background())
+			_, err := cfg.ClientCredentials().Token(context.Background())
 			check(t, err)
 		})
 		t.Run("revocation/"+field, func(t *testing.T) {
 			cfg := asConfig(reply(400, nil, string(body)))
-			check(t, cfg.NewSession(&oauth2.Token{AccessToken: "a"}).Revoke(context.Background(), oauth2.AccessToken))
+			check(t, cfg.RevokeToken(context.Background(), "a", oauth2.HintAccessToken))
 		})
 	}
 	t.Run("callback", func(t *testing.T) {
-		s := (&oauth2.Config{}).NewSession(nil)
-		s.RestoreAuthState(oauth2.AuthState{State: "S"})
 		q := url.Values{"error": {big}, "error_description": {big}, "error_uri": {big}, "state": {"S"}}
-		_, err := s.Exchange(context.Background(), "https://app.example/cb?"+q.Encode())
+		_, err := (&oauth2.Config{}).CompleteLoginURL(context.Background(), &oauth2.Login{State: "S"}, "https://app.example/cb?"+q.Encode())
 		check(t, err)
 	})
 	t.Run("resource", func(t *testing.T) {

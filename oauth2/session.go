@@ -2,79 +2,271 @@ package oauth2
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
-	"io"
-	"log/slog"
-	"slices"
-	"strings"
+	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
-// Session is the stateful client a user keeps: it builds the authorization
-// URL and remembers its state and PKCE verifier, runs the grants, holds the
-// current token, refreshes it when needed and authorizes requests through
-// Client. Create one with Config.NewSession.
+// Session holds a token and keeps it usable: it refreshes the token ahead
+// of its expiry, hands every new token to OnTokenUpdate, and authorizes
+// requests through Client. A session made by NewSession renews its token
+// with the refresh token; one made by ClientCredentials, JWTBearer,
+// TokenExchange or GrantSession obtains its first token on first use and
+// renews whatever token it holds by running its grant again (after trying
+// the refresh token, when the server issued one).
 //
-// A Session is safe for concurrent use by multiple goroutines. Set
-// OnTokenUpdate before the first use.
+// A Session is a TokenSource. It is safe for concurrent use by multiple
+// goroutines; set OnTokenUpdate before its first use. With a valid token,
+// Token and the Transport take no lock: one atomic load and a time
+// comparison. When many callers find the token due, one refresh runs and
+// its result, success or failure, goes to them all; each waits on its own
+// context, while the refresh runs on a context detached from theirs,
+// bounded by Config.Timeout. No lock is held across network I/O.
+//
+// String and Format, with every fmt verb, redact every credential.
 type Session struct {
-	// OnTokenUpdate, if not nil, is called with every new token the session
-	// obtains (by any grant or refresh) before the token is used. If it
-	// returns an error, the call that obtained the token fails with it and
-	// the session keeps using its previous token. Use it to persist rotated
-	// refresh tokens. A refreshed token it refuses is not dropped, since
-	// the server may already have revoked the previous refresh token: the
-	// session keeps it aside, unused (CachedToken returns it, Revoke and
-	// Introspect of the refresh token use its refresh token), and at the
-	// next refresh offers it to OnTokenUpdate again, or renews it with
-	// its refresh token once it is due for a refresh itself. The next
-	// refresh is automatic for a token that expires: after the back-off
-	// Config.Leeway describes while the token in use is valid, at every
-	// request once it has expired; for a token that does not expire, it
-	// is the next call of Refresh.
-	// SetToken drops it, and so does a process that exits without saving
-	// CachedToken. Calls are not concurrent for refreshes; ctx is the
-	// context of the grant (for refreshes, the detached refresh context).
-	// A panic in it fails the call, or the refresh, with a *PanicError,
-	// and a refreshed token it panicked on is kept as a refused one.
+	// OnTokenUpdate, if not nil, is called with every new token the
+	// session obtains (refreshes, renewals, first-use grants), before the
+	// call that obtained it returns: save the token there, rotated
+	// refresh token included. The token is used whatever it returns. If
+	// it fails, an explicit Refresh returns its error, an automatic
+	// refresh does not fail its request, and the session offers its
+	// token again at its next use after a back-off (1 s, doubling up to a
+	// minute) until it succeeds. CachedToken is always the token to save.
+	// Calls never overlap; ctx is the refresh's own context, or the
+	// caller's for an offer made again. It must not call the session's
+	// Token, Refresh or Client, which may wait for it.
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 
 	cfg Config
+	// opts are the session's options, for every token request it makes.
+	opts *options
+	// grant returns the parameters of a renewing session's grant; nil
+	// for a session that renews with refresh tokens only.
+	grant func(context.Context, *Config) (urlenc.Params, error)
 
 	cur atomic.Pointer[tokenState]
 
-	mu      sync.Mutex   // guards flight, pending
-	flight  *refreshCall // refresh in progress, or nil
-	pending AuthState
+	mu     sync.Mutex   // guards flight
+	flight *refreshCall // refresh in progress, or nil
+	// saveMu is held across each OnTokenUpdate call and the install of
+	// its result, so that calls never overlap.
+	saveMu sync.Mutex
 
-	detect atomic.Int32 // AuthAutoDetect memory, see authOrder
+	detect atomic.Int32 // AuthAutoDetect memory, see Config.authOrder
+
+	// joined, if set, is called each time a caller starts or joins a
+	// refresh, before it waits: tests synchronize on it.
+	joined func()
 }
 
-// NewSession returns a Session for c holding tok, which may be nil (see
-// Session.SetToken for a token without an access token). c is
-// copied, Scopes included, so later changes to its fields or to its Scopes
-// slice do not affect the session. HTTPClient, Signer, Rand and the
-// functions (Hooks, Now, Sleep) are references: the session shares what
-// they point to, which must not change while the session is in use.
+// NewSession returns a Session holding tok, which may be nil, that renews
+// it with its refresh token (RFC 6749 §6). tok is not offered to
+// OnTokenUpdate. A token without an access token is never sent: it is
+// refreshed at its first use if it has a refresh token, and gives
+// ErrNoToken otherwise.
+//
+// The Config is copied, Scopes and Params included, so later changes to c
+// do not reach the session; HTTPClient, Signer, Rand and the functions
+// (Hooks, Now, Sleep) are references, whose targets must not change while
+// the session is in use.
 func (c *Config) NewSession(tok *Token) *Session {
-	s := &Session{cfg: *c}
-	s.cfg.Scopes = slices.Clone(c.Scopes)
+	s := &Session{cfg: c.clone(), opts: &options{}}
 	if tok != nil {
-		s.store(tok, false)
+		s.cur.Store(s.newState(tok, s.cfg.now()))
 	}
 	return s
 }
 
-// Config returns a copy of the session's Config, with its own Scopes slice;
-// HTTPClient, Signer, Rand and the functions are shared, as in NewSession.
-func (s *Session) Config() Config {
-	c := s.cfg
-	c.Scopes = slices.Clone(s.cfg.Scopes)
-	return c
+func (c *Config) renewing(grant func(context.Context, *Config) (urlenc.Params, error), opts []Option) *Session {
+	s := c.NewSession(nil)
+	s.grant, s.opts = grant, collect(opts)
+	return s
+}
+
+// ClientCredentials returns a Session that obtains its tokens with the
+// client credentials grant (RFC 6749 §4.4) for Config.Scopes, as a service
+// acting on its own behalf does: the first on first use, the next when the
+// token it holds is due, whether the grant or SetToken put it there. opts
+// go with every token request of the session. It makes no request until
+// used.
+//
+// A service that saves its token restores it with
+// s := cfg.ClientCredentials(); s.SetToken(saved).
+func (c *Config) ClientCredentials(opts ...Option) *Session {
+	return c.renewing(func(_ context.Context, c *Config) (urlenc.Params, error) {
+		p := urlenc.Params{{Key: "grant_type", Value: "client_credentials"}}
+		c.addScope(&p)
+		return p, nil
+	}, opts)
+}
+
+// JWTBearer returns a Session that obtains its tokens with the JWT bearer
+// grant (RFC 7523 §2.1) for Config.Scopes, calling assertion for a fresh
+// assertion each time; it renews as ClientCredentials does. assertion runs
+// with the refresh's context, and its error fails that grant.
+func (c *Config) JWTBearer(assertion func(context.Context) (string, error), opts ...Option) *Session {
+	return c.renewing(func(ctx context.Context, c *Config) (urlenc.Params, error) {
+		a, err := assertion(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("oauth2: jwt bearer assertion: %w", err)
+		}
+		p := urlenc.Params{{Key: "grant_type", Value: grantJWTBearer}, {Key: "assertion", Value: a}}
+		c.addScope(&p)
+		return p, nil
+	}, opts)
+}
+
+// TokenExchange returns a Session that obtains its tokens with token
+// exchange (RFC 8693 §2.1) for Config.Scopes, calling subject for the
+// subject token and its type (such as
+// "urn:ietf:params:oauth:token-type:access_token") each time; it renews as
+// ClientCredentials does. Add an actor token, audience, resource or
+// requested_token_type with SetParam.
+func (c *Config) TokenExchange(subject func(context.Context) (token, tokenType string, err error), opts ...Option) *Session {
+	return c.renewing(func(ctx context.Context, c *Config) (urlenc.Params, error) {
+		tok, typ, err := subject(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("oauth2: token exchange subject: %w", err)
+		}
+		p := urlenc.Params{{Key: "grant_type", Value: grantTokenExchange},
+			{Key: "subject_token", Value: tok}, {Key: "subject_token_type", Value: typ}}
+		c.addScope(&p)
+		return p, nil
+	}, opts)
+}
+
+// GrantSession returns a Session that obtains its tokens with any other
+// grant that needs no user: grant_type grantType and the parameters params
+// returns (in sorted key order, each key's values in their order; no
+// scope is added), called each time; it renews as ClientCredentials does.
+func (c *Config) GrantSession(grantType string, params func(context.Context) (url.Values, error), opts ...Option) *Session {
+	return c.renewing(func(ctx context.Context, c *Config) (urlenc.Params, error) {
+		v, err := params(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("oauth2: %s parameters: %w", clip(grantType, 64), err)
+		}
+		p := urlenc.Params{{Key: "grant_type", Value: grantType}}
+		addValues(&p, v, "grant_type")
+		return p, nil
+	}, opts)
+}
+
+func (c *Config) addScope(p *urlenc.Params) {
+	if len(c.Scopes) > 0 {
+		p.Add("scope", c.scope())
+	}
+}
+
+// Config returns a copy of the session's Config, with its own Scopes and
+// Params; HTTPClient, Signer, Rand and the functions are shared, as in
+// NewSession.
+func (s *Session) Config() Config { return s.cfg.clone() }
+
+// SetToken makes tok the session's token without offering it to
+// OnTokenUpdate, such as a token loaded from storage; a nil tok clears it
+// (a renewing session then runs its grant at its next use). A token
+// without an access token is refused with an error wrapping
+// ErrMissingAccessToken, and the session keeps its token. A refresh under
+// way still installs its result when it completes.
+func (s *Session) SetToken(tok *Token) error {
+	if tok == nil {
+		s.cur.Store(nil)
+		return nil
+	}
+	if tok.AccessToken == "" {
+		return fmt.Errorf("oauth2: SetToken: %w", ErrMissingAccessToken)
+	}
+	s.cur.Store(s.newState(tok, s.cfg.now()))
+	return nil
+}
+
+// CachedToken returns the session's token as it is, without refreshing it
+// (it may have expired), or nil: the token to save, at shutdown or when
+// OnTokenUpdate failed. Use Token for a usable one.
+func (s *Session) CachedToken() *Token {
+	if st := s.cur.Load(); st != nil {
+		return st.tok
+	}
+	return nil
+}
+
+// Token returns the session's token, renewed first if it is due (see
+// Config.Leeway): it implements TokenSource. A renewing session with no
+// token runs its grant. It fails with ErrNoToken when there is no token
+// to return, ErrTokenExpired when the token expired and cannot be renewed,
+// or the renewal's error once the token has expired; while the token is
+// valid, a failed renewal is put off and the token returned. ctx bounds
+// only this caller's wait: see Refresh.
+func (s *Session) Token(ctx context.Context) (*Token, error) {
+	st, err := s.valid(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.tok, nil
+}
+
+// tokenHeader implements headerSource for the Transport.
+func (s *Session) tokenHeader(ctx context.Context) (*Token, string, error) {
+	st, err := s.valid(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return st.tok, st.auth, nil
+}
+
+// Client returns an *http.Client whose requests carry the session's token,
+// renewed when needed: NewClient(s, Config.HTTPClient). The token goes
+// where Config.Placement says, and Hooks.ProtectedRequest sees every
+// request. The client is safe for concurrent use.
+func (s *Session) Client() *http.Client { return NewClient(s, s.cfg.HTTPClient) }
+
+// Revoke revokes the session's access token (HintAccessToken) or refresh
+// token (HintRefreshToken) at Endpoint.RevocationURL (RFC 7009), as
+// Config.RevokeToken does. The session keeps its token: the server
+// decides what a revoked refresh token takes with it. It fails with
+// ErrNoToken, or ErrNoRefreshToken, when the session holds no such token.
+func (s *Session) Revoke(ctx context.Context, hint TokenTypeHint) error {
+	tok, err := s.tokenOf(hint)
+	if err != nil {
+		return err
+	}
+	return s.cfg.revoke(ctx, tok, hint, &s.detect)
+}
+
+// Introspect asks Endpoint.IntrospectionURL about the session's access or
+// refresh token, chosen as Revoke chooses it (RFC 7662), as
+// Config.IntrospectToken does.
+func (s *Session) Introspect(ctx context.Context, hint TokenTypeHint) (*Introspection, error) {
+	tok, err := s.tokenOf(hint)
+	if err != nil {
+		return nil, err
+	}
+	return s.cfg.introspect(ctx, tok, hint, &s.detect)
+}
+
+func (s *Session) tokenOf(hint TokenTypeHint) (string, error) {
+	st := s.cur.Load()
+	if st == nil {
+		return "", ErrNoToken
+	}
+	switch hint {
+	case HintAccessToken:
+		if st.tok.AccessToken == "" {
+			return "", ErrNoToken
+		}
+		return st.tok.AccessToken, nil
+	case HintRefreshToken:
+		if st.tok.RefreshToken == "" {
+			return "", ErrNoRefreshToken
+		}
+		return st.tok.RefreshToken, nil
+	}
+	return "", fmt.Errorf("oauth2: unknown token type hint %q", clip(string(hint), 64))
 }
 
 // String describes the session without any secret.
@@ -86,229 +278,6 @@ func (s *Session) String() string {
 	return "oauth2.Session{" + s.cfg.String() + " Token:" + st.tok.String() + "}"
 }
 
-// Format implements fmt.Formatter: every verb prints String.
-func (s *Session) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
-
-// AuthState is what a Session remembers between AuthorizationURL and the
-// callback. When the callback arrives in another process, save it with
-// Session.AuthState and restore it with Session.RestoreAuthState. It holds
-// the PKCE verifier, a secret: store it server-side, not in a cookie the
-// user could read. String and Format redact the verifier.
-type AuthState struct {
-	// State is the state parameter sent to the authorization endpoint.
-	State string `json:"state"`
-	// CodeVerifier is the PKCE verifier; empty when PKCE was off.
-	CodeVerifier string `json:"code_verifier,omitempty"`
-	// ResponseType is "code" or "token".
-	ResponseType string `json:"response_type,omitempty"`
-}
-
-// String describes a without the verifier.
-func (a AuthState) String() string {
-	return fmt.Sprintf("oauth2.AuthState{State:%q CodeVerifier:%s ResponseType:%q}", a.State, urlenc.Mask(a.CodeVerifier), a.ResponseType)
-}
-
-// Format implements fmt.Formatter: every verb prints String.
-func (a AuthState) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
-
-// LogValue implements slog.LogValuer without the verifier.
-func (a AuthState) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("state", a.State), slog.String("response_type", a.ResponseType))
-}
-
-// AuthState returns the pending authorization request's state and verifier.
-func (s *Session) AuthState() AuthState {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.pending
-}
-
-// RestoreAuthState makes a the pending authorization request, so that a
-// session in another process can accept its callback.
-func (s *Session) RestoreAuthState(a AuthState) {
-	s.mu.Lock()
-	s.pending = a
-	s.mu.Unlock()
-}
-
-// AuthOption is an optional parameter of Session.AuthorizationURL.
-type AuthOption interface{ apply(*authParams) }
-
-type authParams struct {
-	state        string
-	responseType string
-	pkce         *PKCEMethod
-	params       urlenc.Params
-}
-
-type optionFunc func(*authParams)
-
-func (f optionFunc) apply(p *authParams) { f(p) }
-
-// SetAuthParam adds a parameter to the authorization URL, for example
-// SetAuthParam("login_hint", "alice@example.com").
-func SetAuthParam(key, value string) AuthOption {
-	return optionFunc(func(p *authParams) { p.params.Set(key, value) })
-}
-
-// WithState uses state instead of a random one. It must be unguessable.
-func WithState(state string) AuthOption {
-	return optionFunc(func(p *authParams) { p.state = state })
-}
-
-// WithPKCE overrides Config.PKCE for one authorization request.
-func WithPKCE(m PKCEMethod) AuthOption {
-	return optionFunc(func(p *authParams) { p.pkce = &m })
-}
-
-var (
-	// AccessTypeOffline asks Google for a refresh token (access_type=offline).
-	AccessTypeOffline AuthOption = SetAuthParam("access_type", "offline")
-	// PromptConsent asks the server to show the consent screen again
-	// (prompt=consent), which Google needs to issue a new refresh token.
-	PromptConsent AuthOption = SetAuthParam("prompt", "consent")
-	// ImplicitFlow asks for response_type=token (RFC 6749 §4.2); read the
-	// callback with Session.TokenFromFragment. Prefer the code flow.
-	ImplicitFlow AuthOption = optionFunc(func(p *authParams) { p.responseType = "token" })
-)
-
-// AuthorizationURL returns the URL to send the user to (RFC 6749 §4.1.1) and
-// the state it carries. Unless given, the state is 128 random bits from
-// Config.Rand, and a PKCE S256 verifier is generated (RFC 7636); the session
-// keeps both for the callback, replacing any earlier pending request. The
-// query of Endpoint.AuthURL is kept. It fails only if the random source does
-// or the AuthURL does not parse.
-func (s *Session) AuthorizationURL(opts ...AuthOption) (string, string, error) {
-	ap := authParams{responseType: "code"}
-	for _, o := range opts {
-		o.apply(&ap)
-	}
-	if ap.state == "" {
-		st, err := randomString(s.cfg.rand(), 16)
-		if err != nil {
-			return "", "", err
-		}
-		ap.state = st
-	}
-	pk := s.cfg.PKCE
-	if ap.pkce != nil {
-		pk = *ap.pkce
-	}
-	p := urlenc.Params{
-		{Key: "response_type", Value: ap.responseType},
-		{Key: "client_id", Value: s.cfg.ClientID},
-	}
-	if s.cfg.RedirectURL != "" {
-		p.Add("redirect_uri", s.cfg.RedirectURL)
-	}
-	if len(s.cfg.Scopes) > 0 {
-		p.Add("scope", strings.Join(s.cfg.Scopes, " "))
-	}
-	p.Add("state", ap.state)
-	as := AuthState{State: ap.state, ResponseType: ap.responseType}
-	if pk != PKCEOff && ap.responseType == "code" {
-		v, err := GenerateVerifier(s.cfg.rand())
-		if err != nil {
-			return "", "", err
-		}
-		as.CodeVerifier = v
-		if pk == PKCEPlain {
-			p.Add("code_challenge", v)
-			p.Add("code_challenge_method", "plain")
-		} else {
-			p.Add("code_challenge", S256Challenge(v))
-			p.Add("code_challenge_method", "S256")
-		}
-	}
-	for _, kv := range ap.params {
-		p.Set(kv.Key, kv.Value)
-	}
-	u, err := urlenc.AddParams(s.cfg.Endpoint.AuthURL, p)
-	if err != nil {
-		return "", "", fmt.Errorf("oauth2: authorization url: %w", err)
-	}
-	s.RestoreAuthState(as)
-	return u, ap.state, nil
-}
-
-// takePending checks got against the pending state in constant time and, on
-// success, consumes the pending request so a callback cannot be replayed.
-func (s *Session) takePending(got string) (AuthState, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.pending
-	if p.State == "" {
-		return AuthState{}, ErrNoState
-	}
-	if subtle.ConstantTimeCompare([]byte(p.State), []byte(got)) != 1 {
-		return AuthState{}, ErrStateMismatch
-	}
-	s.pending = AuthState{}
-	return p, nil
-}
-
-// Exchange handles the redirect back from the authorization server (RFC
-// 6749 §4.1.2): callbackURL is the full URL the user agent was sent to (a
-// relative URL such as http.Request.URL.String() will do). It checks the
-// state against the pending request in constant time (ErrStateMismatch;
-// ErrNoState when there is no pending request), turns an error response into
-// an *Error (errors.Is(err, ErrAccessDenied) when the user said no), then
-// exchanges the code, with the PKCE verifier, for a token (RFC 6749 §4.1.3),
-// which becomes the session's token. ctx bounds the token request.
-func (s *Session) Exchange(ctx context.Context, callbackURL string) (*Token, error) {
-	q, err := urlenc.ParseURLParams(callbackURL, urlenc.Query)
-	if err != nil {
-		return nil, ErrMalformedCallback // err quotes the URL
-	}
-	pend, err := s.takePending(q.Get("state"))
-	if err != nil {
-		return nil, err
-	}
-	if q.Has("error") {
-		return nil, callbackError(q, pend.CodeVerifier)
-	}
-	code := q.Get("code")
-	if code == "" {
-		return nil, ErrMissingCode
-	}
-	p := urlenc.Params{{Key: "grant_type", Value: "authorization_code"}, {Key: "code", Value: code}}
-	if s.cfg.RedirectURL != "" {
-		p.Add("redirect_uri", s.cfg.RedirectURL)
-	}
-	if pend.CodeVerifier != "" {
-		p.Add("code_verifier", pend.CodeVerifier)
-	}
-	return s.grant(ctx, p, true)
-}
-
-// TokenFromFragment reads the token of an implicit grant (RFC 6749 §4.2.2)
-// from the fragment of callbackURL, with the same state check and error
-// handling as Exchange, and makes it the session's token. expires_in is
-// counted from now. No request is made except through OnTokenUpdate.
-func (s *Session) TokenFromFragment(ctx context.Context, callbackURL string) (*Token, error) {
-	q, err := urlenc.ParseURLParams(callbackURL, urlenc.Fragment)
-	if err != nil {
-		return nil, ErrMalformedCallback // err quotes the URL
-	}
-	pend, err := s.takePending(q.Get("state"))
-	if err != nil {
-		return nil, err
-	}
-	if q.Has("error") {
-		return nil, callbackError(q, pend.CodeVerifier)
-	}
-	m := make(map[string]any, len(q))
-	for _, kv := range q {
-		if kv.Key != "state" {
-			m[kv.Key] = kv.Value
-		}
-	}
-	tok, err := tokenFromValues("authorization", m, s.cfg.now())
-	if err != nil {
-		return nil, err
-	}
-	if err := s.commit(ctx, tok, false); err != nil {
-		return nil, err
-	}
-	return tok, nil
-}
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q).
+func (s *Session) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, s.String()) }

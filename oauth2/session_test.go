@@ -5,22 +5,23 @@ import (
 	"testing"
 )
 
-func TestNewSessionCopiesScopes(t *testing.T) {
-	cfg := &Config{ClientID: "id", Endpoint: Endpoint{AuthURL: "https://as.example/auth"}, Scopes: []string{"read"}}
+// A Session copies its Config: later changes to the caller's Scopes and
+// Params, or to what Config returns, do not reach it.
+func TestNewSessionCopiesConfig(t *testing.T) {
+	cfg := &Config{ClientID: "id", Scopes: []string{"read"}, Params: url.Values{"resource": {"https://a.example"}}}
 	s := cfg.NewSession(nil)
 	cfg.Scopes[0] = "admin"
 	cfg.Scopes = append(cfg.Scopes[:1], "write")
+	cfg.Params["resource"][0] = "https://evil.example"
+	cfg.Params.Add("audience", "x")
 	got := s.Config()
 	got.Scopes[0] = "root"
-	if got := s.Config().Scopes; len(got) != 1 || got[0] != "read" {
-		t.Errorf("session Scopes = %q, want [read]", got)
+	got.Params["resource"][0] = "https://root.example"
+	got = s.Config()
+	if len(got.Scopes) != 1 || got.Scopes[0] != "read" {
+		t.Errorf("session Scopes = %q, want [read]", got.Scopes)
 	}
-	u, _, err := s.AuthorizationURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pu, _ := url.Parse(u)
-	if scope := pu.Query().Get("scope"); scope != "read" {
-		t.Errorf("authorization URL scope = %q, want %q", scope, "read")
+	if len(got.Params) != 1 || got.Params.Get("resource") != "https://a.example" {
+		t.Errorf("session Params = %v, want resource=https://a.example", got.Params)
 	}
 }

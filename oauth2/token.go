@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"mime"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,17 +20,20 @@ import (
 // §5.1). Its JSON form uses the field names of golang.org/x/oauth2
 // (access_token, token_type, refresh_token, expiry, expires_in) plus scope,
 // id_token and extra, so a token saved with json.Marshal reloads with its
-// absolute expiry and every extra field the server sent.
+// absolute expiry and every extra field the server sent, and a token saved
+// by golang.org/x/oauth2 loads. That form carries the credentials: it is
+// what to store, never what to log (log/slog's JSON handler marshals it).
 //
-// String, Format, GoString and LogValue redact the access, refresh and ID
-// tokens, so a Token can be logged and printed with any fmt verb.
+// String and Format, with every fmt verb, redact the access, refresh and
+// ID tokens.
 //
-// A Token must not be modified once it was given to a Session.
+// A Token must not be modified once it was given to a Session or a
+// TokenSource; copy it first.
 type Token struct {
 	// AccessToken authorizes requests.
 	AccessToken string
 	// TokenType is the token_type as the server sent it ("Bearer",
-	// "bearer", ...); empty means Bearer. It is compared case-insensitively.
+	// "bearer", ...); empty means Bearer. See Type.
 	TokenType string
 	// RefreshToken, if not empty, obtains a new token when this one expires.
 	RefreshToken string
@@ -45,7 +49,10 @@ type Token struct {
 	// not verified.
 	IDToken string
 
-	raw map[string]any
+	// raw holds the response's fields: decoded JSON (numbers as
+	// json.Number) or, with form set, the first value of each form field.
+	raw  map[string]any
+	form bool
 }
 
 // tokenJSON is the stored form of a Token.
@@ -60,9 +67,9 @@ type tokenJSON struct {
 	Extra        map[string]any `json:"extra,omitempty"`
 }
 
-// MarshalJSON implements json.Marshaler. Extra fields are stored under
-// "extra"; the fields of the token response that have their own Token field
-// are not repeated there.
+// MarshalJSON implements json.Marshaler. The fields of the token response
+// that have no Token field are stored under "extra", as Extra returns
+// them; the others are not repeated there.
 func (t Token) MarshalJSON() ([]byte, error) {
 	j := tokenJSON{
 		AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken,
@@ -79,13 +86,16 @@ func (t Token) MarshalJSON() ([]byte, error) {
 		if j.Extra == nil {
 			j.Extra = make(map[string]any, len(t.raw))
 		}
+		if t.form {
+			v = formValue(v.(string))
+		}
 		j.Extra[k] = v
 	}
 	return json.Marshal(j)
 }
 
 // UnmarshalJSON implements json.Unmarshaler; it reads what MarshalJSON
-// writes, and golang.org/x/oauth2 tokens.
+// writes, and tokens golang.org/x/oauth2 saved.
 func (t *Token) UnmarshalJSON(data []byte) error {
 	var j tokenJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -111,30 +121,132 @@ func knownField(k string) bool {
 	return false
 }
 
-// Extra returns the value of a field of the token response that has no Token
-// field (for example "user_id", or "ext_expires_in" from Microsoft), or nil.
-// Values from JSON responses are of the types encoding/json produces with
-// UseNumber (string, json.Number, bool, []any, map[string]any); values from
-// form-encoded responses are strings.
+// Extra returns the value of a field of the token response, or nil, as
+// golang.org/x/oauth2's Token.Extra does: for a JSON response, the value
+// encoding/json decodes into an any (numbers as float64, objects as
+// map[string]any); for a form-encoded response, the field's first value as
+// an int64 or a float64 when it reads as one, as a string otherwise. It
+// serves the fields that have no Token field, such as "user_id" or
+// Microsoft's "ext_expires_in". A nil t returns nil.
 func (t *Token) Extra(key string) any {
 	if t == nil || t.raw == nil {
 		return nil
 	}
-	return t.raw[key]
+	v, ok := t.raw[key]
+	if !ok {
+		return nil
+	}
+	if t.form {
+		return formValue(v.(string))
+	}
+	return plainJSON(v)
 }
 
-// Valid reports whether t has an access token that has not expired at now.
-func (t *Token) Valid(now time.Time) bool {
+// formValue converts a form value as golang.org/x/oauth2 does: an int64
+// when it has no '.' and parses as one, a float64 when it has one '.' and
+// parses as one, the string otherwise.
+func formValue(v string) any {
+	switch s := strings.TrimSpace(v); strings.Count(s, ".") {
+	case 0:
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return i
+		}
+	case 1:
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+	}
+	return v
+}
+
+// plainJSON returns v, decoded with json.Decoder.UseNumber, as a plain
+// decode would have given it: json.Number becomes float64, in objects and
+// arrays too.
+func plainJSON(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return string(x) // out of range: as precise as it gets
+		}
+		return f
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plainJSON(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = plainJSON(e)
+		}
+		return s
+	}
+	return v
+}
+
+// WithExtra returns a copy of t whose extra fields are extra, for code
+// that adapts tokens from another library, as golang.org/x/oauth2's method
+// of that name does: a map[string]any is read as JSON values, a url.Values
+// as form fields (the first value of each); any other value leaves the
+// copy without extra fields. extra is copied.
+func (t *Token) WithExtra(extra any) *Token {
+	t2 := *t
+	t2.raw, t2.form = nil, false
+	switch x := extra.(type) {
+	case map[string]any:
+		t2.raw = make(map[string]any, len(x))
+		for k, v := range x {
+			t2.raw[k] = v
+		}
+	case url.Values:
+		t2.raw, t2.form = make(map[string]any, len(x)), true
+		for k, v := range x {
+			if len(v) > 0 {
+				t2.raw[k] = v[0]
+			}
+		}
+	}
+	return &t2
+}
+
+// Valid reports whether t has an access token that has not expired by
+// time.Now. Unlike golang.org/x/oauth2's Valid, it does not count a token
+// as expired 10 seconds early: a Session refreshes ahead of the expiry on
+// its own (Config.Leeway). A nil t is not valid.
+func (t *Token) Valid() bool { return t.ValidAt(time.Now()) }
+
+// ValidAt reports whether t has an access token that has not expired at
+// now. A nil t is not valid.
+func (t *Token) ValidAt(now time.Time) bool {
 	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || now.Before(t.Expiry))
 }
 
-// Type returns the token type for an Authorization header: "Bearer" when
-// TokenType is empty or any capitalization of bearer, TokenType otherwise.
+// Type returns the token type for an Authorization header, as
+// golang.org/x/oauth2's method of that name does: "Bearer" when TokenType
+// is empty or any capitalization of bearer, "MAC" and "Basic" for any
+// capitalization of those, TokenType otherwise.
 func (t *Token) Type() string {
-	if t.TokenType == "" || strings.EqualFold(t.TokenType, "bearer") {
+	switch {
+	case t.TokenType == "" || strings.EqualFold(t.TokenType, "bearer"):
 		return "Bearer"
+	case strings.EqualFold(t.TokenType, "mac"):
+		return "MAC"
+	case strings.EqualFold(t.TokenType, "basic"):
+		return "Basic"
 	}
 	return t.TokenType
+}
+
+// SetAuthHeader sets the Authorization header of r to Type and the access
+// token (RFC 6750 §2.1). It modifies r: use it on a request of one's own,
+// never one a RoundTripper was given.
+func (t *Token) SetAuthHeader(r *http.Request) {
+	if r.Header == nil {
+		r.Header = make(http.Header)
+	}
+	r.Header.Set("Authorization", t.Type()+" "+t.AccessToken)
 }
 
 // String returns a description of t with the tokens redacted.
@@ -161,31 +273,16 @@ func (t Token) String() string {
 	return b.String()
 }
 
-// GoString returns String, so %#v redacts too.
-func (t Token) GoString() string { return t.String() }
-
-// Format implements fmt.Formatter: every verb prints String.
-func (t Token) Format(f fmt.State, verb rune) { fmt.Fprint(f, t.String()) }
-
-// LogValue implements slog.LogValuer without the tokens.
-func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("token_type", t.TokenType),
-		slog.Bool("has_refresh_token", t.RefreshToken != ""),
-		slog.Time("expiry", t.Expiry),
-		slog.String("scope", t.Scope),
-	)
-}
-
-// maxBody is the most the package reads of any response body.
-const maxBody = 1 << 20
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so that no verb reaches the tokens.
+func (t Token) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, t.String()) }
 
 // parseTokenResponse parses a token endpoint response. status and
 // contentType come from the HTTP response; now stamps the expiry; secrets
 // are the credentials the request sent, scrubbed from an *Error.
 // A 2xx without "error" gives a token; anything else an *Error.
 func parseTokenResponse(endpoint string, status int, contentType string, body []byte, now time.Time, secrets []string) (*Token, error) {
-	vals, err := decodeResponse(contentType, body)
+	vals, form, err := decodeResponse(contentType, body)
 	ok := status >= 200 && status <= 299
 	if err != nil {
 		if !ok {
@@ -196,17 +293,19 @@ func parseTokenResponse(endpoint string, status int, contentType string, body []
 	if str(vals["error"]) != "" || !ok {
 		return nil, newError(endpoint, status, vals, body, secrets)
 	}
-	return tokenFromValues(endpoint, vals, now)
+	return tokenFromValues(endpoint, vals, form, now)
 }
 
-// tokenFromValues builds a Token from decoded response fields.
-func tokenFromValues(endpoint string, vals map[string]any, now time.Time) (*Token, error) {
+// tokenFromValues builds a Token from decoded response fields, strings
+// from a form when form is set.
+func tokenFromValues(endpoint string, vals map[string]any, form bool, now time.Time) (*Token, error) {
 	tok := &Token{
 		AccessToken:  str(vals["access_token"]),
 		TokenType:    str(vals["token_type"]),
 		RefreshToken: str(vals["refresh_token"]),
 		IDToken:      str(vals["id_token"]),
 		raw:          vals,
+		form:         form,
 	}
 	if tok.AccessToken == "" {
 		return nil, fmt.Errorf("oauth2: %s endpoint: %w", endpoint, ErrMissingAccessToken)
@@ -285,10 +384,11 @@ func str(v any) string {
 	return ""
 }
 
-// decodeResponse decodes a JSON object or a form-encoded body into a map.
-// The Content-Type decides; an unknown or missing one is sniffed (a body
-// starting with '{' is JSON).
-func decodeResponse(contentType string, body []byte) (map[string]any, error) {
+// decodeResponse decodes a JSON object or a form-encoded body into a map,
+// and reports whether it was a form (the values are then the first value
+// of each field). The Content-Type decides; an unknown or missing one is
+// sniffed (a body starting with '{' is JSON).
+func decodeResponse(contentType string, body []byte) (map[string]any, bool, error) {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	asJSON := false
 	switch {
@@ -300,11 +400,12 @@ func decodeResponse(contentType string, body []byte) (map[string]any, error) {
 		asJSON = bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
 	}
 	if asJSON {
-		return decodeJSONObject(body)
+		m, err := decodeJSONObject(body)
+		return m, false, err
 	}
 	p, err := urlenc.ParseForm(string(bytes.TrimSpace(body)))
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	m := make(map[string]any, len(p))
 	for _, kv := range p {
@@ -312,7 +413,7 @@ func decodeResponse(contentType string, body []byte) (map[string]any, error) {
 			m[kv.Key] = kv.Value
 		}
 	}
-	return m, nil
+	return m, true, nil
 }
 
 func decodeJSONObject(body []byte) (map[string]any, error) {

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,32 +31,49 @@ func checkNoSecrets(t *testing.T, what, out string) {
 	}
 }
 
+// Every value that holds a credential prints without it, with every fmt
+// verb, alone and inside a struct; and none has a LogValue or GoString
+// method (API v1 §0): Format covers %#v, and log/slog's text handler
+// prints through it.
 func TestRedaction(t *testing.T) {
 	tok := &Token{AccessToken: "AT-SECRET", RefreshToken: "RT-SECRET", IDToken: "ID-SECRET", TokenType: "Bearer",
 		Expiry: time.Unix(1700000000, 0), raw: map[string]any{"access_token": "AT-SECRET"}}
 	cfg := &Config{ClientID: "id", ClientSecret: "CLIENT-SECRET"}
 	s := cfg.NewSession(tok)
-	s.RestoreAuthState(AuthState{State: "st", CodeVerifier: "VERIFIER-SECRET"})
-	da := &DeviceAuth{DeviceCode: "DEVICE-SECRET", UserCode: "UC"}
+	login := &Login{URL: "https://as.example/a?state=st", State: "st", CodeVerifier: "VERIFIER-SECRET", Nonce: "n"}
+	da := &DeviceAuthResponse{DeviceCode: "DEVICE-SECRET", UserCode: "UC"}
+	pe := &PanicError{Hook: "OnTokenUpdate", Value: "AT-SECRET", Stack: []byte("RT-SECRET")}
 	type holder struct {
-		Tok Token
-		Cfg Config
+		Tok   Token
+		Cfg   Config
+		Login Login
+		DA    DeviceAuthResponse
 	}
 	values := map[string]any{
-		"Token": *tok, "*Token": tok, "Config": *cfg, "*Config": cfg, "Session": s,
-		"AuthState": s.AuthState(), "DeviceAuth": da, "holder": holder{*tok, *cfg}, "&holder": &holder{*tok, *cfg},
+		"Token": *tok, "*Token": tok, "Config": *cfg, "*Config": cfg, "Session": s, "Login": *login, "*Login": login,
+		"DeviceAuthResponse": *da, "*DeviceAuthResponse": da, "PanicError": pe,
+		"holder": holder{*tok, *cfg, *login, *da}, "&holder": &holder{*tok, *cfg, *login, *da},
 	}
 	for name, v := range values {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%T %[1]v"} {
 			checkNoSecrets(t, name+" "+verb, fmt.Sprintf(verb, v))
 		}
-		var buf bytes.Buffer
-		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
-		slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "v", v)
-		checkNoSecrets(t, name+" slog", buf.String())
+	}
+	for _, v := range []any{*tok, *cfg, s, *login, *da, pe, Placement(0), Introspection{}, Endpoint{}} {
+		for _, m := range []string{"LogValue", "GoString"} {
+			if _, ok := reflect.TypeOf(v).MethodByName(m); ok {
+				t.Errorf("%T has a %s method", v, m)
+			}
+			if _, ok := reflect.PointerTo(reflect.TypeOf(v)).MethodByName(m); ok {
+				t.Errorf("*%T has a %s method", v, m)
+			}
+		}
 	}
 	if !strings.Contains(fmt.Sprint(tok), "<redacted>") {
 		t.Errorf("Token String does not say it redacted: %s", tok)
+	}
+	if got, want := fmt.Sprintf("%q", Token{}), strconv.Quote(Token{}.String()); got != want {
+		t.Errorf("%%q of a Token = %s, want %s", got, want)
 	}
 }
 
@@ -87,8 +107,8 @@ func TestTokenJSONRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(pub(tok), pub(&back), cmp.AllowUnexported(Token{})); diff != "" {
 		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
 	}
-	if got := fmt.Sprint(back.Extra("user_id")); got != "42" {
-		t.Errorf("Extra(user_id) = %v after reload", back.Extra("user_id"))
+	if got := back.Extra("user_id"); got != float64(42) {
+		t.Errorf("Extra(user_id) = %#v after reload, want float64(42)", got)
 	}
 	if back.Extra("nested") == nil {
 		t.Error("nested extra lost")
@@ -178,13 +198,13 @@ func TestErrorExcerpt(t *testing.T) {
 func TestTransportRequestUntouched(t *testing.T) {
 	for _, p := range []Placement{InHeader, InFormBody, InQuery} {
 		t.Run(fmt.Sprint(p), func(t *testing.T) {
-			s := (&Config{Placement: p}).NewSession(&Token{AccessToken: "tok"})
+			s := (&Config{}).NewSession(&Token{AccessToken: "tok"})
 			req, _ := http.NewRequest("POST", "https://api.example/x?a=1", strings.NewReader("b=2"))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Keep", "1")
 			before := req.Header.Clone()
 			rec := &recordRT{}
-			if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+			if _, err := (&Transport{Source: s, Base: rec, Placement: p}).RoundTrip(req); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(before, req.Header); diff != "" {
@@ -224,7 +244,7 @@ func TestTransportClosesBody(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			body := &countBody{Reader: strings.NewReader("x")}
 			req, _ := http.NewRequest("POST", tt.url, body)
-			_, err := (&Transport{Session: tt.s, Base: &recordRT{}}).RoundTrip(req)
+			_, err := (&Transport{Source: tt.s, Base: &recordRT{}}).RoundTrip(req)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
@@ -242,7 +262,7 @@ func TestProtectedRequestHook(t *testing.T) {
 	}}}).NewSession(&Token{AccessToken: "a"})
 	rec := &recordRT{}
 	req, _ := http.NewRequest("GET", "https://x/", nil)
-	if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+	if _, err := (&Transport{Source: s, Base: rec}).RoundTrip(req); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.req.Header.Get("Authorization"); got != "token a" {
@@ -260,7 +280,7 @@ func TestProtectedRequestHookInPlace(t *testing.T) {
 	rec := &recordRT{}
 	for i := 0; i < 2; i++ {
 		req, _ := http.NewRequest("GET", "https://x/", nil)
-		if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+		if _, err := (&Transport{Source: s, Base: rec}).RoundTrip(req); err != nil {
 			t.Fatal(err)
 		}
 		if got := rec.req.Header.Get("Authorization"); got != "token a" {
@@ -293,57 +313,70 @@ func TestLeeway(t *testing.T) {
 	}
 }
 
-func TestRefreshWaiterContext(t *testing.T) {
-	// A refresh that never answers: the waiter leaves on its own ctx.
-	release := make(chan struct{})
+// blockingRefresh returns a token endpoint that answers okToken, each
+// request only once release is closed (or its context ends), and counts
+// the requests on attempts.
+func blockingRefresh(t *testing.T, release chan struct{}, attempts *atomic.Int32, first cannedResponse) *capture {
 	srv := newCapture(t, okToken)
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
+		resp := okToken
+		if attempts.Add(1) == 1 {
+			resp = first
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
 		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, okToken.Body)
+		for k, v := range resp.Headers {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(resp.Status)
+		io.WriteString(w, resp.Body)
 	})
+	return srv
+}
+
+// A caller waiting for a refresh that does not answer leaves on its own
+// context; the refresh goes on, and its result serves the next caller.
+func TestRefreshWaiterContext(t *testing.T) {
+	release := make(chan struct{})
+	var attempts atomic.Int32
+	srv := blockingRefresh(t, release, &attempts, okToken)
 	s := (&Config{Endpoint: Endpoint{TokenURL: srv.URL}}).NewSession(&Token{AccessToken: "old", RefreshToken: "r", Expiry: time.Now().Add(-time.Second)})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if _, err := s.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	ctx, cancel := context.WithCancel(context.Background())
+	SetJoinHook(s, cancel) // the caller leaves once it waits
+	if _, err := s.Token(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
+	SetJoinHook(s, nil)
 	close(release)
 	tok, err := s.Token(context.Background())
 	if err != nil || tok.AccessToken != "at" {
 		t.Fatalf("after release: %v, %v", tok, err)
 	}
+	if n := attempts.Load(); n != 1 {
+		t.Errorf("%d refresh requests, want 1", n)
+	}
 }
 
+// A failed refresh is one request, whose error every waiting caller gets;
+// the next caller tries again.
 func TestFailedRefreshSharedThenRetried(t *testing.T) {
 	var attempts atomic.Int32
 	release := make(chan struct{})
-	srv := newCapture(t, okToken)
-	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := attempts.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		if n == 1 {
-			<-release
-			w.Header().Set("Retry-After", "3")
-			w.WriteHeader(503)
-			io.WriteString(w, `{"error":"temporarily_unavailable"}`)
-			return
-		}
-		io.WriteString(w, okToken.Body)
-	})
+	srv := blockingRefresh(t, release, &attempts, cannedResponse{503,
+		map[string]string{"Content-Type": "application/json", "Retry-After": "3"}, `{"error":"temporarily_unavailable"}`})
 	s := (&Config{Endpoint: Endpoint{TokenURL: srv.URL}}).NewSession(&Token{AccessToken: "old", RefreshToken: "r", Expiry: time.Now().Add(-time.Second)})
 	const n = 50
+	var joined sync.WaitGroup
+	joined.Add(n)
+	SetJoinHook(s, joined.Done)
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {
 		go func() { _, err := s.Token(context.Background()); errs <- err }()
 	}
-	for attempts.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(50 * time.Millisecond) // let every caller join the refresh
+	joined.Wait() // every caller waits for the refresh
+	SetJoinHook(s, nil)
 	close(release)
 	for i := 0; i < n; i++ {
 		err := <-errs
@@ -370,9 +403,9 @@ func TestDevicePollingRetryAfter(t *testing.T) {
 		cannedResponse{400, map[string]string{"Content-Type": "application/json"}, `{"error":"authorization_pending"}`},
 		okToken)
 	var waits []time.Duration
-	s := (&Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL},
-		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}).NewSession(nil)
-	if _, err := s.DeviceToken(context.Background(), &DeviceAuth{DeviceCode: "d", Interval: 2 * time.Second}); err != nil {
+	cfg := &Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL},
+		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	if _, err := cfg.DeviceAccessToken(context.Background(), &DeviceAuthResponse{DeviceCode: "d", Interval: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(waits) != "[2s 7s 2s]" {
@@ -389,10 +422,10 @@ func TestEndpointHooks(t *testing.T) {
 			r.Header.Set("X-Hook", "1")
 			return nil
 		}}}).NewSession(&Token{AccessToken: "a"})
-	if err := s.Revoke(context.Background(), AccessToken); err != nil {
+	if err := s.Revoke(context.Background(), HintAccessToken); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Introspect(context.Background(), AccessToken); err != nil {
+	if _, err := s.Introspect(context.Background(), HintAccessToken); err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(seen) != "[/revoke /introspect]" {
@@ -425,7 +458,7 @@ func TestTokenResponseHookOnRefresh(t *testing.T) {
 
 func TestRedirectToOtherHostDropsToken(t *testing.T) {
 	s := (&Config{}).NewSession(&Token{AccessToken: "a"})
-	tr := &Transport{Session: s, Base: &recordRT{}}
+	tr := &Transport{Source: s, Base: &recordRT{}}
 	prev, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
 	for _, tt := range []struct {
 		to   string
@@ -443,5 +476,142 @@ func TestRedirectToOtherHostDropsToken(t *testing.T) {
 		if got := tr.Base.(*recordRT).req.Header.Get("Authorization"); got != tt.want {
 			t.Errorf("redirect to %s: Authorization = %q, want %q", tt.to, got, tt.want)
 		}
+	}
+}
+
+// Extra returns what golang.org/x/oauth2's Token.Extra returns: JSON
+// numbers as float64, form values that read as numbers as int64 or
+// float64; WithExtra replaces the extra fields of a copy.
+func TestTokenExtra(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	js, err := parseTokenResponse("token", 200, "application/json",
+		[]byte(`{"access_token":"a","n":42,"f":1.5,"s":"7","b":true,"o":{"k":[1,"x"]}}`), now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := parseTokenResponse("token", 200, "application/x-www-form-urlencoded",
+		[]byte(`access_token=a&n=42&f=1.5&s=x&v=1.2.3&n=43`), now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		tok  *Token
+		key  string
+		want any
+	}{
+		{"json int", js, "n", float64(42)},
+		{"json float", js, "f", 1.5},
+		{"json string", js, "s", "7"},
+		{"json bool", js, "b", true},
+		{"json object", js, "o", map[string]any{"k": []any{float64(1), "x"}}},
+		{"json known field", js, "access_token", "a"},
+		{"json absent", js, "z", nil},
+		{"form int", form, "n", int64(42)},
+		{"form float", form, "f", 1.5},
+		{"form string", form, "s", "x"},
+		{"form two dots", form, "v", "1.2.3"},
+		{"WithExtra map", js.WithExtra(map[string]any{"k": "v"}), "k", "v"},
+		{"WithExtra map drops old", js.WithExtra(map[string]any{"k": "v"}), "n", nil},
+		{"WithExtra url.Values", js.WithExtra(url.Values{"k": {"12", "13"}}), "k", int64(12)},
+		{"WithExtra other", js.WithExtra(42), "n", nil},
+		{"nil token", nil, "n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, tt.tok.Extra(tt.key)); diff != "" {
+				t.Errorf("Extra(%q) mismatch (-want +got):\n%s", tt.key, diff)
+			}
+		})
+	}
+	if js.WithExtra(nil).AccessToken != "a" || js.Extra("n") != float64(42) {
+		t.Error("WithExtra changed the original token")
+	}
+	// A form token saved and reloaded keeps its numbers.
+	data, err := json.Marshal(form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Token
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Extra("n"); got != float64(42) {
+		t.Errorf("reloaded form token: Extra(n) = %#v, want float64(42)", got)
+	}
+}
+
+// Valid and ValidAt: an access token that has not expired, with no early
+// expiry.
+func TestTokenValid(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		tok  *Token
+		want bool
+	}{
+		{"nil", nil, false},
+		{"empty", &Token{}, false},
+		{"no expiry", &Token{AccessToken: "a"}, true},
+		{"a second left", &Token{AccessToken: "a", Expiry: now.Add(time.Second)}, true},
+		{"at the expiry", &Token{AccessToken: "a", Expiry: now}, false},
+		{"refresh token only", &Token{RefreshToken: "r", Expiry: now.Add(time.Hour)}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.tok.ValidAt(now); got != tt.want {
+			t.Errorf("%s: ValidAt = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if !(&Token{AccessToken: "a", Expiry: time.Now().Add(5 * time.Second)}).Valid() {
+		t.Error("Valid() of a token with 5 s left = false, want true (no early expiry)")
+	}
+	for typ, want := range map[string]string{"": "Bearer", "bEaReR": "Bearer", "mac": "MAC", "BASIC": "Basic", "DPoP": "DPoP"} {
+		if got := (&Token{TokenType: typ}).Type(); got != want {
+			t.Errorf("Type() of TokenType %q = %q, want %q", typ, got, want)
+		}
+	}
+	r, _ := http.NewRequest("GET", "https://x/", nil)
+	(&Token{AccessToken: "a", TokenType: "bearer"}).SetAuthHeader(r)
+	if got := r.Header.Get("Authorization"); got != "Bearer a" {
+		t.Errorf("SetAuthHeader: Authorization = %q, want %q", got, "Bearer a")
+	}
+}
+
+// headerEditor is a base RoundTripper that rewrites the Authorization
+// value of every request it gets in place, as a badly behaved middleware
+// might, and records what it saw first.
+type headerEditor struct{ seen []string }
+
+func (h *headerEditor) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.seen = append(h.seen, r.Header.Get("Authorization"))
+	if v := r.Header["Authorization"]; len(v) > 0 {
+		v[0] = "Bearer STOLEN"
+	}
+	r.Header["Accept"][0] = "edited"
+	return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
+}
+
+// A Base that edits the header of the request it gets in place changes
+// neither the next request nor the caller's.
+func TestTransportHeaderNotShared(t *testing.T) {
+	for _, tt := range transports() {
+		t.Run(tt.name, func(t *testing.T) {
+			base := &headerEditor{}
+			tr := *tt.rt.(*Transport)
+			tr.Base = base
+			for i := 0; i < 3; i++ {
+				req := benchRequest(t)
+				if _, err := tr.RoundTrip(req); err != nil {
+					t.Fatal(err)
+				}
+				if got := req.Header.Get("Accept"); got != "application/json" {
+					t.Errorf("request %d: the caller's Accept became %q", i, got)
+				}
+			}
+			want := []string{"Bearer mF_9.B5f-4.1JqM", "Bearer mF_9.B5f-4.1JqM", "Bearer mF_9.B5f-4.1JqM"}
+			if diff := cmp.Diff(want, base.seen); diff != "" {
+				t.Errorf("Authorization sent (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

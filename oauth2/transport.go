@@ -2,6 +2,8 @@ package oauth2
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -11,28 +13,42 @@ import (
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
-// Transport is an http.RoundTripper that authorizes every request with the
-// token of Session, refreshing it first when needed (see Session.Token), and
-// places it as Config.Placement says (RFC 6750 §2). It never modifies the
-// caller's request: it sends a copy. It refuses, with ErrInsecureTransport,
-// to send a token over plain http to a host that is not a loopback address
-// unless Config.InsecureAllowHTTP is set, and, like net/http with the
-// Authorization header, does not send it when a redirect leads to another
-// host that is not a subdomain of the original one (an IP address has
-// none), nor on any later hop of that redirect chain. With InQuery, a
-// redirected request's access_token query parameters are removed before
-// the token is placed (or not), so a server that copies the query into
-// Location does not send the token on to another host, nor twice. The request body is
-// closed on every path, errors included.
+// Transport is an http.RoundTripper that authorizes every request with a
+// token from Source and sends it with Base, as golang.org/x/oauth2's
+// Transport does: it copies the request, sets the token on the copy, and
+// never modifies the caller's request; the copy's header is its own, so a
+// Base that edits it changes no other request. The token goes where
+// Placement says (RFC 6750 §2).
 //
-// A Transport is safe for concurrent use by multiple goroutines. With a valid
-// token it takes no lock: one atomic load, one time comparison and a copy of
-// the request with the precomputed Authorization header.
+// It refuses, with ErrInsecureTransport, to send a token over plain http
+// to a host that is not a loopback address unless InsecureAllowHTTP is
+// set. Like net/http with the Authorization header, it does not send the
+// token when a redirect leads to a host that is neither the original one
+// nor a subdomain of it (an IP address has none), nor on any later hop of
+// that redirect chain; with InQuery, a redirected request's access_token
+// query parameters are removed first, so that a server that copies the
+// query into Location does not carry the token on. A Source that returns
+// a token without an access token gets ErrNoToken: such a token is never
+// sent. The request body is closed on every path, errors included.
+//
+// When Source is a *Session, its Config's Hooks.ProtectedRequest sees each
+// request after the token was placed, and its MaxBodyBytes bounds a body
+// InFormBody reads; Session.Client and NewClient also set Placement and
+// InsecureAllowHTTP from that Config.
+//
+// A Transport is safe for concurrent use by multiple goroutines. With a
+// valid token from a Session it takes no lock.
 type Transport struct {
-	// Session supplies the token. It must not be nil.
-	Session *Session
+	// Source supplies the token of each request. It must not be nil.
+	Source TokenSource
 	// Base sends the authorized requests; if nil, http.DefaultTransport.
 	Base http.RoundTripper
+	// Placement is where the token goes; the Authorization header by
+	// default.
+	Placement Placement
+	// InsecureAllowHTTP allows the token to travel over plain http to a
+	// host that is not a loopback address. Never set it in production.
+	InsecureAllowHTTP bool
 }
 
 func (t *Transport) base() http.RoundTripper {
@@ -48,14 +64,35 @@ func closeBody(req *http.Request) {
 	}
 }
 
+// errNoSource is the error of a Transport without a Source.
+var errNoSource = errors.New("oauth2: Transport's Source is nil")
+
+// token returns the token for a request and its Authorization value.
+func (t *Transport) token(ctx context.Context) (*Token, string, error) {
+	if hs, ok := t.Source.(headerSource); ok {
+		return hs.tokenHeader(ctx)
+	}
+	tok, err := t.Source.Token(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return nil, "", ErrNoToken
+	}
+	return tok, tok.Type() + " " + tok.AccessToken, nil
+}
+
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	s := t.Session
-	if !s.cfg.InsecureAllowHTTP && req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
+	if t.Source == nil {
 		closeBody(req)
-		return nil, fmt.Errorf("%w: %q", ErrInsecureTransport, clip(req.URL.Host, maxHost))
+		return nil, errNoSource
 	}
-	if req.Response != nil && s.cfg.Placement == InQuery {
+	if !t.InsecureAllowHTTP && !secureURL(req.URL) {
+		closeBody(req)
+		return nil, insecure(req.URL)
+	}
+	if req.Response != nil && t.Placement == InQuery {
 		// A server may copy the query, token included, into Location:
 		// remove it before the token is placed again, or not at all.
 		if q, ok := withoutParam(req.URL.RawQuery, "access_token"); ok {
@@ -69,42 +106,46 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// net/http drops Authorization on such redirects.
 		return t.base().RoundTrip(req)
 	}
-	st, err := s.valid(req.Context())
+	tok, auth, err := t.token(req.Context())
 	if err != nil {
 		closeBody(req)
 		return nil, err
+	}
+	var hook func(*http.Request) error
+	maxBody := DefaultMaxBodyBytes
+	if s, ok := t.Source.(*Session); ok {
+		hook, maxBody = s.cfg.Hooks.ProtectedRequest, s.cfg.maxBody()
 	}
 	var r2 *http.Request
 	// readBody is set once withFormToken has read and closed the caller's
 	// body: from then on it must not be closed again.
 	readBody := false
 	switch {
-	case s.cfg.Placement == InQuery:
+	case t.Placement == InQuery:
 		r2 = cloneRequest(req)
 		q := []byte(r2.URL.RawQuery)
 		if len(q) > 0 {
 			q = append(q, '&')
 		}
 		q = append(q, "access_token="...)
-		q = urlenc.AppendFormEscape(q, st.tok.AccessToken)
+		q = urlenc.AppendFormEscape(q, tok.AccessToken)
 		r2.URL.RawQuery = string(q)
 		r2.Header.Set("Cache-Control", "no-store")
-	case s.cfg.Placement == InFormBody && hasFormBody(req):
+	case t.Placement == InFormBody && hasFormBody(req):
 		readBody = true
-		r2, err = withFormToken(req, st.tok.AccessToken)
+		r2, err = withFormToken(req, tok.AccessToken, maxBody)
 		if err != nil {
 			return nil, err
 		}
-	case s.cfg.Hooks.ProtectedRequest != nil:
-		// The hook may rewrite the header in place: give it its own copy
-		// of the value shared by every request with this token.
+	case hook != nil:
+		// The hook may change anything: give it a deep copy.
 		r2 = cloneRequest(req)
-		r2.Header["Authorization"] = []string{st.auth[0]}
+		r2.Header["Authorization"] = []string{auth}
 	default:
-		r2 = headerCopy(req, st.auth)
+		r2 = withAuthHeader(req, auth)
 	}
-	if h := s.cfg.Hooks.ProtectedRequest; h != nil {
-		if err := callHook("Hooks.ProtectedRequest", func() error { return h(r2) }); err != nil {
+	if hook != nil {
+		if err := callHook("Hooks.ProtectedRequest", func() error { return hook(r2) }); err != nil {
 			if !readBody {
 				closeBody(req)
 			}
@@ -124,18 +165,29 @@ func cloneRequest(req *http.Request) *http.Request {
 	return r2
 }
 
-// headerCopy returns a shallow copy of req with its own header map carrying
-// auth. The header values are shared with req but capped, so an append on
-// the copy cannot write into the caller's slices; nothing else is modified,
-// so the URL and body are shared as RoundTrippers allow.
-func headerCopy(req *http.Request, auth []string) *http.Request {
+// withAuthHeader returns a copy of req whose header, a copy of req's
+// sharing nothing with it, also carries Authorization: auth. The URL and
+// the body are req's, which the Transport does not modify; the header
+// values share one new array, so that the copy costs few allocations.
+func withAuthHeader(req *http.Request, auth string) *http.Request {
 	r2 := new(http.Request)
 	*r2 = *req
+	n := 1
+	for _, v := range req.Header {
+		n += len(v)
+	}
+	vals := make([]string, n)
 	h := make(http.Header, len(req.Header)+1)
 	for k, v := range req.Header {
-		h[k] = v[:len(v):len(v)]
+		if k == "Authorization" {
+			continue
+		}
+		m := copy(vals, v)
+		h[k] = vals[:m:m]
+		vals = vals[m:]
 	}
-	h["Authorization"] = auth
+	vals[0] = auth
+	h["Authorization"] = vals[:1:1]
 	r2.Header = h
 	return r2
 }
@@ -241,19 +293,17 @@ func hasFormBody(req *http.Request) bool {
 }
 
 // withFormToken returns a clone of req whose form body also carries
-// access_token (RFC 6750 §2.2). The original body is read and closed.
-func withFormToken(req *http.Request, token string) (*http.Request, error) {
+// access_token (RFC 6750 §2.2). The original body is read, at most limit
+// bytes of it, and closed.
+func withFormToken(req *http.Request, token string, limit int64) (*http.Request, error) {
 	var b []byte
 	var err error
 	if req.Body != nil {
-		b, err = io.ReadAll(io.LimitReader(req.Body, maxBody+1))
+		b, err = readLimited(req.Body, limit)
 		req.Body.Close()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("oauth2: reading request body: %w", err)
-	}
-	if len(b) > maxBody {
-		return nil, &ResponseTooLargeError{Endpoint: "request body", Limit: maxBody}
 	}
 	if len(bytes.TrimSpace(b)) > 0 {
 		b = append(b, '&')
@@ -265,18 +315,4 @@ func withFormToken(req *http.Request, token string) (*http.Request, error) {
 	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	r2.ContentLength = int64(len(b))
 	return r2, nil
-}
-
-// Client returns an *http.Client whose Transport is a Transport for s over
-// the Transport of Config.HTTPClient (its CheckRedirect, Jar and Timeout are
-// kept). Requests made with it carry the session's token and refresh it when
-// needed. The client is safe for concurrent use.
-func (s *Session) Client() *http.Client {
-	base := s.cfg.client()
-	return &http.Client{
-		Transport:     &Transport{Session: s, Base: base.Transport},
-		CheckRedirect: base.CheckRedirect,
-		Jar:           base.Jar,
-		Timeout:       base.Timeout,
-	}
 }

@@ -13,6 +13,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// transportFor returns the Transport of s.Client() with base as its Base.
+func transportFor(s *Session, base http.RoundTripper) http.RoundTripper {
+	return NewClient(s, &http.Client{Transport: base}).Transport
+}
+
 // chainRT redirects each URL to the next one of a table and records the
 // Authorization header every hop received.
 type chainRT struct {
@@ -65,7 +70,7 @@ func TestRedirectChainKeepsTokenOnOriginalSite(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := (&Config{}).NewSession(&Token{AccessToken: "a"})
 			rt := &chainRT{next: tt.next}
-			c := &http.Client{Transport: &Transport{Session: s, Base: rt}}
+			c := &http.Client{Transport: &Transport{Source: s, Base: rt}}
 			resp, err := c.Get("https://api.example.com/")
 			if err != nil {
 				t.Fatal(err)
@@ -100,7 +105,7 @@ func TestTransportNilHeader(t *testing.T) {
 			u, _ := url.Parse("https://api.example.com/x")
 			req := &http.Request{Method: "GET", URL: u} // Header nil
 			rec := &recordRT{}
-			if _, err := (&Transport{Session: s, Base: rec}).RoundTrip(req); err != nil {
+			if _, err := transportFor(s, rec).RoundTrip(req); err != nil {
 				t.Fatal(err)
 			}
 			got := [3]string{rec.req.Header.Get("Authorization"), rec.req.URL.RawQuery, rec.req.Header.Get("X-Hook")}
@@ -140,7 +145,7 @@ func TestTransportClosesBodyOnce(t *testing.T) {
 		{"form", Config{Placement: InFormBody}, valid, "https://x/", "a=1", false, nil},
 		{"form, hook", Config{Placement: InFormBody, Hooks: okHook}, valid, "https://x/", "a=1", false, nil},
 		{"form, hook fails", Config{Placement: InFormBody, Hooks: failHook}, valid, "https://x/", "a=1", false, hookErr},
-		{"form too large", Config{Placement: InFormBody}, valid, "https://x/", strings.Repeat("a", maxBody+1), false, ErrResponseTooLarge},
+		{"form too large", Config{Placement: InFormBody, MaxBodyBytes: 10}, valid, "https://x/", strings.Repeat("a", 11), false, &http.MaxBytesError{}},
 		{"redirect elsewhere", Config{}, valid, "https://x/", "a=1", true, nil},
 	}
 	for _, tt := range tests {
@@ -153,8 +158,12 @@ func TestTransportClosesBodyOnce(t *testing.T) {
 				prev, _ := http.NewRequest("GET", "https://elsewhere.example/", nil)
 				req.Response = &http.Response{Request: prev}
 			}
-			_, err := (&Transport{Session: s, Base: &recordRT{}}).RoundTrip(req)
-			if !errors.Is(err, tt.want) {
+			_, err := transportFor(s, &recordRT{}).RoundTrip(req)
+			if mb := (*http.MaxBytesError)(nil); errors.As(tt.want, &mb) {
+				if !errors.As(err, &mb) || mb.Limit != 10 {
+					t.Errorf("err = %v, want an *http.MaxBytesError with Limit 10", err)
+				}
+			} else if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
 			if n := body.closed.Load(); n != 1 {

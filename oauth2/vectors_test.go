@@ -165,19 +165,18 @@ func TestVectorsPKCE(t *testing.T) {
 				in.VerifierOctets = append(in.VerifierOctets, byte(n))
 			}
 			decode(t, v.Expected, &want)
-			got, err := GenerateVerifier(bytes.NewReader(in.VerifierOctets))
-			if err != nil || got != want.CodeVerifier {
-				t.Errorf("GenerateVerifier = %q, %v, want %q", got, err, want.CodeVerifier)
-			}
-			// And through a Session: 16 bytes of state, then the verifier.
+			// Through a login: 16 bytes of state, then the verifier.
 			cfg := &Config{ClientID: "c", Endpoint: Endpoint{AuthURL: "https://as.example/authorize"},
 				Rand: io.MultiReader(bytes.NewReader(make([]byte, 16)), bytes.NewReader(in.VerifierOctets))}
-			s := cfg.NewSession(nil)
-			if _, _, err := s.AuthorizationURL(); err != nil {
+			l, err := cfg.NewLogin()
+			if err != nil {
 				t.Fatal(err)
 			}
-			if got := s.AuthState().CodeVerifier; got != want.CodeVerifier {
-				t.Errorf("session verifier = %q, want %q", got, want.CodeVerifier)
+			if l.CodeVerifier != want.CodeVerifier {
+				t.Errorf("login verifier = %q, want %q", l.CodeVerifier, want.CodeVerifier)
+			}
+			if got := mustQuery(t, l.URL).Get("code_challenge"); got != S256ChallengeFromVerifier(want.CodeVerifier) {
+				t.Errorf("code_challenge = %q, want the S256 challenge of %q", got, want.CodeVerifier)
 			}
 		})
 	}
@@ -193,30 +192,40 @@ func TestVectorsPKCE(t *testing.T) {
 			}
 			decode(t, v.Input, &in)
 			decode(t, v.Expected, &want)
-			if got := S256Challenge(in.CodeVerifier); got != want.CodeChallenge {
-				t.Errorf("S256Challenge(%q) = %q, want %q", in.CodeVerifier, got, want.CodeChallenge)
+			if got := S256ChallengeFromVerifier(in.CodeVerifier); got != want.CodeChallenge {
+				t.Errorf("S256ChallengeFromVerifier(%q) = %q, want %q", in.CodeVerifier, got, want.CodeChallenge)
 			}
+			// The three ways a verifier reaches the token request: a
+			// Login's, VerifierOption's with Exchange, and
+			// S256ChallengeOption's through a Login.
 			srv := newCapture(t, okToken)
-			s := (&Config{ClientID: "c", Endpoint: Endpoint{AuthURL: "https://as.example/a", TokenURL: srv.URL}}).NewSession(nil)
-			s.RestoreAuthState(AuthState{State: "st", CodeVerifier: in.CodeVerifier})
-			if _, err := s.Exchange(context.Background(), "https://client.example/cb?code=x&state=st"); err != nil {
+			cfg := &Config{ClientID: "c", Endpoint: Endpoint{AuthURL: "https://as.example/a", TokenURL: srv.URL}}
+			ctx := context.Background()
+			if _, err := cfg.CompleteLoginURL(ctx, &Login{State: "st", CodeVerifier: in.CodeVerifier, ResponseType: "code"},
+				"https://client.example/cb?code=x&state=st"); err != nil {
 				t.Fatal(err)
 			}
-			got := formMap(t, srv.requests()[0].Body)
-			for k, w := range want.TokenParams {
-				if got[k] != w {
-					t.Errorf("token request %s = %q, want %q", k, got[k], w)
+			if _, err := cfg.Exchange(ctx, "x", VerifierOption(in.CodeVerifier)); err != nil {
+				t.Fatal(err)
+			}
+			l, err := cfg.NewLogin(S256ChallengeOption(in.CodeVerifier))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cfg.CompleteLoginCode(ctx, l, "x", l.State); err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range srv.requests() {
+				got := formMap(t, r.Body)
+				for k, w := range want.TokenParams {
+					if got[k] != w {
+						t.Errorf("token request %d: %s = %q, want %q", i, k, got[k], w)
+					}
 				}
 			}
-			// Authorization request parameters for a session whose verifier
-			// is fixed by its random source are covered by the octets vector;
-			// here check the method and challenge derivation.
-			s2 := (&Config{ClientID: "c", Endpoint: Endpoint{AuthURL: "https://as.example/a"}}).NewSession(nil)
-			au, _, _ := s2.AuthorizationURL()
-			q := mustQuery(t, au)
-			if q.Get("code_challenge_method") != want.AuthParams["code_challenge_method"] ||
-				q.Get("code_challenge") != S256Challenge(s2.AuthState().CodeVerifier) {
-				t.Errorf("authorization URL %q lacks a matching S256 challenge", au)
+			q := mustQuery(t, l.URL)
+			if q.Get("code_challenge_method") != want.AuthParams["code_challenge_method"] || q.Get("code_challenge") != want.CodeChallenge {
+				t.Errorf("authorization URL %q lacks the S256 challenge %q", l.URL, want.CodeChallenge)
 			}
 		})
 	}
@@ -224,10 +233,12 @@ func TestVectorsPKCE(t *testing.T) {
 		t.Run(v.ID, func(t *testing.T) {
 			var want map[string]string
 			decode(t, v.Expected, &want)
-			s := (&Config{ClientID: "c", PKCE: PKCEPlain, Endpoint: Endpoint{AuthURL: "https://as.example/a"}}).NewSession(nil)
-			au, _, _ := s.AuthorizationURL()
-			q := mustQuery(t, au)
-			if q.Get("code_challenge_method") != want["code_challenge_method"] || q.Get("code_challenge") != s.AuthState().CodeVerifier {
+			l, err := (&Config{ClientID: "c", PKCE: PKCEPlain, Endpoint: Endpoint{AuthURL: "https://as.example/a"}}).NewLogin()
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := mustQuery(t, l.URL)
+			if q.Get("code_challenge_method") != want["code_challenge_method"] || q.Get("code_challenge") != l.CodeVerifier {
 				t.Errorf("plain PKCE: got %v", q)
 			}
 		})
@@ -268,13 +279,13 @@ func TestVectorsBasicAuth(t *testing.T) {
 			decode(t, v.Input, &in)
 			decode(t, v.Expected, &want)
 			srv := newCapture(t, okToken)
-			m := ClientSecretBasic
+			m := AuthClientSecretBasic
 			if in.Encoding == "raw" {
-				m = ClientSecretBasicUnencoded
+				m = AuthClientSecretBasicUnencoded
 			}
 			s := (&Config{ClientID: in.ClientID, ClientSecret: in.ClientSecret, AuthMethod: m,
-				Endpoint: Endpoint{TokenURL: srv.URL}}).NewSession(nil)
-			if _, err := s.ClientCredentials(context.Background()); err != nil {
+				Endpoint: Endpoint{TokenURL: srv.URL}}).ClientCredentials()
+			if _, err := s.Token(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if got := srv.requests()[0].Header.Get("Authorization"); got != want.Authorization {
@@ -300,9 +311,9 @@ func TestVectorsFormEncoding(t *testing.T) {
 			decode(t, v.Input, &in)
 			decode(t, v.Expected, &want)
 			srv := newCapture(t, okToken)
-			s := (&Config{ClientID: "c", ClientSecret: in.Value, AuthMethod: ClientSecretPost,
-				Endpoint: Endpoint{TokenURL: srv.URL}}).NewSession(nil)
-			if _, err := s.ClientCredentials(context.Background()); err != nil {
+			s := (&Config{ClientID: "c", ClientSecret: in.Value, AuthMethod: AuthClientSecretPost,
+				Endpoint: Endpoint{TokenURL: srv.URL}}).ClientCredentials()
+			if _, err := s.Token(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if body := srv.requests()[0].Body; !strings.Contains(body, "client_secret="+want.Encoded) {
@@ -321,14 +332,15 @@ func TestVectorsAuthorizationRequest(t *testing.T) {
 			decode(t, v.Expected, &want)
 			cfg := &Config{ClientID: in["client_id"], RedirectURL: in["redirect_uri"],
 				Endpoint: Endpoint{AuthURL: in["authorization_endpoint"]}}
-			opts := []AuthOption{WithState(in["state"]), WithPKCE(PKCEOff)}
+			opts := []Option{WithState(in["state"]), WithPKCE(PKCEOff)}
 			if in["response_type"] == "token" {
 				opts = append(opts, ImplicitFlow)
 			}
-			au, state, err := cfg.NewSession(nil).AuthorizationURL(opts...)
-			if err != nil || state != in["state"] {
-				t.Fatalf("AuthorizationURL: state %q, %v", state, err)
+			l, err := cfg.NewLogin(opts...)
+			if err != nil || l.State != in["state"] {
+				t.Fatalf("NewLogin: %v, %v", l, err)
 			}
+			au := l.URL
 			got := map[string]string{}
 			for k, vs := range mustQuery(t, au) {
 				got[k] = vs[0]
@@ -364,17 +376,12 @@ func TestVectorsRedirectResponse(t *testing.T) {
 			decode(t, v.Input, &in)
 			decode(t, v.Expected, &want)
 			srv := newCapture(t, okToken)
-			s := (&Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL}}).NewSession(nil)
-			s.RestoreAuthState(AuthState{State: in.ExpectedState})
-			var (
-				tok *Token
-				err error
-			)
+			cfg := &Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL}}
+			l := &Login{State: in.ExpectedState, ResponseType: "code"}
 			if want.Component == "fragment" {
-				tok, err = s.TokenFromFragment(context.Background(), in.URL)
-			} else {
-				tok, err = s.Exchange(context.Background(), in.URL)
+				l.ResponseType = "token"
 			}
+			tok, err := cfg.CompleteLoginURL(context.Background(), l, in.URL)
 			switch {
 			case !want.StateOK:
 				if !errors.Is(err, ErrStateMismatch) {
@@ -441,30 +448,28 @@ func TestVectorsTokenRequest(t *testing.T) {
 				cfg.Scopes = strings.Fields(sc)
 			}
 			cfg.Sleep = func(context.Context, time.Duration) error { return nil }
-			s := cfg.NewSession(nil)
 			ctx := context.Background()
 			var err error
 			switch {
 			case p["grant_type"] == "authorization_code":
-				s.RestoreAuthState(AuthState{State: "s"})
-				_, err = s.Exchange(ctx, "https://client.example.com/cb?state=s&code="+url.QueryEscape(p["code"]))
+				_, err = cfg.CompleteLoginURL(ctx, &Login{State: "s", RedirectURL: cfg.RedirectURL},
+					"https://client.example.com/cb?state=s&code="+url.QueryEscape(p["code"]))
 			case p["grant_type"] == "password":
-				_, err = s.Password(ctx, p["username"], p["password"])
+				_, err = cfg.PasswordCredentialsToken(ctx, p["username"], p["password"])
 			case p["grant_type"] == "client_credentials":
-				_, err = s.ClientCredentials(ctx)
+				_, err = cfg.ClientCredentials().Token(ctx)
 			case p["grant_type"] == "refresh_token":
-				s.SetToken(&Token{AccessToken: "old", RefreshToken: p["refresh_token"]})
-				_, err = s.Refresh(ctx)
+				_, err = cfg.NewSession(&Token{AccessToken: "old", RefreshToken: p["refresh_token"]}).Refresh(ctx)
 			case strings.HasSuffix(p["grant_type"], ":device_code"):
-				_, err = s.DeviceToken(ctx, &DeviceAuth{DeviceCode: p["device_code"], Interval: time.Second})
+				_, err = cfg.DeviceAccessToken(ctx, &DeviceAuthResponse{DeviceCode: p["device_code"], Interval: 1})
 			case in.Path == "/device_authorization":
 				srv.resp = []cannedResponse{{Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"device_code":"d","user_code":"u","verification_uri":"https://x"}`}}
-				_, err = s.DeviceAuth(ctx)
+				_, err = cfg.DeviceAuth(ctx)
 			case in.Path == "/revoke":
-				err = s.RevokeToken(ctx, p["token"], TokenKind(p["token_type_hint"]))
+				err = cfg.RevokeToken(ctx, p["token"], TokenTypeHint(p["token_type_hint"]))
 			case in.Path == "/introspect":
 				srv.resp = []cannedResponse{{Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"active":true}`}}
-				_, err = s.IntrospectToken(ctx, p["token"], TokenKind(p["token_type_hint"]))
+				_, err = cfg.IntrospectToken(ctx, p["token"], TokenTypeHint(p["token_type_hint"]))
 			default:
 				t.Fatalf("unhandled vector")
 			}
@@ -634,14 +639,14 @@ func TestVectorsDeviceAuthorizationResponse(t *testing.T) {
 			decode(t, v.Expected, &want)
 			srv := newCapture(t, cannedResponse(in))
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			s := (&Config{ClientID: "c", Now: func() time.Time { return now }, Endpoint: Endpoint{DeviceAuthURL: srv.URL}}).NewSession(nil)
-			da, err := s.DeviceAuth(context.Background())
+			cfg := &Config{ClientID: "c", Now: func() time.Time { return now }, Endpoint: Endpoint{DeviceAuthURL: srv.URL}}
+			da, err := cfg.DeviceAuth(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantDA := DeviceAuth{DeviceCode: want.DeviceCode, UserCode: want.UserCode, VerificationURI: want.VerificationURI,
+			wantDA := DeviceAuthResponse{DeviceCode: want.DeviceCode, UserCode: want.UserCode, VerificationURI: want.VerificationURI,
 				VerificationURIComplete: want.VerificationURIComplete, Expiry: now.Add(time.Duration(want.ExpiresIn) * time.Second),
-				Interval: time.Duration(want.Interval) * time.Second}
+				Interval: want.Interval}
 			if *da != wantDA {
 				t.Errorf("DeviceAuth = %#v, want %#v", *da, wantDA)
 			}
@@ -675,17 +680,17 @@ func TestVectorsDevicePolling(t *testing.T) {
 			}
 			srv := newCapture(t, canned...)
 			var waits []int64
-			s := (&Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL},
+			cfg := &Config{ClientID: "c", Endpoint: Endpoint{TokenURL: srv.URL},
 				Sleep: func(_ context.Context, d time.Duration) error {
 					waits = append(waits, int64(d/time.Second))
 					return nil
 				},
-			}).NewSession(nil)
-			da := &DeviceAuth{DeviceCode: "dc"}
-			if in.Interval != nil {
-				da.Interval = time.Duration(*in.Interval) * time.Second
 			}
-			tok, err := s.DeviceToken(context.Background(), da)
+			da := &DeviceAuthResponse{DeviceCode: "dc"}
+			if in.Interval != nil {
+				da.Interval = *in.Interval
+			}
+			tok, err := cfg.DeviceAccessToken(context.Background(), da)
 			outcome := "token"
 			if err != nil {
 				var e *Error
@@ -807,7 +812,7 @@ func TestVectorsBearerPlacement(t *testing.T) {
 				req, _ = http.NewRequest("GET", target, nil)
 			}
 			rec := &recordRT{}
-			tr := &Transport{Session: cfg.NewSession(&Token{AccessToken: in.AccessToken}), Base: rec}
+			tr := transportFor(cfg.NewSession(&Token{AccessToken: in.AccessToken}), rec)
 			if _, err := tr.RoundTrip(req); err != nil {
 				t.Fatal(err)
 			}

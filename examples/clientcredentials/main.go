@@ -4,8 +4,10 @@
 //	go run ./examples/clientcredentials -token-url https://as.example/token \
 //		-client-id svc -client-secret "$SECRET" -scope "read write" -api https://api.example/v1/items
 //
-// The session runs the grant again when the token expires. With -fake it
-// runs against a local fake provider, so it needs no account.
+// The session gets its token on first use and runs the grant again when
+// the token is due; -resource adds RFC 8707 resource indicators to every
+// token request. With -fake it runs against a local fake provider, so it
+// needs no account.
 package main
 
 import (
@@ -30,6 +32,7 @@ func main() {
 	method := flag.String("auth", "client_secret_basic", "client_secret_basic, client_secret_post or auto")
 	scope := flag.String("scope", "", "space-separated scopes")
 	api := flag.String("api", "", "API URL to call with the token")
+	resource := flag.String("resource", "", "space-separated resource indicators (RFC 8707) for the token")
 	fake := flag.Bool("fake", false, "run against a local fake provider")
 	flag.Parse()
 
@@ -51,9 +54,13 @@ func main() {
 		Scopes:       strings.Fields(*scope),
 		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
 	}
+	var opts []oauth2.Option
+	for _, r := range strings.Fields(*resource) {
+		opts = append(opts, oauth2.SetParam("resource", r))
+	}
 	ctx := context.Background()
-	s := cfg.NewSession(nil)
-	tok, err := s.ClientCredentials(ctx)
+	s := cfg.ClientCredentials(opts...) // no request yet
+	tok, err := s.Token(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

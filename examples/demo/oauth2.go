@@ -17,10 +17,10 @@ import (
 	"github.com/oauthkit/oauth/signer/jose"
 )
 
-// oauth2 runs the authorization code flow with PKCE and state, an automatic
-// refresh with the token updater, client credentials (with a secret and
-// with a private key JWT), the device flow, then revocation and
-// introspection.
+// oauth2 runs a login (the authorization code flow with PKCE and state),
+// an automatic refresh with the token updater, client credentials
+// sessions (with a secret and with a private key JWT), the device flow,
+// then revocation and introspection.
 func (d *demo) oauth2(ctx context.Context) {
 	endpoint := oauth2.Endpoint{
 		AuthURL:          d.srv.URL + fakeprovider.OAuth2AuthorizePath,
@@ -45,30 +45,24 @@ func (d *demo) oauth2(ctx context.Context) {
 		HTTPClient:   d.http,
 		Now:          now,
 	}
-	s := cfg.NewSession(nil)
-	updates := 0
-	s.OnTokenUpdate = func(ctx context.Context, tok *oauth2.Token) error {
-		updates++ // in real code: persist tok (json.Marshal) before it is used
-		d.printf("OnTokenUpdate #%d: %v", updates, tok)
-		return nil
-	}
 	fmt.Fprintf(d.out, "   config: %v\n", cfg)
 
+	var login *oauth2.Login
 	var callback string
-	if !d.step("build the authorization URL (state and an S256 code challenge are generated and kept)", func() (string, error) {
-		authURL, state, err := s.AuthorizationURL()
-		if err != nil {
+	if !d.step("start a login: state and an S256 code challenge, kept server-side for this user", func() (string, error) {
+		var err error
+		if login, err = cfg.NewLogin(); err != nil {
 			return "", err
 		}
-		u, err := url.Parse(authURL)
+		u, err := url.Parse(login.URL)
 		if err != nil {
 			return "", err
 		}
 		q := u.Query()
 		d.printf("%s?response_type=%s&client_id=%s&scope=%s&state=%s&code_challenge_method=%s&code_challenge=%s…",
 			endpoint.AuthURL, q.Get("response_type"), q.Get("client_id"), url.QueryEscape(q.Get("scope")),
-			short(state), q.Get("code_challenge_method"), q.Get("code_challenge")[:8])
-		callback, err = d.follow(authURL)
+			short(login.State), q.Get("code_challenge_method"), q.Get("code_challenge")[:8])
+		callback, err = d.follow(login.URL)
 		if err != nil {
 			return "", err
 		}
@@ -78,7 +72,7 @@ func (d *demo) oauth2(ctx context.Context) {
 	}
 	d.step("a forged callback (wrong state) is refused before any token request", func() (string, error) {
 		forged := strings.Replace(callback, "state=", "state=x", 1)
-		_, err := s.Exchange(ctx, forged)
+		_, err := cfg.CompleteLoginURL(ctx, login, forged)
 		if err == nil {
 			return "", fmt.Errorf("forged callback accepted")
 		}
@@ -87,10 +81,18 @@ func (d *demo) oauth2(ctx context.Context) {
 		}
 		return fmt.Sprintf("error: %v", err), nil
 	})
-	if !d.step("exchange the code (state compared in constant time, code_verifier sent)", func() (string, error) {
-		tok, err := s.Exchange(ctx, callback)
+	var s *oauth2.Session
+	updates := 0
+	if !d.step("complete the login (state compared in constant time, code_verifier sent)", func() (string, error) {
+		tok, err := cfg.CompleteLoginURL(ctx, login, callback)
 		if err != nil {
 			return "", err
+		}
+		s = cfg.NewSession(tok)
+		s.OnTokenUpdate = func(ctx context.Context, tok *oauth2.Token) error {
+			updates++ // in real code: persist tok (json.Marshal)
+			d.printf("OnTokenUpdate #%d: %v", updates, tok)
+			return nil
 		}
 		return fmt.Sprintf("token: %v", tok), nil
 	}) {
@@ -112,20 +114,20 @@ func (d *demo) oauth2(ctx context.Context) {
 		return res + " (after refresh_token grant; the provider rotated the refresh token)", nil
 	})
 
-	d.section("OAuth 2.0: client credentials (RFC 6749 §4.4)")
-	d.step("client_secret_post", func() (string, error) {
-		cc := &oauth2.Config{ClientID: "post-client", ClientSecret: "post-secret", AuthMethod: oauth2.ClientSecretPost,
+	d.section("OAuth 2.0: client credentials (RFC 6749 §4.4), a session that renews itself")
+	d.step("client_secret_post, with a resource indicator (RFC 8707) on every token request", func() (string, error) {
+		cc := &oauth2.Config{ClientID: "post-client", ClientSecret: "post-secret", AuthMethod: oauth2.AuthClientSecretPost,
 			Endpoint: endpoint, Scopes: []string{"read"}, HTTPClient: d.http}
-		return d.clientCredentials(ctx, cc, api)
+		return d.clientCredentials(cc.ClientCredentials(oauth2.SetParam("resource", api)), api)
 	})
 	d.step("private_key_jwt (RFC 7523 assertion signed with ES256)", func() (string, error) {
-		key, err := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey)
+		key, err := jose.NewECDSASigner(jose.ES256, fakeprovider.OAuth2TestKey)
 		if err != nil {
 			return "", err
 		}
-		cc := &oauth2.Config{ClientID: "pkjwt-client", AuthMethod: oauth2.PrivateKeyJWT, Signer: key,
+		cc := &oauth2.Config{ClientID: "pkjwt-client", AuthMethod: oauth2.AuthPrivateKeyJWT, Signer: key,
 			Endpoint: endpoint, Scopes: []string{"read"}, HTTPClient: d.http}
-		return d.clientCredentials(ctx, cc, api)
+		return d.clientCredentials(cc.ClientCredentials(), api)
 	})
 
 	d.section("OAuth 2.0: device authorization grant (RFC 8628)")
@@ -149,13 +151,12 @@ func (d *demo) oauth2(ctx context.Context) {
 				}
 			},
 		}
-		ds := dc.NewSession(nil)
-		da, err := ds.DeviceAuth(ctx)
+		da, err := dc.DeviceAuth(ctx)
 		if err != nil {
 			return "", err
 		}
-		d.printf("show the user: visit %s and enter %s (interval %v)", da.VerificationURI, da.UserCode, da.Interval)
-		tok, err := ds.DeviceToken(ctx, da)
+		d.printf("show the user: visit %s and enter %s (interval %ds)", da.VerificationURI, da.UserCode, da.Interval)
+		tok, err := dc.DeviceAccessToken(ctx, da)
 		if err != nil {
 			return "", err
 		}
@@ -164,7 +165,7 @@ func (d *demo) oauth2(ctx context.Context) {
 
 	d.section("OAuth 2.0: revocation (RFC 7009) and introspection (RFC 7662)")
 	d.step("introspect the access token", func() (string, error) {
-		in, err := s.Introspect(ctx, oauth2.AccessToken)
+		in, err := s.Introspect(ctx, oauth2.HintAccessToken)
 		if err != nil {
 			return "", err
 		}
@@ -174,10 +175,10 @@ func (d *demo) oauth2(ctx context.Context) {
 		return fmt.Sprintf("active=%t client_id=%s scope=%v", in.Active, in.ClientID, in.Scope), nil
 	})
 	d.step("revoke it, introspect again", func() (string, error) {
-		if err := s.Revoke(ctx, oauth2.AccessToken); err != nil {
+		if err := s.Revoke(ctx, oauth2.HintAccessToken); err != nil {
 			return "", err
 		}
-		in, err := s.Introspect(ctx, oauth2.AccessToken)
+		in, err := s.Introspect(ctx, oauth2.HintAccessToken)
 		if err != nil {
 			return "", err
 		}
@@ -188,14 +189,15 @@ func (d *demo) oauth2(ctx context.Context) {
 	})
 }
 
-func (d *demo) clientCredentials(ctx context.Context, cfg *oauth2.Config, api string) (string, error) {
-	s := cfg.NewSession(nil)
-	tok, err := s.ClientCredentials(ctx)
+// clientCredentials calls the API through s, which gets its first token
+// on first use.
+func (d *demo) clientCredentials(s *oauth2.Session, api string) (string, error) {
+	res, err := d.bearerCall(s.Client(), api)
 	if err != nil {
 		return "", err
 	}
-	d.printf("token: %v", tok)
-	return d.bearerCall(s.Client(), api)
+	d.printf("token: %v", s.CachedToken())
+	return res, nil
 }
 
 // bearerCall calls the provider's bearer-protected resource.

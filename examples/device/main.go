@@ -35,7 +35,7 @@ func main() {
 
 	cfg := &oauth2.Config{ClientID: *clientID, ClientSecret: *clientSecret, Scopes: strings.Fields(*scope)}
 	if *clientSecret != "" {
-		cfg.AuthMethod = oauth2.ClientSecretPost
+		cfg.AuthMethod = oauth2.AuthClientSecretPost
 	}
 	switch *provider {
 	case "github":
@@ -63,8 +63,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	s := cfg.NewSession(nil)
-	da, err := s.DeviceAuth(ctx)
+	da, err := cfg.DeviceAuth(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,9 +71,13 @@ func main() {
 		fmt.Printf("Open %s\n", da.VerificationURIComplete)
 	}
 	fmt.Printf("or visit %s and enter the code %s\n", da.VerificationURI, da.UserCode)
-	fmt.Printf("Waiting for approval (polling every %s)...\n", da.Interval)
+	interval := da.Interval
+	if interval <= 0 {
+		interval = 5 // RFC 8628 §3.2's default
+	}
+	fmt.Printf("Waiting for approval (polling every %ds)...\n", interval)
 
-	tok, err := s.DeviceToken(ctx, da)
+	tok, err := cfg.DeviceAccessToken(ctx, da)
 	switch {
 	case errors.Is(err, oauth2.ErrAccessDenied):
 		log.Fatal("you denied the request")

@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
@@ -55,15 +56,24 @@ func main() {
 		log.Fatal(err)
 	}
 	cfg.RedirectURL = "http://" + ln.Addr().String() + "/callback"
-	s := cfg.NewSession(nil)
 
-	done := make(chan error, 1)
+	// The pending login: state and PKCE verifier, checked on the callback.
+	login, err := cfg.NewLogin()
+	if err != nil {
+		log.Fatal(err)
+	}
+	type result struct {
+		tok *oauth2.Token
+		err error
+	}
+	done := make(chan result, 1)
+	var once sync.Once
 	mux := http.NewServeMux()
 	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
-		_, err := s.Exchange(r.Context(), r.URL.String())
-		if errors.Is(err, oauth2.ErrStateMismatch) || errors.Is(err, oauth2.ErrNoState) {
-			// Not the answer to our request (a stray or forged callback,
-			// or a second one): refuse it and keep waiting.
+		tok, err := cfg.CompleteLogin(r.Context(), login, r)
+		if errors.Is(err, oauth2.ErrStateMismatch) {
+			// Not the answer to our request (a stray or forged
+			// callback): refuse it and keep waiting.
 			http.Error(w, "unexpected callback", http.StatusBadRequest)
 			return
 		}
@@ -72,17 +82,11 @@ func main() {
 		} else {
 			io.WriteString(w, "Authorized. You can close this window.\n")
 		}
-		select {
-		case done <- err:
-		default: // the flow has its result already
-		}
+		once.Do(func() { done <- result{tok, err} }) // the login completes once
 	})
 	go http.Serve(ln, mux)
 
-	authURL, _, err := s.AuthorizationURL()
-	if err != nil {
-		log.Fatal(err)
-	}
+	authURL := login.URL
 	if *fake {
 		go func() { // the fake provider approves at once: play the browser
 			resp, err := http.Get(authURL)
@@ -94,14 +98,16 @@ func main() {
 		fmt.Println("Open this URL in your browser:\n\n  " + authURL + "\n")
 	}
 
+	var res result
 	select {
-	case err = <-done:
+	case res = <-done:
 	case <-time.After(5 * time.Minute):
-		err = errors.New("timed out waiting for the callback")
+		res.err = errors.New("timed out waiting for the callback")
 	}
-	if err != nil {
-		log.Fatal(err)
+	if res.err != nil {
+		log.Fatal(res.err)
 	}
+	s := cfg.NewSession(res.tok) // refreshes the token when needed
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

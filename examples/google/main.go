@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
@@ -69,15 +70,18 @@ func main() {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		log.Fatal(err)
 	}
+	if tok == nil {
+		if tok, err = login(cfg, ln, *fake); err != nil {
+			log.Fatal(err)
+		}
+		if err := saveToken(*tokenFile, tok); err != nil {
+			log.Fatal(err)
+		}
+	}
 	s := cfg.NewSession(tok)
 	s.OnTokenUpdate = func(ctx context.Context, t *oauth2.Token) error {
 		fmt.Println("saving new token, expires", t.Expiry.Format(time.TimeOnly))
 		return saveToken(*tokenFile, t)
-	}
-	if tok == nil {
-		if err := login(s, ln, *fake); err != nil {
-			log.Fatal(err)
-		}
 	}
 
 	calls := 1
@@ -99,37 +103,46 @@ func main() {
 }
 
 // login runs the code flow, receiving the callback on ln.
-func login(s *oauth2.Session, ln net.Listener, fake bool) error {
-	done := make(chan error, 1)
+func login(cfg *oauth2.Config, ln net.Listener, fake bool) (*oauth2.Token, error) {
+	// access_type=offline asks for a refresh token; prompt=consent makes
+	// Google issue a new one even if the user consented before.
+	l, err := cfg.NewLogin(oauth2.AccessTypeOffline, oauth2.ApprovalForce)
+	if err != nil {
+		return nil, err
+	}
+	type result struct {
+		tok *oauth2.Token
+		err error
+	}
+	done := make(chan result, 1)
+	var once sync.Once
 	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, err := s.Exchange(r.Context(), r.URL.String())
+		tok, err := cfg.CompleteLogin(r.Context(), l, r)
+		if errors.Is(err, oauth2.ErrStateMismatch) {
+			http.Error(w, "unexpected callback", http.StatusBadRequest)
+			return
+		}
 		if err != nil {
 			http.Error(w, "authorization failed", http.StatusBadRequest)
 		} else {
 			io.WriteString(w, "Authorized. You can close this window.\n")
 		}
-		done <- err
+		once.Do(func() { done <- result{tok, err} })
 	}))
-	// access_type=offline asks for a refresh token; prompt=consent makes
-	// Google issue a new one even if the user consented before.
-	authURL, _, err := s.AuthorizationURL(oauth2.AccessTypeOffline, oauth2.PromptConsent)
-	if err != nil {
-		return err
-	}
 	if fake {
 		go func() {
-			if resp, err := http.Get(authURL); err == nil {
+			if resp, err := http.Get(l.URL); err == nil {
 				resp.Body.Close()
 			}
 		}()
 	} else {
-		fmt.Println("Open this URL in your browser:\n\n  " + authURL + "\n")
+		fmt.Println("Open this URL in your browser:\n\n  " + l.URL + "\n")
 	}
 	select {
-	case err := <-done:
-		return err
+	case res := <-done:
+		return res.tok, res.err
 	case <-time.After(5 * time.Minute):
-		return errors.New("timed out waiting for the callback")
+		return nil, errors.New("timed out waiting for the callback")
 	}
 }
 

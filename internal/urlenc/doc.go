@@ -19,4 +19,11 @@
 // header of RFC 6749 §2.3.1 from form-encoded credentials. [AddParams] adds
 // parameters to a URI without disturbing its query or fragment, and
 // [ParseURLParams] reads them back from a query or a fragment.
+//
+// # Credentials in text
+//
+// [Mask] is how a String method shows a credential, [Format] how a
+// Format method prints that String for every fmt verb, [Redact] and [Clip]
+// scrub and bound text from a server, and [IsLoopback] names the hosts
+// credentials may reach over plain http.
 package urlenc

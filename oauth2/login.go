@@ -1,0 +1,254 @@
+package oauth2
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// A Login is one pending authorization request (RFC 6749 §4.1.1): where to
+// send the user, and what the callback is checked against. A web server
+// makes one per sign-in with Config.NewLogin, keeps it where it keeps that
+// user's data, and completes it on the callback with Config.CompleteLogin.
+// Many logins of one Config may be pending at once; each is completed with
+// its own value.
+//
+// State, CodeVerifier and Nonce are secrets: keep a Login server-side, or
+// in a cookie that is HttpOnly, Secure and SameSite=Lax, and delete it
+// once the login completes, so that it completes once. Its JSON form
+// (field names below) is for that storage and carries them all. String
+// and Format, with every fmt verb, mask CodeVerifier, the one that never
+// leaves the server (State and Nonce are in URL too).
+type Login struct {
+	// URL is the authorization URL to send the user to.
+	URL string `json:"url"`
+	// State is the state parameter the callback must carry (RFC 6749
+	// §10.12).
+	State string `json:"state"`
+	// CodeVerifier is the PKCE verifier (RFC 7636 §4.1), sent with the
+	// code; empty without PKCE.
+	CodeVerifier string `json:"code_verifier,omitempty"`
+	// Nonce is the OpenID Connect nonce (OpenID Connect Core §3.1.2.1),
+	// generated when Config.Scopes holds "openid", for the ID token's
+	// check.
+	Nonce string `json:"nonce,omitempty"`
+	// RedirectURL is the redirect_uri of the request, repeated in the
+	// token request (RFC 6749 §4.1.3); empty if none was sent.
+	RedirectURL string `json:"redirect_url,omitempty"`
+	// ResponseType is "code", or "token" for ImplicitFlow.
+	ResponseType string `json:"response_type,omitempty"`
+	// Issuer is the authorization server's issuer identifier, which an
+	// "iss" in the callback must equal (RFC 9207); empty when not known.
+	Issuer string `json:"issuer,omitempty"`
+}
+
+// String describes l with CodeVerifier masked.
+func (l Login) String() string {
+	return "oauth2.Login{URL:" + strconv.Quote(l.URL) + " State:" + strconv.Quote(l.State) +
+		" CodeVerifier:" + urlenc.Mask(l.CodeVerifier) + " Nonce:" + strconv.Quote(l.Nonce) +
+		" RedirectURL:" + strconv.Quote(l.RedirectURL) + " ResponseType:" + strconv.Quote(l.ResponseType) +
+		" Issuer:" + strconv.Quote(l.Issuer) + "}"
+}
+
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so that no verb reaches CodeVerifier.
+func (l Login) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, l.String()) }
+
+// NewLogin returns a new pending authorization request (RFC 6749 §4.1.1):
+// a Login whose URL carries response_type=code, client_id,
+// Config.RedirectURL, Config.Scopes, a state of 128 random bits, an S256
+// PKCE challenge of a fresh verifier (RFC 7636 §4.2; Config.PKCE changes
+// it), and a nonce when the scopes hold "openid". The query of
+// Endpoint.AuthURL is kept. Options change the request: WithState,
+// WithPKCE, S256ChallengeOption, ImplicitFlow, AccessTypeOffline,
+// ApprovalForce, SetParam, SetAuthURLParam. It makes no request, and
+// fails only if Config.Rand does or Endpoint.AuthURL does not parse.
+func (c *Config) NewLogin(opts ...Option) (*Login, error) {
+	o := collect(opts)
+	l := &Login{State: o.state, RedirectURL: c.RedirectURL, ResponseType: "code"}
+	if o.responseType != "" {
+		l.ResponseType = o.responseType
+	}
+	if l.State == "" {
+		st, err := randomString(c.rand(), 16)
+		if err != nil {
+			return nil, err
+		}
+		l.State = st
+	}
+	p := urlenc.Params{
+		{Key: "response_type", Value: l.ResponseType},
+		{Key: "client_id", Value: c.ClientID},
+	}
+	if c.RedirectURL != "" {
+		p.Add("redirect_uri", c.RedirectURL)
+	}
+	if len(c.Scopes) > 0 {
+		p.Add("scope", c.scope())
+	}
+	p.Add("state", l.State)
+	pk := c.PKCE
+	if o.pkce != nil {
+		pk = *o.pkce
+	}
+	if o.challenged != "" {
+		pk, l.CodeVerifier = PKCES256, o.challenged
+	}
+	if pk != PKCEOff && l.ResponseType == "code" {
+		if l.CodeVerifier == "" {
+			v, err := randomString(c.rand(), 32)
+			if err != nil {
+				return nil, err
+			}
+			l.CodeVerifier = v
+		}
+		if pk == PKCEPlain {
+			p.Add("code_challenge", l.CodeVerifier)
+			p.Add("code_challenge_method", "plain")
+		} else {
+			p.Add("code_challenge", S256ChallengeFromVerifier(l.CodeVerifier))
+			p.Add("code_challenge_method", "S256")
+		}
+	}
+	if slices.Contains(c.Scopes, "openid") {
+		n, err := randomString(c.rand(), 16)
+		if err != nil {
+			return nil, err
+		}
+		l.Nonce = n
+		p.Add("nonce", n)
+	}
+	o.applyParams(&p, true)
+	u, err := urlenc.AddParams(c.Endpoint.AuthURL, p)
+	if err != nil {
+		return nil, fmt.Errorf("oauth2: authorization endpoint: %w", err)
+	}
+	l.URL = u
+	return l, nil
+}
+
+// CompleteLogin completes l with r, the request the user's browser made to
+// the redirect URL: its query for a GET, its form body for a POST
+// (response_mode=form_post), read through Config.MaxBodyBytes. See
+// CompleteLoginURL for what it checks and returns; a login made with
+// ImplicitFlow reads the token from those parameters.
+func (c *Config) CompleteLogin(ctx context.Context, l *Login, r *http.Request, opts ...Option) (*Token, error) {
+	var (
+		q   urlenc.Params
+		err error
+	)
+	if r.Method == http.MethodPost {
+		q, err = c.formPost(r)
+	} else {
+		q, err = urlenc.ParseForm(r.URL.RawQuery)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.complete(ctx, l, q, opts)
+}
+
+// formPost reads the parameters of a form_post response (OAuth 2.0 Form
+// Post Response Mode §2).
+func (c *Config) formPost(r *http.Request) (urlenc.Params, error) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return nil, ErrMalformedCallback
+	}
+	if r.Body == nil {
+		return nil, nil
+	}
+	b, err := readLimited(r.Body, c.maxBody())
+	if err != nil {
+		return nil, fmt.Errorf("oauth2: authorization response: %w", err)
+	}
+	q, err := urlenc.ParseForm(string(b))
+	if err != nil {
+		return nil, ErrMalformedCallback // err quotes the body
+	}
+	return q, nil
+}
+
+// CompleteLoginURL completes l with callbackURL, the URL the user's
+// browser was sent back to (a relative URL such as r.URL.String() will
+// do): the parameters of its query, or of its fragment for a login made
+// with ImplicitFlow (RFC 6749 §4.1.2, §4.2.2).
+//
+// Before any token request it checks the state against l.State in
+// constant time (ErrStateMismatch; ErrNoState for a nil l or one without
+// state), turns an error response into an *Error (errors.Is(err,
+// ErrAccessDenied) when the user said no), and requires a code
+// (ErrMissingCode); a URL that does not parse gives ErrMalformedCallback.
+// It then exchanges the code for a token with l.RedirectURL and
+// l.CodeVerifier (RFC 6749 §4.1.3); an implicit login's token is read from
+// the fragment instead, with no request. ctx bounds the token request; opts
+// add to it (SetParam, SetAuthURLParam).
+//
+// Completing a login more than once is the app's to prevent: it deletes
+// the Login it stored (a second exchange of the code fails with
+// ErrInvalidGrant at servers that, as RFC 6749 §4.1.2 says, refuse it).
+func (c *Config) CompleteLoginURL(ctx context.Context, l *Login, callbackURL string, opts ...Option) (*Token, error) {
+	part := urlenc.Query
+	if l != nil && l.ResponseType == "token" {
+		part = urlenc.Fragment
+	}
+	q, err := urlenc.ParseURLParams(callbackURL, part)
+	if err != nil {
+		return nil, ErrMalformedCallback // err quotes the URL
+	}
+	return c.complete(ctx, l, q, opts)
+}
+
+// CompleteLoginCode completes l with the code and state of a callback a
+// front end received and passed on, as a backend for a single-page or
+// mobile app does. It checks and exchanges them as CompleteLoginURL does.
+func (c *Config) CompleteLoginCode(ctx context.Context, l *Login, code, state string, opts ...Option) (*Token, error) {
+	q := urlenc.Params{{Key: "state", Value: state}}
+	if code != "" {
+		q.Add("code", code)
+	}
+	if l != nil && l.ResponseType == "token" {
+		return nil, fmt.Errorf("oauth2: an implicit login has no code: %w", ErrMissingCode)
+	}
+	return c.complete(ctx, l, q, opts)
+}
+
+// complete checks the parameters q of the authorization response to l
+// and obtains the token.
+func (c *Config) complete(ctx context.Context, l *Login, q urlenc.Params, opts []Option) (*Token, error) {
+	if l == nil || l.State == "" {
+		return nil, ErrNoState
+	}
+	if subtle.ConstantTimeCompare([]byte(l.State), []byte(q.Get("state"))) != 1 {
+		return nil, ErrStateMismatch
+	}
+	if q.Has("error") {
+		return nil, callbackError(q, l.CodeVerifier)
+	}
+	if l.ResponseType == "token" {
+		return implicitToken(q, c.now())
+	}
+	code := q.Get("code")
+	if code == "" {
+		return nil, ErrMissingCode
+	}
+	return c.exchange(ctx, code, l.RedirectURL, l.CodeVerifier, collect(opts))
+}
+
+// implicitToken reads the token of an implicit grant (RFC 6749 §4.2.2)
+// from the parameters of the redirect; expires_in counts from now.
+func implicitToken(q urlenc.Params, now time.Time) (*Token, error) {
+	m := make(map[string]any, len(q))
+	for _, kv := range q {
+		if _, dup := m[kv.Key]; !dup && kv.Key != "state" {
+			m[kv.Key] = kv.Value
+		}
+	}
+	return tokenFromValues("authorization", m, true, now)
+}
