@@ -93,7 +93,7 @@ func TestCompleteLoginVariants(t *testing.T) {
 	srv := newProvider(t)
 	cfg := clients(t, srv)["client_secret_basic"]
 	t.Run("form_post", func(t *testing.T) {
-		l, cb := login(t, cfg, oauth2.SetParam("response_mode", "form_post"))
+		l, cb := login(t, cfg)
 		u, err := url.Parse(cb)
 		if err != nil {
 			t.Fatal(err)

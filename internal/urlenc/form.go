@@ -3,7 +3,6 @@ package urlenc
 import (
 	"encoding/base64"
 	"errors"
-	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -115,16 +114,4 @@ func ParseURLParams(rawURL string, c Component) (Params, error) {
 		return ParseForm(u.EscapedFragment())
 	}
 	return ParseForm(u.RawQuery)
-}
-
-// IsLoopback reports whether host (a URL's Hostname, without brackets or
-// port) is "localhost" or a loopback IP address: a host on which plain
-// http cannot be observed by others, where both protocols allow sending
-// credentials without TLS (RFC 8252 §8.3).
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	a, err := netip.ParseAddr(host)
-	return err == nil && a.IsLoopback()
 }

@@ -2,11 +2,8 @@ package urlenc
 
 import (
 	"bytes"
-	"fmt"
-	"io"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -22,17 +19,6 @@ func Mask(s string) string {
 		return `""`
 	}
 	return "<redacted>"
-}
-
-// Format writes s, the redacted text of a value, for any fmt verb: quoted
-// for %q, as it is otherwise. A type whose String redacts its credentials
-// calls it from its Format method, so that no verb (%v, %+v, %#v, %s, %x,
-// ...) prints the fields themselves.
-func Format(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = strconv.Quote(s)
-	}
-	io.WriteString(f, s)
 }
 
 // Redact returns b with every whole occurrence of each non-empty secret
