@@ -1,6 +1,7 @@
 package oidc_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/oauth2"
 )
 
 // The fake provider's client that the tests sign in with: a public client
@@ -105,4 +107,11 @@ func tokenRequest(t testing.TB, s *fakeprovider.Server, form url.Values) tokens 
 		t.Fatalf("token endpoint: no id_token in %s", body)
 	}
 	return tok
+}
+
+// staticToken is a TokenSource of one access token.
+type staticToken string
+
+func (s staticToken) Token(context.Context) (*oauth2.Token, error) {
+	return &oauth2.Token{AccessToken: string(s), TokenType: "Bearer"}, nil
 }
