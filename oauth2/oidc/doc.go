@@ -12,11 +12,15 @@
 //		RedirectURL:  "https://app.example/callback",
 //		Scopes:       []string{"openid", "email"},
 //	})
-//	verifier := p.Verifier(&oidc.Config{ClientID: "id"})
-//	// after the code exchange, with the nonce the authorization request sent:
+//	// ... package oauth2's authorization code flow, with a nonce, gives tok ...
+//	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
 //	idToken, err := verifier.Verify(ctx, tok.IDToken, oidc.WithNonce(nonce), oidc.WithAccessToken(tok.AccessToken))
-//	info, err := p.UserInfo(ctx, session, idToken.Subject) // refuses a response about anyone else
+//	info, err := p.UserInfo(ctx, cfg.NewSession(tok), idToken.Subject) // refuses an answer about anyone else
 //	fmt.Println(idToken.Subject, idToken.Email, info.Name)
+//
+// Check the ID token before the session is trusted with anything: it says
+// who signed in, and the nonce ties it to this login. The ID tokens of
+// refreshes are checked against the first one with [WithPrevious].
 //
 // # Discovery
 //
