@@ -33,7 +33,7 @@ func Example() {
 	cfg, err := p.Metadata().Config(oauth2.Config{
 		ClientID:    "public-client",
 		RedirectURL: "http://127.0.0.1:8080/callback",
-		Scopes:      []string{"openid", "email", "profile"},
+		Scopes:      []string{oidc.ScopeOpenID, "email", "profile"},
 	})
 	if err != nil {
 		log.Fatal(err)

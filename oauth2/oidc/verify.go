@@ -14,6 +14,14 @@ import (
 // hmacAlgs are the JWS algorithms keyed with the client secret.
 var hmacAlgs = []string{jose.HS256, jose.HS384, jose.HS512}
 
+// Scopes of OpenID Connect Core 1.0 (coreos/go-oidc's names): ScopeOpenID
+// makes an authorization request an OpenID Connect one, with an ID token
+// (§3.1.2.1); ScopeOfflineAccess asks for a refresh token (§11).
+const (
+	ScopeOpenID        = "openid"
+	ScopeOfflineAccess = "offline_access"
+)
+
 // DefaultLeeway is the clock skew an [IDTokenVerifier] allows when
 // Config.Leeway is 0.
 const DefaultLeeway = time.Minute
