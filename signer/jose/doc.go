@@ -17,8 +17,9 @@
 // for the key, never the one the token names:
 //
 //	set, err := jose.ParseJWKSet(body) // body read with a MaxJWKSetSize limit
+//	h, err := jose.ParseHeader(token)  // unverified: only to pick the key
 //	for _, k := range set.Keys {
-//		if k.KeyID == kid { // the "kid" of the token's header
+//		if k.KeyID == h.KeyID {
 //			v, err := k.Verifier(jose.RS256)
 //			header, claims, err := jose.VerifyCompact(v, token)
 //			// then check the claims: iss, aud, exp...

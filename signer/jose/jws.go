@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -318,22 +319,29 @@ func VerifyCompact(v Verifier, token string) (header, payload []byte, err error)
 // Member names are matched exactly, as RFC 7515 §4 requires, not
 // case-insensitively as encoding/json does for struct fields.
 func headerAlg(header []byte) (string, error) {
+	_, alg, err := headerObject(header)
+	return alg, err
+}
+
+// headerObject parses a JOSE header as headerAlg describes and returns its
+// members and its "alg".
+func headerObject(header []byte) (map[string]json.RawMessage, string, error) {
 	obj, err := parseObject(header)
 	if err != nil {
-		return "", fmt.Errorf("%w: header: %w", ErrMalformedJWS, err)
+		return nil, "", fmt.Errorf("%w: header: %w", ErrMalformedJWS, err)
 	}
 	if _, ok := obj["crit"]; ok {
-		return "", fmt.Errorf("%w: header lists critical extensions", ErrMalformedJWS)
+		return nil, "", fmt.Errorf("%w: header lists critical extensions", ErrMalformedJWS)
 	}
 	raw, ok := obj["alg"]
 	if !ok {
-		return "", fmt.Errorf("%w: header has no alg", ErrAlgorithmMismatch)
+		return nil, "", fmt.Errorf("%w: header has no alg", ErrAlgorithmMismatch)
 	}
 	alg, ok := jsonString(raw)
 	if !ok {
-		return "", fmt.Errorf("%w: header alg is not a string", ErrMalformedJWS)
+		return nil, "", fmt.Errorf("%w: header alg is not a string", ErrMalformedJWS)
 	}
-	return alg, nil
+	return obj, alg, nil
 }
 
 // jwsName is embedded in every Signer and Verifier of this package:
