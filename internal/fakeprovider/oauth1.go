@@ -3,8 +3,10 @@ package fakeprovider
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,7 +16,6 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
 )
 
 // OAuth1Consumer is a consumer (client) registered with the OAuth 1
@@ -39,7 +40,11 @@ var OAuth1DefaultConsumers = []string{
 
 // OAuth1RSAPrivateKey returns the parsed [OAuth1RSAPrivateKeyPEM].
 func OAuth1RSAPrivateKey() *rsa.PrivateKey {
-	k, err := signer.ParseRSAPrivateKeyPEM([]byte(OAuth1RSAPrivateKeyPEM))
+	b, _ := pem.Decode([]byte(OAuth1RSAPrivateKeyPEM))
+	if b == nil {
+		panic("fakeprovider: bad built-in test key: not PEM")
+	}
+	k, err := x509.ParsePKCS1PrivateKey(b.Bytes)
 	if err != nil {
 		panic("fakeprovider: bad built-in test key: " + err.Error())
 	}

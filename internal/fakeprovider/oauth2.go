@@ -72,10 +72,10 @@ type OAuth2Client struct {
 	// redirect URI on a loopback host). When none is sent and exactly one is
 	// registered, that one is used.
 	RedirectURIs []string
-	// PublicKey verifies private_key_jwt assertions (RS256, PS256, ES256 or
-	// EdDSA, checked with jose.NewVerifier) and request objects (RFC
-	// 9101; see [PAROptions]). client_secret_jwt assertions are HS256 with
-	// Secret.
+	// PublicKey verifies private_key_jwt assertions and request objects
+	// (RFC 9101; see [PAROptions]), signed with any algorithm of
+	// [DPoPOptions] that fits the key (RS256, PS256, ES256, EdDSA, ...).
+	// client_secret_jwt assertions are HS256 with Secret.
 	PublicKey crypto.PublicKey
 	// RawBasic makes the provider read client_secret_basic credentials
 	// without form-decoding them, like servers that do not follow RFC 6749
