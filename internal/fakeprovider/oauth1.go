@@ -18,6 +18,20 @@ import (
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
+// Paths of the OAuth 1 endpoints a [Provider] serves (see [OAuth1]).
+const (
+	// OAuth1RequestTokenPath is the temporary credential request
+	// endpoint (RFC 5849 §2.1).
+	OAuth1RequestTokenPath = "/oauth1/request_token"
+	// OAuth1AuthorizePath is the resource owner authorization endpoint
+	// (RFC 5849 §2.2).
+	OAuth1AuthorizePath = "/oauth1/authorize"
+	// OAuth1AccessTokenPath is the token request endpoint (RFC 5849 §2.3).
+	OAuth1AccessTokenPath = "/oauth1/access_token"
+	// OAuth1ResourcePath is the protected resource ([OAuth1Echo]).
+	OAuth1ResourcePath = "/oauth1/resource"
+)
+
 // OAuth1Consumer is a consumer (client) registered with the OAuth 1
 // provider.
 type OAuth1Consumer struct {
@@ -169,10 +183,10 @@ type OAuth1Echo struct {
 }
 
 func (o *OAuth1) register(mux *http.ServeMux) {
-	mux.HandleFunc("/oauth1/request_token", o.requestToken)
-	mux.HandleFunc("GET /oauth1/authorize", o.authorize)
-	mux.HandleFunc("/oauth1/access_token", o.accessToken)
-	mux.HandleFunc("/oauth1/resource", o.resource)
+	mux.HandleFunc(OAuth1RequestTokenPath, o.requestToken)
+	mux.HandleFunc("GET "+OAuth1AuthorizePath, o.authorize)
+	mux.HandleFunc(OAuth1AccessTokenPath, o.accessToken)
+	mux.HandleFunc(OAuth1ResourcePath, o.resource)
 }
 
 // verify checks r with the token lookup of one endpoint (see check) and
