@@ -20,5 +20,7 @@
 // it imports no package of the library but internal/urlenc, so a mistake
 // in the library's signer cannot hide on both sides.
 //
-// It never calls testing.TB: the demo uses it as well as the tests.
+// It never calls testing.TB: the demo uses it as well as the tests. The
+// public packages oauth1/oauth1test and oauth2/oauth2test serve it to
+// users' tests, with aliases of its types.
 package fakeprovider

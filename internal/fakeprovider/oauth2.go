@@ -101,8 +101,12 @@ type OAuth2Client struct {
 //
 // Every JSON response carries Content-Type: application/json and
 // Cache-Control: no-store, except the discovery documents and the JWKS,
-// which may be cached (OIDCOptions.MetadataMaxAge). Errors follow RFC 6749
-// §5.2: 400 with invalid_request, invalid_grant, invalid_scope,
+// which may be cached (OIDCOptions.MetadataMaxAge). The authorization,
+// token, device authorization, revocation, introspection and PAR endpoints
+// treat a parameter sent without a value as omitted and refuse one sent
+// twice, except resource (RFC 8707) and audience (RFC 8693), which may
+// repeat (RFC 6749 §3.1, §3.2). Errors follow RFC 6749 §5.2: 400 with
+// invalid_request, invalid_grant, invalid_scope, invalid_target,
 // unauthorized_client, unsupported_grant_type, invalid_dpop_proof or
 // use_dpop_nonce, and 401 invalid_client (with a Basic WWW-Authenticate
 // challenge when the client used Basic). A DPoP proof is checked before
