@@ -412,8 +412,8 @@ func (o *OAuth2) IssueToken(clientID string, ttl time.Duration) (access, refresh
 
 // ApproveDevice marks the device authorization with userCode approved by
 // DefaultUser: its next poll gets a token whatever DeviceScript says
-// (unless the device code has expired). Unknown user codes are ignored. It is safe for concurrent
-// use.
+// (unless the device code has expired). Unknown user codes are ignored.
+// It is safe for concurrent use.
 func (o *OAuth2) ApproveDevice(userCode string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -40,15 +40,24 @@ func TestOAuth2RepeatableParams(t *testing.T) {
 	}
 
 	// A refresh without resource keeps the grant's audience; one with a
-	// resource gets that one.
-	tok = post(t, s, OAuth2TokenPath, auth, params("grant_type", "refresh_token", "refresh_token", rt)).wantOK(t)
-	if diff := cmp.Diff(aud, introspect(t, s, tok["access_token"].(string))["aud"]); diff != "" {
+	// resource narrows its access token to it, not the grant (RFC 8707
+	// §2.2).
+	refresh := func(rt string, p ...string) (at, next string) {
+		t.Helper()
+		tok := post(t, s, OAuth2TokenPath, auth, append(params("grant_type", "refresh_token", "refresh_token", rt), params(p...)...)).wantOK(t)
+		return tok["access_token"].(string), tok["refresh_token"].(string)
+	}
+	at, rt = refresh(rt)
+	if diff := cmp.Diff(aud, introspect(t, s, at)["aud"]); diff != "" {
 		t.Errorf("aud after a refresh (-want +got):\n%s", diff)
 	}
-	tok = post(t, s, OAuth2TokenPath, auth, params("grant_type", "refresh_token", "refresh_token", tok["refresh_token"].(string),
-		"resource", "https://b.example/")).wantOK(t)
-	if got := introspect(t, s, tok["access_token"].(string))["aud"]; got != "https://b.example/" {
+	at, rt = refresh(rt, "resource", "https://b.example/")
+	if got := introspect(t, s, at)["aud"]; got != "https://b.example/" {
 		t.Errorf("aud after a refresh for one resource = %v, want https://b.example/", got)
+	}
+	at, _ = refresh(rt)
+	if diff := cmp.Diff(aud, introspect(t, s, at)["aud"]); diff != "" {
+		t.Errorf("aud of the next refresh (-want +got):\n%s", diff)
 	}
 
 	// A refused request is recorded too.

@@ -17,8 +17,10 @@ import (
 // provider read last. The result is a copy; it is safe for concurrent use.
 //
 // The resource (RFC 8707) and audience (RFC 8693) values of a successful
-// token request also become the audience of the tokens it issued, which
-// introspection reports as aud and the protected resource echoes.
+// token request also become the audience of the access token it issued,
+// which introspection reports as aud and the protected resource echoes;
+// those of the authorization request or the first token request are the
+// grant's, which a refresh without its own keeps.
 func (o *OAuth2) LastTokenRequest() url.Values { return o.last(&o.lastToken) }
 
 // LastDeviceAuthRequest is [OAuth2.LastTokenRequest] for the device

@@ -151,8 +151,8 @@ type OAuth2Echo struct {
 	// Query holds the first value of each query parameter but
 	// access_token.
 	Query map[string]string `json:"query"`
-	// Aud is the token's audience: the resource and audience values of
-	// the request that issued it (see [OAuth2.LastTokenRequest]).
+	// Aud is the token's audience: the resource and audience values it
+	// was issued for (see [OAuth2.LastTokenRequest]).
 	Aud []string `json:"aud,omitempty"`
 	// TokenType is "DPoP" for a DPoP-bound token, and empty otherwise.
 	TokenType string `json:"token_type,omitempty"`

@@ -131,7 +131,7 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if aud := oauth2Audience(form); len(aud) > 0 {
-		o.setAudience(res, aud)
+		o.setAudience(res, aud, grant != grantRefreshToken)
 	}
 	if jkt != "" {
 		o.bindTokens(res, jkt, c.AuthMethod == authNone)
@@ -168,16 +168,18 @@ func oauth2Audience(p urlenc.Params) []string {
 	return append(p.Values("resource"), p.Values("audience")...)
 }
 
-// setAudience makes aud the audience of the tokens of res, and of the
-// tokens refreshed from its refresh token. The tokens were just issued and
-// are unknown to anyone else until res is sent.
-func (o *OAuth2) setAudience(res *oauth2Issued, aud []string) {
+// setAudience makes aud the audience of the access token of res and, for
+// a new grant, of its refresh token, which the tokens refreshed from it
+// keep. A refresh asking for a resource narrows the new access token only,
+// not the grant (RFC 8707 §2.2). The tokens were just issued and are
+// unknown to anyone else until res is sent.
+func (o *OAuth2) setAudience(res *oauth2Issued, aud []string, newGrant bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if t := o.access[res.access]; t != nil {
 		t.aud = aud
 	}
-	if t := o.refresh[res.refresh]; t != nil {
+	if t := o.refresh[res.refresh]; t != nil && newGrant {
 		t.aud = aud
 	}
 }
