@@ -123,8 +123,9 @@ const (
 // names (see [Server.AuthorizeAs]).
 const UserCookie = "fakeprovider_user"
 
-// ClientKey returns the P-256 private key of [KeyClientID]. It is fixed
-// and public: never use it outside tests.
+// ClientKey returns the P-256 private key of [KeyClientID], shared with
+// the server: do not modify it. It is fixed and public: never use it
+// outside tests.
 func ClientKey() *ecdsa.PrivateKey { return fakeprovider.OAuth2TestKey }
 
 // Provider is the authorization server a [Server] runs: its registered
