@@ -2,7 +2,6 @@ package oauth_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -180,23 +179,16 @@ func Example_oauth2ClientCredentials() {
 // TestWebAppManyUsers signs 100 users in at once through one newApp
 // handler, their logins interleaved (all pending at the same time,
 // completed in another order), and checks that each browser ends up
-// calling the API with the token issued for its own user.
-//
-// The fake provider approves every authorization as its default user, so
-// the test puts a provider's login session in front of it (idpFront): the
-// user's browser carries a provider cookie naming a user registered in
-// Provider.OAuth2.Users, and the front records which user each code, then
-// each access token, was issued for, and names that user in the
-// protected resource's echo.
+// calling the API with the token issued for its own user. Each browser is
+// signed in at the provider as its own user (the provider's login cookie),
+// and the provider's protected resource names the user of the token.
 func TestWebAppManyUsers(t *testing.T) {
 	const users = 100
-	p := fakeprovider.NewProvider()
-	for i := 0; i < users; i++ {
-		p.OAuth2.Users[fmt.Sprintf("user%03d", i)] = "pw"
-	}
-	front := &idpFront{h: p, users: p.OAuth2.Users, codeUser: map[string]string{}, tokenUser: map[string]string{}}
-	idp := httptest.NewServer(front)
+	idp := fakeprovider.NewServer()
 	defer idp.Close()
+	for i := 0; i < users; i++ {
+		idp.OAuth2.Users[fmt.Sprintf("user%03d", i)] = "pw"
+	}
 	cfg := &oauth2.Config{
 		ClientID: "basic-client", ClientSecret: "basic-secret",
 		Endpoint: oauth2.Endpoint{AuthURL: idp.URL + fakeprovider.OAuth2AuthorizePath, TokenURL: idp.URL + fakeprovider.OAuth2TokenPath},
@@ -215,7 +207,7 @@ func TestWebAppManyUsers(t *testing.T) {
 	idpURL, _ := url.Parse(idp.URL)
 	for i := range browsers {
 		jar, _ := cookiejar.New(nil)
-		jar.SetCookies(idpURL, []*http.Cookie{{Name: "idp_user", Value: fmt.Sprintf("user%03d", i)}})
+		jar.SetCookies(idpURL, []*http.Cookie{{Name: fakeprovider.OAuth2UserCookie, Value: fmt.Sprintf("user%03d", i)}})
 		browsers[i] = &http.Client{Jar: jar, Transport: app.Client().Transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
@@ -262,69 +254,9 @@ func TestWebAppManyUsers(t *testing.T) {
 			t.Errorf("user %d: /me = %.200s, want the API's answer for user%03d", i, body, i)
 		}
 	}
-	if n := p.OAuth2.TokensIssued(); n != users {
+	if n := idp.OAuth2.TokensIssued(); n != users {
 		t.Errorf("provider issued %d tokens, want %d", n, users)
 	}
-}
-
-// idpFront stands in front of the fake provider for the provider's own
-// login sessions: see TestWebAppManyUsers.
-type idpFront struct {
-	h         http.Handler
-	users     map[string]string
-	mu        sync.Mutex
-	codeUser  map[string]string // authorization code → user
-	tokenUser map[string]string // access token → user
-}
-
-func (f *idpFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := httptest.NewRecorder()
-	switch r.URL.Path {
-	case fakeprovider.OAuth2AuthorizePath:
-		c, err := r.Cookie("idp_user")
-		if err != nil || f.users[c.Value] == "" {
-			http.Error(w, "not signed in at the provider", http.StatusUnauthorized)
-			return
-		}
-		f.h.ServeHTTP(rec, r)
-		if loc, err := url.Parse(rec.Header().Get("Location")); err == nil {
-			f.mu.Lock()
-			f.codeUser[loc.Query().Get("code")] = c.Value
-			f.mu.Unlock()
-		}
-	case fakeprovider.OAuth2TokenPath:
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		form, _ := url.ParseQuery(string(body))
-		f.h.ServeHTTP(rec, r)
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		if json.Unmarshal(rec.Body.Bytes(), &tok) == nil && tok.AccessToken != "" {
-			f.mu.Lock()
-			f.tokenUser[tok.AccessToken] = f.codeUser[form.Get("code")]
-			f.mu.Unlock()
-		}
-	case fakeprovider.OAuth2ResourcePath:
-		f.h.ServeHTTP(rec, r)
-		var echo map[string]any
-		if json.Unmarshal(rec.Body.Bytes(), &echo) == nil && echo["ok"] == true {
-			f.mu.Lock()
-			echo["username"] = f.tokenUser[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
-			f.mu.Unlock()
-			b, _ := json.Marshal(echo)
-			rec.Body = bytes.NewBuffer(b)
-			rec.Header().Del("Content-Length")
-		}
-	default:
-		f.h.ServeHTTP(w, r)
-		return
-	}
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	w.Write(rec.Body.Bytes())
 }
 
 // TestREADMESnippets checks that every Go block of README.md appears, line

@@ -14,51 +14,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 	"github.com/oauthkit/oauth/signer/jose"
 )
-
-// browser plays the user agent in the examples: it follows the authorization
-// URL and returns where the server redirected it.
-func browser(authURL string) string {
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(authURL)
-	if err != nil {
-		log.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.Header.Get("Location")
-}
-
-func fakeEndpoint(srv *fakeprovider.Server) oauth2.Endpoint { return endpointOf(srv) }
-
-// echo reads the fake provider's protected resource answer: who the token
-// belongs to.
-func echo(resp *http.Response) string {
-	defer resp.Body.Close()
-	var e struct {
-		ClientID string `json:"client_id"`
-		Username string `json:"username"`
-	}
-	json.NewDecoder(resp.Body).Decode(&e)
-	if e.Username != "" {
-		return resp.Status + " for " + e.Username
-	}
-	return resp.Status + " for client " + e.ClientID
-}
 
 // A web server signs users in with the authorization code flow: one Login
 // per sign-in, kept with the user's data between the redirect and the
 // callback. Here the handler's request is built by hand.
 func ExampleConfig_NewLogin() {
-	srv := fakeprovider.NewServer() // setup: a local provider
+	srv := oauth2test.NewServer(nil) // setup: a local provider (in a test: NewServer(t))
 	defer srv.Close()
 
 	cfg := &oauth2.Config{
-		ClientID:     "basic-client",
-		ClientSecret: "basic-secret",
-		Endpoint:     fakeEndpoint(srv), // e.g. oauth2.GitHub
+		ClientID:     oauth2test.ClientID,
+		ClientSecret: oauth2test.ClientSecret,
+		Endpoint:     srv.Endpoint(), // e.g. oauth2.GitHub
 		RedirectURL:  "http://127.0.0.1:8080/callback",
 		Scopes:       []string{"read"},
 	}
@@ -67,7 +38,7 @@ func ExampleConfig_NewLogin() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	callback := browser(login.URL) // setup: the user approves
+	callback := srv.Authorize(nil, login.URL) // setup: the user approves
 
 	// In the /callback handler, with the login stored for this browser.
 	r := httptest.NewRequest("GET", callback, nil)
@@ -77,30 +48,61 @@ func ExampleConfig_NewLogin() {
 	}
 	fmt.Println("token type:", tok.Type(), "refreshable:", tok.RefreshToken != "")
 
-	s := cfg.NewSession(tok) // refreshes when needed
-	resp, err := s.Client().Get(srv.URL + "/oauth2/resource")
+	s := cfg.NewSession(tok)                       // refreshes when needed
+	resp, err := s.Client().Get(srv.ResourceURL()) // e.g. https://api.github.com/user
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("api:", echo(resp))
+	defer resp.Body.Close()
+	var me struct {
+		Username string `json:"username"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", resp.Status, "for", me.Username)
 	// Output:
 	// token type: Bearer refreshable: true
 	// api: 200 OK for alice
 }
 
+// A provider asked for response_mode=form_post (OAuth 2.0 Form Post
+// Response Mode) has the browser post the response to the redirect URL;
+// CompleteLogin reads the form.
+func ExampleConfig_CompleteLogin_formPost() {
+	srv := oauth2test.NewServer(nil) // setup
+	defer srv.Close()
+
+	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret,
+		Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
+	login, err := cfg.NewLogin(oauth2.SetAuthURLParam("response_mode", "form_post"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := srv.CallbackRequest(nil, login.URL) // setup: the request the /callback handler gets
+
+	tok, err := cfg.CompleteLogin(r.Context(), login, r)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(r.Method, tok.Valid())
+	// Output:
+	// POST true
+}
+
 // A command-line program receives the callback on a loopback redirect
 // URL (RFC 8252 §7.3) and completes the login with the URL it was sent to.
 func ExampleConfig_CompleteLoginURL() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
 
-	cfg := &oauth2.Config{ClientID: "public-client", Endpoint: fakeEndpoint(srv),
+	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(),
 		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{"read"}}
 	login, err := cfg.NewLogin()
 	if err != nil {
 		log.Fatal(err)
 	}
-	callbackURL := browser(login.URL) // setup: in a program, r.URL.String() of the callback request
+	callbackURL := srv.Authorize(nil, login.URL) // setup: in a program, r.URL.String() of the callback request
 
 	tok, err := cfg.CompleteLoginURL(context.Background(), login, callbackURL)
 	if err != nil {
@@ -119,15 +121,15 @@ func ExampleConfig_CompleteLoginURL() {
 // The implicit flow returns the token in the redirect's fragment. Prefer
 // the code flow; some servers offer nothing else.
 func ExampleConfig_CompleteLoginURL_implicit() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
 
-	cfg := &oauth2.Config{ClientID: "public-client", Endpoint: fakeEndpoint(srv), RedirectURL: "http://127.0.0.1:8080/callback"}
+	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
 	login, err := cfg.NewLogin(oauth2.ImplicitFlow)
 	if err != nil {
 		log.Fatal(err)
 	}
-	callbackURL := browser(login.URL) // setup: the page at the redirect URL reads location.href
+	callbackURL := srv.Authorize(nil, login.URL) // setup: the page at the redirect URL reads location.href
 
 	tok, err := cfg.CompleteLoginURL(context.Background(), login, callbackURL)
 	if err != nil {
@@ -142,17 +144,17 @@ func ExampleConfig_CompleteLoginURL_implicit() {
 // that built the authorization URL checked the state, and sends the PKCE
 // verifier with VerifierOption.
 func ExampleConfig_Exchange() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
 
-	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret",
-		Endpoint: fakeEndpoint(srv), RedirectURL: "http://127.0.0.1:8080/callback"}
+	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret,
+		Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
 	verifier := oauth2.GenerateVerifier()
 	login, err := cfg.NewLogin(oauth2.S256ChallengeOption(verifier))
 	if err != nil {
 		log.Fatal(err)
 	}
-	u, _ := url.Parse(browser(login.URL)) // setup: the callback
+	u, _ := url.Parse(srv.Authorize(nil, login.URL)) // setup: the callback
 	if u.Query().Get("state") != login.State {
 		log.Fatal("state mismatch")
 	}
@@ -168,19 +170,26 @@ func ExampleConfig_Exchange() {
 
 // The password grant, for a first-party server that offers nothing else.
 func ExampleConfig_PasswordCredentialsToken() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
 
-	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
-	tok, err := cfg.PasswordCredentialsToken(context.Background(), "alice", "wonderland")
+	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret, Endpoint: srv.Endpoint()}
+	tok, err := cfg.PasswordCredentialsToken(context.Background(), oauth2test.Username, oauth2test.Password)
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := cfg.NewSession(tok).Client().Get(srv.URL + "/oauth2/resource")
+	resp, err := cfg.NewSession(tok).Client().Get(srv.ResourceURL())
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("api:", echo(resp))
+	defer resp.Body.Close()
+	var me struct {
+		Username string `json:"username"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", resp.Status, "for", me.Username)
 	// Output:
 	// api: 200 OK for alice
 }
@@ -189,41 +198,48 @@ func ExampleConfig_PasswordCredentialsToken() {
 // first use and a new one whenever it is due, with the resource indicator
 // (RFC 8707) on every token request.
 func ExampleConfig_ClientCredentials() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
 
 	cfg := &oauth2.Config{
-		ClientID:     "post-client",
-		ClientSecret: "post-secret",
+		ClientID:     oauth2test.PostClientID,
+		ClientSecret: oauth2test.PostClientSecret,
 		AuthMethod:   oauth2.AuthClientSecretPost,
-		Endpoint:     fakeEndpoint(srv),
+		Endpoint:     srv.Endpoint(),
 		Scopes:       []string{"read"},
 	}
-	src := cfg.ClientCredentials(oauth2.SetParam("resource", srv.URL+"/oauth2/resource"))
+	src := cfg.ClientCredentials(oauth2.SetParam("resource", srv.ResourceURL()))
 	client := oauth2.NewClient(src, nil)
-	resp, err := client.Get(srv.URL + "/oauth2/resource")
+	resp, err := client.Get(srv.ResourceURL())
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("api:", echo(resp))
+	defer resp.Body.Close()
+	var me struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", resp.Status, "for client", me.ClientID)
 	// Output:
 	// api: 200 OK for client post-client
 }
 
 // The device flow (RFC 8628) for a CLI or a TV: show the code, poll.
 func ExampleConfig_DeviceAuth() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
-	srv.OAuth2.DeviceInterval = 1 // setup: poll every second
+	srv.DeviceInterval = 1 // setup: poll every second
 
-	cfg := &oauth2.Config{ClientID: "public-client", Endpoint: fakeEndpoint(srv), Scopes: []string{"read"}}
+	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(), Scopes: []string{"read"}}
 	ctx := context.Background()
 	da, err := cfg.DeviceAuth(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("visit the verification URI and enter the code:", da.UserCode != "" && da.VerificationURI != "")
-	srv.OAuth2.ApproveDevice(da.UserCode) // setup: the user approves
+	srv.ApproveDevice(da.UserCode) // setup: the user approves
 
 	tok, err := cfg.DeviceAccessToken(ctx, da)
 	if err != nil {
@@ -238,11 +254,11 @@ func ExampleConfig_DeviceAuth() {
 // Refresh renews a token now; a Session also does it on its own ahead of
 // the expiry. Here the provider rotates refresh tokens.
 func ExampleSession_Refresh() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
-	access, refresh := srv.OAuth2.IssueToken("basic-client", time.Hour) // setup: a saved token
+	access, refresh := srv.IssueToken(oauth2test.ClientID, time.Hour) // setup: a saved token
 
-	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
+	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret, Endpoint: srv.Endpoint()}
 	s := cfg.NewSession(&oauth2.Token{AccessToken: access, RefreshToken: refresh, Expiry: time.Now().Add(time.Hour)})
 	tok, err := s.Refresh(context.Background())
 	if err != nil {
@@ -260,12 +276,12 @@ func ExampleSession_Refresh() {
 // Revoke signs out: revoking the refresh token ends the grant, access
 // token included (RFC 7009 §2.1).
 func ExampleSession_Revoke() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
 
-	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
+	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret, Endpoint: srv.Endpoint()}
 	ctx := context.Background()
-	tok, err := cfg.PasswordCredentialsToken(ctx, "alice", "wonderland")
+	tok, err := cfg.PasswordCredentialsToken(ctx, oauth2test.Username, oauth2test.Password)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -273,7 +289,7 @@ func ExampleSession_Revoke() {
 	if err := s.Revoke(ctx, oauth2.HintRefreshToken); err != nil {
 		log.Fatal(err)
 	}
-	resp, err := s.Client().Get(srv.URL + "/oauth2/resource")
+	resp, err := s.Client().Get(srv.ResourceURL())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -286,12 +302,12 @@ func ExampleSession_Revoke() {
 
 // Introspect asks the server what it knows of a token (RFC 7662).
 func ExampleSession_Introspect() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
 
-	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
+	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret, Endpoint: srv.Endpoint()}
 	ctx := context.Background()
-	tok, err := cfg.PasswordCredentialsToken(ctx, "alice", "wonderland")
+	tok, err := cfg.PasswordCredentialsToken(ctx, oauth2test.Username, oauth2test.Password)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -307,15 +323,15 @@ func ExampleSession_Introspect() {
 // The JWT bearer grant (RFC 7523 §2.1): the session mints a fresh
 // assertion for each token it obtains.
 func ExampleConfig_JWTBearer() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
-	key, err := jose.NewECDSASigner(jose.ES256, fakeprovider.OAuth2TestKey) // setup: the client's registered key
+	key, err := jose.NewECDSASigner(jose.ES256, oauth2test.ClientKey()) // setup: the client's registered key
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	cfg := &oauth2.Config{ClientID: "pkjwt-client", AuthMethod: oauth2.AuthPrivateKeyJWT, Signer: key,
-		Endpoint: fakeEndpoint(srv)}
+	cfg := &oauth2.Config{ClientID: oauth2test.KeyClientID, AuthMethod: oauth2.AuthPrivateKeyJWT, Signer: key,
+		Endpoint: srv.Endpoint()}
 	n := 0
 	s := cfg.JWTBearer(func(ctx context.Context) (string, error) {
 		n++
@@ -324,11 +340,18 @@ func ExampleConfig_JWTBearer() {
 			"jti": fmt.Sprint("assertion-", n), "iat": now, "exp": now + 60})
 		return jose.SignCompact(key, []byte(`{"alg":"ES256","typ":"JWT"}`), claims)
 	})
-	resp, err := s.Client().Get(srv.URL + "/oauth2/resource")
+	resp, err := s.Client().Get(srv.ResourceURL())
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("api:", echo(resp))
+	defer resp.Body.Close()
+	var me struct {
+		Username string `json:"username"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", resp.Status, "for", me.Username)
 	// Output:
 	// api: 200 OK for alice
 }
@@ -336,12 +359,12 @@ func ExampleConfig_JWTBearer() {
 // Token exchange (RFC 8693): a service trades the token a caller sent it
 // for one of its own, for a call further down.
 func ExampleConfig_TokenExchange() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
-	incoming, _ := srv.OAuth2.IssueToken("basic-client", time.Hour) // setup: the caller's token
+	incoming, _ := srv.IssueToken(oauth2test.ClientID, time.Hour) // setup: the caller's token
 
-	cfg := &oauth2.Config{ClientID: "post-client", ClientSecret: "post-secret",
-		AuthMethod: oauth2.AuthClientSecretPost, Endpoint: fakeEndpoint(srv)}
+	cfg := &oauth2.Config{ClientID: oauth2test.PostClientID, ClientSecret: oauth2test.PostClientSecret,
+		AuthMethod: oauth2.AuthClientSecretPost, Endpoint: srv.Endpoint()}
 	s := cfg.TokenExchange(func(ctx context.Context) (string, string, error) {
 		return incoming, "urn:ietf:params:oauth:token-type:access_token", nil
 	})
@@ -357,16 +380,23 @@ func ExampleConfig_TokenExchange() {
 // NewClient authorizes requests with any TokenSource; StaticTokenSource
 // holds a token that never changes.
 func ExampleNewClient() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
-	access, _ := srv.OAuth2.IssueToken("basic-client", 0) // setup: a token that does not expire
+	access, _ := srv.IssueToken(oauth2test.ClientID, 0) // setup: a token that does not expire
 
 	client := oauth2.NewClient(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: access}), nil)
-	resp, err := client.Get(srv.URL + "/oauth2/resource")
+	resp, err := client.Get(srv.ResourceURL())
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("api:", echo(resp))
+	defer resp.Body.Close()
+	var me struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("api:", resp.Status, "for client", me.ClientID)
 	// Output:
 	// api: 200 OK for client basic-client
 }
@@ -374,12 +404,12 @@ func ExampleNewClient() {
 // Persist every new token, rotated refresh tokens included. Here the
 // stored token has expired, so the first request refreshes it.
 func ExampleSession_OnTokenUpdate() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
-	access, refresh := srv.OAuth2.IssueToken("basic-client", -time.Minute) // setup: an expired token
+	access, refresh := srv.IssueToken(oauth2test.ClientID, -time.Minute) // setup: an expired token
 	saved, _ := json.Marshal(&oauth2.Token{AccessToken: access, RefreshToken: refresh, Expiry: time.Now().Add(-time.Minute)})
 
-	cfg := &oauth2.Config{ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv)}
+	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret, Endpoint: srv.Endpoint()}
 	var tok oauth2.Token
 	if err := json.Unmarshal(saved, &tok); err != nil {
 		log.Fatal(err)
@@ -391,7 +421,7 @@ func ExampleSession_OnTokenUpdate() {
 		return json.NewEncoder(&store).Encode(t)
 	}
 
-	resp, err := s.Client().Get(srv.URL + "/oauth2/resource")
+	resp, err := s.Client().Get(srv.ResourceURL())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -413,12 +443,12 @@ func ExampleSession_OnTokenUpdate() {
 // The package already reports a 2xx carrying "error" as an *Error; this hook
 // also turns ok:false into a 400 so that status-based logging sees a failure.
 func ExampleHooks_slack() {
-	srv := fakeprovider.NewServer()
+	srv := oauth2test.NewServer(nil) // setup
 	defer srv.Close()
-	srv.OAuth2.ErrorWith200 = true // setup: behave like Slack
+	srv.ErrorWith200 = true // setup: behave like Slack
 
 	cfg := &oauth2.Config{
-		ClientID: "basic-client", ClientSecret: "basic-secret", Endpoint: fakeEndpoint(srv),
+		ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret, Endpoint: srv.Endpoint(),
 		Hooks: oauth2.Hooks{TokenResponse: func(resp *http.Response) error {
 			body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 			if err != nil {

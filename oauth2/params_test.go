@@ -3,120 +3,239 @@ package oauth2
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/signer/jose"
 )
 
+// provider is the fake provider a test of the token calls runs against,
+// and the client's Config.
+type provider struct {
+	srv *fakeprovider.Server
+	cfg *Config
+}
+
+// newProvider starts a fake provider and returns it with a Config of its
+// client_secret_basic client, which the caller may change before use.
+func newProvider(t *testing.T) *provider {
+	t.Helper()
+	srv := fakeprovider.NewServer()
+	t.Cleanup(srv.Close)
+	srv.OAuth2.DeviceScript = []string{"approve"}
+	return &provider{srv: srv, cfg: &Config{ClientID: "basic-client", ClientSecret: "basic-secret", Scopes: []string{"read"},
+		RedirectURL: "http://127.0.0.1/cb", HTTPClient: srv.Client(),
+		Endpoint: Endpoint{AuthURL: srv.URL + fakeprovider.OAuth2AuthorizePath, TokenURL: srv.URL + fakeprovider.OAuth2TokenPath,
+			DeviceAuthURL: srv.URL + fakeprovider.OAuth2DevicePath},
+		Sleep: func(context.Context, time.Duration) error { return nil }}}
+}
+
+// authorize starts a login with opts and returns it with the request the
+// browser makes to the redirect URI once the provider approved: a GET of
+// the callback URL, or the POST of the form of a form_post page.
+func (p *provider) authorize(t *testing.T, opts ...Option) (*Login, *http.Request) {
+	t.Helper()
+	l, err := p.cfg.NewLogin(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := *p.srv.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Get(l.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusFound {
+		return l, httptest.NewRequest("GET", resp.Header.Get("Location"), nil)
+	}
+	action, form, err := fakeprovider.ReadFormPost(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		t.Fatalf("authorize: %s, %v", resp.Status, err)
+	}
+	r := httptest.NewRequest("POST", action, strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return l, r
+}
+
 // tokenCalls are the calls that send a request to the token endpoint (or,
-// for the device authorization, to its own endpoint), each given opts:
-// with cfg, or with s, a session of cfg holding a refreshable token.
+// for the device authorization, to its own endpoint). prepare obtains what
+// a call needs first (a login, a device code, a token) from p, with
+// p.cfg, and returns the call, which takes the options under test.
 var tokenCalls = []struct {
-	name string
-	call func(cfg *Config, s *Session, opts ...Option) error
+	name    string
+	prepare func(t *testing.T, p *provider) func(opts ...Option) error
 }{
-	{"Exchange", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.Exchange(context.Background(), "CODE", opts...)
-		return err
+	{"Exchange", func(t *testing.T, p *provider) func(opts ...Option) error {
+		l, r := p.authorize(t)
+		return func(opts ...Option) error {
+			_, err := p.cfg.Exchange(context.Background(), r.URL.Query().Get("code"), append(opts, VerifierOption(l.CodeVerifier))...)
+			return err
+		}
 	}},
-	{"CompleteLogin", func(c *Config, _ *Session, opts ...Option) error {
-		r, _ := http.NewRequest("GET", "https://app.example/cb?code=CODE&state=S", nil)
-		_, err := c.CompleteLogin(context.Background(), &Login{State: "S", ResponseType: "code"}, r, opts...)
-		return err
+	{"CompleteLogin", func(t *testing.T, p *provider) func(opts ...Option) error {
+		l, r := p.authorize(t)
+		return func(opts ...Option) error {
+			_, err := p.cfg.CompleteLogin(context.Background(), l, r, opts...)
+			return err
+		}
 	}},
-	{"CompleteLogin form_post", func(c *Config, _ *Session, opts ...Option) error {
-		r, _ := http.NewRequest("POST", "https://app.example/cb", strings.NewReader("code=CODE&state=S"))
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		_, err := c.CompleteLogin(context.Background(), &Login{State: "S", ResponseType: "code"}, r, opts...)
-		return err
+	{"CompleteLogin form_post", func(t *testing.T, p *provider) func(opts ...Option) error {
+		l, r := p.authorize(t, SetAuthURLParam("response_mode", "form_post"))
+		if r.Method != "POST" {
+			t.Fatalf("callback %s, want the POST of a form_post page", r.Method)
+		}
+		return func(opts ...Option) error {
+			_, err := p.cfg.CompleteLogin(context.Background(), l, r, opts...)
+			return err
+		}
 	}},
-	{"CompleteLoginURL", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.CompleteLoginURL(context.Background(), &Login{State: "S"}, "https://app.example/cb?code=CODE&state=S", opts...)
-		return err
+	{"CompleteLoginURL", func(t *testing.T, p *provider) func(opts ...Option) error {
+		l, r := p.authorize(t)
+		return func(opts ...Option) error {
+			_, err := p.cfg.CompleteLoginURL(context.Background(), l, r.URL.String(), opts...)
+			return err
+		}
 	}},
-	{"CompleteLoginCode", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.CompleteLoginCode(context.Background(), &Login{State: "S"}, "CODE", "S", opts...)
-		return err
+	{"CompleteLoginCode", func(t *testing.T, p *provider) func(opts ...Option) error {
+		l, r := p.authorize(t)
+		q := r.URL.Query()
+		return func(opts ...Option) error {
+			_, err := p.cfg.CompleteLoginCode(context.Background(), l, q.Get("code"), q.Get("state"), opts...)
+			return err
+		}
 	}},
-	{"PasswordCredentialsToken", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.PasswordCredentialsToken(context.Background(), "alice", "pw", opts...)
-		return err
+	{"PasswordCredentialsToken", func(t *testing.T, p *provider) func(opts ...Option) error {
+		return func(opts ...Option) error {
+			_, err := p.cfg.PasswordCredentialsToken(context.Background(), "alice", "wonderland", opts...)
+			return err
+		}
 	}},
-	{"DeviceAuth", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.DeviceAuth(context.Background(), opts...)
-		return err
+	{"DeviceAuth", func(t *testing.T, p *provider) func(opts ...Option) error {
+		return func(opts ...Option) error {
+			_, err := p.cfg.DeviceAuth(context.Background(), opts...)
+			return err
+		}
 	}},
-	{"DeviceAccessToken", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.DeviceAccessToken(context.Background(), &DeviceAuthResponse{DeviceCode: "DC", Interval: 1}, opts...)
-		return err
+	{"DeviceAccessToken", func(t *testing.T, p *provider) func(opts ...Option) error {
+		da, err := p.cfg.DeviceAuth(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return func(opts ...Option) error {
+			_, err := p.cfg.DeviceAccessToken(context.Background(), da, opts...)
+			return err
+		}
 	}},
-	{"ClientCredentials", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.ClientCredentials(opts...).Token(context.Background())
-		return err
+	{"ClientCredentials", func(t *testing.T, p *provider) func(opts ...Option) error {
+		return func(opts ...Option) error {
+			_, err := p.cfg.ClientCredentials(opts...).Token(context.Background())
+			return err
+		}
 	}},
-	{"JWTBearer", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.JWTBearer(func(context.Context) (string, error) { return "A", nil }, opts...).Token(context.Background())
-		return err
+	{"JWTBearer", func(t *testing.T, p *provider) func(opts ...Option) error {
+		key, err := jose.NewSigner(jose.ES256, fakeprovider.OAuth2TestKey) // the key of the provider's pkjwt-client
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertion := func(context.Context) (string, error) {
+			now := time.Now().Unix()
+			claims, _ := json.Marshal(map[string]any{"iss": "pkjwt-client", "sub": "alice", "aud": p.cfg.Endpoint.TokenURL,
+				"jti": GenerateVerifier(), "exp": now + 60})
+			return jose.SignCompact(key, []byte(`{"alg":"ES256"}`), claims)
+		}
+		return func(opts ...Option) error {
+			_, err := p.cfg.JWTBearer(assertion, opts...).Token(context.Background())
+			return err
+		}
 	}},
-	{"TokenExchange", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.TokenExchange(func(context.Context) (string, string, error) { return "T", "urn:x", nil }, opts...).Token(context.Background())
-		return err
+	{"TokenExchange", func(t *testing.T, p *provider) func(opts ...Option) error {
+		subject := p.token(t)
+		return func(opts ...Option) error {
+			_, err := p.cfg.TokenExchange(func(context.Context) (string, string, error) {
+				return subject.AccessToken, "urn:ietf:params:oauth:token-type:access_token", nil
+			}, opts...).Token(context.Background())
+			return err
+		}
 	}},
-	{"GrantSession", func(c *Config, _ *Session, opts ...Option) error {
-		_, err := c.GrantSession("urn:x", func(context.Context) (url.Values, error) { return url.Values{"a": {"1"}}, nil },
-			opts...).Token(context.Background())
-		return err
+	{"GrantSession", func(t *testing.T, p *provider) func(opts ...Option) error {
+		return func(opts ...Option) error {
+			_, err := p.cfg.GrantSession("password", func(context.Context) (url.Values, error) {
+				return url.Values{"username": {"alice"}, "password": {"wonderland"}}, nil
+			}, opts...).Token(context.Background())
+			return err
+		}
 	}},
-	{"Refresh", func(_ *Config, s *Session, opts ...Option) error {
-		_, err := s.Refresh(context.Background(), opts...)
-		return err
+	{"Refresh", func(t *testing.T, p *provider) func(opts ...Option) error {
+		s := p.cfg.NewSession(p.token(t))
+		return func(opts ...Option) error {
+			_, err := s.Refresh(context.Background(), opts...)
+			return err
+		}
 	}},
 }
 
-const deviceBody = `{"access_token":"at","device_code":"dc","user_code":"uc","verification_uri":"https://v"}`
+// token returns a token of alice for p.cfg, from the password grant.
+func (p *provider) token(t *testing.T) *Token {
+	t.Helper()
+	tok, err := p.cfg.PasswordCredentialsToken(context.Background(), "alice", "wonderland")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// sent runs call against p and returns the parameters of the one request
+// it made to the token endpoint, or to the device authorization endpoint
+// for DeviceAuth, as the provider received them.
+func (p *provider) sent(t *testing.T, name string, call func() error) url.Values {
+	t.Helper()
+	before := p.srv.OAuth2.TokenRequests()
+	if err := call(); err != nil {
+		t.Fatal(err)
+	}
+	wantRequests, got := 1, p.srv.OAuth2.LastTokenRequest()
+	if name == "DeviceAuth" {
+		wantRequests, got = 0, p.srv.OAuth2.LastDeviceAuthRequest()
+	}
+	if n := p.srv.OAuth2.TokenRequests() - before; n != wantRequests {
+		t.Fatalf("%d token requests, want %d", n, wantRequests)
+	}
+	return got
+}
 
 // Every grant and Refresh takes per-call options: SetParam adds, with
 // repeatable keys (RFC 8707 resource), SetAuthURLParam replaces, and the
 // options of the authorization request alone are left out; the provider
-// receives exactly that.
+// receives exactly that, and accepts it.
 func TestOptionsOnEveryTokenRequest(t *testing.T) {
 	opts := []Option{SetParam("resource", "https://a.example/"), SetParam("resource", "https://b.example/"),
 		SetAuthURLParam("audience", "x"), SetAuthURLParam("audience", "y"),
 		AccessTypeOffline, ApprovalForce, WithState("ignored"), S256ChallengeOption("ignored")}
 	for _, tt := range tokenCalls {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newCapture(t, cannedResponse{200, map[string]string{"Content-Type": "application/json"}, deviceBody})
+			p := newProvider(t)
 			var hooked []string
-			cfg := &Config{ClientID: "c", Scopes: []string{"read"},
-				Endpoint: Endpoint{TokenURL: srv.URL + "/token", DeviceAuthURL: srv.URL + "/device"},
-				Sleep:    func(context.Context, time.Duration) error { return nil },
-				Hooks: Hooks{TokenRequest: func(r *http.Request) error {
-					b, err := r.GetBody()
-					if err != nil {
-						return err
-					}
-					body, _ := io.ReadAll(b)
-					hooked = append(hooked, string(body))
-					return nil
-				}}}
-			s := cfg.NewSession(&Token{AccessToken: "old", RefreshToken: "RT"})
-			if err := tt.call(cfg, s, opts...); err != nil {
-				t.Fatal(err)
+			p.cfg.Hooks.TokenRequest = func(r *http.Request) error {
+				b, err := r.GetBody()
+				if err != nil {
+					return err
+				}
+				body, _ := io.ReadAll(b)
+				hooked = append(hooked, string(body))
+				return nil
 			}
-			reqs := srv.requests()
-			if len(reqs) != 1 {
-				t.Fatalf("%d requests, want 1", len(reqs))
-			}
-			got, err := url.ParseQuery(reqs[0].Body)
-			if err != nil {
-				t.Fatal(err)
-			}
+			call := tt.prepare(t, p)
+			got := p.sent(t, tt.name, func() error { return call(opts...) })
 			if diff := cmp.Diff([]string{"https://a.example/", "https://b.example/"}, got["resource"]); diff != "" {
 				t.Errorf("resource sent (-want +got):\n%s", diff)
 			}
@@ -128,8 +247,11 @@ func TestOptionsOnEveryTokenRequest(t *testing.T) {
 					t.Errorf("%s sent to the token endpoint: %q", k, got[k])
 				}
 			}
-			if reqs[0].Path == "/token" && (len(hooked) != 1 || hooked[0] != reqs[0].Body) {
-				t.Errorf("Hooks.TokenRequest saw %q, want the body sent, %q", hooked, reqs[0].Body)
+			if tt.name != "DeviceAuth" {
+				last, _ := url.ParseQuery(hooked[len(hooked)-1])
+				if diff := cmp.Diff(got, last); diff != "" {
+					t.Errorf("Hooks.TokenRequest saw another body than the one sent (-sent +hooked):\n%s", diff)
+				}
 			}
 		})
 	}
@@ -142,18 +264,10 @@ func TestConfigParams(t *testing.T) {
 	params := url.Values{"resource": {"https://a.example/", "https://b.example/"}, "audience": {"x"}}
 	for _, tt := range tokenCalls {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newCapture(t, cannedResponse{200, map[string]string{"Content-Type": "application/json"}, deviceBody})
-			cfg := &Config{ClientID: "c", Params: params,
-				Endpoint: Endpoint{TokenURL: srv.URL + "/token", DeviceAuthURL: srv.URL + "/device"},
-				Sleep:    func(context.Context, time.Duration) error { return nil }}
-			s := cfg.NewSession(&Token{AccessToken: "old", RefreshToken: "RT"})
-			if err := tt.call(cfg, s, SetParam("resource", "https://c.example/")); err != nil {
-				t.Fatal(err)
-			}
-			got, err := url.ParseQuery(srv.requests()[0].Body)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := newProvider(t)
+			p.cfg.Params = params
+			call := tt.prepare(t, p)
+			got := p.sent(t, tt.name, func() error { return call(SetParam("resource", "https://c.example/")) })
 			session := tt.name == "Refresh" || tt.name == "ClientCredentials" || tt.name == "JWTBearer" ||
 				tt.name == "TokenExchange" || tt.name == "GrantSession"
 			want := []string{"https://c.example/"}
@@ -175,42 +289,34 @@ func TestConfigParams(t *testing.T) {
 func TestParamsOnAutomaticRequests(t *testing.T) {
 	tests := []struct {
 		name string
-		new  func(*Config) *Session
+		new  func(*provider) *Session
+		want []string
 	}{
-		{"refresh", func(c *Config) *Session {
-			return c.NewSession(&Token{AccessToken: "old", RefreshToken: "RT", Expiry: time.Unix(1, 0)})
-		}},
-		{"renewal", func(c *Config) *Session {
-			s := c.ClientCredentials(SetParam("resource", "https://s.example/"))
-			s.SetToken(&Token{AccessToken: "old", Expiry: time.Unix(1, 0)})
+		{"refresh", func(p *provider) *Session {
+			at, rt := p.srv.OAuth2.IssueToken(p.cfg.ClientID, -time.Minute)
+			return p.cfg.NewSession(&Token{AccessToken: at, RefreshToken: rt, Expiry: time.Unix(1, 0)})
+		}, []string{"https://a.example/"}},
+		{"renewal", func(p *provider) *Session {
+			s := p.cfg.ClientCredentials(SetParam("resource", "https://s.example/"))
+			at, _ := p.srv.OAuth2.IssueToken(p.cfg.ClientID, -time.Minute)
+			s.SetToken(&Token{AccessToken: at, Expiry: time.Unix(1, 0)})
 			return s
-		}},
+		}, []string{"https://a.example/", "https://s.example/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rt := &grantRT{body: `{"access_token":"new","expires_in":3600}`}
-			var bodies []string
-			cfg := &Config{ClientID: "c", ClientSecret: "s", Params: url.Values{"resource": {"https://a.example/"}},
-				Endpoint: Endpoint{TokenURL: "https://as.example/token"}, HTTPClient: &http.Client{Transport: rt},
-				Hooks: Hooks{TokenRequest: func(r *http.Request) error {
-					b, _ := r.GetBody()
-					body, _ := io.ReadAll(b)
-					bodies = append(bodies, string(body))
-					return nil
-				}}}
-			s := tt.new(cfg)
-			if tok, err := s.Token(context.Background()); err != nil || tok.AccessToken != "new" {
-				t.Fatalf("Token = %v, %v", tok, err)
-			}
-			if len(bodies) != 1 {
-				t.Fatalf("%d token requests, want 1", len(bodies))
-			}
-			got, _ := url.ParseQuery(bodies[0])
-			want := []string{"https://a.example/"}
-			if tt.name == "renewal" {
-				want = append(want, "https://s.example/")
-			}
-			if diff := cmp.Diff(want, got["resource"]); diff != "" {
+			p := newProvider(t)
+			p.cfg.Params = url.Values{"resource": {"https://a.example/"}}
+			s := tt.new(p)
+			old := s.CachedToken().AccessToken
+			got := p.sent(t, tt.name, func() error {
+				tok, err := s.Token(context.Background())
+				if err == nil && tok.AccessToken == old {
+					t.Errorf("Token returned the expired token")
+				}
+				return err
+			})
+			if diff := cmp.Diff(tt.want, got["resource"]); diff != "" {
 				t.Errorf("resource sent (-want +got):\n%s", diff)
 			}
 		})

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
 )
 
@@ -93,22 +94,31 @@ func TestCompleteLoginVariants(t *testing.T) {
 	srv := newProvider(t)
 	cfg := clients(t, srv)["client_secret_basic"]
 	t.Run("form_post", func(t *testing.T) {
-		l, cb := login(t, cfg)
-		u, err := url.Parse(cb)
+		l, err := cfg.NewLogin(oauth2.SetAuthURLParam("response_mode", "form_post"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The provider redirects; a form_post provider would have posted
-		// the same parameters.
-		r := httptest.NewRequest("POST", redirect, strings.NewReader(u.RawQuery))
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		tok, err := cfg.CompleteLogin(ctx, l, r)
+		// The browser loads the provider's page, whose form posts the
+		// response to the redirect URI.
+		resp, err := srv.Client().Get(l.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		action, form, err := fakeprovider.ReadFormPost(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		if err != nil || action != redirect {
+			t.Fatalf("provider's page: form to %q, %v; want one posting to %q", action, err, redirect)
+		}
+		post := func(contentType string) *http.Request {
+			r := httptest.NewRequest("POST", action, strings.NewReader(form.Encode()))
+			r.Header.Set("Content-Type", contentType)
+			return r
+		}
+		tok, err := cfg.CompleteLogin(ctx, l, post("application/x-www-form-urlencoded"))
 		if err != nil || !tok.Valid() {
 			t.Fatalf("CompleteLogin = %v, %v", tok, err)
 		}
-		r = httptest.NewRequest("POST", redirect, strings.NewReader(u.RawQuery))
-		r.Header.Set("Content-Type", "text/plain")
-		if _, err := cfg.CompleteLogin(ctx, l, r); !errors.Is(err, oauth2.ErrMalformedCallback) {
+		if _, err := cfg.CompleteLogin(ctx, l, post("text/plain")); !errors.Is(err, oauth2.ErrMalformedCallback) {
 			t.Errorf("a POST that is not a form: err = %v, want ErrMalformedCallback", err)
 		}
 	})

@@ -15,8 +15,12 @@
 // Set that rotates on command, ID tokens, UserInfo, iss in authorization
 // responses (RFC 9207), DPoP (RFC 9449), pushed authorization requests (RFC
 // 9126) and request objects (RFC 9101). It signs ID tokens and checks DPoP
-// proofs and request objects with its own standard-library JOSE code, apart
-// from the library's signer.
+// proofs, request objects and client assertions with its own
+// standard-library JOSE code, and parses its test keys with crypto/x509:
+// it imports no package of the library but internal/urlenc, so a mistake
+// in the library's signer cannot hide on both sides.
 //
-// It never calls testing.TB: the demo uses it as well as the tests.
+// It never calls testing.TB: the demo uses it as well as the tests. The
+// public packages oauth1/oauth1test and oauth2/oauth2test serve it to
+// users' tests, with aliases of its types.
 package fakeprovider

@@ -35,6 +35,10 @@ type joseError string
 
 func (e joseError) Error() string { return string(e) }
 
+// errJWSSignature is a signature that does not verify with a key that fits
+// its algorithm.
+var errJWSSignature = joseError("JWS signature invalid")
+
 // jws is a compact JWS split into its parts (RFC 7515 §7.1).
 type jws struct {
 	header       map[string]json.RawMessage
@@ -124,7 +128,7 @@ func verifyJWS(alg string, key crypto.PublicKey, signingInput string, sig []byte
 		h.Write([]byte(signingInput))
 		digest = h.Sum(nil)
 	}
-	bad := joseError("JWS signature invalid")
+	bad := errJWSSignature
 	switch a.kind {
 	case "RSA", "PSS":
 		k, ok := key.(*rsa.PublicKey)

@@ -3,8 +3,10 @@ package fakeprovider
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,7 +16,20 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer"
+)
+
+// Paths of the OAuth 1 endpoints a [Provider] serves (see [OAuth1]).
+const (
+	// OAuth1RequestTokenPath is the temporary credential request
+	// endpoint (RFC 5849 §2.1).
+	OAuth1RequestTokenPath = "/oauth1/request_token"
+	// OAuth1AuthorizePath is the resource owner authorization endpoint
+	// (RFC 5849 §2.2).
+	OAuth1AuthorizePath = "/oauth1/authorize"
+	// OAuth1AccessTokenPath is the token request endpoint (RFC 5849 §2.3).
+	OAuth1AccessTokenPath = "/oauth1/access_token"
+	// OAuth1ResourcePath is the protected resource ([OAuth1Echo]).
+	OAuth1ResourcePath = "/oauth1/resource"
 )
 
 // OAuth1Consumer is a consumer (client) registered with the OAuth 1
@@ -39,7 +54,11 @@ var OAuth1DefaultConsumers = []string{
 
 // OAuth1RSAPrivateKey returns the parsed [OAuth1RSAPrivateKeyPEM].
 func OAuth1RSAPrivateKey() *rsa.PrivateKey {
-	k, err := signer.ParseRSAPrivateKeyPEM([]byte(OAuth1RSAPrivateKeyPEM))
+	b, _ := pem.Decode([]byte(OAuth1RSAPrivateKeyPEM))
+	if b == nil {
+		panic("fakeprovider: bad built-in test key: not PEM")
+	}
+	k, err := x509.ParsePKCS1PrivateKey(b.Bytes)
 	if err != nil {
 		panic("fakeprovider: bad built-in test key: " + err.Error())
 	}
@@ -164,10 +183,10 @@ type OAuth1Echo struct {
 }
 
 func (o *OAuth1) register(mux *http.ServeMux) {
-	mux.HandleFunc("/oauth1/request_token", o.requestToken)
-	mux.HandleFunc("GET /oauth1/authorize", o.authorize)
-	mux.HandleFunc("/oauth1/access_token", o.accessToken)
-	mux.HandleFunc("/oauth1/resource", o.resource)
+	mux.HandleFunc(OAuth1RequestTokenPath, o.requestToken)
+	mux.HandleFunc("GET "+OAuth1AuthorizePath, o.authorize)
+	mux.HandleFunc(OAuth1AccessTokenPath, o.accessToken)
+	mux.HandleFunc(OAuth1ResourcePath, o.resource)
 }
 
 // verify checks r with the token lookup of one endpoint (see check) and

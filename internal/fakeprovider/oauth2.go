@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,8 +35,10 @@ const (
 	// OAuth2ResourcePath is a protected resource (GET or POST) that
 	// echoes who called it: {"ok":true,"client_id":...,"username":...,
 	// "scope":...,"method":"header"|"body"|"query","http_method":...,
-	// "query":{name:first value}} (access_token left out), with
-	// "token_type":"DPoP" and "jkt" added for a DPoP-bound token. It takes
+	// "query":{name:first value}} (access_token left out), with "aud" (the
+	// token's resource and audience values, see [OAuth2.LastTokenRequest])
+	// when it has any, and "token_type":"DPoP" and "jkt" for a DPoP-bound
+	// token. [OAuth2Echo] decodes it. It takes
 	// the token in the Authorization header (Bearer, or DPoP with a proof,
 	// RFC 9449 §7.1), a form body or the access_token query parameter, in
 	// exactly one of them (RFC 6750 §2). A missing token gets 401 with
@@ -72,10 +75,10 @@ type OAuth2Client struct {
 	// redirect URI on a loopback host). When none is sent and exactly one is
 	// registered, that one is used.
 	RedirectURIs []string
-	// PublicKey verifies private_key_jwt assertions (RS256, PS256, ES256 or
-	// EdDSA, checked with jose.NewVerifier) and request objects (RFC
-	// 9101; see [PAROptions]). client_secret_jwt assertions are HS256 with
-	// Secret.
+	// PublicKey verifies private_key_jwt assertions and request objects
+	// (RFC 9101; see [PAROptions]), signed with any algorithm of
+	// [DPoPOptions] that fits the key (RS256, PS256, ES256, EdDSA, ...).
+	// client_secret_jwt assertions are HS256 with Secret.
 	PublicKey crypto.PublicKey
 	// RawBasic makes the provider read client_secret_basic credentials
 	// without form-decoding them, like servers that do not follow RFC 6749
@@ -98,8 +101,12 @@ type OAuth2Client struct {
 //
 // Every JSON response carries Content-Type: application/json and
 // Cache-Control: no-store, except the discovery documents and the JWKS,
-// which may be cached (OIDCOptions.MetadataMaxAge). Errors follow RFC 6749
-// §5.2: 400 with invalid_request, invalid_grant, invalid_scope,
+// which may be cached (OIDCOptions.MetadataMaxAge). The authorization,
+// token, device authorization, revocation, introspection and PAR endpoints
+// treat a parameter sent without a value as omitted and refuse one sent
+// twice, except resource (RFC 8707) and audience (RFC 8693), which may
+// repeat (RFC 6749 §3.1, §3.2). Errors follow RFC 6749 §5.2: 400 with
+// invalid_request, invalid_grant, invalid_scope, invalid_target,
 // unauthorized_client, unsupported_grant_type, invalid_dpop_proof or
 // use_dpop_nonce, and 401 invalid_client (with a Basic WWW-Authenticate
 // challenge when the client used Basic). A DPoP proof is checked before
@@ -117,9 +124,15 @@ type OAuth2 struct {
 	//     (client_secret_basic; its characters must be form-encoded)
 	// Each of them accepts any redirect URI on 127.0.0.1, [::1] or localhost.
 	Clients map[string]*OAuth2Client
-	// Users are the resource owners of the password grant, username to
-	// password. Default {"alice": "wonderland"}.
+	// Users are the registered resource owners, username to password:
+	// those the password grant accepts and those a browser may approve as
+	// (see [OAuth2UserCookie]). Default {"alice": "wonderland"}.
 	Users map[string]string
+	// DefaultUser is the resource owner who approves authorization
+	// requests that name no user (by [OAuth2UserCookie] or login_hint) and
+	// device codes approved by the script or [OAuth2.ApproveDevice]. It
+	// need not be in Users. If empty, "alice"; NewProvider sets "alice".
+	DefaultUser string
 	// AccessTokenTTL is the lifetime of issued access tokens. Zero means
 	// the default, one hour; a negative value issues tokens that never
 	// expire and omits expires_in.
@@ -205,6 +218,11 @@ type OAuth2 struct {
 	userInfoRequests, dpopRefused, dpopNonceChallenges       atomic.Int64
 	parRequests, requestObjectsRefused                       atomic.Int64
 
+	// lastMu guards the last requests recorded for LastTokenRequest and
+	// LastDeviceAuthRequest; it is never held with mu.
+	lastMu                sync.Mutex
+	lastToken, lastDevice url.Values
+
 	// keyMu guards the signing keys; it is never held with mu.
 	keyMu           sync.Mutex
 	keySets         []*oidcKeySet // oldest first; the last signs
@@ -244,6 +262,7 @@ type oauth2Token struct {
 	clientID string
 	username string
 	scope    string
+	aud      []string // resource and audience values it was issued for
 	iat      time.Time
 	exp      time.Time // zero: never expires
 	authTime time.Time // when the end-user authorized the grant
@@ -259,9 +278,11 @@ type oauth2Code struct {
 	method      string // "S256" or "plain" when challenge is set
 	exp         time.Time
 	used        bool
-	family      uint64 // tokens issued from it, once used
-	nonce       string // OpenID Connect nonce of the request
-	dpopJKT     string // RFC 9449 §10 dpop_jkt of the request
+	family      uint64   // tokens issued from it, once used
+	username    string   // who approved
+	aud         []string // resource values of the request (RFC 8707)
+	nonce       string   // OpenID Connect nonce of the request
+	dpopJKT     string   // RFC 9449 §10 dpop_jkt of the request
 	authTime    time.Time
 }
 
@@ -273,6 +294,7 @@ type oauth2Device struct {
 	exp      time.Time
 	polls    int
 	approved bool
+	username string // who approved on the verification page, "" for DefaultUser
 }
 
 const (
@@ -294,6 +316,7 @@ func newOAuth2() *OAuth2 {
 	o := &OAuth2{
 		Clients:             make(map[string]*OAuth2Client, len(clients)),
 		Users:               map[string]string{"alice": "wonderland"},
+		DefaultUser:         "alice",
 		AccessTokenTTL:      time.Hour,
 		RotateRefreshTokens: true,
 		RequirePKCE:         true,
@@ -387,10 +410,10 @@ func (o *OAuth2) IssueToken(clientID string, ttl time.Duration) (access, refresh
 	return access, refresh
 }
 
-// ApproveDevice marks the device authorization with userCode approved: its
-// next poll gets a token whatever DeviceScript says (unless the device code
-// has expired). Unknown user codes are ignored. It is safe for concurrent
-// use.
+// ApproveDevice marks the device authorization with userCode approved by
+// DefaultUser: its next poll gets a token whatever DeviceScript says
+// (unless the device code has expired). Unknown user codes are ignored.
+// It is safe for concurrent use.
 func (o *OAuth2) ApproveDevice(userCode string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()

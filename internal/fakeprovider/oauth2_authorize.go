@@ -4,9 +4,12 @@ package fakeprovider
 // (RFC 7636 §4.3), iss in every response (RFC 9207), pushed requests (RFC
 // 9126 §4), request objects (RFC 9101 §5) and the OpenID Connect nonce and
 // DPoP dpop_jkt it binds to the code. It approves at once, on behalf of
-// oauth2DefaultUser.
+// the user approvingUser names, and answers in the response mode asked
+// for: a redirect with the parameters in the query or the fragment, or a
+// page that posts them (OAuth 2.0 Form Post Response Mode).
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,6 +27,7 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "fakeprovider: malformed query", http.StatusBadRequest)
 		return
 	}
+	q = oauth2OmitEmpty(q)
 	// Until client and redirect URI are known good, errors are shown to
 	// the user, never redirected (RFC 6749 §4.1.2.1).
 	c := o.Clients[q.Get("client_id")]
@@ -36,6 +40,7 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "fakeprovider: "+e.code+": "+e.desc, http.StatusBadRequest)
 		return
 	}
+	q = oauth2OmitEmpty(q)
 	sent, hasRedirect := q.Lookup("redirect_uri")
 	redirect, ok := c.redirectURI(sent, hasRedirect)
 	if !ok {
@@ -45,7 +50,7 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 	state, hasState := q.Lookup("state")
 	responseType := q.Get("response_type")
-	fragment := responseType == "token" || q.Get("response_mode") == "fragment"
+	mode := responseMode(responseType, q.Get("response_mode"))
 	iss := o.callbackIssuer(r)
 	fail := func(code, desc string) {
 		p := urlenc.Params{{Key: "error", Value: code}}
@@ -58,7 +63,7 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		if iss != "" {
 			p.Add("iss", iss) // RFC 9207 §2: errors too
 		}
-		oauth2Redirect(w, r, redirect, p, fragment)
+		oauth2Respond(w, r, redirect, p, mode)
 	}
 	if o.RequirePAR && !via.pushed {
 		fail("invalid_request", "pushed authorization requests are required")
@@ -76,11 +81,17 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("access_denied", "the user denied the request")
 		return
 	}
+	user, ok := o.approvingUser(r, q)
+	if !ok {
+		fail("access_denied", "no such user")
+		return
+	}
 	scope := q.Get("scope")
+	resources := q.Values("resource")
 
 	if responseType == "token" {
 		o.mu.Lock()
-		res := o.issueLocked(o.newFamilyLocked(), c.ID, oauth2DefaultUser, scope, false)
+		res := o.issueTokensLocked(oauth2Token{family: o.newFamilyLocked(), clientID: c.ID, username: user, scope: scope, aud: resources}, false)
 		o.mu.Unlock()
 		p := urlenc.Params{{Key: "access_token", Value: res.access}, {Key: "token_type", Value: "Bearer"}}
 		if res.ttl > 0 {
@@ -95,7 +106,7 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		if iss != "" {
 			p.Add("iss", iss)
 		}
-		oauth2Redirect(w, r, redirect, p, fragment)
+		oauth2Respond(w, r, redirect, p, mode)
 		return
 	}
 
@@ -115,6 +126,8 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		method:      method,
 		exp:         now.Add(oauth2CodeTTL),
 		family:      o.newFamilyLocked(),
+		username:    user,
+		aud:         resources,
 		nonce:       q.Get("nonce"),
 		dpopJKT:     q.Get("dpop_jkt"),
 		authTime:    now,
@@ -127,7 +140,7 @@ func (o *OAuth2) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if iss != "" {
 		p.Add("iss", iss)
 	}
-	oauth2Redirect(w, r, redirect, p, fragment)
+	oauth2Respond(w, r, redirect, p, mode)
 }
 
 // authorizationVia says how an authorization request arrived.
@@ -167,22 +180,19 @@ func (o *OAuth2) resolveAuthorizationRequest(r *http.Request, c *OAuth2Client, q
 
 // checkAuthorizationParams checks the parameters of an authorization
 // request of client c whose redirect URI is known good: no parameter
-// repeated, a supported response_type and response_mode, and PKCE as
+// repeated but those that may be and resource URIs as oauth2CheckParams
+// says, a supported response_type and response_mode, and PKCE as
 // RequirePKCE and RFC 7636 §4.3 say. It is shared by the authorization and
 // PAR endpoints.
 func (o *OAuth2) checkAuthorizationParams(c *OAuth2Client, q urlenc.Params) *oauth2Error {
-	for i, kv := range q {
-		if q[:i].Has(kv.Key) {
-			return errInvalidRequest("parameter " + kv.Key + " repeated")
-		}
+	if _, e := oauth2CheckParams(q); e != nil {
+		return e
 	}
 	responseType := q.Get("response_type")
 	if responseType != "code" && responseType != "token" {
 		return &oauth2Error{status: http.StatusBadRequest, code: "unsupported_response_type"}
 	}
-	switch mode, ok := q.Lookup("response_mode"); {
-	case !ok || mode == "fragment" || mode == "query" && responseType == "code":
-	default:
+	if mode, ok := q.Lookup("response_mode"); ok && responseMode(responseType, mode) != mode {
 		// The token response never goes in a query (OAuth 2.0 Multiple
 		// Response Type Encoding Practices §2.1).
 		return errInvalidRequest("unsupported response_mode")
@@ -251,13 +261,41 @@ func (c *OAuth2Client) redirectURI(sent string, hasSent bool) (string, bool) {
 	return "", false
 }
 
-// oauth2Redirect answers 302 to redirect with p in its query, or in its
-// fragment for the implicit flow (RFC 6749 §4.2.2).
-func oauth2Redirect(w http.ResponseWriter, r *http.Request, redirect string, p urlenc.Params, fragment bool) {
+// responseMode returns how the response to an authorization request of
+// responseType goes back to the client: the response_mode asked for,
+// "query", "fragment" or "form_post", when it suits the response type, and
+// otherwise the response type's default, "fragment" for the implicit flow
+// and "query" for the code (OAuth 2.0 Multiple Response Type Encoding
+// Practices §2.1: a token never goes in a query).
+func responseMode(responseType, asked string) string {
+	switch {
+	case asked == "fragment" || asked == "form_post" || asked == "query" && responseType != "token":
+		return asked
+	case responseType == "token":
+		return "fragment"
+	}
+	return "query"
+}
+
+// oauth2Respond sends the authorization response p to redirect in mode:
+// a 302 with p in the redirect URI's query or, for the implicit flow
+// (RFC 6749 §4.2.2), its fragment; or for "form_post" a 200 HTML page
+// whose form posts p to it (see formPostPage).
+func oauth2Respond(w http.ResponseWriter, r *http.Request, redirect string, p urlenc.Params, mode string) {
 	var to string
-	if fragment {
+	switch mode {
+	case "form_post":
+		page := formPostPage(redirect, p)
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", "no-cache, no-store")
+		h.Set("Pragma", "no-cache")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, page)
+		return
+	case "fragment":
 		to = redirect + "#" + p.Encode()
-	} else {
+	default:
 		var err error
 		if to, err = urlenc.AddParams(redirect, p); err != nil {
 			http.Error(w, "fakeprovider: bad redirect_uri", http.StatusBadRequest)

@@ -5,6 +5,8 @@ package fakeprovider
 // introspection endpoints and by the jwt-bearer grant.
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -13,7 +15,6 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
-	"github.com/oauthkit/oauth/signer/jose"
 )
 
 const oauth2AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -139,48 +140,46 @@ func (e assertionError) Error() string { return string(e) }
 
 // verifyAssertion checks a JWT assertion (RFC 7523 §3) issued by a
 // registered client: the signature with the client's key (HS256 with Secret
-// for client_secret_jwt clients, the PublicKey otherwise), aud naming this
-// server (see oauth2AudienceOK) or its issuer, exp in the future, nbf past,
-// and a jti never seen before. For
-// client authentication (auth true) iss must be a client registered for a
-// JWT method; for the jwt-bearer grant any client with a key may issue it.
+// for client_secret_jwt clients, the PublicKey otherwise, with any of the
+// algorithms of [DPoPOptions] that fits it), aud naming this server (see
+// oauth2AudienceOK) or its issuer, exp in the future, nbf past, and a jti
+// never seen before. For client authentication (auth true) iss must be a
+// client registered for a JWT method; for the jwt-bearer grant any client
+// with a key may issue it. The signature is checked with the provider's
+// own JWS code (dpop_jws.go), not the library's.
 func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oauth2Claims, *OAuth2Client, error) {
-	hdr, payload, ok := oauth2SplitJWT(token)
-	if !ok {
+	j, err := parseJWS(token)
+	if err != nil {
 		return nil, nil, assertionError("malformed assertion")
 	}
-	var h struct {
-		Alg string `json:"alg"`
-	}
 	var claims oauth2Claims
-	if json.Unmarshal(hdr, &h) != nil || json.Unmarshal(payload, &claims) != nil {
+	if json.Unmarshal(j.payload, &claims) != nil {
 		return nil, nil, assertionError("malformed assertion")
 	}
 	c := o.Clients[claims.Iss]
 	if c == nil {
 		return nil, nil, assertionError("assertion issuer is not a registered client")
 	}
-	var key any
 	switch {
-	case c.AuthMethod == authSecretJWT || (!auth && h.Alg == jose.HS256 && c.Secret != ""):
-		if h.Alg != jose.HS256 {
+	case c.AuthMethod == authSecretJWT || (!auth && j.alg == "HS256" && c.Secret != ""):
+		if j.alg != "HS256" {
 			return nil, nil, assertionError("assertion must be signed with HS256")
 		}
-		key = []byte(c.Secret)
+		if !verifyHS256([]byte(c.Secret), j.signingInput, j.sig) {
+			return nil, nil, assertionError("assertion signature invalid")
+		}
 	case c.AuthMethod == authPrivateJWT || (!auth && c.PublicKey != nil):
-		if h.Alg == jose.HS256 || c.PublicKey == nil {
+		if c.PublicKey == nil {
 			return nil, nil, assertionError("assertion must be signed with the client's private key")
 		}
-		key = c.PublicKey
+		if err := verifyJWS(j.alg, c.PublicKey, j.signingInput, j.sig); err != nil {
+			if err == errJWSSignature {
+				return nil, nil, assertionError("assertion signature invalid")
+			}
+			return nil, nil, assertionError("assertion algorithm does not fit the client's key")
+		}
 	default:
 		return nil, nil, assertionError("client is not registered for JWT assertions")
-	}
-	v, err := jose.NewVerifier(h.Alg, key)
-	if err != nil {
-		return nil, nil, assertionError("assertion algorithm does not fit the client's key")
-	}
-	if _, _, err := jose.VerifyCompact(v, token); err != nil {
-		return nil, nil, assertionError("assertion signature invalid")
 	}
 	if claims.Sub == "" {
 		return nil, nil, assertionError("assertion has no sub")
@@ -217,19 +216,6 @@ func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oau
 	return &claims, c, nil
 }
 
-// oauth2SplitJWT returns the decoded header and payload of a compact JWS
-// without checking the signature.
-func oauth2SplitJWT(token string) (hdr, payload []byte, ok bool) {
-	h, rest, ok1 := strings.Cut(token, ".")
-	p, _, ok2 := strings.Cut(rest, ".")
-	if !ok1 || !ok2 {
-		return nil, nil, false
-	}
-	hdr, err1 := base64.RawURLEncoding.DecodeString(h)
-	payload, err2 := base64.RawURLEncoding.DecodeString(p)
-	return hdr, payload, err1 == nil && err2 == nil
-}
-
 // oauth2AudienceOK reports whether aud (a string or an array of strings)
 // names this server: the token endpoint URL (RFC 7523 §3), the URL of the
 // endpoint the request was made to, or the issuer (the base URL).
@@ -251,4 +237,12 @@ func oauth2AudienceOK(r *http.Request, aud json.RawMessage) bool {
 		}
 	}
 	return false
+}
+
+// verifyHS256 reports whether sig is the HMAC-SHA256 of signingInput keyed
+// with key (RFC 7518 §3.2), compared in constant time.
+func verifyHS256(key []byte, signingInput string, sig []byte) bool {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(signingInput))
+	return hmac.Equal(m.Sum(nil), sig)
 }

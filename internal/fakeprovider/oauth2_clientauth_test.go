@@ -53,7 +53,11 @@ func TestOAuth2ClientAuthFailures(t *testing.T) {
 		{name: "none unknown client", auth: noneAuth("nobody"), wantStatus: 401, wantCode: "invalid_client"},
 		{name: "no authentication", wantStatus: 401, wantCode: "invalid_client"},
 		{name: "two methods", auth: basicAuth("basic-client", "basic-secret"), extra: params("client_secret", "basic-secret"), wantStatus: 400, wantCode: "invalid_request"},
-		{name: "public client with a secret", auth: postAuth("public-client", ""), wantStatus: 401, wantCode: "invalid_client"},
+		{name: "public client with a secret", auth: postAuth("public-client", "a-secret"), wantStatus: 401, wantCode: "invalid_client"},
+		// RFC 6749 §3.2: a parameter without a value is omitted, so this is
+		// authentication "none", and the public client may not use the
+		// client_credentials grant.
+		{name: "public client with an empty secret", auth: postAuth("public-client", ""), wantStatus: 400, wantCode: "unauthorized_client"},
 		{name: "jwt wrong secret", auth: jwtAuth(mint(jose.HS256, []byte("a-different-secret-of-32-bytes!!!!"), nil)), wantStatus: 401, wantCode: "invalid_client"},
 		{name: "pkjwt wrong key", auth: jwtAuth(mint(jose.ES256, otherKey, nil)), wantStatus: 401, wantCode: "invalid_client"},
 		{name: "pkjwt HS256 confusion", auth: jwtAuth(func(t testing.TB, aud string) string {

@@ -17,7 +17,11 @@ func (o *OAuth2) handleDevice(w http.ResponseWriter, r *http.Request) {
 	if !oauth2MethodAllowed(w, r, http.MethodPost) {
 		return
 	}
-	form, e := oauth2ReadForm(w, r)
+	form, e := oauth2ReadBody(w, r)
+	if e == nil {
+		o.record(&o.lastDevice, form)
+		form, e = oauth2CheckParams(form)
+	}
 	if e == nil {
 		var c *OAuth2Client
 		if c, e = o.authenticateClient(r, form); e == nil {
@@ -77,7 +81,9 @@ func oauth2UserCode() string {
 }
 
 // handleDeviceVerify is the page the user visits. With a user_code it
-// approves that device, as OAuth2.ApproveDevice does.
+// approves that device, as the user its OAuth2UserCookie names, or as
+// DefaultUser without the cookie; a cookie naming a user not in Users is
+// answered 403 and approves nothing.
 func (o *OAuth2) handleDeviceVerify(w http.ResponseWriter, r *http.Request) {
 	if !oauth2MethodAllowed(w, r, http.MethodGet) {
 		return
@@ -88,10 +94,18 @@ func (o *OAuth2) handleDeviceVerify(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "fakeprovider: visit this page with ?user_code=XXXX-XXXX to approve a device")
 		return
 	}
+	user := o.defaultUser()
+	if c, err := r.Cookie(OAuth2UserCookie); err == nil {
+		if _, ok := o.Users[c.Value]; !ok {
+			http.Error(w, "fakeprovider: no such user", http.StatusForbidden)
+			return
+		}
+		user = c.Value
+	}
 	o.mu.Lock()
 	d, ok := o.devices[o.userCode[code]]
 	if ok {
-		d.approved = true
+		d.approved, d.username = true, user
 	}
 	o.mu.Unlock()
 	if !ok {
@@ -127,7 +141,11 @@ func (o *OAuth2) grantDevice(c *OAuth2Client, form urlenc.Params) (*oauth2Issued
 	if step == "approve" {
 		delete(o.devices, dc)
 		delete(o.userCode, d.userCode)
-		return o.issueLocked(o.newFamilyLocked(), c.ID, oauth2DefaultUser, d.scope, true), nil
+		user := d.username
+		if user == "" {
+			user = o.defaultUser()
+		}
+		return o.issueLocked(o.newFamilyLocked(), c.ID, user, d.scope, true), nil
 	}
 	// "authorization_pending", "slow_down", "access_denied", "expired_token",
 	// or any other error code a test wants polls to get.

@@ -119,10 +119,46 @@ func (o *OAuth2) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	if tc.jkt != "" {
 		m["cnf"] = map[string]string{"jkt": tc.jkt} // RFC 9449 §6.2
 	}
+	switch len(tc.aud) { // RFC 7662 §2.2, as RFC 7519 §4.1.3 writes it
+	case 0:
+	case 1:
+		m["aud"] = tc.aud[0]
+	default:
+		m["aud"] = tc.aud
+	}
 	if !tc.exp.IsZero() {
 		m["exp"] = tc.exp.Unix()
 	}
 	oauth2WriteJSON(w, http.StatusOK, m)
+}
+
+// OAuth2Echo is the JSON body of [OAuth2ResourcePath]: who called it and
+// how, once the token was accepted.
+type OAuth2Echo struct {
+	// OK is true.
+	OK bool `json:"ok"`
+	// ClientID is the client the token was issued to.
+	ClientID string `json:"client_id"`
+	// Username is the resource owner who authorized the token; "" for a
+	// token of a grant without one (client credentials, IssueToken).
+	Username string `json:"username"`
+	// Scope is the token's scope.
+	Scope string `json:"scope"`
+	// Method is where the token was found: "header", "body" or "query".
+	Method string `json:"method"`
+	// HTTPMethod is the request's method, GET or POST.
+	HTTPMethod string `json:"http_method"`
+	// Query holds the first value of each query parameter but
+	// access_token.
+	Query map[string]string `json:"query"`
+	// Aud is the token's audience: the resource and audience values it
+	// was issued for (see [OAuth2.LastTokenRequest]).
+	Aud []string `json:"aud,omitempty"`
+	// TokenType is "DPoP" for a DPoP-bound token, and empty otherwise.
+	TokenType string `json:"token_type,omitempty"`
+	// JKT is the thumbprint of the key a DPoP-bound token is bound to
+	// (RFC 9449 §6.1).
+	JKT string `json:"jkt,omitempty"`
 }
 
 // handleResource serves a protected echo. The token may be in the
@@ -141,20 +177,21 @@ func (o *OAuth2) handleResource(w http.ResponseWriter, r *http.Request) {
 	for k, vs := range rc.query {
 		q[k] = vs[0]
 	}
-	m := map[string]any{
-		"ok":          true,
-		"client_id":   rc.tok.clientID,
-		"username":    rc.tok.username,
-		"scope":       rc.tok.scope,
-		"method":      rc.method,
-		"http_method": r.Method,
-		"query":       q,
+	echo := OAuth2Echo{
+		OK:         true,
+		ClientID:   rc.tok.clientID,
+		Username:   rc.tok.username,
+		Scope:      rc.tok.scope,
+		Method:     rc.method,
+		HTTPMethod: r.Method,
+		Query:      q,
+		Aud:        rc.tok.aud,
+		JKT:        rc.tok.jkt,
 	}
 	if rc.tok.jkt != "" {
-		m["token_type"] = "DPoP"
-		m["jkt"] = rc.tok.jkt
+		echo.TokenType = "DPoP"
 	}
-	oauth2WriteJSON(w, http.StatusOK, m)
+	oauth2WriteJSON(w, http.StatusOK, echo)
 }
 
 // resourceCaller is the token a protected request presented, and how.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -90,9 +92,20 @@ func oauth2MethodAllowed(w http.ResponseWriter, r *http.Request, methods ...stri
 }
 
 // oauth2ReadForm reads an application/x-www-form-urlencoded POST body
-// strictly: the content type must say so, the body is at most 1 MiB, and no
-// parameter may appear twice (RFC 6749 §3.2).
+// strictly (see oauth2ReadBody) and checks its parameters (see
+// oauth2CheckParams).
 func oauth2ReadForm(w http.ResponseWriter, r *http.Request) (urlenc.Params, *oauth2Error) {
+	p, e := oauth2ReadBody(w, r)
+	if e != nil {
+		return nil, e
+	}
+	return oauth2CheckParams(p)
+}
+
+// oauth2ReadBody reads an application/x-www-form-urlencoded POST body: the
+// content type must say so and the body is at most 1 MiB. It returns the
+// parameters as sent.
+func oauth2ReadBody(w http.ResponseWriter, r *http.Request) (urlenc.Params, *oauth2Error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		return nil, errInvalidRequest("content type must be application/x-www-form-urlencoded")
@@ -109,10 +122,39 @@ func oauth2ReadForm(w http.ResponseWriter, r *http.Request) (urlenc.Params, *oau
 	if err != nil {
 		return nil, errInvalidRequest("malformed form body")
 	}
+	return p, nil
+}
+
+// oauth2CheckParams returns the parameters of a request to an endpoint of
+// RFC 6749 (and its extensions) as the endpoint understands them: those
+// sent without a value left out, as if omitted (RFC 6749 §3.1, §3.2). A
+// parameter sent more than once is invalid_request, unless an extension
+// defines it as repeatable: resource (RFC 8707 §2) and audience (RFC 8693
+// §2.1). A resource must be an absolute URI without a fragment, or the
+// request is invalid_target (RFC 8707 §2).
+func oauth2CheckParams(p urlenc.Params) (urlenc.Params, *oauth2Error) {
+	p = oauth2OmitEmpty(p)
 	for i, kv := range p {
-		if p[:i].Has(kv.Key) {
+		if p[:i].Has(kv.Key) && kv.Key != "resource" && kv.Key != "audience" {
 			return nil, errInvalidRequest("parameter " + kv.Key + " repeated")
+		}
+		if kv.Key == "resource" {
+			if u, err := url.Parse(kv.Value); err != nil || !u.IsAbs() || strings.Contains(kv.Value, "#") {
+				return nil, &oauth2Error{status: http.StatusBadRequest, code: "invalid_target", desc: "resource must be an absolute URI without a fragment"}
+			}
 		}
 	}
 	return p, nil
+}
+
+// oauth2OmitEmpty returns p without the parameters sent without a value
+// (RFC 6749 §3.1, §3.2).
+func oauth2OmitEmpty(p urlenc.Params) urlenc.Params {
+	out := make(urlenc.Params, 0, len(p))
+	for _, kv := range p {
+		if kv.Value != "" {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -2,8 +2,8 @@ package fakeprovider
 
 import (
 	"crypto/ecdsa"
-
-	"github.com/oauthkit/oauth/signer"
+	"crypto/x509"
+	"encoding/pem"
 )
 
 // OAuth2TestKey is the P-256 private key of the default "pkjwt-client":
@@ -21,7 +21,11 @@ NJA9Z1BB5ypunBd0xPnC+bLZyzEjqawY9Q5iDqH4BhEx/05LgRLI45fG
 `
 
 func mustParseOAuth2TestKey() *ecdsa.PrivateKey {
-	k, err := signer.ParsePrivateKeyPEM([]byte(oauth2TestKeyPEM))
+	b, _ := pem.Decode([]byte(oauth2TestKeyPEM))
+	if b == nil {
+		panic("fakeprovider: OAuth2TestKey is not PEM")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
 	if err != nil {
 		panic("fakeprovider: parsing OAuth2TestKey: " + err.Error())
 	}

@@ -30,10 +30,6 @@ const (
 	tokenTypeAccessToken = "urn:ietf:params:oauth:token-type:access_token"
 )
 
-// oauth2DefaultUser is the resource owner who approves every authorization
-// and device request.
-const oauth2DefaultUser = "alice"
-
 // oauth2Issued is a successful token response before quirks are applied.
 type oauth2Issued struct {
 	access, refresh, scope string
@@ -49,7 +45,11 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o.setDPoPNonce(w, o.RequireDPoPNonce)
-	form, e := oauth2ReadForm(w, r)
+	form, e := oauth2ReadBody(w, r)
+	if e == nil {
+		o.record(&o.lastToken, form)
+		form, e = oauth2CheckParams(form)
+	}
 	// Sleep only after the body is read: until then net/http cannot notice
 	// that the client went away, and r.Context() would not end.
 	if o.Delay > 0 {
@@ -130,6 +130,9 @@ func (o *OAuth2) handleToken(w http.ResponseWriter, r *http.Request) {
 		o.writeTokenError(w, r, e)
 		return
 	}
+	if aud := oauth2Audience(form); len(aud) > 0 {
+		o.setAudience(res, aud, grant != grantRefreshToken)
+	}
 	if jkt != "" {
 		o.bindTokens(res, jkt, c.AuthMethod == authNone)
 	}
@@ -157,6 +160,28 @@ func (o *OAuth2) bindTokens(res *oauth2Issued, jkt string, public bool) {
 		t.jkt = jkt
 	}
 	res.dpop = true
+}
+
+// oauth2Audience returns the resource (RFC 8707 §2) and audience (RFC
+// 8693 §2.1) values of a request, in that order.
+func oauth2Audience(p urlenc.Params) []string {
+	return append(p.Values("resource"), p.Values("audience")...)
+}
+
+// setAudience makes aud the audience of the access token of res and, for
+// a new grant, of its refresh token, which the tokens refreshed from it
+// keep. A refresh asking for a resource narrows the new access token only,
+// not the grant (RFC 8707 §2.2). The tokens were just issued and are
+// unknown to anyone else until res is sent.
+func (o *OAuth2) setAudience(res *oauth2Issued, aud []string, newGrant bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if t := o.access[res.access]; t != nil {
+		t.aud = aud
+	}
+	if t := o.refresh[res.refresh]; t != nil && newGrant {
+		t.aud = aud
+	}
 }
 
 // tokenType is the response's token_type: DPoP for a DPoP-bound token
@@ -246,7 +271,7 @@ func (o *OAuth2) grantCode(c *OAuth2Client, form urlenc.Params, jkt string) (*oa
 		// RFC 9449 §10: the code is bound to the key of dpop_jkt.
 		return nil, errInvalidGrant("the authorization code is bound to another DPoP key")
 	}
-	res := o.issueTokensLocked(oauth2Token{family: ac.family, clientID: c.ID, username: oauth2DefaultUser, scope: ac.scope, authTime: ac.authTime}, true)
+	res := o.issueTokensLocked(oauth2Token{family: ac.family, clientID: c.ID, username: ac.username, scope: ac.scope, aud: ac.aud, authTime: ac.authTime}, true)
 	if res.idToken != nil {
 		res.idToken.nonce = ac.nonce
 	}
@@ -336,7 +361,7 @@ func (o *OAuth2) grantRefresh(c *OAuth2Client, form urlenc.Params, jkt string) (
 		}
 		scope = s
 	}
-	res := o.issueTokensLocked(oauth2Token{family: t.family, clientID: c.ID, username: t.username, scope: scope, authTime: t.authTime}, false)
+	res := o.issueTokensLocked(oauth2Token{family: t.family, clientID: c.ID, username: t.username, scope: scope, aud: t.aud, authTime: t.authTime}, false)
 	if res.idToken != nil {
 		res.idToken.refresh = true
 	}

@@ -221,7 +221,7 @@ func (o *OAuth2) metadata(r *http.Request) map[string]any {
 		"pushed_authorization_request_endpoint": base + OAuth2PARPath,
 		"scopes_supported":                      []string{"openid", "profile", "email"},
 		"response_types_supported":              []string{"code", "token"},
-		"response_modes_supported":              []string{"query", "fragment"},
+		"response_modes_supported":              []string{"query", "fragment", "form_post"},
 		"grant_types_supported": []string{grantAuthorizationCode, "implicit", grantPassword, grantClientCredentials,
 			grantRefreshToken, grantDeviceCode, grantJWTBearer, grantTokenExchange},
 		"subject_types_supported":                                  []string{"public"},

@@ -75,7 +75,7 @@ func TestDiscoveryDocuments(t *testing.T) {
 	}
 	lists := map[string][]string{
 		"response_types_supported":                    {"code"},
-		"response_modes_supported":                    {"query", "fragment"},
+		"response_modes_supported":                    {"query", "fragment", "form_post"},
 		"grant_types_supported":                       {"authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"},
 		"token_endpoint_auth_methods_supported":       {"client_secret_basic", "client_secret_post", "none", "private_key_jwt"},
 		"code_challenge_methods_supported":            {"S256"},
