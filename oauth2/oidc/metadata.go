@@ -196,9 +196,12 @@ func checkEndpointURL(s string, issuer bool) error {
 	return nil
 }
 
-// Endpoint returns the endpoints of m as an oauth2.Endpoint: AuthURL,
-// TokenURL, DeviceAuthURL, RevocationURL and IntrospectionURL, each empty
-// when m has none.
+// Endpoint returns m as an oauth2.Endpoint: the issuer and RFC 9207's
+// authorization_response_iss_parameter_supported (Issuer,
+// IssuerParameter), with which package oauth2 checks the "iss" of
+// callbacks, and the URLs of the authorization, token, device
+// authorization, revocation, introspection, pushed authorization request
+// and UserInfo endpoints and of the JWK Set, each empty when m has none.
 func (m *Metadata) Endpoint() oauth2.Endpoint {
 	return oauth2.Endpoint{
 		AuthURL:          m.AuthorizationEndpoint,
@@ -206,14 +209,20 @@ func (m *Metadata) Endpoint() oauth2.Endpoint {
 		DeviceAuthURL:    m.DeviceAuthorizationEndpoint,
 		RevocationURL:    m.RevocationEndpoint,
 		IntrospectionURL: m.IntrospectionEndpoint,
+		Issuer:           m.Issuer,
+		IssuerParameter:  m.AuthorizationResponseIssParameterSupported,
+		PushedAuthURL:    m.PushedAuthorizationRequestEndpoint,
+		UserInfoURL:      m.UserInfoEndpoint,
+		JWKSURL:          m.JWKSURI,
 	}
 }
 
 // MTLSEndpoint returns [Metadata.Endpoint] with each endpoint replaced by
 // its alias in MTLSEndpointAliases, where there is one: the endpoints a
 // client that authenticates with mutual TLS, or binds its tokens to its
-// certificate, must use (RFC 8705 §5). The authorization endpoint has no
-// alias; it is the user's browser that goes there.
+// certificate, must use (RFC 8705 §5). The authorization endpoint and
+// the JWK Set have no alias; it is the user's browser that goes to the
+// first, and the second is public.
 func (m *Metadata) MTLSEndpoint() oauth2.Endpoint {
 	e := m.Endpoint()
 	for _, f := range []struct {
@@ -224,6 +233,8 @@ func (m *Metadata) MTLSEndpoint() oauth2.Endpoint {
 		{"device_authorization_endpoint", &e.DeviceAuthURL},
 		{"revocation_endpoint", &e.RevocationURL},
 		{"introspection_endpoint", &e.IntrospectionURL},
+		{"pushed_authorization_request_endpoint", &e.PushedAuthURL},
+		{"userinfo_endpoint", &e.UserInfoURL},
 	} {
 		if a := m.MTLSEndpointAliases[f.name]; a != "" {
 			*f.dst = a
