@@ -42,10 +42,22 @@
 // callback request (its query, or a response_mode=form_post body),
 // [Config.CompleteLoginURL] the callback URL (its fragment for
 // [ImplicitFlow]), [Config.CompleteLoginCode] a code and state a front end
-// passed on. Each checks the state in constant time ([ErrStateMismatch];
-// [ErrNoState] without a login), turns an error redirect into an [*Error]
+// passed on (and its iss, [WithIssuer]). Each checks the state in
+// constant time ([ErrStateMismatch]; [ErrNoState] without a login), the
+// issuer (below), turns an error redirect into an [*Error]
 // (errors.Is(err, [ErrAccessDenied])) and requires a code
 // ([ErrMissingCode]) before any token request.
+//
+// # Mix-up defence
+//
+// A client that talks to several servers must know which one answered
+// (RFC 9207). [Endpoint.Issuer] is the server's issuer identifier, which
+// NewLogin records in [Login.Issuer]: a callback whose "iss" is not that
+// issuer, byte for byte, or repeats it, is refused ([ErrIssuerMismatch]),
+// and so is a callback without "iss" when [Endpoint.IssuerParameter] says
+// the server always sends it ([ErrMissingIssuer]), error redirects
+// included. Discovery (package oauth2/oidc) fills both; without an
+// issuer, an "iss" is not checked.
 //
 // # Grants and tokens
 //
