@@ -104,6 +104,11 @@
 // Token marshals to JSON with the field names of golang.org/x/oauth2, its
 // absolute expiry and its extra fields, so a saved token reloads intact.
 //
+// [Session.VerifyToken] checks every new token before it is installed and
+// offered to OnTokenUpdate; a token it refuses fails the refresh, and the
+// session keeps the one it had. Package oauth2/oidc uses it to check the
+// ID tokens of refreshes.
+//
 // # Provider quirks
 //
 // Token responses are parsed as JSON or form-encoded by Content-Type (and
@@ -150,8 +155,9 @@
 // OnTokenUpdate is a failed save, as above); every caller waiting for a
 // refresh that failed gets the error, and the session stays usable. A
 // refresh also turns a panic in anything else it calls (the HTTP client's
-// Transport, a Signer) into a *PanicError, since it runs on a goroutine of
-// the package's, where a panic would end the program.
+// Transport, a Signer, [Session.VerifyToken]) into a *PanicError, since
+// it runs on a goroutine of the package's, where a panic would end the
+// program.
 //
 // # Security
 //

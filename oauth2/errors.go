@@ -335,7 +335,7 @@ func excerpt(body []byte, secrets []string) []byte {
 // Transport) or on the goroutine of a refresh, whose waiters all get the
 // error. A panic in anything else a refresh calls (the Transport of
 // Config.HTTPClient, Config.Now, a Signer, a renewing session's assertion
-// or subject function) becomes a PanicError too, with Hook "refresh": the
+// or subject function, Session.VerifyToken) becomes a PanicError too, with Hook "refresh": the
 // refresh runs on a goroutine the package starts, where a panic would end
 // the program. The panic leaves the session usable: nothing stays locked
 // or in flight.
