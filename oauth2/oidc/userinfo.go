@@ -11,12 +11,9 @@ import (
 	"github.com/oauthkit/oauth/signer/jose"
 )
 
-// A TokenSource supplies the access token for a UserInfo request. It has
-// the method set of package oauth2's token sources: an *oauth2.Session is
-// one.
-type TokenSource interface {
-	Token(ctx context.Context) (*oauth2.Token, error)
-}
+// A TokenSource supplies the access token for a UserInfo request: it is
+// package oauth2's TokenSource, which an *oauth2.Session is.
+type TokenSource = oauth2.TokenSource
 
 // UserInfo is a UserInfo response (OpenID Connect Core 1.0 §5.3.2): the
 // claims about the end-user the access token may read. Subject and the
