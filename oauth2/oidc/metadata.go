@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/oauthkit/oauth/internal/jsonobj"
 	"github.com/oauthkit/oauth/oauth2"
 )
 
@@ -76,7 +77,7 @@ type Metadata struct {
 // ParseMetadata checks neither that the issuer is the one expected nor the
 // HTTPS rule; [NewProvider] does both.
 func ParseMetadata(data []byte) (*Metadata, error) {
-	obj, err := parseObject(data)
+	obj, err := jsonobj.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedMetadata, err)
 	}
@@ -113,7 +114,7 @@ func ParseMetadata(data []byte) (*Metadata, error) {
 		}
 	}
 	if raw, ok := obj["mtls_endpoint_aliases"]; ok && string(raw) != "null" {
-		aliases, err := parseObject(raw)
+		aliases, err := jsonobj.Parse(raw)
 		if err != nil {
 			return nil, fmt.Errorf("%w: member \"mtls_endpoint_aliases\": %w", ErrMalformedMetadata, err)
 		}

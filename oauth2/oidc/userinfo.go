@@ -7,6 +7,7 @@ import (
 	"mime"
 	"strings"
 
+	"github.com/oauthkit/oauth/internal/jsonobj"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/signer/jose"
 )
@@ -113,7 +114,7 @@ func (p *Provider) verifyUserInfoJWT(ctx context.Context, m *Metadata, raw strin
 	if err != nil {
 		return nil, fmt.Errorf("oidc: userinfo: %w", err)
 	}
-	obj, err := parseObject(payload)
+	obj, err := jsonobj.Parse(payload)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: userinfo: %w: claims: %w", ErrMalformedToken, err)
 	}
@@ -126,7 +127,7 @@ func (p *Provider) verifyUserInfoJWT(ctx context.Context, m *Metadata, raw strin
 // parseUserInfo reads a UserInfo response's claims: a JSON object without
 // duplicate members, with a non-empty string "sub".
 func parseUserInfo(body []byte) (*UserInfo, error) {
-	obj, err := parseObject(body)
+	obj, err := jsonobj.Parse(body)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: userinfo: %w: %w", ErrMalformedToken, err)
 	}
