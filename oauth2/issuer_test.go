@@ -207,3 +207,51 @@ func TestNewLoginIssuerAndNonce(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCallbackIssuer completes a login with arbitrary callback queries
+// and checks the RFC 9207 invariant: the token endpoint is asked only when
+// the callback, read by net/url, carries the login's state and exactly
+// one iss that is the login's issuer, or none when the server does not
+// promise one.
+func FuzzCallbackIssuer(f *testing.F) {
+	const iss = "https://as.example/tenant"
+	for _, q := range []string{
+		"state=st&code=c&iss=" + url.QueryEscape(iss),
+		"state=st&code=c&iss=" + iss,
+		"state=st&code=c",
+		"state=st&code=c&iss=" + iss + "&iss=" + iss,
+		"state=st&code=c&iss=https://b.example",
+		"state=st&error=access_denied&iss=x",
+		"state=st&code=c&iss=",
+		"state=st&code=c&ISS=" + iss,
+		"state=st&code=c&i%73s=" + iss,
+		"state=st&code=c&iss=https%3A%2F%2Fas.example%2Ftenant%00",
+	} {
+		f.Add(q, false)
+		f.Add(q, true)
+	}
+	f.Fuzz(func(t *testing.T, query string, flag bool) {
+		called := false
+		cfg := &oauth2.Config{ClientID: "id",
+			Endpoint: oauth2.Endpoint{TokenURL: "https://as.example/token", Issuer: iss, IssuerParameter: flag},
+			HTTPClient: &http.Client{Transport: rtFunc(func(*http.Request) (*http.Response, error) {
+				called = true
+				return nil, errors.New("stop")
+			})}}
+		l := &oauth2.Login{State: "st", Issuer: iss, ResponseType: "code"}
+		_, err := cfg.CompleteLoginURL(context.Background(), l, "https://app.example/cb?"+query)
+		q, perr := url.ParseQuery(query)
+		if perr != nil {
+			return // net/url reads it otherwise: nothing to compare with
+		}
+		got := q["iss"]
+		issOK := len(got) == 1 && got[0] == iss || len(got) == 0 && !flag
+		if called && !issOK {
+			t.Fatalf("token request made for a callback with iss %q (IssuerParameter %t)", got, flag)
+		}
+		if q.Get("state") == "st" && !issOK && !errors.Is(err, oauth2.ErrIssuerMismatch) && !errors.Is(err, oauth2.ErrMissingIssuer) &&
+			!errors.Is(err, oauth2.ErrMalformedCallback) && !errors.Is(err, oauth2.ErrStateMismatch) {
+			t.Fatalf("callback with iss %q (IssuerParameter %t): error %v, want an issuer error", got, flag, err)
+		}
+	})
+}
