@@ -335,9 +335,9 @@ func excerpt(body []byte, secrets []string) []byte {
 // Transport) or on the goroutine of a refresh, whose waiters all get the
 // error. A panic in anything else a refresh calls (the Transport of
 // Config.HTTPClient, Config.Now, a Signer, a renewing session's assertion
-// or subject function, Session.VerifyToken) becomes a PanicError too, with Hook "refresh": the
-// refresh runs on a goroutine the package starts, where a panic would end
-// the program. The panic leaves the session usable: nothing stays locked
+// or subject function, Session.VerifyToken) becomes a PanicError too,
+// with Hook "refresh": the refresh runs on a goroutine the package
+// starts, where a panic would end the program. The panic leaves the session usable: nothing stays locked
 // or in flight.
 //
 // Error, String and Format (every fmt verb) name the hook and never print

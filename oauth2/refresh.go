@@ -221,8 +221,8 @@ type refreshCall struct {
 //
 // A token Session.VerifyToken refuses fails the refresh with its error
 // and is not installed. The new token is installed and used whatever
-// OnTokenUpdate returns; if
-// it fails, Refresh returns its error (CachedToken is the new token).
+// OnTokenUpdate returns; if it fails, Refresh returns its error
+// (CachedToken is the new token).
 // Unlike Token, Refresh returns the renewal's error even when the current
 // token is still valid.
 //

@@ -51,9 +51,9 @@ type Session struct {
 	// refresh is tried again as after any failure (see Config.Leeway); a
 	// server that rotates refresh tokens has spent the kept one, and
 	// refuses it (ErrInvalidGrant) until the user signs in again.
-	// Package oauth2/oidc sets it to check the ID token of a refresh
-	// against the one it replaces (OpenID Connect Core 1.0 §12.2). Set it
-	// before the session's first use; calls never overlap, and ctx is
+	// IDTokenVerifier.CheckRefreshes of package oauth2/oidc returns one
+	// that checks the ID token of a refresh against the sign-in's (OpenID
+	// Connect Core 1.0 §12.2). Set it before the session's first use; calls never overlap, and ctx is
 	// the refresh's own context. It must not call the session's Token,
 	// Refresh or Client, which may wait for it.
 	VerifyToken func(ctx context.Context, old, tok *Token) error
