@@ -21,6 +21,7 @@ import (
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth1"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oidc"
 )
 
 // The README's quick starts, kept compiling here. They talk to real
@@ -156,6 +157,46 @@ func Example_oauth2GitHub() {
 		Scopes:       []string{"read:user"},
 	}
 	log.Fatal(http.ListenAndServeTLS(":443", "cert.pem", "key.pem", newApp(cfg, "https://api.github.com/user")))
+}
+
+// takeLogin and keepSession stand for the web app's storage of pending
+// logins and sessions (see newApp).
+func takeLogin(r *http.Request) *oauth2.Login        { return nil }
+func keepSession(r *http.Request, s *oauth2.Session) {}
+
+func Example_oidcSignIn() {
+	ctx := context.Background()
+	provider, err := oidc.NewProvider(ctx, "https://accounts.google.com", nil) // discovery; the issuer is checked
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := provider.Metadata().Config(oauth2.Config{ // endpoints, issuer, client auth, PKCE S256
+		ClientID:     os.Getenv("OIDC_CLIENT_ID"),
+		ClientSecret: os.Getenv("OIDC_CLIENT_SECRET"),
+		RedirectURL:  "https://app.example.com/callback",
+		Scopes:       []string{oidc.ScopeOpenID, "email"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier := provider.Verifier(&oidc.Config{ClientID: cfg.ClientID})
+	http.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
+		login := takeLogin(r)                                // the Login /login kept for this browser
+		tok, err := cfg.CompleteLogin(r.Context(), login, r) // state, then iss: another server's callback is refused
+		if err != nil {
+			http.Error(w, "sign-in failed", http.StatusBadRequest)
+			return
+		}
+		idToken, err := verifier.VerifyLogin(r.Context(), tok, login) // signature, iss, aud, exp, nonce, at_hash
+		if err != nil {
+			http.Error(w, "sign-in failed", http.StatusBadRequest)
+			return
+		}
+		s := cfg.NewSession(tok)
+		s.VerifyToken = verifier.CheckRefreshes(idToken) // a refresh's ID token must name the same user
+		keepSession(r, s)
+		fmt.Fprintf(w, "Hello %s", idToken.Email)
+	})
 }
 
 func Example_oauth2ClientCredentials() {

@@ -31,6 +31,26 @@ type Endpoint struct {
 	RevocationURL string
 	// IntrospectionURL is the introspection endpoint (RFC 7662 §2).
 	IntrospectionURL string
+
+	// Issuer is the server's issuer identifier (RFC 8414 §2). NewLogin
+	// records it in Login.Issuer, which the "iss" of the callback must
+	// equal (RFC 9207); if empty, an "iss" is not checked.
+	Issuer string
+	// IssuerParameter says that the server sends "iss" in every
+	// authorization response (RFC 9207 §3, its metadata's
+	// authorization_response_iss_parameter_supported): a callback
+	// without it is refused with ErrMissingIssuer. Set it with Issuer.
+	IssuerParameter bool
+	// PushedAuthURL is the pushed authorization request endpoint (RFC
+	// 9126 §5), as discovery finds it.
+	PushedAuthURL string
+	// UserInfoURL is the UserInfo endpoint (OpenID Connect Core 1.0
+	// §5.3), as discovery finds it; package oidc asks it.
+	UserInfoURL string
+	// JWKSURL is the URL of the server's JWK Set (RFC 7517 §5, the
+	// metadata's jwks_uri), with whose keys package oidc verifies ID
+	// tokens.
+	JWKSURL string
 }
 
 // AuthMethod is how the client authenticates to the token, device

@@ -42,10 +42,22 @@
 // callback request (its query, or a response_mode=form_post body),
 // [Config.CompleteLoginURL] the callback URL (its fragment for
 // [ImplicitFlow]), [Config.CompleteLoginCode] a code and state a front end
-// passed on. Each checks the state in constant time ([ErrStateMismatch];
-// [ErrNoState] without a login), turns an error redirect into an [*Error]
+// passed on (and its iss, [WithIssuer]). Each checks the state in
+// constant time ([ErrStateMismatch]; [ErrNoState] without a login), the
+// issuer (below), turns an error redirect into an [*Error]
 // (errors.Is(err, [ErrAccessDenied])) and requires a code
 // ([ErrMissingCode]) before any token request.
+//
+// # Mix-up defence
+//
+// A client that talks to several servers must know which one answered
+// (RFC 9207). [Endpoint.Issuer] is the server's issuer identifier, which
+// NewLogin records in [Login.Issuer]: a callback whose "iss" is not that
+// issuer, byte for byte, or repeats it, is refused ([ErrIssuerMismatch]),
+// and so is a callback without "iss" when [Endpoint.IssuerParameter] says
+// the server always sends it ([ErrMissingIssuer]), error redirects
+// included. Discovery (package oauth2/oidc) fills both; without an
+// issuer, an "iss" is not checked.
 //
 // # Grants and tokens
 //
@@ -91,6 +103,11 @@
 // until it succeeds. [Session.CachedToken] is always the token to save. A
 // Token marshals to JSON with the field names of golang.org/x/oauth2, its
 // absolute expiry and its extra fields, so a saved token reloads intact.
+//
+// [Session.VerifyToken] checks every new token before it is installed and
+// offered to OnTokenUpdate; a token it refuses fails the refresh, and the
+// session keeps the one it had. Package oauth2/oidc uses it to check the
+// ID tokens of refreshes.
 //
 // # Provider quirks
 //
@@ -138,8 +155,9 @@
 // OnTokenUpdate is a failed save, as above); every caller waiting for a
 // refresh that failed gets the error, and the session stays usable. A
 // refresh also turns a panic in anything else it calls (the HTTP client's
-// Transport, a Signer) into a *PanicError, since it runs on a goroutine of
-// the package's, where a panic would end the program.
+// Transport, a Signer, [Session.VerifyToken]) into a *PanicError, since
+// it runs on a goroutine of the package's, where a panic would end the
+// program.
 //
 // # Security
 //

@@ -22,6 +22,20 @@ var (
 	// the login's (RFC 6749 §10.12). No token request is made.
 	ErrStateMismatch = errors.New("oauth2: state mismatch")
 
+	// ErrIssuerMismatch is returned by CompleteLogin, CompleteLoginURL and
+	// CompleteLoginCode when the callback's "iss" is not, byte for byte,
+	// the login's issuer (Login.Issuer, or Endpoint.Issuer for a login
+	// without one), or appears more than once (RFC 9207 §2.4): the
+	// response may come from another server than the one the user was
+	// sent to, as in a mix-up attack. No token request is made.
+	ErrIssuerMismatch = errors.New("oauth2: issuer mismatch")
+
+	// ErrMissingIssuer is returned by CompleteLogin, CompleteLoginURL and
+	// CompleteLoginCode when Endpoint.IssuerParameter says the server
+	// sends "iss" in every authorization response and the callback has
+	// none (RFC 9207 §2.4). No token request is made.
+	ErrMissingIssuer = errors.New("oauth2: callback has no iss")
+
 	// ErrNoState is returned when a callback is completed with a nil
 	// Login, or one without state: the callback is refused rather than
 	// let through unchecked.
@@ -321,9 +335,9 @@ func excerpt(body []byte, secrets []string) []byte {
 // Transport) or on the goroutine of a refresh, whose waiters all get the
 // error. A panic in anything else a refresh calls (the Transport of
 // Config.HTTPClient, Config.Now, a Signer, a renewing session's assertion
-// or subject function) becomes a PanicError too, with Hook "refresh": the
-// refresh runs on a goroutine the package starts, where a panic would end
-// the program. The panic leaves the session usable: nothing stays locked
+// or subject function, Session.VerifyToken) becomes a PanicError too,
+// with Hook "refresh": the refresh runs on a goroutine the package
+// starts, where a panic would end the program. The panic leaves the session usable: nothing stays locked
 // or in flight.
 //
 // Error, String and Format (every fmt verb) name the hook and never print

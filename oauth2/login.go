@@ -35,17 +35,19 @@ type Login struct {
 	// CodeVerifier is the PKCE verifier (RFC 7636 §4.1), sent with the
 	// code; empty without PKCE.
 	CodeVerifier string `json:"code_verifier,omitempty"`
-	// Nonce is the OpenID Connect nonce (OpenID Connect Core §3.1.2.1),
-	// generated when Config.Scopes holds "openid", for the ID token's
-	// check.
+	// Nonce is the OpenID Connect nonce (OpenID Connect Core §3.1.2.1)
+	// the request carries, for the ID token's check: 128 random bits when
+	// Config.Scopes holds "openid", or the one set with
+	// SetAuthURLParam("nonce", n).
 	Nonce string `json:"nonce,omitempty"`
 	// RedirectURL is the redirect_uri of the request, repeated in the
 	// token request (RFC 6749 §4.1.3); empty if none was sent.
 	RedirectURL string `json:"redirect_url,omitempty"`
 	// ResponseType is "code", or "token" for ImplicitFlow.
 	ResponseType string `json:"response_type,omitempty"`
-	// Issuer is the authorization server's issuer identifier, which an
-	// "iss" in the callback must equal (RFC 9207); empty when not known.
+	// Issuer is the authorization server's issuer identifier,
+	// Endpoint.Issuer, which an "iss" in the callback must equal (RFC
+	// 9207 §2.4); empty when not known.
 	Issuer string `json:"issuer,omitempty"`
 }
 
@@ -65,14 +67,17 @@ func (l Login) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, l.String(
 // a Login whose URL carries response_type=code, client_id,
 // Config.RedirectURL, Config.Scopes, a state of 128 random bits, an S256
 // PKCE challenge of a fresh verifier (RFC 7636 §4.2; Config.PKCE changes
-// it), and a nonce when the scopes hold "openid". The query of
-// Endpoint.AuthURL is kept. Options change the request: WithState,
-// WithPKCE, S256ChallengeOption, ImplicitFlow, AccessTypeOffline,
-// ApprovalForce, SetParam, SetAuthURLParam. It makes no request, and
-// fails only if Config.Rand does or Endpoint.AuthURL does not parse.
+// it), and a nonce of 128 random bits when the scopes hold "openid"
+// (OpenID Connect Core 1.0 §3.1.2.1); Login.Issuer is Endpoint.Issuer.
+// The query of Endpoint.AuthURL is kept. Options change the request:
+// WithState, WithPKCE, S256ChallengeOption, ImplicitFlow,
+// AccessTypeOffline, ApprovalForce, SetParam, SetAuthURLParam
+// (SetAuthURLParam("nonce", n) sends n as the nonce, and Login.Nonce is
+// n). It makes no request, and fails only if Config.Rand does or
+// Endpoint.AuthURL does not parse.
 func (c *Config) NewLogin(opts ...Option) (*Login, error) {
 	o := collect(opts)
-	l := &Login{State: o.state, RedirectURL: c.RedirectURL, ResponseType: "code"}
+	l := &Login{State: o.state, RedirectURL: c.RedirectURL, ResponseType: "code", Issuer: c.Endpoint.Issuer}
 	if o.responseType != "" {
 		l.ResponseType = o.responseType
 	}
@@ -122,10 +127,10 @@ func (c *Config) NewLogin(opts ...Option) (*Login, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Nonce = n
 		p.Add("nonce", n)
 	}
 	o.applyParams(&p, true)
+	l.Nonce = p.Get("nonce") // the one sent, an option's included
 	u, err := urlenc.AddParams(c.Endpoint.AuthURL, p)
 	if err != nil {
 		return nil, fmt.Errorf("oauth2: authorization endpoint: %w", err)
@@ -182,13 +187,18 @@ func (c *Config) formPost(r *http.Request) (urlenc.Params, error) {
 //
 // Before any token request it checks the state against l.State in
 // constant time (ErrStateMismatch; ErrNoState for a nil l or one without
-// state), turns an error response into an *Error (errors.Is(err,
-// ErrAccessDenied) when the user said no), and requires a code
-// (ErrMissingCode); a URL that does not parse gives ErrMalformedCallback.
-// It then exchanges the code for a token with l.RedirectURL and
-// l.CodeVerifier (RFC 6749 §4.1.3); an implicit login's token is read from
-// the fragment instead, with no request. ctx bounds the token request; opts
-// add to it (SetParam, SetAuthURLParam).
+// state); then the issuer, on error responses too (RFC 9207 §2.4): an
+// "iss" must be l.Issuer byte for byte, or Config.Endpoint.Issuer for a
+// login without one, and appear once (ErrIssuerMismatch), and a callback
+// without "iss" is refused when Endpoint.IssuerParameter says the server
+// always sends it (ErrMissingIssuer); with neither issuer known, an "iss"
+// is not checked. It then turns an error response into an *Error
+// (errors.Is(err, ErrAccessDenied) when the user said no), and requires a
+// code (ErrMissingCode); a URL that does not parse gives
+// ErrMalformedCallback. Last, it exchanges the code for a token with
+// l.RedirectURL and l.CodeVerifier (RFC 6749 §4.1.3); an implicit login's
+// token is read from the fragment instead, with no request. ctx bounds the
+// token request; opts add to it (SetParam, SetAuthURLParam).
 //
 // Completing a login more than once is the app's to prevent: it deletes
 // the Login it stored (a second exchange of the code fails with
@@ -207,11 +217,16 @@ func (c *Config) CompleteLoginURL(ctx context.Context, l *Login, callbackURL str
 
 // CompleteLoginCode completes l with the code and state of a callback a
 // front end received and passed on, as a backend for a single-page or
-// mobile app does. It checks and exchanges them as CompleteLoginURL does.
+// mobile app does, and its "iss" given with WithIssuer: pass it on too,
+// since a server that sends it (Endpoint.IssuerParameter) is refused
+// without it. It checks and exchanges them as CompleteLoginURL does.
 func (c *Config) CompleteLoginCode(ctx context.Context, l *Login, code, state string, opts ...Option) (*Token, error) {
 	q := urlenc.Params{{Key: "state", Value: state}}
 	if code != "" {
 		q.Add("code", code)
+	}
+	if iss := collect(opts).issuer; iss != "" {
+		q.Add("iss", iss)
 	}
 	if l != nil && l.ResponseType == "token" {
 		return nil, fmt.Errorf("oauth2: an implicit login has no code: %w", ErrMissingCode)
@@ -228,6 +243,9 @@ func (c *Config) complete(ctx context.Context, l *Login, q urlenc.Params, opts [
 	if subtle.ConstantTimeCompare([]byte(l.State), []byte(q.Get("state"))) != 1 {
 		return nil, ErrStateMismatch
 	}
+	if err := c.checkIssuer(l, q.Values("iss")); err != nil {
+		return nil, err
+	}
 	if q.Has("error") {
 		return nil, callbackError(q, l.CodeVerifier)
 	}
@@ -239,6 +257,25 @@ func (c *Config) complete(ctx context.Context, l *Login, q urlenc.Params, opts [
 		return nil, ErrMissingCode
 	}
 	return c.exchange(ctx, code, l.RedirectURL, l.CodeVerifier, collect(opts))
+}
+
+// checkIssuer checks iss, the values of the "iss" parameter of the
+// authorization response to l, against the login's issuer (RFC 9207
+// §2.4).
+func (c *Config) checkIssuer(l *Login, iss []string) error {
+	want := l.Issuer
+	if want == "" {
+		want = c.Endpoint.Issuer
+	}
+	switch {
+	case len(iss) > 1:
+		return fmt.Errorf("%w: the callback carries iss %d times", ErrIssuerMismatch, len(iss))
+	case len(iss) == 0 && c.Endpoint.IssuerParameter:
+		return ErrMissingIssuer
+	case len(iss) == 1 && want != "" && iss[0] != want:
+		return fmt.Errorf("%w: the callback's iss is %q, not %q", ErrIssuerMismatch, clip(iss[0], maxHost), clip(want, maxHost))
+	}
+	return nil
 }
 
 // implicitToken reads the token of an implicit grant (RFC 6749 §4.2.2)

@@ -22,6 +22,8 @@ type options struct {
 	pkce         *PKCEMethod
 	responseType string
 	challenged   string // S256ChallengeOption's verifier
+	// For CompleteLoginCode only.
+	issuer string
 }
 
 // paramOp adds or sets one request parameter.
@@ -116,6 +118,15 @@ func VerifierOption(verifier string) Option {
 // unguessable; [GenerateVerifier] makes one. It applies to logins only.
 func S256ChallengeOption(verifier string) Option {
 	return optionFunc(func(o *options) { o.challenged = verifier })
+}
+
+// WithIssuer passes iss, the "iss" parameter of an authorization
+// response (RFC 9207 §2), to CompleteLoginCode, which checks it as
+// CompleteLoginURL checks the callback's; an empty iss stands for none.
+// It applies to CompleteLoginCode only: the other calls read "iss" from
+// the callback itself.
+func WithIssuer(iss string) Option {
+	return optionFunc(func(o *options) { o.issuer = iss })
 }
 
 // applyParams applies the parameter options of o to p, for the

@@ -219,8 +219,10 @@ type refreshCall struct {
 // session's options and opts go with the request. It fails with
 // ErrNoToken, or ErrNoRefreshToken, when there is nothing to renew with.
 //
-// The new token is installed and used whatever OnTokenUpdate returns; if
-// it fails, Refresh returns its error (CachedToken is the new token).
+// A token Session.VerifyToken refuses fails the refresh with its error
+// and is not installed. The new token is installed and used whatever
+// OnTokenUpdate returns; if it fails, Refresh returns its error
+// (CachedToken is the new token).
 // Unlike Token, Refresh returns the renewal's error even when the current
 // token is still valid.
 //
@@ -323,6 +325,9 @@ func (s *Session) safeRenew(ctx context.Context, old *tokenState, o *options) (s
 // session: a shared token store would load before it and save after it.
 func (s *Session) renew(ctx context.Context, old *tokenState, o *options) (*tokenState, error, error) {
 	tok, err := s.obtain(ctx, old, o)
+	if err == nil {
+		err = s.verify(ctx, old, tok)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -336,6 +341,20 @@ func (s *Session) renew(ctx context.Context, old *tokenState, o *options) (*toke
 	}
 	s.cur.Store(st)
 	return st, saveErr, nil
+}
+
+// verify calls VerifyToken, if set, with tok, the token obtained to
+// replace old's. It runs inside safeRenew, which turns a panic into a
+// *PanicError.
+func (s *Session) verify(ctx context.Context, old *tokenState, tok *Token) error {
+	if s.VerifyToken == nil {
+		return nil
+	}
+	var prev *Token
+	if old != nil {
+		prev = old.tok
+	}
+	return s.VerifyToken(ctx, prev, tok)
 }
 
 // obtain gets a new token: with old's refresh token when it has one, and

@@ -42,6 +42,22 @@ type Session struct {
 	// Token, Refresh or Client, which may wait for it.
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 
+	// VerifyToken, if not nil, checks every new token the session
+	// obtains (refreshes, renewals, first-use grants) before it is
+	// installed and offered to OnTokenUpdate: old is the token it would
+	// replace, nil when the session has none. An error fails the renewal
+	// as a failed refresh fails: Refresh returns it as it is, the
+	// session keeps its token and uses it while it is valid, and the
+	// refresh is tried again as after any failure (see Config.Leeway); a
+	// server that rotates refresh tokens has spent the kept one, and
+	// refuses it (ErrInvalidGrant) until the user signs in again.
+	// IDTokenVerifier.CheckRefreshes of package oauth2/oidc returns one
+	// that checks the ID token of a refresh against the sign-in's (OpenID
+	// Connect Core 1.0 §12.2). Set it before the session's first use; calls never overlap, and ctx is
+	// the refresh's own context. It must not call the session's Token,
+	// Refresh or Client, which may wait for it.
+	VerifyToken func(ctx context.Context, old, tok *Token) error
+
 	cfg Config
 	// opts are the session's options, for every token request it makes.
 	opts *options

@@ -46,3 +46,22 @@ func TestOnlyFlag(t *testing.T) {
 		t.Errorf("-only oauth2 ran the OAuth 1 part:\n%s", out.String())
 	}
 }
+
+// TestOnlyOIDC runs the OpenID Connect section alone, verbose, and checks
+// that it passed and printed no ID token or nonce.
+func TestOnlyOIDC(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(&out, true, "oidc"); code != 0 {
+		t.Fatalf("demo -only oidc exited %d:\n%s", code, out.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, "== Sign in with OpenID Connect") || strings.Contains(text, "OAuth 1.0a") || strings.Contains(text, "client credentials") {
+		t.Errorf("-only oidc did not run the OpenID Connect section alone:\n%s", text)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, `"id_token":"`) && !strings.Contains(line, `"id_token":"[redacted]"`) ||
+			strings.Contains(line, "nonce=") && !strings.Contains(line, "nonce=[redacted]") {
+			t.Errorf("unredacted ID token or nonce: %s", line)
+		}
+	}
+}

@@ -25,6 +25,7 @@ var secretKeys = map[string]bool{
 	"access_token": true, "refresh_token": true, "id_token": true, "device_code": true,
 	"token": true, "client_assertion": true, "assertion": true, "subject_token": true,
 	"oauth_token_secret": true, "oauth_verifier": true, "oauth_token": true, "oauth_signature": true,
+	"nonce": true,
 }
 
 func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -137,9 +137,9 @@ func (m *Metadata) ResponseMode(preferred ...string) (string, error) {
 // HTTPClient, Signer...). It fails as those choices fail, with an error
 // wrapping [ErrNotSupported], and returns no Config then.
 //
-// Package oauth2's Config has no field for the issuer, the UserInfo and
-// JWK Set endpoints, the pushed authorization request endpoint or RFC
-// 9207's iss parameter yet; use the [Provider] for them.
+// The Endpoint carries the issuer and RFC 9207's iss parameter, so that
+// the Config's logins check the "iss" of their callbacks (see
+// oauth2.Config.CompleteLoginURL).
 func (m *Metadata) Config(c oauth2.Config) (*oauth2.Config, error) {
 	method, err := m.AuthMethod(&c)
 	if err != nil {

@@ -6,21 +6,28 @@
 //
 //	ctx := context.Background()
 //	p, err := oidc.NewProvider(ctx, "https://accounts.example.com", nil) // checks the issuer byte for byte
-//	cfg, err := p.Metadata().Config(oauth2.Config{                       // endpoints, client auth, PKCE S256
+//	cfg, err := p.Metadata().Config(oauth2.Config{                       // endpoints, issuer, client auth, PKCE S256
 //		ClientID:     "id",
 //		ClientSecret: "secret",
 //		RedirectURL:  "https://app.example/callback",
-//		Scopes:       []string{"openid", "email"},
+//		Scopes:       []string{oidc.ScopeOpenID, "email"},
 //	})
-//	// ... package oauth2's authorization code flow, with a nonce, gives tok ...
 //	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
-//	idToken, err := verifier.Verify(ctx, tok.IDToken, oidc.WithNonce(nonce), oidc.WithAccessToken(tok.AccessToken))
-//	info, err := p.UserInfo(ctx, cfg.NewSession(tok), idToken.Subject) // refuses an answer about anyone else
+//
+//	// /login: state, PKCE verifier, nonce and issuer, kept for this user.
+//	login, err := cfg.NewLogin()
+//	http.Redirect(w, r, login.URL, http.StatusFound)
+//
+//	// /callback, with the login stored for this browser.
+//	tok, err := cfg.CompleteLogin(ctx, login, r)          // state, iss (RFC 9207), then the code
+//	idToken, err := verifier.VerifyLogin(ctx, tok, login) // signature, iss, aud, exp, nonce, at_hash
+//	s := cfg.NewSession(tok)
+//	s.VerifyToken = verifier.CheckRefreshes(idToken) // the ID tokens of refreshes (§12.2)
+//	info, err := p.UserInfo(ctx, s, idToken.Subject) // refuses an answer about anyone else
 //	fmt.Println(idToken.Subject, idToken.Email, info.Name)
 //
 // Check the ID token before the session is trusted with anything: it says
-// who signed in, and the nonce ties it to this login. The ID tokens of
-// refreshes are checked against the first one with [WithPrevious].
+// who signed in, and the nonce ties it to this login.
 //
 // # Discovery
 //
@@ -44,8 +51,20 @@
 // and forged tokens cannot make the client flood the provider. Then the
 // claims: iss, aud and azp, exp, nbf and iat with a leeway, and what the
 // call expects ([WithNonce], [WithAccessToken], [WithCode], [WithMaxAge],
-// [WithPrevious] for a token from a refresh). A verifier made with
+// [WithPrevious] for a token from a refresh). [IDTokenVerifier.VerifyLogin]
+// expects what a login of package oauth2 sent, and
+// [IDTokenVerifier.CheckRefreshes] checks the ID tokens of a session's
+// refreshes before the session uses them. A verifier made with
 // [NewVerifier] checks tokens that reach an API by other means.
+//
+// # Logins and the mix-up attack
+//
+// [Metadata.Config] gives the oauth2.Config the issuer and whether the
+// server names it in every authorization response (RFC 9207), so that
+// oauth2's CompleteLogin refuses a callback from another server before
+// the code goes anywhere (oauth2.ErrIssuerMismatch,
+// oauth2.ErrMissingIssuer); its logins carry a nonce when the scopes hold
+// [ScopeOpenID].
 //
 // # Caching
 //
@@ -60,8 +79,9 @@
 // [ErrInvalidSignature], [ErrUnknownKey], [ErrExpired],
 // [ErrAudienceMismatch], [ErrNonceMismatch], [ErrSubjectMismatch], ...)
 // or of package oauth2 (oauth2.ErrInsecureTransport, oauth2.ErrNoEndpoint,
-// an *oauth2.Error for an error status); test them with [errors.Is] and
-// [errors.As]. A body over Options.MaxBodyBytes is a wrapped
+// an *oauth2.Error for an error status; oauth2.ErrIssuerMismatch and
+// oauth2.ErrMissingIssuer for a callback from another server); test them
+// with [errors.Is] and [errors.As]. A body over Options.MaxBodyBytes is a wrapped
 // *http.MaxBytesError. No error contains a token, a nonce, a code or a
 // secret; values from the server are quoted and bounded.
 //

@@ -19,8 +19,16 @@ var (
 	// Connect Discovery 1.0 §4.3); or an ID token's or a signed UserInfo
 	// response's "iss" is not the verifier's issuer (OpenID Connect Core
 	// 1.0 §3.1.3.7 step 2); or a refreshed ID token names another issuer
-	// than the one it replaces (§12.2).
+	// than the one it replaces (§12.2); or a login's issuer is not the
+	// verifier's ([IDTokenVerifier.VerifyLogin]). A callback's "iss"
+	// that is not the login's is package oauth2's
+	// oauth2.ErrIssuerMismatch (RFC 9207).
 	ErrIssuerMismatch = errors.New("oidc: issuer mismatch")
+
+	// ErrNoIDToken: the token a login returned has no ID token, as when
+	// the scopes did not hold "openid" or the server is not an OpenID
+	// provider ([IDTokenVerifier.VerifyLogin]).
+	ErrNoIDToken = errors.New("oidc: no id token")
 
 	// ErrInvalidSignature: the token's signature does not verify, or its
 	// "alg" is one the verifier does not accept: "none", an algorithm

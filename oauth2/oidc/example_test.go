@@ -2,23 +2,19 @@ package oidc_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/oauth2/oidc"
 )
 
-// Sign a user in: discover the provider, build the oauth2.Config, and
-// after the code exchange verify the ID token and ask UserInfo about the
+// Sign a user in: discover the provider, make a login, complete it on the
+// callback (state and iss checked), verify the ID token against the
+// login, check the ID tokens of refreshes, and ask UserInfo about the
 // user.
 func Example() {
 	s := fakeprovider.NewServer() // an OpenID provider on loopback
@@ -38,27 +34,93 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("client authentication:", cfg.AuthMethod)
-
-	nonce := "n-0S6_WzA2Mj" // random per login, sent in the authorization request
-	tok := exampleCodeFlow(cfg, nonce)
-
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
-	idToken, err := verifier.Verify(ctx, tok.IDToken, oidc.WithNonce(nonce), oidc.WithAccessToken(tok.AccessToken))
+
+	login, err := cfg.NewLogin() // state, PKCE verifier, nonce, issuer: keep it for this user
+	if err != nil {
+		log.Fatal(err)
+	}
+	callback := exampleBrowser(login.URL)
+	tok, err := cfg.CompleteLoginURL(ctx, login, callback) // in a handler: cfg.CompleteLogin(ctx, login, r)
+	if err != nil {
+		log.Fatal(err)
+	}
+	idToken, err := verifier.VerifyLogin(ctx, tok, login) // signature, iss, aud, exp, nonce, at_hash
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(idToken.Subject, idToken.Email, idToken.EmailVerified)
 
-	info, err := p.UserInfo(ctx, cfg.NewSession(tok), idToken.Subject)
+	sess := cfg.NewSession(tok)
+	sess.VerifyToken = verifier.CheckRefreshes(idToken) // the ID tokens of refreshes
+	info, err := p.UserInfo(ctx, sess, idToken.Subject)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(info.Name)
 	// Output:
-	// client authentication: none
 	// alice alice@example.com true
 	// Alice
+}
+
+// A callback from another server than the one the login went to is
+// refused before the code is sent anywhere (RFC 9207): discovery told
+// the Config the issuer, and that the server names it in every callback.
+func Example_mixUp() {
+	s := fakeprovider.NewServer()
+	defer s.Close()
+	s.OAuth2.WrongCallbackIssuer = true // callbacks carry iss=https://attacker.example/oauth2
+
+	ctx := context.Background()
+	p, err := oidc.NewProvider(ctx, s.URL+"/oauth2", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: "public-client",
+		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{oidc.ScopeOpenID}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	login, err := cfg.NewLogin()
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = cfg.CompleteLoginURL(ctx, login, exampleBrowser(login.URL))
+	fmt.Println(errors.Is(err, oauth2.ErrIssuerMismatch), s.OAuth2.TokenRequests())
+	// Output:
+	// true 0
+}
+
+// The ID token of a refresh must be about the user who signed in (OpenID
+// Connect Core 1.0 §12.2): a session with the check keeps its token when
+// a refresh names someone else.
+func ExampleIDTokenVerifier_CheckRefreshes() {
+	s := fakeprovider.NewServer()
+	defer s.Close()
+	s.OAuth2.RefreshChangesSub = true // the provider names another user after a refresh
+	ctx := context.Background()
+	p, err := oidc.NewProvider(ctx, s.URL+"/oauth2", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: "public-client",
+		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{oidc.ScopeOpenID}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
+	login, tok := exampleSignIn(cfg)
+	idToken, err := verifier.VerifyLogin(ctx, tok, login)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	sess := cfg.NewSession(tok)
+	sess.VerifyToken = verifier.CheckRefreshes(idToken)
+	_, err = sess.Refresh(ctx)
+	fmt.Println(errors.Is(err, oidc.ErrSubjectMismatch), sess.CachedToken() == tok)
+	// Output:
+	// true true
 }
 
 // A provider whose discovery document names another issuer is refused:
@@ -110,15 +172,16 @@ func ExampleNewVerifier() {
 	issuer := s.URL + "/oauth2"
 	cfg := &oauth2.Config{ClientID: "public-client", RedirectURL: "http://127.0.0.1:8080/callback",
 		Endpoint: oauth2.Endpoint{AuthURL: issuer + "/authorize", TokenURL: issuer + "/token"}, Scopes: []string{"openid"}}
-	idToken := exampleCodeFlow(cfg, "").IDToken // received by the API
+	_, tok := exampleSignIn(cfg)
+	idToken := tok.IDToken // received by the API
 
 	keySet := oidc.NewRemoteKeySet(issuer+"/jwks", nil)
 	verifier := oidc.NewVerifier(issuer, keySet, &oidc.Config{ClientID: "public-client"})
-	tok, err := verifier.Verify(context.Background(), idToken)
+	t, err := verifier.Verify(context.Background(), idToken)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(tok.Subject)
+	fmt.Println(t.Subject)
 	// Output:
 	// alice
 }
@@ -140,8 +203,8 @@ func ExampleWithPrevious() {
 		log.Fatal(err)
 	}
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
-	tok := exampleCodeFlow(cfg, "")
-	first, err := verifier.Verify(ctx, tok.IDToken, oidc.WithNonce(""))
+	login, tok := exampleSignIn(cfg)
+	first, err := verifier.VerifyLogin(ctx, tok, login)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -156,43 +219,28 @@ func ExampleWithPrevious() {
 	// true
 }
 
-// exampleCodeFlow stands for package oauth2's authorization code flow in
-// the examples: it sends the user agent to cfg's authorization endpoint
-// (the fake provider approves at once), with PKCE and nonce when not
-// empty, and exchanges the code for a token.
-func exampleCodeFlow(cfg *oauth2.Config, nonce string) *oauth2.Token {
-	verifier := strings.Repeat("v", 43)
-	sum := sha256.Sum256([]byte(verifier))
-	q := url.Values{"client_id": {cfg.ClientID}, "redirect_uri": {cfg.RedirectURL}, "response_type": {"code"},
-		"scope": {strings.Join(cfg.Scopes, " ")}, "state": {"s"},
-		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
-	if nonce != "" {
-		q.Set("nonce", nonce)
-	}
+// exampleBrowser stands for the user's browser in the examples: it goes
+// to authURL, where the fake provider approves at once, and returns the
+// URL it is sent back to.
+func exampleBrowser(authURL string) string {
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noRedirect.Get(cfg.Endpoint.AuthURL + "?" + q.Encode())
+	resp, err := noRedirect.Get(authURL)
 	if err != nil {
 		log.Fatal(err)
 	}
 	resp.Body.Close()
-	loc, err := resp.Location()
+	return resp.Header.Get("Location")
+}
+
+// exampleSignIn runs a login of cfg through exampleBrowser.
+func exampleSignIn(cfg *oauth2.Config) (*oauth2.Login, *oauth2.Token) {
+	login, err := cfg.NewLogin()
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err = http.PostForm(cfg.Endpoint.TokenURL, url.Values{"grant_type": {"authorization_code"},
-		"code": {loc.Query().Get("code")}, "redirect_uri": {cfg.RedirectURL}, "client_id": {cfg.ClientID}, "code_verifier": {verifier}})
+	tok, err := cfg.CompleteLoginURL(context.Background(), login, exampleBrowser(login.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var t struct {
-		AccessToken  string `json:"access_token"`
-		TokenType    string `json:"token_type"`
-		RefreshToken string `json:"refresh_token"`
-		IDToken      string `json:"id_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&t); err != nil {
-		log.Fatal(err)
-	}
-	return &oauth2.Token{AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken, IDToken: t.IDToken}
+	return login, tok
 }

@@ -42,7 +42,8 @@ type Options struct {
 	// waiting for it each wait on their own) and is bounded by Timeout,
 	// or oauth2.DefaultTimeout when Timeout is not positive.
 	Timeout time.Duration
-	// MaxBodyBytes bounds every response body read; if 0, 1 MiB. A
+	// MaxBodyBytes bounds every response body read; if 0,
+	// oauth2.DefaultMaxBodyBytes (1 MiB). A
 	// longer body is an error wrapping *http.MaxBytesError, never a
 	// truncated parse.
 	MaxBodyBytes int64
@@ -74,8 +75,6 @@ const (
 // not seen yet delays a login by seconds at worst.
 const DefaultRefetchInterval = 10 * time.Second
 
-const defaultMaxBodyBytes = 1 << 20
-
 // fetcher is the copy of Options a Provider or RemoteKeySet keeps.
 type fetcher struct {
 	client   *http.Client
@@ -102,7 +101,7 @@ func newFetcher(o *Options) *fetcher {
 		f.timeout = oauth2.DefaultTimeout
 	}
 	if f.maxBody <= 0 {
-		f.maxBody = defaultMaxBodyBytes
+		f.maxBody = oauth2.DefaultMaxBodyBytes
 	}
 	if f.interval == 0 {
 		f.interval = DefaultRefetchInterval

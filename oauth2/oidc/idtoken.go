@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/jsonobj"
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
@@ -133,7 +134,7 @@ func (t IDToken) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, t.Strin
 // array of strings; NumericDates), and iss, sub, aud, exp and iat must be
 // there (§2); anything else is read as StandardClaims reads it.
 func parseIDToken(payload []byte) (*IDToken, error) {
-	obj, err := parseObject(payload)
+	obj, err := jsonobj.Parse(payload)
 	if err != nil {
 		return nil, fmt.Errorf("%w: claims: %w", ErrMalformedToken, err)
 	}

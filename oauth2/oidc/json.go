@@ -1,66 +1,9 @@
 package oidc
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 )
-
-// parseObject decodes data, which must be exactly one JSON object, into its
-// members, raw. A duplicate member name is an error (RFC 7519 §4 lets a
-// parser refuse them, and refusing means no two parsers read one document
-// differently). Names are matched exactly by the callers, never
-// case-insensitively as encoding/json matches struct fields. Errors give
-// positions, never input.
-func parseObject(data []byte) (map[string]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	t, err := dec.Token()
-	if err != nil {
-		return nil, jsonSyntaxError(err)
-	}
-	if d, ok := t.(json.Delim); !ok || d != '{' {
-		return nil, errors.New("not a json object")
-	}
-	obj := make(map[string]json.RawMessage)
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, jsonSyntaxError(err)
-		}
-		name, _ := t.(string) // the decoder returns only strings as names
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, jsonSyntaxError(err)
-		}
-		if _, dup := obj[name]; dup {
-			return nil, fmt.Errorf("duplicate member %s", quote(name))
-		}
-		obj[name] = v
-	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return nil, jsonSyntaxError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the json object")
-	}
-	return obj, nil
-}
-
-// jsonSyntaxError describes a decoding error by its position only: the
-// messages of encoding/json can quote the input.
-func jsonSyntaxError(err error) error {
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Errorf("invalid json at offset %d", se.Offset)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("truncated json")
-	default:
-		return errors.New("invalid json")
-	}
-}
 
 // errWrongType is returned by the member readers for a member of another
 // JSON type.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/oauthkit/oauth/internal/jsonobj"
 	"github.com/oauthkit/oauth/oauth2"
 )
 
@@ -76,7 +77,7 @@ type Metadata struct {
 // ParseMetadata checks neither that the issuer is the one expected nor the
 // HTTPS rule; [NewProvider] does both.
 func ParseMetadata(data []byte) (*Metadata, error) {
-	obj, err := parseObject(data)
+	obj, err := jsonobj.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedMetadata, err)
 	}
@@ -113,7 +114,7 @@ func ParseMetadata(data []byte) (*Metadata, error) {
 		}
 	}
 	if raw, ok := obj["mtls_endpoint_aliases"]; ok && string(raw) != "null" {
-		aliases, err := parseObject(raw)
+		aliases, err := jsonobj.Parse(raw)
 		if err != nil {
 			return nil, fmt.Errorf("%w: member \"mtls_endpoint_aliases\": %w", ErrMalformedMetadata, err)
 		}
@@ -196,9 +197,12 @@ func checkEndpointURL(s string, issuer bool) error {
 	return nil
 }
 
-// Endpoint returns the endpoints of m as an oauth2.Endpoint: AuthURL,
-// TokenURL, DeviceAuthURL, RevocationURL and IntrospectionURL, each empty
-// when m has none.
+// Endpoint returns m as an oauth2.Endpoint: the issuer and RFC 9207's
+// authorization_response_iss_parameter_supported (Issuer,
+// IssuerParameter), with which package oauth2 checks the "iss" of
+// callbacks, and the URLs of the authorization, token, device
+// authorization, revocation, introspection, pushed authorization request
+// and UserInfo endpoints and of the JWK Set, each empty when m has none.
 func (m *Metadata) Endpoint() oauth2.Endpoint {
 	return oauth2.Endpoint{
 		AuthURL:          m.AuthorizationEndpoint,
@@ -206,14 +210,20 @@ func (m *Metadata) Endpoint() oauth2.Endpoint {
 		DeviceAuthURL:    m.DeviceAuthorizationEndpoint,
 		RevocationURL:    m.RevocationEndpoint,
 		IntrospectionURL: m.IntrospectionEndpoint,
+		Issuer:           m.Issuer,
+		IssuerParameter:  m.AuthorizationResponseIssParameterSupported,
+		PushedAuthURL:    m.PushedAuthorizationRequestEndpoint,
+		UserInfoURL:      m.UserInfoEndpoint,
+		JWKSURL:          m.JWKSURI,
 	}
 }
 
 // MTLSEndpoint returns [Metadata.Endpoint] with each endpoint replaced by
 // its alias in MTLSEndpointAliases, where there is one: the endpoints a
 // client that authenticates with mutual TLS, or binds its tokens to its
-// certificate, must use (RFC 8705 §5). The authorization endpoint has no
-// alias; it is the user's browser that goes there.
+// certificate, must use (RFC 8705 §5). The authorization endpoint and
+// the JWK Set have no alias; it is the user's browser that goes to the
+// first, and the second is public.
 func (m *Metadata) MTLSEndpoint() oauth2.Endpoint {
 	e := m.Endpoint()
 	for _, f := range []struct {
@@ -224,6 +234,8 @@ func (m *Metadata) MTLSEndpoint() oauth2.Endpoint {
 		{"device_authorization_endpoint", &e.DeviceAuthURL},
 		{"revocation_endpoint", &e.RevocationURL},
 		{"introspection_endpoint", &e.IntrospectionURL},
+		{"pushed_authorization_request_endpoint", &e.PushedAuthURL},
+		{"userinfo_endpoint", &e.UserInfoURL},
 	} {
 		if a := m.MTLSEndpointAliases[f.name]; a != "" {
 			*f.dst = a

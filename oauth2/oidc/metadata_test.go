@@ -71,7 +71,8 @@ func TestParseMetadataPublished(t *testing.T) {
 			if string(got.Raw) != string(data) {
 				t.Errorf("Raw is not the document")
 			}
-			want := oauth2.Endpoint{AuthURL: tt.want.AuthorizationEndpoint, TokenURL: tt.want.TokenEndpoint}
+			want := oauth2.Endpoint{AuthURL: tt.want.AuthorizationEndpoint, TokenURL: tt.want.TokenEndpoint,
+				Issuer: tt.want.Issuer, UserInfoURL: tt.want.UserInfoEndpoint, JWKSURL: tt.want.JWKSURI}
 			if diff := cmp.Diff(want, got.Endpoint()); diff != "" {
 				t.Errorf("Endpoint() mismatch (-want +got):\n%s", diff)
 			}
@@ -130,7 +131,11 @@ func TestMTLSEndpoint(t *testing.T) {
 		"token_endpoint":"https://a.example/token",
 		"revocation_endpoint":"https://a.example/revoke",
 		"introspection_endpoint":"https://a.example/introspect",
-		"mtls_endpoint_aliases":{"token_endpoint":"https://mtls.a.example/token","introspection_endpoint":"https://mtls.a.example/introspect","authorization_endpoint":"https://mtls.a.example/authorize"}}`))
+		"userinfo_endpoint":"https://a.example/userinfo",
+		"pushed_authorization_request_endpoint":"https://a.example/par",
+		"jwks_uri":"https://a.example/jwks",
+		"mtls_endpoint_aliases":{"token_endpoint":"https://mtls.a.example/token","introspection_endpoint":"https://mtls.a.example/introspect","authorization_endpoint":"https://mtls.a.example/authorize",
+			"userinfo_endpoint":"https://mtls.a.example/userinfo","pushed_authorization_request_endpoint":"https://mtls.a.example/par","jwks_uri":"https://mtls.a.example/jwks"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +144,10 @@ func TestMTLSEndpoint(t *testing.T) {
 		TokenURL:         "https://mtls.a.example/token",
 		RevocationURL:    "https://a.example/revoke",
 		IntrospectionURL: "https://mtls.a.example/introspect",
+		Issuer:           "https://a.example",
+		PushedAuthURL:    "https://mtls.a.example/par",
+		UserInfoURL:      "https://mtls.a.example/userinfo",
+		JWKSURL:          "https://a.example/jwks",
 	}
 	if diff := cmp.Diff(want, m.MTLSEndpoint()); diff != "" {
 		t.Errorf("MTLSEndpoint() mismatch (-want +got):\n%s", diff)
@@ -274,7 +283,8 @@ func TestMetadataConfig(t *testing.T) {
 		t.Fatalf("Config() error = %v", err)
 	}
 	want := in
-	want.Endpoint = oauth2.Endpoint{AuthURL: "https://server.example.com/connect/authorize", TokenURL: "https://server.example.com/connect/token"}
+	want.Endpoint = oauth2.Endpoint{AuthURL: "https://server.example.com/connect/authorize", TokenURL: "https://server.example.com/connect/token",
+		Issuer: "https://server.example.com", UserInfoURL: "https://server.example.com/connect/userinfo", JWKSURL: "https://server.example.com/jwks.json"}
 	want.AuthMethod = "client_secret_basic"
 	if diff := cmp.Diff(want, *got); diff != "" {
 		t.Errorf("Config() mismatch (-want +got):\n%s", diff)

@@ -29,6 +29,11 @@ func TestNewProvider(t *testing.T) {
 		DeviceAuthURL:    s.URL + fakeprovider.OAuth2DevicePath,
 		RevocationURL:    s.URL + fakeprovider.OAuth2RevokePath,
 		IntrospectionURL: s.URL + fakeprovider.OAuth2IntrospectPath,
+		Issuer:           issuer(s),
+		IssuerParameter:  true,
+		PushedAuthURL:    s.URL + fakeprovider.OAuth2PARPath,
+		UserInfoURL:      s.URL + fakeprovider.OAuth2UserInfoPath,
+		JWKSURL:          s.URL + fakeprovider.OAuth2JWKSPath,
 	}
 	if diff := cmp.Diff(want, p.Endpoint()); diff != "" {
 		t.Errorf("Endpoint() mismatch (-want +got):\n%s", diff)

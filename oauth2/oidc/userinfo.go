@@ -7,16 +7,14 @@ import (
 	"mime"
 	"strings"
 
+	"github.com/oauthkit/oauth/internal/jsonobj"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/signer/jose"
 )
 
-// A TokenSource supplies the access token for a UserInfo request. It has
-// the method set of package oauth2's token sources: an *oauth2.Session is
-// one.
-type TokenSource interface {
-	Token(ctx context.Context) (*oauth2.Token, error)
-}
+// A TokenSource supplies the access token for a UserInfo request: it is
+// package oauth2's TokenSource, which an *oauth2.Session is.
+type TokenSource = oauth2.TokenSource
 
 // UserInfo is a UserInfo response (OpenID Connect Core 1.0 §5.3.2): the
 // claims about the end-user the access token may read. Subject and the
@@ -116,7 +114,7 @@ func (p *Provider) verifyUserInfoJWT(ctx context.Context, m *Metadata, raw strin
 	if err != nil {
 		return nil, fmt.Errorf("oidc: userinfo: %w", err)
 	}
-	obj, err := parseObject(payload)
+	obj, err := jsonobj.Parse(payload)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: userinfo: %w: claims: %w", ErrMalformedToken, err)
 	}
@@ -129,7 +127,7 @@ func (p *Provider) verifyUserInfoJWT(ctx context.Context, m *Metadata, raw strin
 // parseUserInfo reads a UserInfo response's claims: a JSON object without
 // duplicate members, with a non-empty string "sub".
 func parseUserInfo(body []byte) (*UserInfo, error) {
-	obj, err := parseObject(body)
+	obj, err := jsonobj.Parse(body)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: userinfo: %w: %w", ErrMalformedToken, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/oauthkit/oauth/internal/jsonobj"
 	"github.com/oauthkit/oauth/signer"
 )
 
@@ -134,7 +135,7 @@ func ParseJWKSet(data []byte) (*JWKSet, error) {
 	if len(data) > MaxJWKSetSize {
 		return nil, jwkErrorf(ErrMalformedJWK, "jwk set is %d bytes, more than %d", len(data), MaxJWKSetSize)
 	}
-	obj, err := parseObject(data)
+	obj, err := jsonobj.Parse(data)
 	if err != nil {
 		return nil, jwkErrorf(ErrMalformedJWK, "jwk set: %v", err)
 	}
@@ -365,7 +366,7 @@ func parseJWK(data []byte, private bool) (*JWK, error) {
 	if len(data) > MaxJWKSetSize {
 		return nil, jwkErrorf(ErrMalformedJWK, "jwk is %d bytes, more than %d", len(data), MaxJWKSetSize)
 	}
-	obj, err := parseObject(data)
+	obj, err := jsonobj.Parse(data)
 	if err != nil {
 		return nil, jwkErrorf(ErrMalformedJWK, "%v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oauthkit/oauth/internal/jsonobj"
 	"github.com/oauthkit/oauth/signer"
 )
 
@@ -326,7 +327,7 @@ func headerAlg(header []byte) (string, error) {
 // headerObject parses a JOSE header as headerAlg describes and returns its
 // members and its "alg".
 func headerObject(header []byte) (map[string]json.RawMessage, string, error) {
-	obj, err := parseObject(header)
+	obj, err := jsonobj.Parse(header)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: header: %w", ErrMalformedJWS, err)
 	}
