@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/jsonobj"
+	"github.com/oauthkit/oauth/internal/urlenc/jsonobj"
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 

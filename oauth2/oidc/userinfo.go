@@ -7,7 +7,7 @@ import (
 	"mime"
 	"strings"
 
-	"github.com/oauthkit/oauth/internal/jsonobj"
+	"github.com/oauthkit/oauth/internal/urlenc/jsonobj"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/signer/jose"
 )

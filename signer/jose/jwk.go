@@ -15,7 +15,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/oauthkit/oauth/internal/jsonobj"
+	"github.com/oauthkit/oauth/internal/urlenc/jsonobj"
 	"github.com/oauthkit/oauth/signer"
 )
 

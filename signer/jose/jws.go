@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oauthkit/oauth/internal/jsonobj"
+	"github.com/oauthkit/oauth/internal/urlenc/jsonobj"
 	"github.com/oauthkit/oauth/signer"
 )
 
