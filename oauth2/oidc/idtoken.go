@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/urlenc/jsonobj"
 	"github.com/oauthkit/oauth/internal/urlenc"
+	"github.com/oauthkit/oauth/internal/urlenc/jsonobj"
 )
 
 // IDToken is a verified ID token (OpenID Connect Core 1.0 §2): its
