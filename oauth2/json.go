@@ -2,9 +2,9 @@ package oauth2
 
 // The JSON of the protocol, read and written without encoding/json's
 // reflection: a program that only refreshes tokens and authorizes
-// requests then links none of encoding/json's encoders and decoders
-// (about 250 KB), which only a call that needs them (Token's JSON methods,
-// DeviceAuthResponse's) brings in.
+// requests then links none of encoding/json's encoders and decoders, which
+// only a call that needs them (Token's JSON methods, DeviceAuthResponse's)
+// brings in.
 
 import (
 	"encoding/json"

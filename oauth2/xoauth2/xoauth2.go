@@ -64,13 +64,14 @@ func FromToken(t *x.Token, keys ...string) *oauth2.Token {
 }
 
 // ToToken returns t as a [golang.org/x/oauth2.Token], or nil for a nil t:
-// its access token, token type, refresh token, Expiry and ExpiresIn, and,
-// as the extra fields golang.org/x/oauth2's Extra returns, every field of
-// t's token response (access_token, token_type, refresh_token, expires_in,
-// scope, id_token and the rest, as t.Extra returns them; those that t's
-// Token fields hold are filled in from them when t has no response, as a
-// token built by hand). An extra field that encoding/json cannot marshal
-// (which only Token.WithExtra can put there) is left out.
+// its access token, token type, refresh token, Expiry and ExpiresIn, and
+// every field of t's token response as an extra field, which
+// golang.org/x/oauth2's Extra returns as t.Extra does: access_token,
+// token_type, refresh_token, expires_in, scope, id_token and the rest.
+// Those six, when t's response did not carry them (a token built by hand),
+// come from t's fields, expires_in as the float64 a JSON response decodes
+// to. An extra field that encoding/json cannot marshal, which only
+// Token.WithExtra can put there, is left out.
 func ToToken(t *oauth2.Token) *x.Token {
 	if t == nil {
 		return nil
@@ -170,12 +171,12 @@ func (s *fromSource) Token(ctx context.Context) (*oauth2.Token, error) {
 // returned, ToTokenSource returns the source it wraps.
 //
 // golang.org/x/oauth2's Token method takes no context, so each call runs
-// src.Token(ctx) with the ctx given here: its values reach src, and once it
-// is done every call fails with ctx.Err(). Give it a context that lives as
-// long as the source is used, as one does to golang.org/x/oauth2's
-// Config.TokenSource and NewClient. For a *oauth2.Session, ctx bounds only
+// src.Token(ctx) with the ctx given here: its values reach src, and once
+// it is done src's waits end with ctx.Err(). For a *oauth2.Session that is
 // the wait for a refresh, which runs detached and bounded by the session's
-// Config.Timeout.
+// Config.Timeout; a valid token is returned whatever ctx says. Give it a
+// context that lives as long as the source is used, as one does to
+// golang.org/x/oauth2's Config.TokenSource and NewClient.
 //
 // The source is safe for concurrent use if src is, as a Session is.
 func ToTokenSource(ctx context.Context, src oauth2.TokenSource) x.TokenSource {

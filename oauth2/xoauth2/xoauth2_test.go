@@ -288,6 +288,12 @@ func TestToTokenSource(t *testing.T) {
 		t.Errorf("Token() after cancel: %v, want context.Canceled", err)
 	}
 
+	// A Session with a valid token returns it, whatever the context says.
+	s := (&oauth2.Config{}).NewSession(&oauth2.Token{AccessToken: "valid"})
+	if tok, err := xoauth2.ToTokenSource(ctx, s).Token(); err != nil || tok.AccessToken != "valid" {
+		t.Errorf("Token() of a Session with a cancelled context = %v, %v; want its token", tok, err)
+	}
+
 	if _, err := xoauth2.ToTokenSource(context.Background(), oauth2.StaticTokenSource(nil)).Token(); !errors.Is(err, oauth2.ErrNoToken) {
 		t.Errorf("Token() of an empty source: %v, want oauth2.ErrNoToken", err)
 	}
