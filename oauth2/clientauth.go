@@ -1,9 +1,10 @@
 package oauth2
 
 import (
-	"encoding/json"
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer/jose"
@@ -43,7 +44,10 @@ func (c *Config) addClientAuth(m AuthMethod, aud string, p *urlenc.Params, h htt
 }
 
 // clientAssertion returns a signed RFC 7523 §3 client assertion: iss = sub =
-// client_id, aud = the endpoint, a random jti, iat and a short exp.
+// client_id, aud = the endpoint, a random jti, iat and a short exp. The
+// JWS (RFC 7515 §7.1) is put together here rather than by
+// jose.SignCompact, which parses the header back with encoding/json: a
+// program that never sends an assertion still links this code.
 func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 	s := c.Signer
 	if s == nil {
@@ -56,33 +60,36 @@ func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 		}
 		s = hs
 	}
+	alg := s.Alg()
+	if alg == "none" {
+		return "", fmt.Errorf("oauth2: signing client assertion: %w: signer alg \"none\"", jose.ErrAlgorithmMismatch)
+	}
 	jti, err := randomString(c.rand(), 16)
 	if err != nil {
 		return "", err
 	}
 	now := c.now().Unix()
-	header, err := json.Marshal(struct {
-		Alg string `json:"alg"`
-		Typ string `json:"typ"`
-		Kid string `json:"kid,omitempty"`
-	}{s.Alg(), "JWT", c.KeyID})
-	if err != nil {
-		return "", err
+	header := append(appendJSONString([]byte(`{"alg":`), alg), `,"typ":"JWT"`...)
+	if c.KeyID != "" {
+		header = appendJSONString(append(header, `,"kid":`...), c.KeyID)
 	}
-	claims, err := json.Marshal(struct {
-		Iss string `json:"iss"`
-		Sub string `json:"sub"`
-		Aud string `json:"aud"`
-		Jti string `json:"jti"`
-		Iat int64  `json:"iat"`
-		Exp int64  `json:"exp"`
-	}{c.ClientID, c.ClientID, aud, jti, now, now + assertionLifetime})
-	if err != nil {
-		return "", err
-	}
-	tok, err := jose.SignCompact(s, header, claims)
+	header = append(header, '}')
+	claims := appendJSONString([]byte(`{"iss":`), c.ClientID)
+	claims = appendJSONString(append(claims, `,"sub":`...), c.ClientID)
+	claims = appendJSONString(append(claims, `,"aud":`...), aud)
+	claims = appendJSONString(append(claims, `,"jti":`...), jti)
+	claims = strconv.AppendInt(append(claims, `,"iat":`...), now, 10)
+	claims = strconv.AppendInt(append(claims, `,"exp":`...), now+assertionLifetime, 10)
+	claims = append(claims, '}')
+
+	b64 := base64.RawURLEncoding
+	buf := b64.AppendEncode(nil, header)
+	buf = append(buf, '.')
+	buf = b64.AppendEncode(buf, claims)
+	sig, err := s.Sign(buf)
 	if err != nil {
 		return "", fmt.Errorf("oauth2: signing client assertion: %w", err)
 	}
-	return tok, nil
+	buf = append(buf, '.')
+	return string(b64.AppendEncode(buf, sig)), nil
 }

@@ -5,7 +5,6 @@ package oauth2
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -231,8 +230,7 @@ func (c *Config) tokenRequest(ctx context.Context, p urlenc.Params, oneTime bool
 	}
 	now := c.now()
 	tok, err := parseTokenResponse("token", r.status, r.contentType, r.body, now, r.secrets)
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := err.(*Error); ok {
 		e.RetryAfter = retryAfter(r.header, now)
 	}
 	return tok, err

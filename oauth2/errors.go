@@ -227,6 +227,30 @@ func (e *Error) Is(target error) bool {
 	return ok && s == target
 }
 
+// asError returns the first *Error in err's tree, as errors.As finds it
+// (depth first, through Unwrap() error and Unwrap() []error), or nil. It
+// does not call As methods: errors.As needs reflection for them, which
+// would come into every program that refreshes a token.
+func asError(err error) *Error {
+	for {
+		switch x := err.(type) {
+		case *Error:
+			return x
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range x.Unwrap() {
+				if e := asError(err); e != nil {
+					return e
+				}
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+}
+
 // newError returns the *Error for a response of endpoint with status: the
 // error fields of vals (nil when the body did not decode) and an excerpt
 // of body, scrubbed of secrets, the credentials the request sent, and of

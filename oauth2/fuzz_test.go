@@ -141,7 +141,7 @@ func isParseError(err error) bool {
 	var te *json.UnmarshalTypeError
 	var ee *urlenc.EscapeError
 	return errors.As(err, &se) || errors.As(err, &te) || errors.As(err, &ee) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errNotObject) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errNotObject) || errors.Is(err, errMalformedJSON) ||
 		errors.Is(err, ErrMissingAccessToken) || errors.Is(err, errBadExpiresIn)
 }
 

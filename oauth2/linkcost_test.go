@@ -12,7 +12,10 @@ import (
 // it links none of signer/jose's asymmetric JWS families and none of its
 // JWK code (only Config.Signer, an interface the user fills, may bring
 // them in), while it does link the HMAC signer client_secret_jwt uses;
-// and with go list that it does not depend on log/slog. It needs the go
+// that it links none of encoding/json's encoders and decoders (token
+// responses are read without them, and only Token's JSON methods, which
+// a program calls through encoding/json, use them); and with go list that
+// it does not depend on log/slog. It needs the go
 // command and takes a few seconds, so -short skips it.
 func TestLinkCost(t *testing.T) {
 	if testing.Short() {
@@ -65,7 +68,14 @@ func TestLinkCost(t *testing.T) {
 			t.Errorf("%s links %s%s*", prog, jose, name)
 		}
 	}
-	for _, name := range []string{jose + "NewHMAC", jose + "SignCompact", "github.com/oauthkit/oauth/oauth2.(*Transport).RoundTrip"} {
+	for _, name := range []string{"encoding/json.(*decodeState)", "encoding/json.(*encodeState)", "encoding/json.(*Decoder)",
+		"encoding/json.Marshal", "encoding/json.Unmarshal", jose + "SignCompact"} {
+		if has(name) {
+			t.Errorf("%s links %s*", prog, name)
+		}
+	}
+	for _, name := range []string{jose + "NewHMAC", "github.com/oauthkit/oauth/oauth2.(*Config).clientAssertion",
+		"github.com/oauthkit/oauth/oauth2.(*jsonDecoder).object", "github.com/oauthkit/oauth/oauth2.(*Transport).RoundTrip"} {
 		if !has(name) {
 			t.Errorf("%s does not link %s*: the check sees nothing", prog, name)
 		}

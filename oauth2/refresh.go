@@ -181,8 +181,7 @@ func (s *Session) backOff(old *tokenState, err error) {
 		return
 	}
 	wait := old.tok.Expiry.Sub(now) / 2
-	var e *Error
-	if errors.As(err, &e) && e.RetryAfter > 0 && e.RetryAfter < wait {
+	if e := asError(err); e != nil && e.RetryAfter > 0 && e.RetryAfter < wait {
 		wait = e.RetryAfter
 	}
 	at := now.Add(max(wait, minRefreshBackoff))

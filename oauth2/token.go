@@ -415,16 +415,3 @@ func decodeResponse(contentType string, body []byte) (map[string]any, bool, erro
 	}
 	return m, true, nil
 }
-
-func decodeJSONObject(body []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, errNotObject
-	}
-	return m, nil
-}

@@ -1,7 +1,9 @@
 // Command session makes one request through an OAuth 2 session, the way
 // most programs use package oauth2. The link-cost test builds it and
-// checks that no asymmetric JWS code and no JWK code is in the binary:
-// only Config.Signer, which this program leaves nil, may bring them in.
+// checks that no asymmetric JWS code, no JWK code and none of
+// encoding/json's encoders and decoders is in the binary: only
+// Config.Signer, which this program leaves nil, may bring the first two
+// in, and only a call of encoding/json the last.
 package main
 
 import (
