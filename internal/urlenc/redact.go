@@ -79,24 +79,65 @@ func RedactString(s string, secrets []string) string {
 }
 
 // replaceWhole replaces every whole-token occurrence of f in b (see
-// Redact). It returns b itself when there is none.
+// Redact), in one pass. It returns b itself when there is none.
+//
+// An occurrence is replaced when each of its sides either separates it
+// from its neighbour (leftOK, rightOK) or touches another occurrence that
+// is replaced: copies of a secret echoed back to back ("SSS") go
+// together, in whichever direction the separators allow, while a secret
+// glued to a word is left alone. Occurrences overlapping a mark already
+// made are left alone too.
 func replaceWhole(b []byte, f string) []byte {
-	var out []byte
-	last := 0
-	for i := 0; i <= len(b)-len(f); {
+	n := len(f)
+	var occ []int // starts, left to right, not overlapping
+	for i := 0; n > 0 && i <= len(b)-n; {
 		j := bytes.Index(b[i:], []byte(f))
 		if j < 0 {
 			break
 		}
-		start, end := i+j, i+j+len(f)
-		if (start > 0 && wordByte(b[start-1]) && !escapeEndsAt(b, start)) || (end < len(b) && wordByte(b[end])) ||
-			inMark(b, start, end) {
-			i = start + 1
+		s := i + j
+		if inMark(b, s, s+n) {
+			i = s + 1
 			continue
 		}
-		out = append(out, b[last:start]...)
-		out = append(out, Redacted...)
-		last, i = end, end
+		occ = append(occ, s)
+		i = s + n
+	}
+	if len(occ) == 0 {
+		return b
+	}
+	leftOK := func(s int) bool { return s == 0 || !wordByte(b[s-1]) || escapeEndsAt(b, s) }
+	rightOK := func(e int) bool { return e == len(b) || !wordByte(b[e]) }
+	repl := make([]bool, len(occ))
+	update := func(k int) bool {
+		if repl[k] {
+			return false
+		}
+		s := occ[k]
+		l := leftOK(s) || k > 0 && occ[k-1]+n == s && repl[k-1]
+		r := rightOK(s+n) || k+1 < len(occ) && occ[k+1] == s+n && repl[k+1]
+		repl[k] = l && r
+		return repl[k]
+	}
+	// A sweep each way settles every run of touching occurrences; the
+	// loop ends when a round changes nothing.
+	for changed := true; changed; {
+		changed = false
+		for k := range occ {
+			changed = update(k) || changed
+		}
+		for k := len(occ) - 1; k >= 0; k-- {
+			changed = update(k) || changed
+		}
+	}
+	var out []byte
+	last := 0
+	for k, s := range occ {
+		if repl[k] {
+			out = append(out, b[last:s]...)
+			out = append(out, Redacted...)
+			last = s + n
+		}
 	}
 	if out == nil {
 		return b
