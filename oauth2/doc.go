@@ -155,7 +155,8 @@
 // for its result, success or failure, each on its own context, and none
 // retries on its own. The refresh runs on a context detached from any
 // single caller, bounded by [Config.Timeout], so one caller giving up does
-// not cancel it for the rest. No lock is held across network I/O, and
+// not cancel it for the rest. No lock of the session is held across
+// network I/O (a Store's lock is, across the refresh it guards), and
 // OnTokenUpdate calls never overlap.
 //
 // # Timeouts

@@ -26,7 +26,8 @@ import (
 // comparison. When many callers find the token due, one refresh runs and
 // its result, success or failure, goes to them all; each waits on its own
 // context, while the refresh runs on a context detached from theirs,
-// bounded by Config.Timeout. No lock is held across network I/O.
+// bounded by Config.Timeout. No lock of the session is held across
+// network I/O (a Store's lock is, across the refresh it guards).
 //
 // String and Format, with every fmt verb, redact every credential.
 type Session struct {
