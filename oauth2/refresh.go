@@ -376,20 +376,24 @@ func (s *Session) renew(ctx context.Context, old *tokenState, o *options, mode r
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.install(ctx, tok, "")
+	return s.install(ctx, tok, "", nil)
 }
 
 // install saves tok, a token the session obtained, to the store in place
-// of version prev, then offers it to OnTokenUpdate, and makes it the
-// session's token whatever they answer, unless the store holds the token
-// of a session that saved first, which is installed instead. saveErr is
-// the first refusal.
-func (s *Session) install(ctx context.Context, tok *Token, prev string) (st *tokenState, saveErr, err error) {
+// of version prev, calls saved (the store lock's release) if not nil,
+// then offers tok to OnTokenUpdate, and makes it the session's token
+// whatever they answer, unless the store holds the token of a session
+// that saved first, which is installed instead. saveErr is the first
+// refusal.
+func (s *Session) install(ctx context.Context, tok *Token, prev string, saved func()) (st *tokenState, saveErr, err error) {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
 	st = s.newState(tok, s.cfg.now())
 	if s.Store != nil {
 		ver, err := s.save(ctx, tok, prev)
+		if saved != nil {
+			saved()
+		}
 		if errors.Is(err, ErrStoreConflict) {
 			won, v := s.adoptAfterConflict(ctx, prev)
 			if won != nil {

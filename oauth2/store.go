@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -44,7 +45,8 @@ type TokenStore interface {
 // A TokenLocker is a TokenStore that can make the sessions sharing it
 // refresh one at a time. A Session whose Store implements it holds the
 // lock from just before it reads the store a second time until it has
-// saved the token it obtained, never across anything else.
+// saved the token it obtained (OnTokenUpdate runs after the release),
+// never across anything else.
 type TokenLocker interface {
 	// Lock waits until the caller holds the store's refresh lock, or ctx
 	// is done (returning an error wrapping ctx.Err()), and returns the
@@ -195,7 +197,9 @@ func (s *Session) renewShared(ctx context.Context, old *tokenState, o *options, 
 	if err != nil {
 		return nil, nil, err
 	}
-	defer unlock()
+	var once sync.Once
+	release := func() { once.Do(unlock) } // after the save, or on the way out
+	defer release()
 	if stored, ver, err = s.load(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -214,7 +218,7 @@ func (s *Session) renewShared(ctx context.Context, old *tokenState, o *options, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.install(ctx, tok, ver)
+	return s.install(ctx, tok, ver, release)
 }
 
 // adoptAfterConflict is what a session does when its Save of a token in

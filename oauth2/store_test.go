@@ -99,6 +99,17 @@ func (m *memStore) Lock(ctx context.Context) (func(), error) {
 	}
 }
 
+// free reports whether the lock is free at this moment.
+func (m *memStore) free() bool {
+	select {
+	case m.sem <- struct{}{}:
+		<-m.sem
+		return true
+	default:
+		return false
+	}
+}
+
 // put stores tok as another process would, without the lock.
 func (m *memStore) put(t testing.TB, tok *oauth2.Token) {
 	t.Helper()
@@ -465,11 +476,18 @@ func TestStoreClientCredentials(t *testing.T) {
 }
 
 // Refresh renews under the lock whatever the store holds, from the
-// stored token.
+// stored token; OnTokenUpdate runs once the lock is released.
 func TestStoreExplicitRefresh(t *testing.T) {
 	ctx := context.Background()
 	srv, cfg, _, st := fleet(t)
 	s, updates := member(cfg, st)
+	s.OnTokenUpdate = func(context.Context, *oauth2.Token) error {
+		updates.Add(1)
+		if !st.free() {
+			t.Error("OnTokenUpdate runs while the store's lock is held")
+		}
+		return nil
+	}
 	other, err := cfg.NewSession(st.stored(t)).Refresh(ctx)
 	if err != nil {
 		t.Fatal(err)
