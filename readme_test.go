@@ -22,6 +22,7 @@ import (
 	"github.com/oauthkit/oauth/oauth1"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/oauth2/oidc"
+	"github.com/oauthkit/oauth/oauth2/tokenstore"
 )
 
 // The README's quick starts, kept compiling here. They talk to real
@@ -298,6 +299,23 @@ func TestWebAppManyUsers(t *testing.T) {
 	if n := idp.OAuth2.TokensIssued(); n != users {
 		t.Errorf("provider issued %d tokens, want %d", n, users)
 	}
+}
+
+// Example_manyProcesses is the README's "Many processes, one grant": each
+// process of a service that shares one grant runs this.
+func Example_manyProcesses() {
+	cfg := &oauth2.Config{
+		ClientID:     os.Getenv("CLIENT_ID"),
+		ClientSecret: os.Getenv("CLIENT_SECRET"),
+		Endpoint:     oauth2.Endpoint{TokenURL: "https://auth.example.com/oauth2/token"},
+	}
+	s := cfg.NewSession(nil) // takes the stored token at its first use
+	s.Store = &tokenstore.File{Path: "/var/lib/app/token.json"}
+	resp, err := s.Client().Get("https://api.example.com/reports")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
 }
 
 // TestREADMESnippets checks that every Go block of README.md appears, line

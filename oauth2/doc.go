@@ -100,7 +100,8 @@
 // If it fails, an explicit [Session.Refresh] returns its error, an
 // automatic refresh does not fail its request, and the session offers the
 // token again at its next use, after 1 s, then 2, 4, ... up to a minute,
-// until it succeeds. [Session.CachedToken] is always the token to save. A
+// until it succeeds. [Session.CachedToken] is always the token to save
+// (with a [Session.Store], the store saves it first: see below). A
 // Token marshals to JSON with the field names of golang.org/x/oauth2, its
 // absolute expiry and its extra fields, so a saved token reloads intact.
 //
@@ -108,6 +109,43 @@
 // offered to OnTokenUpdate; a token it refuses fails the refresh, and the
 // session keeps the one it had. Package oauth2/oidc uses it to check the
 // ID tokens of refreshes.
+//
+// # Many processes, one grant
+//
+// Sessions in several processes that share one grant (replicas of a
+// service, a CLI run twice at once) share its token through a
+// [TokenStore], set as [Session.Store]: package tokenstore has one on a
+// file, for the processes of one host, and any database with a
+// compare-and-swap serves a fleet. The rule: the store holds the token
+// every session uses, and a session obtains a token only when the store's
+// is due, under the store's lock ([TokenLocker]), from the stored refresh
+// token, and saves it before using it. So a grant whose refresh tokens
+// rotate is refreshed once for all, never twice with one refresh token
+// (which a server with reuse detection punishes by revoking the grant,
+// RFC 9700 §4.14.2).
+//
+// In detail, when a session's token is due it reads the store and takes
+// the token there if another session saved a fresh one; otherwise it
+// takes the lock, reads again (the holder before it may have just saved),
+// renews, and saves with compare-and-swap on the version it read. If
+// that save loses ([ErrStoreConflict]: a session that saved without the
+// lock, or whose lease had expired), it takes the winner's token and
+// drops its own; if the save fails, it uses its token and offers it again
+// later, and meanwhile renews from it, not from the older stored one.
+// OnTokenUpdate sees the tokens a session obtained, after the store. A
+// session holds the lock only while it reads, renews and saves, never
+// while it sends requests; with a valid token it does not touch the
+// store. A holder that crashes releases an operating-system lock with its
+// process, and a lease when it expires: a lease must outlast the refresh,
+// whose context's deadline ([Config.Timeout]) the Lock call gets. A
+// refresh whose answer is lost (the process dies after the server
+// rotated) spends the stored refresh token for everyone: no store can
+// prevent that, and the grant must then be authorized again.
+//
+// A resource server may refuse a token before its expiry (revoked, or
+// ended by the rotation another process did): on a 401 invalid_token,
+// the [Transport] sends a replayable request once more with the stored
+// token, or that of a forced refresh (see Transport).
 //
 // # Provider quirks
 //
@@ -134,7 +172,8 @@
 // for its result, success or failure, each on its own context, and none
 // retries on its own. The refresh runs on a context detached from any
 // single caller, bounded by [Config.Timeout], so one caller giving up does
-// not cancel it for the rest. No lock is held across network I/O, and
+// not cancel it for the rest. No lock of the session is held across
+// network I/O (a Store's lock is, across the refresh it guards), and
 // OnTokenUpdate calls never overlap.
 //
 // # Timeouts

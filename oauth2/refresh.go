@@ -21,10 +21,17 @@ type tokenState struct {
 	auth string
 	// refreshAt is when to start refreshing; zero means never.
 	refreshAt time.Time
-	// unsaved is set while OnTokenUpdate has not accepted tok; it is
-	// offered again from saveAt on, and saveWait is the back-off after
-	// the next failure.
+	// ver is tok's version in the session's TokenStore: "" when tok did
+	// not come from the store, or was not saved to it.
+	ver string
+	// unsaved is set while the store (storeDue) or OnTokenUpdate
+	// (hookDue) has not accepted tok; it is offered again from saveAt on,
+	// and saveWait is the back-off after the next failure. prev is the
+	// version tok replaces in the store.
 	unsaved  bool
+	storeDue bool
+	hookDue  bool
+	prev     string
 	saveAt   time.Time
 	saveWait time.Duration
 }
@@ -67,9 +74,10 @@ func (st *tokenState) fresh(now time.Time) bool {
 	return st.refreshAt.IsZero() || now.Before(st.refreshAt)
 }
 
-// canRenew reports whether the session can obtain a token to replace st's.
+// canRenew reports whether the session can obtain a token to replace st's:
+// from its store, its grant, or st's refresh token.
 func (s *Session) canRenew(st *tokenState) bool {
-	return s.grant != nil || st != nil && st.tok.RefreshToken != ""
+	return s.Store != nil || s.grant != nil || st != nil && st.tok.RefreshToken != ""
 }
 
 // valid returns a usable token state. The fast path is one atomic load and
@@ -99,7 +107,7 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 		}
 		return nil, ErrTokenExpired
 	}
-	c, err := s.refresh(ctx, st, nil, false)
+	c, err := s.refresh(ctx, st, nil, renewDue)
 	if err == nil {
 		err = c.err
 	}
@@ -114,19 +122,55 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 	return c.st, nil
 }
 
-// offer hands st's token, which OnTokenUpdate has not accepted yet, to it
-// again once its back-off has passed, unless another call of it is under
-// way. The outcome is recorded in the session's state, not returned:
-// the caller goes on with the token either way.
+// offer hands st's token, which the store or OnTokenUpdate has not
+// accepted yet, to them again once its back-off has passed, unless
+// another save is under way. The outcome is recorded in the session's
+// state, not returned: the caller goes on with the token either way.
 func (s *Session) offer(ctx context.Context, st *tokenState) {
-	if !st.unsaved || s.OnTokenUpdate == nil || s.cfg.now().Before(st.saveAt) || !s.saveMu.TryLock() {
+	if !st.unsaved || s.cfg.now().Before(st.saveAt) || !s.saveMu.TryLock() {
 		return
 	}
 	defer s.saveMu.Unlock()
-	if cur := s.cur.Load(); cur == nil || cur.tok != st.tok || !cur.unsaved {
+	cur := s.cur.Load()
+	if cur == nil || cur.tok != st.tok || !cur.unsaved {
 		return // replaced, or accepted, meanwhile
 	}
-	s.recordSave(st.tok, s.update(ctx, st.tok))
+	storeDue, hookDue, ver, prev := cur.storeDue, cur.hookDue, cur.ver, cur.prev
+	if storeDue {
+		v, err := s.save(ctx, cur.tok, prev)
+		switch {
+		case errors.Is(err, ErrStoreConflict):
+			// Another session saved first: its token wins.
+			won, v := s.adoptAfterConflict(ctx, prev)
+			if won != nil {
+				s.cur.CompareAndSwap(cur, won)
+				return
+			}
+			prev = v
+		case err == nil:
+			ver, storeDue = v, false
+		}
+	}
+	if hookDue && s.update(ctx, cur.tok) == nil {
+		hookDue = false
+	}
+	s.modify(cur.tok, func(n *tokenState) bool {
+		n.storeDue, n.hookDue, n.ver, n.prev = storeDue, hookDue, ver, prev
+		n.unsaved = storeDue || hookDue
+		if n.unsaved {
+			n.saveWait = min(max(2*n.saveWait, minSaveBackoff), maxSaveBackoff)
+			n.saveAt = s.cfg.now().Add(n.saveWait)
+		}
+		return true
+	})
+}
+
+// firstErr returns err if it is not nil, and else next.
+func firstErr(err, next error) error {
+	if err != nil {
+		return err
+	}
+	return next
 }
 
 // update calls OnTokenUpdate with tok; s.saveMu must be held.
@@ -140,23 +184,16 @@ func (s *Session) update(ctx context.Context, tok *Token) error {
 	return nil
 }
 
-// recordSave records in the session's state, if it still holds tok, that
-// OnTokenUpdate accepted it (err nil) or not, with the next back-off.
-func (s *Session) recordSave(tok *Token, err error) {
+// modify replaces the session's state, if it still holds tok, with a
+// copy that f changed; f reports whether it changed anything.
+func (s *Session) modify(tok *Token, f func(*tokenState) bool) {
 	for {
 		cur := s.cur.Load()
 		if cur == nil || cur.tok != tok {
 			return
 		}
 		next := *cur
-		if err == nil {
-			next.unsaved = false
-		} else {
-			next.saveWait = min(max(2*cur.saveWait, minSaveBackoff), maxSaveBackoff)
-			next.saveAt = s.cfg.now().Add(next.saveWait)
-			next.unsaved = true
-		}
-		if s.cur.CompareAndSwap(cur, &next) {
+		if !f(&next) || s.cur.CompareAndSwap(cur, &next) {
 			return
 		}
 	}
@@ -188,17 +225,13 @@ func (s *Session) backOff(old *tokenState, err error) {
 	if at.After(old.tok.Expiry) {
 		at = old.tok.Expiry
 	}
-	for {
-		cur := s.cur.Load()
-		if cur == nil || cur.tok != old.tok || !at.After(cur.refreshAt) {
-			return
+	s.modify(old.tok, func(n *tokenState) bool {
+		if !at.After(n.refreshAt) {
+			return false
 		}
-		next := *cur
-		next.refreshAt = at
-		if s.cur.CompareAndSwap(cur, &next) {
-			return
-		}
-	}
+		n.refreshAt = at
+		return true
+	})
 }
 
 // refreshCall is one refresh in flight; done is closed when the other
@@ -218,10 +251,15 @@ type refreshCall struct {
 // session's options and opts go with the request. It fails with
 // ErrNoToken, or ErrNoRefreshToken, when there is nothing to renew with.
 //
+// With a Store, Refresh takes the store's lock, renews the stored token
+// (the newest refresh token), and saves the new one (see Session.Store).
+//
 // A token Session.VerifyToken refuses fails the refresh with its error
-// and is not installed. The new token is installed and used whatever
-// OnTokenUpdate returns; if it fails, Refresh returns its error
-// (CachedToken is the new token).
+// and is not installed. The new token is installed and used whatever the
+// store's Save or OnTokenUpdate returns; if either fails, Refresh returns
+// its error (CachedToken is the new token). Only when another session
+// saved first (ErrStoreConflict) does Refresh return that session's token
+// instead.
 // Unlike Token, Refresh returns the renewal's error even when the current
 // token is still valid.
 //
@@ -244,7 +282,7 @@ func (s *Session) Refresh(ctx context.Context, opts ...Option) (*Token, error) {
 	if len(opts) > 0 {
 		o = collect(opts)
 	}
-	c, err := s.refresh(ctx, st, o, true)
+	c, err := s.refresh(ctx, st, o, renewForce)
 	switch {
 	case err != nil:
 		return nil, err
@@ -256,13 +294,14 @@ func (s *Session) Refresh(ctx context.Context, opts ...Option) (*Token, error) {
 	return c.st.tok, nil
 }
 
-// refresh joins or starts the refresh of old, with the per-call options o
-// (nil for none), and waits for it on ctx. Unless force is set, a token
-// that another refresh already replaced is returned without a new one.
-func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, force bool) (*refreshCall, error) {
+// refresh joins or starts a refresh of old for mode, with the per-call
+// options o (nil for none), and waits for it on ctx. Unless mode is
+// renewForce, a token that another refresh already replaced is returned
+// without a new one.
+func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, mode renewMode) (*refreshCall, error) {
 	for {
 		s.mu.Lock()
-		if cur := s.cur.Load(); !force && cur != old && cur != nil && cur.fresh(s.cfg.now()) {
+		if cur := s.cur.Load(); mode != renewForce && cur != old && cur != nil && cur.fresh(s.cfg.now()) {
 			s.mu.Unlock()
 			return &refreshCall{st: cur}, nil
 		}
@@ -271,7 +310,7 @@ func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, forc
 		if started {
 			c = &refreshCall{done: make(chan struct{})}
 			s.flight = c
-			go s.runRefresh(context.WithoutCancel(ctx), c, o)
+			go s.runRefresh(context.WithoutCancel(ctx), c, o, mode)
 		}
 		s.mu.Unlock()
 		if s.joined != nil {
@@ -290,11 +329,11 @@ func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, forc
 	}
 }
 
-func (s *Session) runRefresh(ctx context.Context, c *refreshCall, o *options) {
+func (s *Session) runRefresh(ctx context.Context, c *refreshCall, o *options, mode renewMode) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.refreshTimeout())
 	defer cancel()
 	old := s.cur.Load()
-	st, saveErr, err := s.safeRenew(ctx, old, o)
+	st, saveErr, err := s.safeRenew(ctx, old, o, mode)
 	if err != nil {
 		// Before the waiters wake, so that they and later callers see it.
 		s.backOff(old, err)
@@ -309,31 +348,73 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall, o *options) {
 // safeRenew runs renew, turning a panic in anything it calls into a
 // *PanicError: it runs on a goroutine of its own, where a panic would end
 // the program, and its waiters must get a result.
-func (s *Session) safeRenew(ctx context.Context, old *tokenState, o *options) (st *tokenState, saveErr, err error) {
+func (s *Session) safeRenew(ctx context.Context, old *tokenState, o *options, mode renewMode) (st *tokenState, saveErr, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			st, saveErr, err = nil, nil, &PanicError{Hook: "refresh", Value: v, Stack: debug.Stack()}
 		}
 	}()
-	return s.renew(ctx, old, o)
+	return s.renew(ctx, old, o, mode)
 }
 
 // renew obtains a token to replace old's (nil when the session has none),
-// offers it to OnTokenUpdate and installs it whatever the answer, which it
-// returns as saveErr. It is the one place where a token is obtained for a
-// session: a shared token store would load before it and save after it.
-func (s *Session) renew(ctx context.Context, old *tokenState, o *options) (*tokenState, error, error) {
-	tok, err := s.obtain(ctx, old, o)
+// checks it with VerifyToken and installs it; with a Store, it may take
+// the stored token instead (see renewShared). It returns the store's or
+// OnTokenUpdate's refusal of the new token as saveErr. It is the one place
+// where a session obtains a token.
+func (s *Session) renew(ctx context.Context, old *tokenState, o *options, mode renewMode) (*tokenState, error, error) {
+	if s.Store != nil {
+		return s.renewShared(ctx, old, o, mode)
+	}
+	if !s.mayRenew(old, mode) {
+		return old, nil, nil
+	}
+	var base *Token
+	if old != nil {
+		base = old.tok
+	}
+	tok, err := s.obtain(ctx, base, o)
 	if err == nil {
-		err = s.verify(ctx, old, tok)
+		err = s.verify(ctx, base, tok)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.install(ctx, tok, "", nil)
+}
+
+// install saves tok, a token the session obtained, to the store in place
+// of version prev, calls saved (the store lock's release) if not nil,
+// then offers tok to OnTokenUpdate, and makes it the session's token
+// whatever they answer, unless the store holds the token of a session
+// that saved first, which is installed instead. saveErr is the first
+// refusal.
+func (s *Session) install(ctx context.Context, tok *Token, prev string, saved func()) (st *tokenState, saveErr, err error) {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
-	saveErr := s.update(ctx, tok)
-	st := s.newState(tok, s.cfg.now())
+	st = s.newState(tok, s.cfg.now())
+	if s.Store != nil {
+		ver, err := s.save(ctx, tok, prev)
+		if saved != nil {
+			saved()
+		}
+		if errors.Is(err, ErrStoreConflict) {
+			won, v := s.adoptAfterConflict(ctx, prev)
+			if won != nil {
+				s.cur.Store(won)
+				return won, nil, nil
+			}
+			prev = v
+		}
+		if err != nil {
+			st.storeDue, st.prev, saveErr = true, prev, err
+		} else {
+			st.ver = ver
+		}
+	}
+	if err := s.update(ctx, tok); err != nil {
+		st.hookDue, saveErr = true, firstErr(saveErr, err)
+	}
 	if saveErr != nil {
 		st.unsaved, st.saveWait = true, minSaveBackoff
 		st.saveAt = s.cfg.now().Add(minSaveBackoff)
@@ -343,25 +424,21 @@ func (s *Session) renew(ctx context.Context, old *tokenState, o *options) (*toke
 }
 
 // verify calls VerifyToken, if set, with tok, the token obtained to
-// replace old's. It runs inside safeRenew, which turns a panic into a
-// *PanicError.
-func (s *Session) verify(ctx context.Context, old *tokenState, tok *Token) error {
+// replace old (nil when there was none). It runs inside safeRenew, which
+// turns a panic into a *PanicError.
+func (s *Session) verify(ctx context.Context, old, tok *Token) error {
 	if s.VerifyToken == nil {
 		return nil
 	}
-	var prev *Token
-	if old != nil {
-		prev = old.tok
-	}
-	return s.VerifyToken(ctx, prev, tok)
+	return s.VerifyToken(ctx, old, tok)
 }
 
 // obtain gets a new token: with old's refresh token when it has one, and
 // for a renewing session by running its grant when it has none or the
 // server answered invalid_grant.
-func (s *Session) obtain(ctx context.Context, old *tokenState, o *options) (*Token, error) {
-	if old != nil && old.tok.RefreshToken != "" {
-		tok, err := s.refreshWith(ctx, old.tok, o)
+func (s *Session) obtain(ctx context.Context, old *Token, o *options) (*Token, error) {
+	if old != nil && old.RefreshToken != "" {
+		tok, err := s.refreshWith(ctx, old, o)
 		if err == nil || s.grant == nil || !errors.Is(err, ErrInvalidGrant) {
 			return tok, err
 		}

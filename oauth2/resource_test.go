@@ -92,13 +92,15 @@ func TestCheckResponse(t *testing.T) {
 
 // TestCheckResponseRevoked: after revocation the fake provider's resource
 // answers 401 with a Bearer invalid_token challenge, which CheckResponse
-// turns into ErrInvalidToken.
+// turns into ErrInvalidToken. (The Transport's retry, which would renew
+// the token and send again, is off.)
 func TestCheckResponseRevoked(t *testing.T) {
 	srv := newProvider(t)
 	s := clients(t, srv)["client_secret_basic"].ClientCredentials()
 	ctx := context.Background()
+	c := &http.Client{Transport: &oauth2.Transport{Source: s, Base: srv.Client().Transport, DisableRetry: true}}
 	get := func() error {
-		resp, err := s.Client().Get(srv.URL + fakeprovider.OAuth2ResourcePath)
+		resp, err := c.Get(srv.URL + fakeprovider.OAuth2ResourcePath)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,12 +20,14 @@ import (
 // the refresh token, when the server issued one).
 //
 // A Session is a TokenSource. It is safe for concurrent use by multiple
-// goroutines; set OnTokenUpdate before its first use. With a valid token,
+// goroutines; set OnTokenUpdate and Store before its first use. Sessions
+// in several processes share one grant through a Store. With a valid token,
 // Token and the Transport take no lock: one atomic load and a time
 // comparison. When many callers find the token due, one refresh runs and
 // its result, success or failure, goes to them all; each waits on its own
 // context, while the refresh runs on a context detached from theirs,
-// bounded by Config.Timeout. No lock is held across network I/O.
+// bounded by Config.Timeout. No lock of the session is held across
+// network I/O (a Store's lock is, across the refresh it guards).
 //
 // String and Format, with every fmt verb, redact every credential.
 type Session struct {
@@ -53,10 +55,37 @@ type Session struct {
 	// refuses it (ErrInvalidGrant) until the user signs in again.
 	// IDTokenVerifier.CheckRefreshes of package oauth2/oidc returns one
 	// that checks the ID token of a refresh against the sign-in's (OpenID
-	// Connect Core 1.0 §12.2). Set it before the session's first use; calls never overlap, and ctx is
-	// the refresh's own context. It must not call the session's Token,
+	// Connect Core 1.0 §12.2). With a Store, old is the token read from
+	// it, and a token taken from the store is not checked again. Set it
+	// before the session's first use; calls never overlap, and ctx is the
+	// refresh's own context. It must not call the session's Token,
 	// Refresh or Client, which may wait for it.
 	VerifyToken func(ctx context.Context, old, tok *Token) error
+
+	// Store, if not nil, shares the session's token with the other
+	// sessions that use the same store, in this process or others: set
+	// it before the session's first use. A session without a token takes
+	// the stored one at its first use. When its token is due (and after a
+	// resource server refused it, see Transport), the session reads the
+	// store and uses the token there if another session saved a fresh one
+	// meanwhile; otherwise it takes the store's lock (if it is a
+	// TokenLocker), reads the store again, renews the token read there
+	// (the newest refresh token; the session's own while the store is
+	// empty), and saves the new token in place of the version it read,
+	// before OnTokenUpdate sees it. If that save loses to another
+	// session's (ErrStoreConflict), the session uses the token that won
+	// and never spends its own refresh token again; if the save fails,
+	// the token is used and offered to the store again, as to
+	// OnTokenUpdate. OnTokenUpdate sees the tokens this session obtained,
+	// not those it took from the store. With a valid token, Token and the
+	// Transport do not touch the store. Refresh renews under the lock
+	// whatever the store holds.
+	//
+	// Once the store holds a token, it is the session's source of truth:
+	// a token given to NewSession or SetToken is used while it lasts, and
+	// its renewal starts from the stored one. To move a store to a new
+	// grant, Save the grant's token to it.
+	Store TokenStore
 
 	cfg Config
 	// opts are the session's options, for every token request it makes.
@@ -74,6 +103,9 @@ type Session struct {
 	saveMu sync.Mutex
 
 	detect atomic.Int32 // AuthAutoDetect memory, see Config.authOrder
+	// forcedAt is when a rejected token last forced a refresh, in Unix
+	// nanoseconds by Config.Now; 0 if never.
+	forcedAt atomic.Int64
 
 	// joined, if set, is called each time a caller starts or joins a
 	// refresh, before it waits: tests synchronize on it.

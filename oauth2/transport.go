@@ -36,6 +36,23 @@ import (
 // InFormBody reads; Session.Client and NewClient also set Placement and
 // InsecureAllowHTTP from that Config.
 //
+// When Source is a *Session and the answer is 401 with a Bearer challenge
+// whose error is invalid_token (RFC 6750 §3.1: the token was revoked, or
+// replaced by a server that ends the old token on rotation), the
+// Transport sends the request once more with another token: the
+// session's, if another request replaced the refused one meanwhile; with
+// a Session.Store, the stored one, if another session saved it; otherwise
+// the token of a refresh it forces, at most once a minute per session, so
+// that a server refusing every token costs one refresh, not one per
+// request. Only a request net/http itself would replay is sent again: its
+// body can be had again (none, or GetBody) and its method is GET, HEAD,
+// OPTIONS or TRACE, or it carries an Idempotency-Key or X-Idempotency-Key
+// header. The second answer is returned whatever it is (never a third
+// try), and the first is drained and closed. The retry is on by default:
+// a server refusing the token has not acted on the request, and a request
+// that would not be safe to send twice is never sent twice. Set
+// DisableRetry to get every 401 as it came.
+//
 // A Transport is safe for concurrent use by multiple goroutines. With a
 // valid token from a Session it takes no lock.
 type Transport struct {
@@ -49,6 +66,9 @@ type Transport struct {
 	// InsecureAllowHTTP allows the token to travel over plain http to a
 	// host that is not a loopback address. Never set it in production.
 	InsecureAllowHTTP bool
+	// DisableRetry turns off the resend of a request whose token a
+	// resource server refused (see Transport).
+	DisableRetry bool
 }
 
 func (t *Transport) base() http.RoundTripper {
@@ -111,12 +131,23 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
+	resp, err := t.send(req, tok, auth)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || t.DisableRetry {
+		return resp, err
+	}
+	return t.retry(req, resp, tok)
+}
+
+// send places tok (whose Authorization value is auth) on a copy of req and
+// sends it.
+func (t *Transport) send(req *http.Request, tok *Token, auth string) (*http.Response, error) {
 	var hook func(*http.Request) error
 	maxBody := DefaultMaxBodyBytes
 	if s, ok := t.Source.(*Session); ok {
 		hook, maxBody = s.cfg.Hooks.ProtectedRequest, s.cfg.maxBody()
 	}
 	var r2 *http.Request
+	var err error
 	// readBody is set once withFormToken has read and closed the caller's
 	// body: from then on it must not be closed again.
 	readBody := false
@@ -153,6 +184,61 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return t.base().RoundTrip(r2)
+}
+
+// retry handles resp, a 401 answer to req sent with tok: when the Source
+// is a *Session, req can be replayed and resp's Bearer challenge says
+// invalid_token, it gets a token to replace tok from the session and
+// sends req again with it, once. Otherwise, or when the session has no
+// other token, it returns resp.
+func (t *Transport) retry(req *http.Request, resp *http.Response, tok *Token) (*http.Response, error) {
+	s, ok := t.Source.(*Session)
+	if !ok || !replayable(req) || !invalidToken(resp.Header) {
+		return resp, nil
+	}
+	tok2, auth2 := s.replaceRejected(req.Context(), tok)
+	if tok2 == nil {
+		return resp, nil
+	}
+	req2 := req
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			return resp, nil
+		}
+		req2 = new(http.Request)
+		*req2 = *req
+		req2.Body = body
+	}
+	// The first answer is spent: drain a little of it so that its
+	// connection may be reused, and close it.
+	io.CopyN(io.Discard, resp.Body, 4<<10)
+	resp.Body.Close()
+	return t.send(req2, tok2, auth2)
+}
+
+// replayable reports whether req may be sent again, by the rule net/http
+// applies to its own retries: its body can be had again (none, or
+// GetBody), and its method is GET, HEAD, OPTIONS or TRACE, or it carries
+// an Idempotency-Key or X-Idempotency-Key header.
+func replayable(req *http.Request) bool {
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return false
+	}
+	switch req.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	_, ok := req.Header["Idempotency-Key"]
+	_, xok := req.Header["X-Idempotency-Key"]
+	return ok || xok
+}
+
+// invalidToken reports whether h holds a Bearer challenge with
+// error="invalid_token" (RFC 6750 §3.1).
+func invalidToken(h http.Header) bool {
+	c, ok := bearerChallenge(h)
+	return ok && c.Param("error") == "invalid_token"
 }
 
 // cloneRequest returns a deep copy of req with a non-nil Header: a request

@@ -1,0 +1,268 @@
+package oauth2
+
+// A token shared through a TokenStore: what the session's single-flight
+// refresh does before and after it obtains a token.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// A TokenStore keeps one token where several sessions, in one process or
+// many, find it: a file (package tokenstore), a database row, a cache key.
+// A Session with a Store takes its token from it and saves every token it
+// obtains to it, so that a grant whose refresh token rotates (RFC 9700
+// §4.14) is refreshed once for all of them, not once by each with the same
+// refresh token, which a server with reuse detection answers by revoking
+// the grant. See Session.Store.
+//
+// Versions make a lost race detectable: each saved token has a version,
+// an opaque non-empty string that changes with every save (a counter, a
+// random value, a hash of the stored bytes), and Save replaces the token
+// only if the stored version is still the one the caller read. Stores
+// that also implement TokenLocker let one session at a time refresh.
+//
+// Implementations must be safe for concurrent use by multiple goroutines.
+// Errors they return reach the session's callers wrapped; they must not
+// hold the token.
+type TokenStore interface {
+	// Load returns the stored token and its version, or a nil token and
+	// "" when nothing is stored. Each call returns a Token of its own,
+	// which the caller may keep.
+	Load(ctx context.Context) (tok *Token, version string, err error)
+	// Save stores tok if the stored version is still prev ("" meaning
+	// that nothing is stored), and returns tok's new version; otherwise
+	// it stores nothing and returns an error for which
+	// errors.Is(err, ErrStoreConflict) holds. The compare and the write
+	// are one atomic step: of two Saves with the same prev, at most one
+	// succeeds. A Save that returns without error is durable.
+	Save(ctx context.Context, tok *Token, prev string) (version string, err error)
+}
+
+// A TokenLocker is a TokenStore that can make the sessions sharing it
+// refresh one at a time. A Session whose Store implements it holds the
+// lock from just before it reads the store a second time until it has
+// saved the token it obtained (OnTokenUpdate runs after the release),
+// never across anything else.
+type TokenLocker interface {
+	// Lock waits until the caller holds the store's refresh lock, or ctx
+	// is done (returning an error wrapping ctx.Err()), and returns the
+	// function that releases it, which is called exactly once. The lock
+	// must be released too when its holder dies (an operating-system
+	// lock is; a lease expires). ctx's deadline bounds the refresh: a
+	// lease should last until then, so that it never expires under a
+	// holder that is still refreshing.
+	Lock(ctx context.Context) (unlock func(), err error)
+}
+
+// ErrStoreConflict is the error, or wraps the error, a TokenStore's Save
+// returns when the stored version is no longer the one the caller read:
+// another session saved first. A Session that gets it uses the token that
+// won, never its refresh token's predecessor again.
+var ErrStoreConflict = errors.New("oauth2: token store changed since it was read")
+
+// renewMode is why a refresh runs.
+type renewMode uint8
+
+const (
+	// renewDue: the token is due, or the session has none.
+	renewDue renewMode = iota
+	// renewForce: Refresh was called; a new token is obtained whatever
+	// the store holds.
+	renewForce
+	// renewRejected: a resource server refused the token (RFC 6750 §3.1).
+	renewRejected
+)
+
+// minForcedRefresh is the least time between two refreshes that a
+// rejected token forces, so that a resource server that refuses every
+// token (for a reason a new one does not cure) costs at most one refresh
+// a minute, not one per request.
+const minForcedRefresh = time.Minute
+
+// mayRenew reports whether a refresh of old, for mode, should obtain a
+// token: always, except after a rejection while old is fresh and the
+// session forced a refresh less than minForcedRefresh ago. A forced
+// refresh it allows is recorded.
+func (s *Session) mayRenew(old *tokenState, mode renewMode) bool {
+	now := s.cfg.now()
+	if mode != renewRejected || old == nil || !old.fresh(now) {
+		return true
+	}
+	last := s.forcedAt.Load()
+	if last != 0 && now.Sub(time.Unix(0, last)) < minForcedRefresh {
+		return false
+	}
+	s.forcedAt.Store(now.UnixNano())
+	return true
+}
+
+// load reads the session's store.
+func (s *Session) load(ctx context.Context) (tok *Token, ver string, err error) {
+	err = callHook("TokenStore.Load", func() error {
+		var e error
+		tok, ver, e = s.Store.Load(ctx)
+		return e
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("oauth2: token store: %w", err)
+	}
+	return tok, ver, nil
+}
+
+// save writes tok to the session's store in place of version prev.
+func (s *Session) save(ctx context.Context, tok *Token, prev string) (ver string, err error) {
+	err = callHook("TokenStore.Save", func() error {
+		var e error
+		ver, e = s.Store.Save(ctx, tok, prev)
+		return e
+	})
+	if err != nil {
+		return "", fmt.Errorf("oauth2: token store: %w", err)
+	}
+	return ver, nil
+}
+
+// lock takes the store's refresh lock, if it has one; unlock is never nil.
+func (s *Session) lock(ctx context.Context) (unlock func(), err error) {
+	l, ok := s.Store.(TokenLocker)
+	if !ok {
+		return func() {}, nil
+	}
+	var release func()
+	err = callHook("TokenLocker.Lock", func() error {
+		var e error
+		release, e = l.Lock(ctx)
+		return e
+	})
+	if err != nil {
+		return nil, fmt.Errorf("oauth2: token store lock: %w", err)
+	}
+	// A panic while releasing must not end the refresh's goroutine; the
+	// lock is the store's to recover (it dies with its holder).
+	return func() { _ = callHook("TokenLocker unlock", func() error { release(); return nil }) }, nil
+}
+
+// storeOlder reports whether the stored version ver is the one the
+// session's own unsaved token old replaced: the store has not caught up
+// with the session, whose token is the newer.
+func storeOlder(ver string, old *tokenState) bool {
+	return old != nil && old.storeDue && ver == old.prev
+}
+
+// adoptable returns the state of stored, of version ver, if the session
+// should use it rather than renew old: it is another token than old's
+// (another session saved it), it is fresh, and mode is not renewForce.
+func (s *Session) adoptable(stored *Token, ver string, old *tokenState, mode renewMode) *tokenState {
+	if stored == nil || stored.AccessToken == "" || mode == renewForce || storeOlder(ver, old) {
+		return nil
+	}
+	if old != nil {
+		if old.ver != "" && old.ver == ver || old.ver == "" && old.tok.AccessToken == stored.AccessToken {
+			return nil // the session's own token
+		}
+	}
+	now := s.cfg.now()
+	st := s.newState(stored, now)
+	if !st.fresh(now) {
+		return nil
+	}
+	st.ver = ver
+	return st
+}
+
+// renewShared renews old through the store: it reloads and adopts a token
+// another session saved; failing that, it takes the lock, reloads again,
+// and only then obtains a token, from the stored one (the newest refresh
+// token), which it saves in place of the version it read.
+func (s *Session) renewShared(ctx context.Context, old *tokenState, o *options, mode renewMode) (*tokenState, error, error) {
+	stored, ver, err := s.load(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st := s.adoptable(stored, ver, old, mode); st != nil {
+		s.cur.Store(st)
+		return st, nil, nil
+	}
+	if !s.mayRenew(old, mode) {
+		return old, nil, nil
+	}
+	if stored == nil && old == nil && s.grant == nil {
+		return nil, nil, ErrNoToken // nothing to renew: no need to lock
+	}
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var once sync.Once
+	release := func() { once.Do(unlock) } // after the save, or on the way out
+	defer release()
+	if stored, ver, err = s.load(ctx); err != nil {
+		return nil, nil, err
+	}
+	if st := s.adoptable(stored, ver, old, mode); st != nil {
+		s.cur.Store(st)
+		return st, nil, nil
+	}
+	base := stored
+	if stored == nil || storeOlder(ver, old) {
+		base = nil
+		if old != nil {
+			base = old.tok
+		}
+	}
+	tok, err := s.obtain(ctx, base, o)
+	if err == nil {
+		err = s.verify(ctx, base, tok)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.install(ctx, tok, ver, release)
+}
+
+// adoptAfterConflict is what a session does when its Save of a token in
+// place of version prev lost to another session's: it reloads and returns
+// the state of the stored token. When the store holds none, or cannot be
+// read, it returns nil and the version to save the session's own token in
+// place of later: the one it read, or prev.
+func (s *Session) adoptAfterConflict(ctx context.Context, prev string) (*tokenState, string) {
+	stored, ver, err := s.load(ctx)
+	if err != nil {
+		return nil, prev
+	}
+	if stored == nil || stored.AccessToken == "" {
+		return nil, ver
+	}
+	st := s.newState(stored, s.cfg.now())
+	st.ver = ver
+	return st, ver
+}
+
+// replaceRejected returns the token to send again, and its Authorization
+// value, after a resource server refused tok with invalid_token (RFC 6750
+// §3.1): the session's current token if another call replaced tok
+// meanwhile; with a Store, the stored token if another session saved one;
+// otherwise the token of a refresh it forces, at most once a
+// minForcedRefresh. It returns a nil token when it has none to offer
+// (the refresh failed, or was not allowed): the caller keeps the refusal.
+func (s *Session) replaceRejected(ctx context.Context, tok *Token) (*Token, string) {
+	st := s.cur.Load()
+	if st == nil {
+		return nil, ""
+	}
+	if st.tok == tok || !st.fresh(s.cfg.now()) {
+		c, err := s.refresh(ctx, st, nil, renewRejected)
+		if err != nil || c.err != nil {
+			return nil, ""
+		}
+		st = c.st
+	}
+	if st == nil || st.tok == tok || st.tok.AccessToken == "" {
+		return nil, ""
+	}
+	return st.tok, st.auth
+}

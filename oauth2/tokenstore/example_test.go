@@ -1,0 +1,61 @@
+package tokenstore_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/tokenstore"
+)
+
+// Two processes share one grant through a token file: what one refreshes,
+// the other uses, with no refresh of its own.
+func ExampleFile() {
+	srv := fakeprovider.NewServer() // a provider that rotates refresh tokens
+	defer srv.Close()
+	dir, err := os.MkdirTemp("", "tokenstore")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	cfg := &oauth2.Config{
+		ClientID:     "basic-client",
+		ClientSecret: "basic-secret",
+		Endpoint:     oauth2.Endpoint{TokenURL: srv.URL + fakeprovider.OAuth2TokenPath},
+	}
+	path := filepath.Join(dir, "token.json")
+
+	// Once, after the login: the grant's token goes to the store.
+	tok, err := cfg.PasswordCredentialsToken(ctx, "alice", "wonderland")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := (&tokenstore.File{Path: path}).Save(ctx, tok, ""); err != nil {
+		log.Fatal(err)
+	}
+
+	// In each process: a session on the file.
+	first := cfg.NewSession(nil)
+	first.Store = &tokenstore.File{Path: path}
+	second := cfg.NewSession(nil)
+	second.Store = &tokenstore.File{Path: path}
+
+	refreshed, err := first.Refresh(ctx) // under the lock, saved before it returns
+	if err != nil {
+		log.Fatal(err)
+	}
+	got, err := second.Token(ctx) // the stored token, at its first use
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("same token:", got.AccessToken == refreshed.AccessToken)
+	fmt.Println("refreshes:", srv.OAuth2.Refreshes())
+	// Output:
+	// same token: true
+	// refreshes: 1
+}
