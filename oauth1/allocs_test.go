@@ -27,10 +27,10 @@ func TestSignAllocs(t *testing.T) {
 		want      float64
 	}{
 		// The fourth is the first entry of the request's empty Header map.
-		{"header, GET", oauth1.AuthHeader, newGet, 4},
-		{"header, form POST", oauth1.AuthHeader, twRequest, 4},
-		{"query, GET", oauth1.QueryString, newGet, 2},
-		{"form body, form POST", oauth1.FormBody, twRequest, 4},
+		{"header, GET", oauth1.InHeader, newGet, 4},
+		{"header, form POST", oauth1.InHeader, twRequest, 4},
+		{"query, GET", oauth1.InQuery, newGet, 2},
+		{"form body, form POST", oauth1.InFormBody, twRequest, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

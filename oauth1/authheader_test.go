@@ -142,7 +142,7 @@ func FuzzSignatureBaseString(f *testing.F) {
 		cfg := &Config{ConsumerKey: "ck", ConsumerSecret: "c s", Placement: Placement(pl % 3), BodyHash: pl&4 != 0}
 		tok := &Token{Token: "t", Secret: "t&s"}
 		if err := cfg.Sign(req, tok); err != nil {
-			return // refused input (bad escapes, non-form body for FormBody)
+			return // refused input (bad escapes, non-form body for InFormBody)
 		}
 		base1, err := SignatureBaseString(req)
 		if err != nil {

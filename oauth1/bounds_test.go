@@ -23,7 +23,7 @@ var huge = strings.Repeat("x", 1<<20)
 const maxErrorLen = 1024
 
 // checkBounded fails if err, printed with any verb, or a text field of
-// its *ProviderError or *VerifyError is longer than the package's bounds
+// its *Error or *VerifyError is longer than the package's bounds
 // or not valid UTF-8.
 func checkBounded(tb testing.TB, err error) {
 	tb.Helper()
@@ -39,7 +39,7 @@ func checkBounded(tb testing.TB, err error) {
 		s   string
 		max int
 	}{}
-	var pe *oauth1.ProviderError
+	var pe *oauth1.Error
 	if errors.As(err, &pe) {
 		fields["Problem"] = struct {
 			s   string
@@ -52,7 +52,7 @@ func checkBounded(tb testing.TB, err error) {
 		fields["Body"] = struct {
 			s   string
 			max int
-		}{pe.Body, 512 + 3}
+		}{string(pe.Body), 512 + 3}
 	}
 	var ve *oauth1.VerifyError
 	if errors.As(err, &ve) {
@@ -72,9 +72,9 @@ func checkBounded(tb testing.TB, err error) {
 	}
 }
 
-// TestProviderErrorBounded refuses token requests and resource requests
+// TestErrorBounded refuses token requests and resource requests
 // with a problem, an advice and a body of 1 MB each.
-func TestProviderErrorBounded(t *testing.T) {
+func TestErrorBounded(t *testing.T) {
 	bodies := map[string]struct{ ct, body string }{
 		"form": {"application/x-www-form-urlencoded", "oauth_problem=" + huge + "&oauth_problem_advice=" + huge},
 		"json": {"application/json", `{"oauth_problem":"` + huge + `","oauth_problem_advice":"` + huge + `"}`},
@@ -159,7 +159,7 @@ func TestVerifyErrorBounded(t *testing.T) {
 func TestSignErrorBounded(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, "https://api.example.com/x", strings.NewReader("{}"))
 	req.Header.Set("Content-Type", "application/"+huge)
-	err := (&oauth1.Config{ConsumerKey: "k", Placement: oauth1.FormBody}).Sign(req, nil)
+	err := (&oauth1.Config{ConsumerKey: "k", Placement: oauth1.InFormBody}).Sign(req, nil)
 	if !errors.Is(err, oauth1.ErrNotForm) {
 		t.Fatalf("Sign() error = %.200v, want ErrNotForm", err)
 	}

@@ -37,15 +37,15 @@
 // callback, and [Config.AccessToken] exchanges them for token credentials.
 // Every network call takes a context. Token responses may be form-encoded
 // or JSON; fields other than the token and secret are kept
-// ([Token.Extra]). A provider's refusal is a *[ProviderError] carrying the
-// HTTP status and the oauth_problem; errors.Is maps well-known problems to
-// this package's sentinels. Provider presets ([Twitter], [Bitbucket],
+// ([Token.Extra]). A provider's refusal is an *[Error] carrying the
+// endpoint, the HTTP status and the oauth_problem; errors.Is maps
+// well-known problems to this package's sentinels. Provider presets ([Twitter], [Bitbucket],
 // [Tumblr], [Jira], [NetSuite], ...) are [Endpoint] values.
 //
 // # Redirects, timeouts and errors
 //
 // The token requests never follow a redirect: a 3xx answer is a
-// *ProviderError with only its status. A [Transport] signs a redirected
+// *Error with only its endpoint and status. A [Transport] signs a redirected
 // request only when it goes to the host and port of the first one
 // without a downgrade to http, and removes the OAuth parameters a previous
 // hop left in its URL, so no signature reaches another host. Each token
@@ -54,10 +54,10 @@
 //
 // Errors hold no credential that was sent or received (secrets, tokens,
 // the verifier, signatures): the text a server sends back is scrubbed of
-// them wherever they stand as whole tokens (see [ProviderError]), and
+// them wherever they stand as whole tokens (see [Error]), and
 // callback errors never quote the URL.
 // What an error quotes of a server's or a client's text is bounded: a
-// ProviderError's Problem, Advice and Body to 64, 256 and 512 bytes, a
+// *Error's Problem, Advice and Body to 64, 256 and 512 bytes, a
 // received value in a [VerifyError] to 64.
 //
 // # Verifying requests

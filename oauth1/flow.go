@@ -21,10 +21,11 @@ import (
 // oauth_callback. When a callback URL other than "oob" was sent, the
 // response must carry oauth_callback_confirmed=true unless
 // Endpoint.SkipCallbackConfirmed is set; otherwise the error wraps
-// ErrCallbackNotConfirmed. A provider error is a *[ProviderError]; a
-// response over Config.MaxBodyBytes is a *[TooLargeError]; a response
-// without oauth_token is an error wrapping ErrMissingToken. A redirect is
-// not followed: a 3xx answer is a *ProviderError with only StatusCode set.
+// ErrCallbackNotConfirmed. A provider's refusal is an *[Error] with
+// Endpoint "request token"; a response over Config.MaxBodyBytes is an
+// error wrapping an *http.MaxBytesError; a response without oauth_token is
+// an error wrapping ErrMissingToken. A redirect is not followed: a 3xx
+// answer is an *Error with only Endpoint and StatusCode set.
 // ctx bounds the whole request, including reading the response; without a
 // deadline, Config.Timeout (or [DefaultTimeout]) does, and the error then
 // wraps context.DeadlineExceeded.
@@ -33,7 +34,7 @@ func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 	if cb == "" {
 		cb = "oob"
 	}
-	tok, params, err := c.tokenRequest(ctx, c.Endpoint.RequestTokenURL, &signInput{callback: cb})
+	tok, params, err := c.tokenRequest(ctx, endpointRequestToken, c.Endpoint.RequestTokenURL, &signInput{callback: cb})
 	if err != nil {
 		return nil, err
 	}
@@ -129,17 +130,25 @@ func authorizationParams(token, verifier string) (string, string, error) {
 // for token credentials (RFC 5849 §2.3) at Endpoint.AccessTokenURL. The
 // response's other fields (user_id, screen_name, ...) are kept: see
 // [Token.Extra]. A nil requestToken is an error wrapping ErrMissingToken;
-// other errors as for [Config.RequestToken].
+// other errors as for [Config.RequestToken], with Endpoint "access token"
+// in an *[Error].
 func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier string) (*Token, error) {
 	if requestToken == nil {
 		return nil, fmt.Errorf("oauth1: access token: no request token: %w", ErrMissingToken)
 	}
-	tok, _, err := c.tokenRequest(ctx, c.Endpoint.AccessTokenURL, &signInput{
+	tok, _, err := c.tokenRequest(ctx, endpointAccessToken, c.Endpoint.AccessTokenURL, &signInput{
 		token: requestToken.Token, tokenSecret: requestToken.Secret, verifier: verifier})
 	return tok, err
 }
 
-func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInput) (*Token, urlenc.Params, error) {
+// The names of the endpoints in an *Error.
+const (
+	endpointRequestToken = "request token"
+	endpointAccessToken  = "access token"
+	endpointResource     = "resource"
+)
+
+func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, in *signInput) (*Token, urlenc.Params, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	method := c.Endpoint.TokenMethod
@@ -147,7 +156,7 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 		method = http.MethodPost
 	}
 	var body io.Reader
-	if c.Placement == FormBody {
+	if c.Placement == InFormBody {
 		body = http.NoBody
 	}
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
@@ -157,7 +166,7 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	for k, vs := range c.Endpoint.Header {
 		req.Header[k] = append([]string(nil), vs...)
 	}
-	if c.Placement == FormBody {
+	if c.Placement == InFormBody {
 		req.Header.Set("Content-Type", formType)
 	}
 	if err := c.sign(req, in); err != nil {
@@ -171,7 +180,7 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		// Neither Location nor the body: a redirect may carry what was
 		// sent (the verifier, a PLAINTEXT signature) back in its URL.
-		return nil, nil, &ProviderError{StatusCode: resp.StatusCode}
+		return nil, nil, &Error{Endpoint: name, StatusCode: resp.StatusCode}
 	}
 	limit := c.maxBody()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
@@ -179,12 +188,12 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 		return nil, nil, fmt.Errorf("oauth1: reading token response: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, nil, &TooLargeError{Limit: limit, What: "response"}
+		return nil, nil, fmt.Errorf("oauth1: %s endpoint: %w", name, &http.MaxBytesError{Limit: limit})
 	}
 	params, perr := parseTokenResponse(resp.Header.Get("Content-Type"), data)
 	problem := params.Get("oauth_problem")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 || problem != "" {
-		return nil, nil, providerError(resp.StatusCode, problem, params.Get("oauth_problem_advice"),
+		return nil, nil, providerError(name, resp.StatusCode, problem, params.Get("oauth_problem_advice"),
 			params, data, c.sentSecrets(req, in))
 	}
 	if perr != nil {
@@ -241,8 +250,8 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 	return p, nil
 }
 
-// CheckResponse returns nil if resp has a 2xx status and otherwise a
-// *[ProviderError] with the status, the oauth_problem and advice (OAuth
+// CheckResponse returns nil if resp has a 2xx status and otherwise an
+// *[Error] with Endpoint "resource", the status, the oauth_problem and advice (OAuth
 // Problem Reporting, from the form-encoded or JSON body or from the
 // WWW-Authenticate header) and a bounded excerpt of the body, which it
 // reads (at most 64 KiB). The credentials the request sent (resp.Request:
@@ -264,7 +273,7 @@ func CheckResponse(resp *http.Response) error {
 			problem, advice = hp.Get("oauth_problem"), hp.Get("oauth_problem_advice")
 		}
 	}
-	return providerError(resp.StatusCode, problem, advice, params, data, sentCredentials(resp.Request))
+	return providerError(endpointResource, resp.StatusCode, problem, advice, params, data, sentCredentials(resp.Request))
 }
 
 // sentSecrets returns the credentials of a token request, signed from in,
@@ -275,7 +284,7 @@ func (c *Config) sentSecrets(req *http.Request, in *signInput) []string {
 }
 
 // scrubURLError returns err, an error of http.Client.Do, with the URL of
-// a *url.Error scrubbed of secrets (with the QueryString placement it
+// a *url.Error scrubbed of secrets (with the InQuery placement it
 // holds the signature and the verifier), and the text of its Err scrubbed
 // and bounded: a transport error may quote what the server sent, such as
 // a malformed status or header line. errors.Is still sees through it, so

@@ -6,9 +6,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 
+	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer"
 )
 
@@ -72,20 +72,14 @@ func DefaultMethods() []SignatureMethod {
 }
 
 // The methods print as their name: an RSA method holds a private key,
-// which no fmt verb and no log line may show. [Config] relies on this.
+// which no fmt verb may show. [Config] relies on this.
 
 func (m hmacMethod) String() string                     { return m.Name() }
-func (m hmacMethod) GoString() string                   { return m.Name() }
-func (m hmacMethod) Format(f fmt.State, verb rune)      { formatString(f, verb, m.Name()) }
-func (m hmacMethod) LogValue() slog.Value               { return slog.StringValue(m.Name()) }
+func (m hmacMethod) Format(f fmt.State, verb rune)      { urlenc.Format(f, verb, m.Name()) }
 func (m plaintextMethod) String() string                { return m.Name() }
-func (m plaintextMethod) GoString() string              { return m.Name() }
-func (m plaintextMethod) Format(f fmt.State, verb rune) { formatString(f, verb, m.Name()) }
-func (m plaintextMethod) LogValue() slog.Value          { return slog.StringValue(m.Name()) }
+func (m plaintextMethod) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, m.Name()) }
 func (m rsaMethod) String() string                      { return m.Name() }
-func (m rsaMethod) GoString() string                    { return m.Name() }
-func (m rsaMethod) Format(f fmt.State, verb rune)       { formatString(f, verb, m.Name()) }
-func (m rsaMethod) LogValue() slog.Value                { return slog.StringValue(m.Name()) }
+func (m rsaMethod) Format(f fmt.State, verb rune)       { urlenc.Format(f, verb, m.Name()) }
 
 type hmacMethod struct{ alg *signer.HMAC }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -158,7 +157,7 @@ func readBody(dst []byte, body io.ReadCloser, limit int64) ([]byte, error) {
 		n, err := body.Read(dst[len(dst):cap(dst)])
 		dst = dst[:len(dst)+n]
 		if int64(len(dst)) > limit {
-			return dst, &TooLargeError{Limit: limit, What: "request body"}
+			return dst, fmt.Errorf("oauth1: request body: %w", &http.MaxBytesError{Limit: limit})
 		}
 		if err == io.EOF {
 			return dst, nil
@@ -207,7 +206,7 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 	form := isForm(ct)
 	placement := c.Placement
 	withBody := hasBody(req)
-	if placement == FormBody && !form {
+	if placement == InFormBody && !form {
 		if withBody || ct != "" {
 			return false, fmt.Errorf("oauth1: content type %q: %w", urlenc.Clip(ct, quoteLen), ErrNotForm)
 		}
@@ -272,7 +271,7 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 	body := combined[hashEnd:]
 	s.buf = tmp[:0]
 
-	if readIt && placement != FormBody {
+	if readIt && placement != InFormBody {
 		req.Body = newStringBody(body)
 		req.ContentLength = int64(len(body))
 		if req.GetBody == nil {
@@ -382,7 +381,7 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 	out := buf[len(buf):]
 
 	switch placement {
-	case AuthHeader:
+	case InHeader:
 		out = append(out, "OAuth "...)
 		if realm := c.realm(); realm != "" {
 			out = append(out, `realm="`...)
@@ -404,9 +403,9 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 			req.Header = make(http.Header)
 		}
 		req.Header["Authorization"] = []string{string(out)}
-	case QueryString, FormBody:
+	case InQuery, InFormBody:
 		prefix := req.URL.RawQuery
-		if placement == FormBody {
+		if placement == InFormBody {
 			prefix = body
 		}
 		out = append(out, prefix...)
@@ -423,7 +422,7 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 		}
 		out = append(out, "&oauth_signature="...)
 		out = append(out, sig...)
-		if placement == QueryString {
+		if placement == InQuery {
 			req.URL.RawQuery = string(out)
 			break
 		}
@@ -448,19 +447,10 @@ func (c *Config) signWith(req *http.Request, in *signInput, s *scratch) (consume
 // unless InsecureAllowHTTP is set.
 func (c *Config) checkTransport(m SignatureMethod, u *url.URL) error {
 	if c.InsecureAllowHTTP || m.Name() != Plaintext.Name() ||
-		strings.EqualFold(u.Scheme, "https") || isLoopback(u.Hostname()) {
+		strings.EqualFold(u.Scheme, "https") || urlenc.IsLoopback(u.Hostname()) {
 		return nil
 	}
 	return fmt.Errorf("%w: %q", ErrInsecureTransport, urlenc.Clip(u.Host, quoteLen))
-}
-
-// isLoopback reports whether host is "localhost" or a loopback address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	a, err := netip.ParseAddr(host)
-	return err == nil && a.IsLoopback()
 }
 
 // appendQuotedRealm appends realm as the inside of an RFC 2617

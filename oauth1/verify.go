@@ -9,8 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +37,7 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: query: %w", ErrBadRequest, err)}
 		}
 		if rc.params.Has("oauth_signature") {
-			rc.placement = QueryString
+			rc.placement = InQuery
 		}
 	}
 	if hasBody(req) && isForm(req.Header.Get("Content-Type")) {
@@ -55,7 +55,7 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: form body: %w", ErrBadRequest, err)}
 		}
 		if rc.params[n:].Has("oauth_signature") {
-			rc.placement = FormBody
+			rc.placement = InFormBody
 		}
 	}
 	for _, h := range req.Header.Values("Authorization") {
@@ -70,7 +70,7 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			rc.realm = realm
 		}
 		if hp.Has("oauth_signature") {
-			rc.placement = AuthHeader
+			rc.placement = InHeader
 		}
 		rc.params = append(rc.params, hp...)
 	}
@@ -125,7 +125,8 @@ func appendBaseString(dst []byte, req *http.Request, all urlenc.Params) []byte {
 }
 
 // Consumer is what a [Verifier] needs to know about a consumer key.
-// String, Format, GoString and LogValue never print Secret.
+// String and Format (every fmt verb, and so log/slog's text handler) never
+// print Secret; encoding/json, and so slog's JSON handler, does.
 type Consumer struct {
 	// Secret is the consumer secret (HMAC and PLAINTEXT methods).
 	Secret string
@@ -136,27 +137,16 @@ type Consumer struct {
 
 // String describes c with its secret redacted.
 func (c Consumer) String() string {
-	s := "oauth1.Consumer{Secret:" + redact(c.Secret) + " PublicKey:"
+	s := "oauth1.Consumer{Secret:" + urlenc.Mask(c.Secret) + " PublicKey:"
 	if c.PublicKey == nil {
 		return s + "<nil>}"
 	}
 	return s + fmt.Sprintf("%T", c.PublicKey) + "}"
 }
 
-// GoString returns String, so %#v redacts too.
-func (c Consumer) GoString() string { return c.String() }
-
 // Format implements fmt.Formatter: %q prints String quoted, every other
 // verb prints String.
-func (c Consumer) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
-
-// LogValue implements slog.LogValuer without the secret.
-func (c Consumer) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.Bool("has_secret", c.Secret != ""),
-		slog.Bool("has_public_key", c.PublicKey != nil),
-	)
-}
+func (c Consumer) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String()) }
 
 // DefaultWindow is the timestamp window of a Verifier with a zero Window.
 const DefaultWindow = 5 * time.Minute
@@ -197,8 +187,8 @@ type Verifier struct {
 	InsecurePlaintextOverHTTP bool
 
 	// MaxBodyBytes limits the bodies read (form bodies, and the bodies
-	// whose oauth_body_hash is checked); a larger body is a
-	// *[TooLargeError]. If zero, DefaultMaxBodyBytes.
+	// whose oauth_body_hash is checked); a larger body is an error
+	// wrapping an *http.MaxBytesError. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 
 	// RequireBodyHash refuses a request whose body is not form-encoded
@@ -223,8 +213,9 @@ type Verified struct {
 	BodyHash    string    // oauth_body_hash, if sent; Verify checked it against the body
 	Placement   Placement // where oauth_signature was found
 	// Params are the request's non-protocol parameters (query, then form
-	// body), in order, repeated keys and empty values kept.
-	Params [][2]string
+	// body), each key's values in order, repeated values and empty values
+	// kept.
+	Params url.Values
 }
 
 var (
@@ -247,8 +238,8 @@ func verr(problem, param string, err error) *VerifyError {
 // nonce store.
 //
 // When the request carries oauth_body_hash (OAuth Request Body Hash
-// extension), its body is read (up to MaxBodyBytes; a larger body is a
-// *[TooLargeError]) and restored, Body and GetBody, and the Base64 SHA-1
+// extension), its body is read (up to MaxBodyBytes; a larger body is an
+// error wrapping an *http.MaxBytesError) and restored, Body and GetBody, and the Base64 SHA-1
 // of the body must equal the signed hash: a mismatch is a *VerifyError
 // for Parameter "oauth_body_hash" wrapping ErrInvalidSignature, as the
 // body is then not the one that was signed. A body hash on a
@@ -274,7 +265,10 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	seen := map[string]bool{}
 	for _, p := range rc.params {
 		if !strings.HasPrefix(p.Key, "oauth_") {
-			out.Params = append(out.Params, [2]string{p.Key, p.Value})
+			if out.Params == nil {
+				out.Params = url.Values{}
+			}
+			out.Params[p.Key] = append(out.Params[p.Key], p.Value)
 			continue
 		}
 		if seen[p.Key] {
