@@ -3,7 +3,6 @@ package oauth1
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -217,29 +216,9 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 	mt, _, _ := mime.ParseMediaType(contentType)
 	trimmed := bytes.TrimSpace(data)
 	if mt == "application/json" || strings.HasSuffix(mt, "+json") || len(trimmed) > 0 && trimmed[0] == '{' {
-		var m map[string]json.RawMessage
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("%w: json: %w", ErrBadRequest, err)
-		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var p urlenc.Params
-		for _, k := range keys {
-			raw := m[k]
-			if string(raw) == "null" {
-				continue
-			}
-			var s string
-			if err := json.Unmarshal(raw, &s); err == nil {
-				p.Add(k, s)
-				continue
-			}
-			p.Add(k, string(raw))
+		p, err := parseJSONObject(trimmed)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 		}
 		return p, nil
 	}
