@@ -76,7 +76,7 @@ func FuzzParseAuthHeader(f *testing.F) {
 		b = append(b, "OAuth "...)
 		if hasRealm {
 			b = append(b, `realm="`...)
-			b = appendQuotedRealm(b, realm)
+			b = appendQuoted(b, realm)
 			b = append(b, `", `...)
 		}
 		for _, p := range params {
@@ -104,7 +104,7 @@ func FuzzParseAuthHeader(f *testing.F) {
 	})
 }
 
-// stripControl drops the control bytes appendQuotedRealm drops.
+// stripControl drops the control bytes appendQuoted drops.
 func stripControl(s string) string {
 	var b []byte
 	for i := 0; i < len(s); i++ {
@@ -116,7 +116,7 @@ func stripControl(s string) string {
 }
 
 func TestParseAuthHeaderRealmRoundTrip(t *testing.T) {
-	r, _, _, _, _ := parseAuthHeader(`OAuth realm="` + string(appendQuotedRealm(nil, `a"b\c`)) + `"`)
+	r, _, _, _, _ := parseAuthHeader(`OAuth realm="` + string(appendQuoted(nil, `a"b\c`)) + `"`)
 	if r != `a"b\c` {
 		t.Errorf("realm = %q", r)
 	}

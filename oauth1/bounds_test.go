@@ -172,3 +172,51 @@ func TestSignErrorBounded(t *testing.T) {
 	}
 	checkBounded(t, err)
 }
+
+// TestBodyLimitBoundary signs and verifies form bodies of exactly
+// MaxBodyBytes, which pass, and of one byte more, which are an
+// *http.MaxBytesError with that limit.
+func TestBodyLimitBoundary(t *testing.T) {
+	const limit = 100
+	for _, tt := range []struct {
+		name string
+		size int
+		want bool // an error
+	}{{"at the limit", limit, false}, {"one byte over", limit + 1, true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := "a=" + strings.Repeat("x", tt.size-2)
+			newReq := func() *http.Request {
+				req, _ := http.NewRequest(http.MethodPost, "https://api.example.com/r", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				return req
+			}
+			for _, pl := range placements {
+				cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", MaxBodyBytes: limit, Placement: pl}
+				err := cfg.Sign(newReq(), nil)
+				checkLimit(t, "Sign/"+pl.String(), err, tt.want, limit)
+			}
+			req := newReq()
+			if err := (&oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs"}).Sign(req, nil); err != nil {
+				t.Fatal(err)
+			}
+			v := &oauth1.Verifier{
+				LookupConsumer: func(context.Context, string) (oauth1.Consumer, error) { return oauth1.Consumer{Secret: "cs"}, nil },
+				Nonces:         oauth1.NewMemoryNonceStore(0),
+				MaxBodyBytes:   limit,
+			}
+			_, err := v.Verify(context.Background(), req)
+			checkLimit(t, "Verify", err, tt.want, limit)
+		})
+	}
+}
+
+func checkLimit(t *testing.T, name string, err error, want bool, limit int64) {
+	t.Helper()
+	var mb *http.MaxBytesError
+	switch {
+	case want && (!errors.As(err, &mb) || mb.Limit != limit):
+		t.Errorf("%s: error = %v, want an *http.MaxBytesError with Limit %d", name, err, limit)
+	case !want && err != nil:
+		t.Errorf("%s: error = %v, want none", name, err)
+	}
+}

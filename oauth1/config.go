@@ -59,9 +59,10 @@ const DefaultTimeout = 30 * time.Second
 // String and Format (every fmt verb) never print ConsumerSecret or a
 // signature method's key.
 type Config struct {
-	// ConsumerKey and ConsumerSecret are the client credentials
-	// (RFC 5849 §1.1). ConsumerSecret is unused by the RSA methods.
-	ConsumerKey    string
+	// ConsumerKey identifies the client (RFC 5849 §1.1).
+	ConsumerKey string
+	// ConsumerSecret is the client's shared secret, unused by the RSA
+	// methods.
 	ConsumerSecret string
 
 	// CallbackURL is sent as oauth_callback when a request token is
@@ -127,22 +128,12 @@ type Config struct {
 	// set it in production.
 	InsecureAllowHTTP bool
 
-	// NoKeyCache keeps these credentials out of the process-wide table in
-	// which Sign keeps prepared HMAC keys of credentials it signs with
-	// repeatedly (see "Performance" in the package documentation): each
-	// signature then starts from the secrets, and the table holds no copy
-	// of them. Signatures are the same either way.
-	NoKeyCache bool
-
 	// Now is the clock for oauth_timestamp. If nil, time.Now is used.
 	Now func() time.Time
 
-	// Rand is the source of the 32 random bytes behind each oauth_nonce.
-	// If nil, crypto/rand.Reader is used, read ahead for eight nonces at a
-	// time (a read costs mostly for being made; the bytes are used once),
-	// so nonces may come from bytes read before a test replaced or seeded
-	// crypto/rand's source: a test that needs the same nonces on every run
-	// sets Rand or Nonce (and Now). A read error fails the signing.
+	// Rand is the source of the 32 random bytes behind each oauth_nonce,
+	// read for each signing. If nil, crypto/rand.Reader is used. A read
+	// error fails the signing.
 	Rand io.Reader
 
 	// Nonce, if non-nil, returns each oauth_nonce instead of Rand; for
@@ -242,14 +233,9 @@ func (t Token) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, t.String(
 // String describes c without its consumer secret or any signing key (the
 // signature method is shown by name).
 func (c Config) String() string {
-	return "oauth1.Config{ConsumerKey:" + strconv.Quote(c.ConsumerKey) +
-		" ConsumerSecret:" + urlenc.Mask(c.ConsumerSecret) +
-		" CallbackURL:" + strconv.Quote(c.CallbackURL) +
-		" RequestTokenURL:" + strconv.Quote(c.Endpoint.RequestTokenURL) +
-		" AccessTokenURL:" + strconv.Quote(c.Endpoint.AccessTokenURL) +
-		" Method:" + strconv.Quote(c.method().Name()) +
-		" Placement:" + c.Placement.String() +
-		" BodyHash:" + strconv.FormatBool(c.BodyHash) + "}"
+	return fmt.Sprintf("oauth1.Config{ConsumerKey:%q ConsumerSecret:%s CallbackURL:%q RequestTokenURL:%q AccessTokenURL:%q Method:%q Placement:%v BodyHash:%t}",
+		c.ConsumerKey, urlenc.Mask(c.ConsumerSecret), c.CallbackURL, c.Endpoint.RequestTokenURL,
+		c.Endpoint.AccessTokenURL, c.method().Name(), c.Placement, c.BodyHash)
 }
 
 // Format implements fmt.Formatter: %q prints String quoted, every other

@@ -152,10 +152,12 @@ type Error struct {
 	Endpoint string
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Problem and Advice are oauth_problem and oauth_problem_advice, if
-	// sent: at most 64 and 256 bytes, "..." appended when cut.
+	// Problem is oauth_problem, if sent: at most 64 bytes, "..."
+	// appended when cut.
 	Problem string
-	Advice  string
+	// Advice is oauth_problem_advice, if sent: at most 256 bytes, "..."
+	// appended when cut.
+	Advice string
 	// Body is an excerpt of the response body: its first 512 bytes,
 	// "..." appended when it is longer.
 	Body []byte

@@ -33,7 +33,7 @@ func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 	if cb == "" {
 		cb = "oob"
 	}
-	tok, params, err := c.tokenRequest(ctx, endpointRequestToken, c.Endpoint.RequestTokenURL, &signInput{callback: cb})
+	tok, params, err := c.tokenRequest(ctx, endpointRequestToken, c.Endpoint.RequestTokenURL, &credentials{callback: cb})
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err
 	u, err := url.Parse(callbackURL)
 	if err != nil || callbackURL == "" {
 		// Not wrapped: url.Parse's error quotes the whole URL.
-		return "", "", errCallbackURL
+		return "", "", errCallbackURL()
 	}
 	return parseCallbackQuery(u.RawQuery)
 }
@@ -94,12 +94,14 @@ func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err
 // wrapping ErrBadRequest.
 func ParseAuthorizationRequest(r *http.Request) (token, verifier string, err error) {
 	if r == nil || r.URL == nil {
-		return "", "", errCallbackURL
+		return "", "", errCallbackURL()
 	}
 	return parseCallbackQuery(r.URL.RawQuery)
 }
 
-var errCallbackURL = fmt.Errorf("oauth1: callback: url does not parse: %w", ErrBadRequest)
+func errCallbackURL() error {
+	return fmt.Errorf("oauth1: callback: url does not parse: %w", ErrBadRequest)
+}
 
 func parseCallbackQuery(rawQuery string) (token, verifier string, err error) {
 	p, err := urlenc.ParseForm(rawQuery)
@@ -135,7 +137,7 @@ func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier 
 	if requestToken == nil {
 		return nil, fmt.Errorf("oauth1: access token: no request token: %w", ErrMissingToken)
 	}
-	tok, _, err := c.tokenRequest(ctx, endpointAccessToken, c.Endpoint.AccessTokenURL, &signInput{
+	tok, _, err := c.tokenRequest(ctx, endpointAccessToken, c.Endpoint.AccessTokenURL, &credentials{
 		token: requestToken.Token, tokenSecret: requestToken.Secret, verifier: verifier})
 	return tok, err
 }
@@ -147,7 +149,7 @@ const (
 	endpointResource     = "resource"
 )
 
-func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, in *signInput) (*Token, urlenc.Params, error) {
+func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *credentials) (*Token, urlenc.Params, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	method := c.Endpoint.TokenMethod
@@ -168,12 +170,12 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, in *si
 	if c.Placement == InFormBody {
 		req.Header.Set("Content-Type", formType)
 	}
-	if err := c.sign(req, in); err != nil {
+	if err := c.sign(req, cr, newSignState()); err != nil {
 		return nil, nil, err
 	}
 	resp, err := c.tokenClient().Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("oauth1: token request: %w", scrubURLError(err, c.sentSecrets(req, in)))
+		return nil, nil, fmt.Errorf("oauth1: token request: %w", scrubURLError(err, c.sentSecrets(req, cr)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
@@ -193,7 +195,7 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, in *si
 	problem := params.Get("oauth_problem")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 || problem != "" {
 		return nil, nil, providerError(name, resp.StatusCode, problem, params.Get("oauth_problem_advice"),
-			params, data, c.sentSecrets(req, in))
+			params, data, c.sentSecrets(req, cr))
 	}
 	if perr != nil {
 		return nil, nil, fmt.Errorf("oauth1: token response: %w", perr)
@@ -255,11 +257,11 @@ func CheckResponse(resp *http.Response) error {
 	return providerError(endpointResource, resp.StatusCode, problem, advice, params, data, sentCredentials(resp.Request))
 }
 
-// sentSecrets returns the credentials of a token request, signed from in,
+// sentSecrets returns the credentials of a token request, signed for cr,
 // for scrubbing: what req carries (see sentCredentials) and the secrets
 // and verifier, which a server may know and echo.
-func (c *Config) sentSecrets(req *http.Request, in *signInput) []string {
-	return append(sentCredentials(req), c.ConsumerSecret, in.tokenSecret, in.verifier, in.token)
+func (c *Config) sentSecrets(req *http.Request, cr *credentials) []string {
+	return append(sentCredentials(req), c.ConsumerSecret, cr.tokenSecret, cr.verifier, cr.token)
 }
 
 // scrubURLError returns err, an error of http.Client.Do, with the URL of

@@ -25,6 +25,7 @@ const vectorsPath = "../internal/testdata/vectors/oauth1.json"
 type vector struct {
 	ID                 string            `json:"id"`
 	Kind               string            `json:"kind"`
+	Input              string            `json:"input"`
 	Method             *string           `json:"method"`
 	HTTPMethod         string            `json:"http_method"`
 	URL                string            `json:"url"`
@@ -311,6 +312,23 @@ func TestVectors(t *testing.T) {
 					t.Errorf("BaseStringURI(%q) = %q, want %q", v.URL, got, want)
 				}
 			})
+		case "parameter_normalization":
+			// The input as a query: the base string ends with the
+			// normalized parameters, encoded once more.
+			t.Run(v.ID, func(t *testing.T) {
+				req, err := http.NewRequest(http.MethodGet, "http://example.com/?"+v.Input, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				base, err := oauth1.SignatureBaseString(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := url.PathUnescape(base[strings.LastIndexByte(base, '&')+1:])
+				if want := str(v.Expected.NormalizedParameters); err != nil || got != want {
+					t.Errorf("normalized parameters of %q = %q (%v), want %q", v.Input, got, err, want)
+				}
+			})
 		case "body_hash":
 			t.Run(v.ID, func(t *testing.T) {
 				req, _ := http.NewRequest(http.MethodPut, "http://example.com/r", strings.NewReader(str(v.Body)))
@@ -338,8 +356,8 @@ func TestVectors(t *testing.T) {
 		}
 		n++
 	}
-	if n != 41 {
-		t.Errorf("ran %d vectors, want 41 (24 signature, 4 signature_base_string, 11 base_string_uri, 2 body_hash)", n)
+	if n != 46 {
+		t.Errorf("ran %d vectors, want 46 (24 signature, 4 signature_base_string, 11 base_string_uri, 5 parameter_normalization, 2 body_hash)", n)
 	}
 }
 

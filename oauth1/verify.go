@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -41,15 +40,12 @@ func collect(req *http.Request, limit int64) (*received, error) {
 		}
 	}
 	if hasBody(req) && isForm(req.Header.Get("Content-Type")) {
-		b, err := readBody(nil, req.Body, limit)
+		b, err := readAll(nil, req.Body, limit)
 		if err != nil {
 			return nil, err
 		}
 		body := string(b)
-		req.Body = newStringBody(body)
-		req.GetBody = func() (io.ReadCloser, error) {
-			return newStringBody(body), nil
-		}
+		setBody(req, body)
 		n := len(rc.params)
 		if rc.params, err = urlenc.AppendParseForm(rc.params, body); err != nil {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: form body: %w", ErrBadRequest, err)}
@@ -77,51 +73,15 @@ func collect(req *http.Request, limit int64) (*received, error) {
 	return rc, nil
 }
 
-// BaseStringURI returns the base string URI of req (RFC 5849 §3.4.1.2),
-// not yet percent-encoded. For a client request (absolute req.URL) the
-// scheme and host come from req.URL, the host from req.Host when set (as
-// the Host header overrides it); for a request received by a server, the
-// scheme is "https" when req.TLS is set and the host is req.Host.
-func BaseStringURI(req *http.Request) string {
-	scheme, host := req.URL.Scheme, req.Host
-	if scheme == "" {
-		scheme = "http"
-		if req.TLS != nil {
-			scheme = "https"
-		}
-	}
-	if host == "" {
-		host = req.URL.Host
-	}
-	return string(appendBaseURI(nil, scheme, host, escapedPath(req.URL)))
-}
-
-// SignatureBaseString returns the signature base string (RFC 5849 §3.4.1)
-// of a request as it stands, built from every parameter it carries in its
-// query, form body (read and restored) and OAuth Authorization header,
-// except oauth_signature and the header's realm. It is what a verifier
-// computes; on a request signed by [Config.Sign] it is the string that
-// was signed.
-func SignatureBaseString(req *http.Request) (string, error) {
-	rc, err := collect(req, DefaultMaxBodyBytes)
-	if err != nil {
-		return "", err
-	}
-	return string(appendBaseString(nil, req, rc.params)), nil
-}
-
-func appendBaseString(dst []byte, req *http.Request, all urlenc.Params) []byte {
-	ps := make(urlenc.Params, 0, len(all))
-	for _, p := range all {
+// withoutSignature appends to dst the parameters but oauth_signature: the
+// parameters of a signature base string.
+func withoutSignature(dst paramList, params urlenc.Params) paramList {
+	for _, p := range params {
 		if p.Key != "oauth_signature" {
-			ps = append(ps, p)
+			dst = append(dst, p)
 		}
 	}
-	dst = appendUpper(dst, req.Method)
-	dst = append(dst, '&')
-	dst = urlenc.AppendEscape(dst, BaseStringURI(req))
-	dst = append(dst, '&')
-	return urlenc.AppendNormalizedEscaped(dst, ps)
+	return dst
 }
 
 // Consumer is what a [Verifier] needs to know about a consumer key.
@@ -354,8 +314,10 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			return nil, verr(ProblemTokenRejected, "oauth_token", err)
 		}
 	}
-	base := appendBaseString(nil, req, rc.params)
-	key := []byte(SigningKey(consumer.Secret, tokenSecret))
+	st := newSignState()
+	st.params = withoutSignature(st.params, rc.params)
+	base := st.baseString(req)
+	key := appendKey(nil, consumer.Secret, tokenSecret)
 	if err := m.Verify(key, consumer.PublicKey, base, []byte(sig)); err != nil {
 		if !errors.Is(err, ErrInvalidSignature) {
 			err = fmt.Errorf("%w: %w", ErrInvalidSignature, err)
@@ -394,14 +356,13 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 func checkBodyHash(req *http.Request, want string, limit int64) error {
 	var body []byte
 	if hasBody(req) {
-		b, err := readBody(nil, req.Body, limit)
+		b, err := readAll(nil, req.Body, limit)
 		if err != nil {
 			return err
 		}
 		body = b
 		s := string(b)
-		req.Body = newStringBody(s)
-		req.GetBody = func() (io.ReadCloser, error) { return newStringBody(s), nil }
+		setBody(req, s)
 	}
 	sum := sha1.Sum(body)
 	var buf [28]byte // base64.StdEncoding.EncodedLen(sha1.Size)

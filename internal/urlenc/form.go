@@ -14,7 +14,7 @@ import (
 // url.QueryEscape produces. It returns s itself when nothing needs encoding.
 func FormEscape(s string) string {
 	for i := 0; i < len(s); i++ {
-		if !unreservedTable[s[i]] {
+		if !Unreserved(s[i]) {
 			return string(AppendFormEscape(make([]byte, 0, len(s)+16), s))
 		}
 	}
@@ -25,7 +25,7 @@ func FormEscape(s string) string {
 func AppendFormEscape(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case unreservedTable[c]:
+		case Unreserved(c):
 			dst = append(dst, c)
 		case c == ' ':
 			dst = append(dst, '+')
@@ -122,7 +122,7 @@ func ParseURLParams(rawURL string, c Component) (Params, error) {
 // http cannot be observed by others, where both protocols allow sending
 // credentials without TLS (RFC 8252 §8.3).
 func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	if strings.ToLower(host) == "localhost" {
 		return true
 	}
 	a, err := netip.ParseAddr(host)
