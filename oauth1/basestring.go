@@ -52,10 +52,11 @@ func newSignState() *signState {
 
 // baseString sets st.base to the signature base string (RFC 5849
 // §3.4.1.1) of req with the parameters in st.params, which it sorts: the
-// upper-case method, the encoded base string URI and the encoded
-// normalized parameters, joined by '&'.
+// method in upper case, the base string URI and the normalized
+// parameters, each encoded, joined by '&'.
 func (st *signState) baseString(req *http.Request) []byte {
-	b := appendUpper(st.base[:0], req.Method)
+	st.tmp = appendUpper(st.tmp[:0], req.Method)
+	b := urlenc.AppendEscapeBytes(st.base[:0], st.tmp) // a custom method may need it
 	b = append(b, '&')
 	st.tmp = appendBaseURI(st.tmp[:0], req)
 	b = urlenc.AppendEscapeBytes(b, st.tmp)

@@ -160,3 +160,30 @@ func TestSignNoncesUnique(t *testing.T) {
 		t.Errorf("%d nonces, want %d", len(seen), goroutines*each)
 	}
 }
+
+// TestBaseStringMethod checks the first element of the base string: the
+// method in upper case, encoded like the rest, as a custom method may need
+// (RFC 5849 §3.4.1.1).
+func TestBaseStringMethod(t *testing.T) {
+	tests := []struct{ method, want string }{
+		{"GET", "GET&"},
+		{"", "GET&"},
+		{"post", "POST&"},
+		{"M-SEARCH", "M-SEARCH&"},
+		{"purge!", "PURGE%21&"},
+		{"A*B", "A%2AB&"},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(tt.method, "https://example.com/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, err := oauth1.SignatureBaseString(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(base, tt.want) {
+			t.Errorf("base string of a %q request = %q, want it to start with %q", tt.method, base, tt.want)
+		}
+	}
+}
