@@ -209,8 +209,9 @@ func (c *Config) protocolParams(st *signState, cr *credentials, nonce, timestamp
 	}
 	st.oauth = st.oauth[:0]
 	for i, p := range all {
-		// The nonce, timestamp, method and key are sent even when empty.
-		if p.Value != "" || i < 2 || i == 3 || i == 4 {
+		// oauth_version and the parameters after oauth_consumer_key are
+		// optional: left out when empty.
+		if optional := i == 2 || i > 4; p.Value != "" || !optional {
 			st.oauth = append(st.oauth, p)
 		}
 	}

@@ -125,6 +125,8 @@ func IsLoopback(host string) bool {
 	if strings.ToLower(host) == "localhost" {
 		return true
 	}
+	// Unmap: an IPv4-mapped address (::ffff:127.0.0.1) is loopback in
+	// every Go release, not only since its netip says so.
 	a, err := netip.ParseAddr(host)
-	return err == nil && a.IsLoopback()
+	return err == nil && a.Unmap().IsLoopback()
 }
