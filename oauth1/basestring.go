@@ -20,10 +20,9 @@ type signState struct {
 	params paramList      // every parameter of the request but oauth_signature
 	oauth  []urlenc.Param // the protocol parameters sent, in the order sent
 	base   []byte         // the signature base string
-	tmp    []byte         // the nonce, timestamp and body; the base string URI; the MAC
+	tmp    []byte         // in turn: the nonce, timestamp and body; the method and URI; the MAC; what is placed
 	key    []byte         // the RFC 5849 §3.4.2 key
 	sig    []byte         // the signature, Base64
-	out    []byte         // the header value, query or body being written
 	nonce  [nonceBytes]byte
 
 	// mac is the HMAC of a Transport's method under its key, reused with
@@ -32,22 +31,21 @@ type signState struct {
 	// header, if set, is where the Authorization value goes: a Transport
 	// makes room for it in its copy of the request's header.
 	header []string
+
+	// The first array of the byte buffers, large enough for a typical
+	// request.
+	bytes [1280]byte
 }
 
 // newSignState returns a signState whose buffers hold a typical request
-// without growing: one array for the bytes, one for the parameters.
+// without growing.
 func newSignState() *signState {
-	b := make([]byte, 2560)
-	p := make([]urlenc.Param, 32)
-	return &signState{
-		base:   b[0:0:1024],
-		tmp:    b[1024:1024:1536],
-		out:    b[1536:1536:2048],
-		key:    b[2048:2048:2304],
-		sig:    b[2304:2304:2560],
-		params: p[0:0:20],
-		oauth:  p[20:20:32],
-	}
+	st := new(signState)
+	st.base, st.tmp = st.bytes[0:0:512], st.bytes[512:512:1024]
+	st.key, st.sig = st.bytes[1024:1024:1152], st.bytes[1152:1152:1280]
+	p := make([]urlenc.Param, 16+9)
+	st.params, st.oauth = p[0:0:16], p[16:16:25]
+	return st
 }
 
 // baseString sets st.base to the signature base string (RFC 5849

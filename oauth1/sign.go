@@ -223,7 +223,7 @@ func (c *Config) protocolParams(st *signState, cr *credentials, nonce, timestamp
 // Authorization header; as name=value pairs after what is there,
 // &-separated, in the query or in the form body.
 func (c *Config) place(req *http.Request, st *signState, body string) {
-	out, sep, quote := st.out[:0], "&", ""
+	out, sep, quote := st.tmp[:0], "&", ""
 	switch c.Placement {
 	case InHeader:
 		out = append(out, "OAuth "...)
@@ -250,7 +250,7 @@ func (c *Config) place(req *http.Request, st *signState, body string) {
 	out = append(out, quote...)
 	out = urlenc.AppendEscapeBytes(out, st.sig)
 	out = append(out, quote...)
-	st.out = out
+	st.tmp = out
 
 	s := string(out)
 	switch c.Placement {
