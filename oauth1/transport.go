@@ -7,10 +7,10 @@ import (
 )
 
 // Transport is an http.RoundTripper that signs every request with Config
-// and Token before passing it to Base. It signs a clone: the caller's
+// and Token before passing it to Base. It signs a copy: the caller's
 // request is never modified (its body, when it must be read to be
-// signed, is read once and closed; the clone gets an equivalent body and
-// GetBody).
+// signed, is read once and closed; the copy gets an equivalent body, and
+// GetBody when the request had none).
 //
 // When an http.Client follows a redirect, each hop reaches RoundTrip as a
 // new request and is signed afresh, with a new nonce and timestamp; OAuth
@@ -131,8 +131,9 @@ func (t *Transport) newState(cr *credentials) *signState {
 }
 
 // Client returns an *http.Client whose Transport signs every request with
-// c and tok (see [Transport]). Its base transport is c.HTTPClient's, and
-// its Timeout, Jar and CheckRedirect are copied from c.HTTPClient. The
+// c and tok: the RoundTrip method of a [Transport] made for them, which
+// prepares its HMAC once. Its base transport is c.HTTPClient's, and its
+// Timeout, Jar and CheckRedirect are copied from c.HTTPClient. The
 // returned client is safe for concurrent use.
 func (c *Config) Client(tok *Token) *http.Client {
 	hc := &http.Client{}
