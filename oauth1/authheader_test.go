@@ -1,12 +1,19 @@
 package oauth1
 
 import (
+	"bytes"
+	"context"
+	"crypto/tls"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
@@ -76,7 +83,7 @@ func FuzzParseAuthHeader(f *testing.F) {
 		b = append(b, "OAuth "...)
 		if hasRealm {
 			b = append(b, `realm="`...)
-			b = appendQuotedRealm(b, realm)
+			b = appendQuoted(b, realm)
 			b = append(b, `", `...)
 		}
 		for _, p := range params {
@@ -104,7 +111,7 @@ func FuzzParseAuthHeader(f *testing.F) {
 	})
 }
 
-// stripControl drops the control bytes appendQuotedRealm drops.
+// stripControl drops the control bytes appendQuoted drops.
 func stripControl(s string) string {
 	var b []byte
 	for i := 0; i < len(s); i++ {
@@ -116,21 +123,39 @@ func stripControl(s string) string {
 }
 
 func TestParseAuthHeaderRealmRoundTrip(t *testing.T) {
-	r, _, _, _, _ := parseAuthHeader(`OAuth realm="` + string(appendQuotedRealm(nil, `a"b\c`)) + `"`)
+	r, _, _, _, _ := parseAuthHeader(`OAuth realm="` + string(appendQuoted(nil, `a"b\c`)) + `"`)
 	if r != `a"b\c` {
 		t.Errorf("realm = %q", r)
 	}
 }
 
-// FuzzSignatureBaseString signs arbitrary URLs and bodies and checks that
-// the verifier accepts what the signer produced: the two halves build the
-// same base string. No panics on any input.
+// FuzzSignatureBaseString signs arbitrary requests and checks that the two
+// halves that share the base string builder agree: SignatureBaseString
+// and the Verifier accept what Sign produced. Then it signs the same
+// method, query and body for the fake provider's protected resource and
+// hands the request to the provider in memory: its own RFC 5849 code,
+// which shares nothing with this package, must accept it too. No panics
+// on any input.
 func FuzzSignatureBaseString(f *testing.F) {
 	f.Add("POST", "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b", "application/x-www-form-urlencoded", "c2&a3=2+q", uint8(0))
 	f.Add("POST", "https://api.twitter.com/1.1/statuses/update.json?include_entities=true", "application/x-www-form-urlencoded; charset=utf-8", "status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21", uint8(1))
 	f.Add("GET", "http://EXAMPLE.COM:80/r%20v/X?id=123", "", "", uint8(2))
 	f.Add("PUT", "https://[123:db8:fd00:1000::5]:13000", "text/plain", "Hello World!", uint8(0))
 	f.Add("get", "http://example.com", "application/x-www-form-urlencoded", "a=&a=&=b", uint8(1))
+	f.Add("POST", "https://example.com/?q=%C3%A6&e=", "application/x-www-form-urlencoded", "x=1&x=2&e=&é=%E2%82%AC", uint8(0x0b))
+	// The provider's consumers, one per method (only the rsa- ones have a
+	// public key), each with a token.
+	fake := fakeprovider.NewProvider()
+	type fakeConsumer struct {
+		key           string
+		method        SignatureMethod
+		token, secret string
+	}
+	consumers := []fakeConsumer{{key: "hmac-sha1", method: HMACSHA1}, {key: "hmac-sha256", method: HMACSHA256},
+		{key: "rsa-sha1", method: RSASHA1(fakeprovider.OAuth1RSAPrivateKey())}, {key: "plaintext", method: Plaintext}}
+	for i := range consumers {
+		consumers[i].token, consumers[i].secret = fake.OAuth1.IssueAccessToken(consumers[i].key)
+	}
 	f.Fuzz(func(t *testing.T, method, rawURL, ct, body string, pl uint8) {
 		req, err := http.NewRequest(method, rawURL, strings.NewReader(body))
 		if err != nil || req.URL.Host == "" || (req.URL.Scheme != "http" && req.URL.Scheme != "https") {
@@ -142,27 +167,75 @@ func FuzzSignatureBaseString(f *testing.F) {
 		cfg := &Config{ConsumerKey: "ck", ConsumerSecret: "c s", Placement: Placement(pl % 3), BodyHash: pl&4 != 0}
 		tok := &Token{Token: "t", Secret: "t&s"}
 		if err := cfg.Sign(req, tok); err != nil {
-			return // refused input (bad escapes, non-form body for FormBody)
+			return // refused input (bad escapes, non-form body for InFormBody)
 		}
 		base1, err := SignatureBaseString(req)
 		if err != nil {
 			t.Fatalf("SignatureBaseString after Sign: %v", err)
 		}
-		if !strings.HasPrefix(base1, strings.ToUpper(method)+"&") && method != "" {
-			t.Fatalf("base string %q does not start with the method", base1)
+		if m := strings.ReplaceAll(url.QueryEscape(strings.ToUpper(method)), "+", "%20"); !strings.HasPrefix(base1, m+"&") && method != "" {
+			t.Fatalf("base string %q does not start with the method, encoded (%q)", base1, m)
 		}
 		v := &Verifier{
 			LookupConsumer: func(_ ctxT, k string) (Consumer, error) { return Consumer{Secret: "c s"}, nil },
 			LookupToken:    func(_ ctxT, ck, tk string) (string, error) { return "t&s", nil },
 			Nonces:         NewMemoryNonceStore(0),
 		}
+		dup := strings.Contains(rawURL+body, "oauth_")
 		if _, err := v.Verify(bgCtx(), req); err != nil {
 			// Duplicated protocol parameters in the URL are refused by
 			// design; everything else must verify.
-			if errors.Is(err, ErrBadRequest) && strings.Contains(rawURL+body, "oauth_") {
+			if errors.Is(err, ErrBadRequest) && dup {
 				return
 			}
 			t.Fatalf("Verify(Sign(req)) = %v\nbase %q", err, base1)
 		}
+		if dup {
+			return
+		}
+
+		// The provider's own check, on the same query and body.
+		target := "https://provider.example/oauth1/resource"
+		if req.URL.RawQuery != "" && cfg.Placement != InQuery {
+			target += "?" + req.URL.RawQuery
+		} else if q := strings.SplitN(rawURL, "?", 2); len(q) == 2 && cfg.Placement == InQuery {
+			target += "?" + q[1]
+		}
+		freq, err := http.NewRequest(method, target, strings.NewReader(body))
+		if err != nil || freq.URL.Path != "/oauth1/resource" {
+			return
+		}
+		if ct != "" {
+			freq.Header.Set("Content-Type", ct)
+		}
+		fc := consumers[int(pl>>3)%len(consumers)]
+		fcfg := &Config{ConsumerKey: fc.key, ConsumerSecret: fc.key + "-secret",
+			Method: fc.method, Placement: cfg.Placement, BodyHash: cfg.BodyHash}
+		if err := fcfg.Sign(freq, &Token{Token: fc.token, Secret: fc.secret}); err != nil {
+			return
+		}
+		if code, answer := serveInMemory(fake, freq); code != http.StatusOK {
+			base, _ := SignatureBaseString(freq)
+			t.Fatalf("the fake provider refused %s %s (%s, %s): %d %s\nbase %q", freq.Method, freq.URL, fcfg.Method.Name(), fcfg.Placement, code, answer, base)
+		}
 	})
+}
+
+// serveInMemory hands a client request to h as a server receives it, over
+// TLS, and returns the status and body of the answer.
+func serveInMemory(h http.Handler, req *http.Request) (int, string) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+	}
+	sr := req.Clone(context.Background())
+	sr.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
+	sr.RequestURI = req.URL.RequestURI()
+	sr.Host = req.URL.Host
+	sr.TLS = &tls.ConnectionState{}
+	sr.Body = io.NopCloser(bytes.NewReader(body))
+	sr.ContentLength = int64(len(body))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, sr)
+	return rec.Code, rec.Body.String()
 }

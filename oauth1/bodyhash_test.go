@@ -173,7 +173,7 @@ func TestVerifyBodyHashRules(t *testing.T) {
 }
 
 // TestVerifyBodyHashTooLarge checks that a body over MaxBodyBytes is a
-// *TooLargeError, not a truncated hash.
+// *http.MaxBytesError, not a truncated hash.
 func TestVerifyBodyHashTooLarge(t *testing.T) {
 	cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", BodyHash: true}
 	body := strings.Repeat("x", 100)
@@ -182,8 +182,8 @@ func TestVerifyBodyHashTooLarge(t *testing.T) {
 	v.MaxBodyBytes = 10
 	v.Now = time.Now
 	_, err := v.Verify(context.Background(), req)
-	var tl *oauth1.TooLargeError
+	var tl *http.MaxBytesError
 	if !errors.As(err, &tl) || tl.Limit != 10 {
-		t.Errorf("Verify() error = %v, want a *TooLargeError with Limit 10", err)
+		t.Errorf("Verify() error = %v, want an *http.MaxBytesError with Limit 10", err)
 	}
 }

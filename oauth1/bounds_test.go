@@ -23,7 +23,7 @@ var huge = strings.Repeat("x", 1<<20)
 const maxErrorLen = 1024
 
 // checkBounded fails if err, printed with any verb, or a text field of
-// its *ProviderError or *VerifyError is longer than the package's bounds
+// its *Error or *VerifyError is longer than the package's bounds
 // or not valid UTF-8.
 func checkBounded(tb testing.TB, err error) {
 	tb.Helper()
@@ -39,7 +39,7 @@ func checkBounded(tb testing.TB, err error) {
 		s   string
 		max int
 	}{}
-	var pe *oauth1.ProviderError
+	var pe *oauth1.Error
 	if errors.As(err, &pe) {
 		fields["Problem"] = struct {
 			s   string
@@ -52,7 +52,7 @@ func checkBounded(tb testing.TB, err error) {
 		fields["Body"] = struct {
 			s   string
 			max int
-		}{pe.Body, 512 + 3}
+		}{string(pe.Body), 512 + 3}
 	}
 	var ve *oauth1.VerifyError
 	if errors.As(err, &ve) {
@@ -72,9 +72,9 @@ func checkBounded(tb testing.TB, err error) {
 	}
 }
 
-// TestProviderErrorBounded refuses token requests and resource requests
+// TestErrorBounded refuses token requests and resource requests
 // with a problem, an advice and a body of 1 MB each.
-func TestProviderErrorBounded(t *testing.T) {
+func TestErrorBounded(t *testing.T) {
 	bodies := map[string]struct{ ct, body string }{
 		"form": {"application/x-www-form-urlencoded", "oauth_problem=" + huge + "&oauth_problem_advice=" + huge},
 		"json": {"application/json", `{"oauth_problem":"` + huge + `","oauth_problem_advice":"` + huge + `"}`},
@@ -159,7 +159,7 @@ func TestVerifyErrorBounded(t *testing.T) {
 func TestSignErrorBounded(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, "https://api.example.com/x", strings.NewReader("{}"))
 	req.Header.Set("Content-Type", "application/"+huge)
-	err := (&oauth1.Config{ConsumerKey: "k", Placement: oauth1.FormBody}).Sign(req, nil)
+	err := (&oauth1.Config{ConsumerKey: "k", Placement: oauth1.InFormBody}).Sign(req, nil)
 	if !errors.Is(err, oauth1.ErrNotForm) {
 		t.Fatalf("Sign() error = %.200v, want ErrNotForm", err)
 	}
@@ -171,4 +171,52 @@ func TestSignErrorBounded(t *testing.T) {
 		t.Fatalf("Sign() error = %.200v, want ErrInsecureTransport", err)
 	}
 	checkBounded(t, err)
+}
+
+// TestBodyLimitBoundary signs and verifies form bodies of exactly
+// MaxBodyBytes, which pass, and of one byte more, which are an
+// *http.MaxBytesError with that limit.
+func TestBodyLimitBoundary(t *testing.T) {
+	const limit = 100
+	for _, tt := range []struct {
+		name string
+		size int
+		want bool // an error
+	}{{"at the limit", limit, false}, {"one byte over", limit + 1, true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := "a=" + strings.Repeat("x", tt.size-2)
+			newReq := func() *http.Request {
+				req, _ := http.NewRequest(http.MethodPost, "https://api.example.com/r", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				return req
+			}
+			for _, pl := range placements {
+				cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", MaxBodyBytes: limit, Placement: pl}
+				err := cfg.Sign(newReq(), nil)
+				checkLimit(t, "Sign/"+pl.String(), err, tt.want, limit)
+			}
+			req := newReq()
+			if err := (&oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs"}).Sign(req, nil); err != nil {
+				t.Fatal(err)
+			}
+			v := &oauth1.Verifier{
+				LookupConsumer: func(context.Context, string) (oauth1.Consumer, error) { return oauth1.Consumer{Secret: "cs"}, nil },
+				Nonces:         oauth1.NewMemoryNonceStore(0),
+				MaxBodyBytes:   limit,
+			}
+			_, err := v.Verify(context.Background(), req)
+			checkLimit(t, "Verify", err, tt.want, limit)
+		})
+	}
+}
+
+func checkLimit(t *testing.T, name string, err error, want bool, limit int64) {
+	t.Helper()
+	var mb *http.MaxBytesError
+	switch {
+	case want && (!errors.As(err, &mb) || mb.Limit != limit):
+		t.Errorf("%s: error = %v, want an *http.MaxBytesError with Limit %d", name, err, limit)
+	case !want && err != nil:
+		t.Errorf("%s: error = %v, want none", name, err)
+	}
 }

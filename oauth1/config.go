@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,28 +16,29 @@ import (
 type Placement int
 
 const (
-	// AuthHeader sends the protocol parameters in the Authorization header
+	// InHeader sends the protocol parameters in the Authorization header
 	// (RFC 5849 §3.5.1). It is the zero value and the default.
-	AuthHeader Placement = iota
-	// QueryString appends them to the request URI's query (RFC 5849 §3.5.3).
-	QueryString
-	// FormBody appends them to an application/x-www-form-urlencoded entity
-	// body (RFC 5849 §3.5.2). Signing a request with another body type is
-	// an error wrapping [ErrNotForm].
-	FormBody
+	InHeader Placement = iota
+	// InQuery appends them to the request URI's query (RFC 5849 §3.5.3).
+	InQuery
+	// InFormBody appends them to an application/x-www-form-urlencoded
+	// entity body (RFC 5849 §3.5.2). Signing a request with another body
+	// type is an error wrapping [ErrNotForm].
+	InFormBody
 )
 
-// String returns the name of the placement.
+// String returns "header", "query" or "form body", and "Placement(n)" for
+// any other value.
 func (p Placement) String() string {
 	switch p {
-	case AuthHeader:
+	case InHeader:
 		return "header"
-	case QueryString:
+	case InQuery:
 		return "query"
-	case FormBody:
-		return "body"
+	case InFormBody:
+		return "form body"
 	}
-	return "Placement(" + itoa(int64(p)) + ")"
+	return "Placement(" + strconv.Itoa(int(p)) + ")"
 }
 
 // DefaultMaxBodyBytes is the limit applied to token responses, and to
@@ -56,12 +56,13 @@ const DefaultTimeout = 30 * time.Second
 // not be modified once it is in use; it is then safe for concurrent use by
 // multiple goroutines, and no method writes to it.
 //
-// String, Format, GoString and LogValue never print ConsumerSecret or a
+// String and Format (every fmt verb) never print ConsumerSecret or a
 // signature method's key.
 type Config struct {
-	// ConsumerKey and ConsumerSecret are the client credentials
-	// (RFC 5849 §1.1). ConsumerSecret is unused by the RSA methods.
-	ConsumerKey    string
+	// ConsumerKey identifies the client (RFC 5849 §1.1).
+	ConsumerKey string
+	// ConsumerSecret is the client's shared secret, unused by the RSA
+	// methods.
 	ConsumerSecret string
 
 	// CallbackURL is sent as oauth_callback when a request token is
@@ -76,7 +77,7 @@ type Config struct {
 	// if that is nil too, [HMACSHA1].
 	Method SignatureMethod
 
-	// Placement is where the protocol parameters go; AuthHeader by
+	// Placement is where the protocol parameters go; InHeader by
 	// default. It applies to the token requests too.
 	Placement Placement
 
@@ -97,12 +98,13 @@ type Config struct {
 
 	// MaxBodyBytes limits the request bodies read for signing (form bodies,
 	// body hashes) and the token responses read by the flow methods. A
-	// larger body is a *[TooLargeError]. If zero, [DefaultMaxBodyBytes].
+	// larger body is an error wrapping an *http.MaxBytesError (with
+	// Limit set). If zero, [DefaultMaxBodyBytes].
 	MaxBodyBytes int64
 
 	// HTTPClient makes the token requests. If nil, http.DefaultClient is
 	// used. The token requests never follow redirects, whatever its
-	// CheckRedirect says: a 3xx answer is a *[ProviderError], so that the
+	// CheckRedirect says: a 3xx answer is an *[Error], so that the
 	// signed request is never re-sent to another URL. [Config.Client] does not send through it but builds a new
 	// client from it: HTTPClient.Transport becomes the signing
 	// [Transport]'s Base (nil meaning http.DefaultTransport), and its
@@ -126,22 +128,12 @@ type Config struct {
 	// set it in production.
 	InsecureAllowHTTP bool
 
-	// NoKeyCache keeps these credentials out of the process-wide table in
-	// which Sign keeps prepared HMAC keys of credentials it signs with
-	// repeatedly (see "Performance" in the package documentation): each
-	// signature then starts from the secrets, and the table holds no copy
-	// of them. Signatures are the same either way.
-	NoKeyCache bool
-
 	// Now is the clock for oauth_timestamp. If nil, time.Now is used.
 	Now func() time.Time
 
-	// Rand is the source of the 32 random bytes behind each oauth_nonce.
-	// If nil, crypto/rand.Reader is used, read ahead for eight nonces at a
-	// time (a read costs mostly for being made; the bytes are used once),
-	// so nonces may come from bytes read before a test replaced or seeded
-	// crypto/rand's source: a test that needs the same nonces on every run
-	// sets Rand or Nonce (and Now). A read error fails the signing.
+	// Rand is the source of the 32 random bytes behind each oauth_nonce,
+	// read for each signing. If nil, crypto/rand.Reader is used. A read
+	// error fails the signing.
 	Rand io.Reader
 
 	// Nonce, if non-nil, returns each oauth_nonce instead of Rand; for
@@ -188,11 +180,11 @@ type Endpoint struct {
 // is not modified by this package once returned and is safe for
 // concurrent reads.
 //
-// String, Format, GoString and LogValue redact Secret, so a Token (or a
-// struct holding one) can be printed with any fmt verb and logged. Its
-// encoding/json form keeps Secret, as saving a token needs it; note that
-// slog's JSON handler uses encoding/json for a Token inside a slice, map
-// or struct without its own LogValue.
+// String and Format redact Secret, so a Token (or a struct holding one)
+// can be printed with any fmt verb, and logged by log/slog's text
+// handler, which prints through Format. Its encoding/json form keeps
+// Secret, as saving a token needs it, and so does slog's JSON handler,
+// which uses encoding/json.
 type Token struct {
 	// Token is the oauth_token value.
 	Token string
@@ -226,75 +218,29 @@ func (t *Token) Extras() url.Values {
 	return v
 }
 
-// redact returns `""` for an empty secret and <redacted> otherwise, so
-// that a printed value shows whether a secret is set but never what it is.
-func redact(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
-
 // String returns a description of t with the secret redacted:
 // oauth1.Token{Token:"..." Secret:<redacted>}. The extra fields of the
 // token response are left out.
 func (t Token) String() string {
-	return "oauth1.Token{Token:" + strconv.Quote(t.Token) + " Secret:" + redact(t.Secret) + "}"
+	return "oauth1.Token{Token:" + strconv.Quote(t.Token) + " Secret:" + urlenc.Mask(t.Secret) + "}"
 }
-
-// GoString returns String, so %#v redacts too.
-func (t Token) GoString() string { return t.String() }
 
 // Format implements fmt.Formatter: %q prints String quoted, every other
-// verb prints String, so no verb shows the secret, not even when the Token
-// is a field of another struct.
-func (t Token) Format(f fmt.State, verb rune) { formatString(f, verb, t.String()) }
-
-// LogValue implements slog.LogValuer without the secret.
-func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("token", t.Token),
-		slog.Bool("has_secret", t.Secret != ""),
-	)
-}
+// verb (%v, %+v, %#v, %s, ...) prints String, so no verb shows the secret,
+// not even when the Token is a field of another struct.
+func (t Token) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, t.String()) }
 
 // String describes c without its consumer secret or any signing key (the
 // signature method is shown by name).
 func (c Config) String() string {
-	return "oauth1.Config{ConsumerKey:" + strconv.Quote(c.ConsumerKey) +
-		" ConsumerSecret:" + redact(c.ConsumerSecret) +
-		" CallbackURL:" + strconv.Quote(c.CallbackURL) +
-		" RequestTokenURL:" + strconv.Quote(c.Endpoint.RequestTokenURL) +
-		" AccessTokenURL:" + strconv.Quote(c.Endpoint.AccessTokenURL) +
-		" Method:" + strconv.Quote(c.method().Name()) +
-		" Placement:" + c.Placement.String() +
-		" BodyHash:" + strconv.FormatBool(c.BodyHash) + "}"
+	return fmt.Sprintf("oauth1.Config{ConsumerKey:%q ConsumerSecret:%s CallbackURL:%q RequestTokenURL:%q AccessTokenURL:%q Method:%q Placement:%v BodyHash:%t}",
+		c.ConsumerKey, urlenc.Mask(c.ConsumerSecret), c.CallbackURL, c.Endpoint.RequestTokenURL,
+		c.Endpoint.AccessTokenURL, c.method().Name(), c.Placement, c.BodyHash)
 }
-
-// GoString returns String, so %#v redacts too.
-func (c Config) GoString() string { return c.String() }
 
 // Format implements fmt.Formatter: %q prints String quoted, every other
 // verb prints String.
-func (c Config) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
-
-// LogValue implements slog.LogValuer without the secret.
-func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("consumer_key", c.ConsumerKey),
-		slog.String("access_token_url", c.Endpoint.AccessTokenURL),
-		slog.String("method", c.method().Name()),
-		slog.String("placement", c.Placement.String()),
-	)
-}
-
-// formatString writes s for any verb, quoted for %q.
-func formatString(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = strconv.Quote(s)
-	}
-	io.WriteString(f, s)
-}
+func (c Config) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String()) }
 
 func (c *Config) method() SignatureMethod {
 	if c.Method != nil {
@@ -353,7 +299,7 @@ func (c *Config) httpClient() *http.Client {
 // verifier and (PLAINTEXT) the secrets themselves, to wherever Location
 // points, plain http on another host included, and take that host's
 // answer as the token; the 3xx response is returned instead, and becomes a
-// *ProviderError. Its Transport drops the Location of a 3xx first:
+// *Error. Its Transport drops the Location of a 3xx first:
 // http.Client parses it before it asks CheckRedirect, and a Location that
 // does not parse would be an error quoting it.
 func (c *Config) tokenClient() *http.Client {

@@ -129,7 +129,7 @@ func TestTokenResponses(t *testing.T) {
 			&oauth1.Token{Token: "a", Secret: "b"}, url.Values{"user_id": {"42"}, "admin": {"true"}}, nil},
 		{"no token", 200, "text/plain", "oauth_token_secret=b", nil, nil, oauth1.ErrMissingToken},
 		{"problem with 200", 200, "text/plain", "oauth_problem=token_rejected", nil, nil, oauth1.ErrUnknownToken},
-		{"500", 500, "text/html", "<html>oauth_token_secret=leak</html>", nil, nil, oauth1.ErrProvider},
+		{"500", 500, "text/html", "<html>oauth_token_secret=leak</html>", nil, nil, &oauth1.Error{Endpoint: "access token", StatusCode: 500}},
 		{"bad json", 200, "application/json", `{"oauth_token":`, nil, nil, oauth1.ErrBadRequest},
 	}
 	for _, tt := range tests {
@@ -142,16 +142,21 @@ func TestTokenResponses(t *testing.T) {
 			defer srv.Close()
 			cfg := &oauth1.Config{ConsumerKey: "k", Endpoint: oauth1.Endpoint{AccessTokenURL: srv.URL}}
 			got, err := cfg.AccessToken(context.Background(), &oauth1.Token{Token: "rt", Secret: "rs"}, "v")
-			if !errors.Is(err, tt.wantErr) {
+			if want, ok := tt.wantErr.(*oauth1.Error); ok {
+				var got *oauth1.Error
+				if !errors.As(err, &got) || got.Endpoint != want.Endpoint || got.StatusCode != want.StatusCode {
+					t.Fatalf("AccessToken() error = %v, want an *Error from the %s endpoint with status %d", err, want.Endpoint, want.StatusCode)
+				}
+			} else if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("AccessToken() error = %v, want %v", err, tt.wantErr)
 			}
 			if err != nil {
 				if strings.Contains(err.Error(), "leak") {
 					t.Errorf("error leaks the body: %v", err)
 				}
-				var pe *oauth1.ProviderError
-				if errors.As(err, &pe) && strings.Contains(pe.Body, "leak") {
-					t.Errorf("ProviderError.Body leaks a secret: %q", pe.Body)
+				var pe *oauth1.Error
+				if errors.As(err, &pe) && strings.Contains(string(pe.Body), "leak") {
+					t.Errorf("Error.Body leaks a secret: %q", pe.Body)
 				}
 				return
 			}
@@ -172,9 +177,9 @@ func TestResponseTooLarge(t *testing.T) {
 	defer srv.Close()
 	cfg := &oauth1.Config{ConsumerKey: "k", MaxBodyBytes: 1000, CallbackURL: "oob", Endpoint: oauth1.Endpoint{RequestTokenURL: srv.URL}}
 	_, err := cfg.RequestToken(context.Background())
-	var tl *oauth1.TooLargeError
+	var tl *http.MaxBytesError
 	if !errors.As(err, &tl) || tl.Limit != 1000 {
-		t.Errorf("RequestToken() error = %v, want *TooLargeError{Limit: 1000}", err)
+		t.Errorf("RequestToken() error = %v, want *http.MaxBytesError{Limit: 1000}", err)
 	}
 }
 
@@ -197,7 +202,7 @@ func TestSignInPlace(t *testing.T) {
 	})
 	t.Run("form placement without a body", func(t *testing.T) {
 		req, _ := http.NewRequest("POST", "https://api.example.com/x", nil)
-		if err := (&oauth1.Config{ConsumerKey: "k", Placement: oauth1.FormBody}).Sign(req, nil); err != nil {
+		if err := (&oauth1.Config{ConsumerKey: "k", Placement: oauth1.InFormBody}).Sign(req, nil); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(req.Body)
@@ -295,5 +300,27 @@ func TestMissingTokenErrors(t *testing.T) {
 				t.Errorf("error %q blames a missing oauth_token in a response", msg)
 			}
 		})
+	}
+}
+
+func TestPlacementString(t *testing.T) {
+	tests := []struct {
+		p    oauth1.Placement
+		want string
+	}{
+		{oauth1.InHeader, "header"},
+		{oauth1.InQuery, "query"},
+		{oauth1.InFormBody, "form body"},
+		{oauth1.Placement(7), "Placement(7)"},
+		{oauth1.Placement(-1), "Placement(-1)"},
+	}
+	for _, tt := range tests {
+		if got := tt.p.String(); got != tt.want {
+			t.Errorf("Placement(%d).String() = %q, want %q", int(tt.p), got, tt.want)
+		}
+	}
+	var zero oauth1.Config
+	if zero.Placement != oauth1.InHeader {
+		t.Errorf("zero Config.Placement = %v, want InHeader", zero.Placement)
 	}
 }

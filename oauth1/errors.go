@@ -6,7 +6,7 @@ import (
 )
 
 // Sentinel errors. Callers branch on them with errors.Is; the typed errors
-// of this package ([*VerifyError], [*ProviderError]) wrap them.
+// of this package ([*VerifyError], [*Error]) wrap or match them.
 var (
 	// ErrInvalidSignature: the signature does not match. Deliberately
 	// vague, as crypto/rsa's ErrVerification: it does not say which
@@ -31,7 +31,7 @@ var (
 	// ErrCallbackNotConfirmed: a request-token response lacked
 	// oauth_callback_confirmed=true (see Endpoint.SkipCallbackConfirmed).
 	ErrCallbackNotConfirmed = errors.New("oauth1: oauth_callback_confirmed missing from request token response")
-	// ErrNotForm: FormBody placement on a request whose body is not
+	// ErrNotForm: InFormBody placement on a request whose body is not
 	// application/x-www-form-urlencoded.
 	ErrNotForm = errors.New("oauth1: form body placement needs an application/x-www-form-urlencoded body")
 	// ErrMissingToken: a token response or authorization callback lacked
@@ -55,8 +55,6 @@ var (
 	// wrapped in a *VerifyError; a provider may answer 503 Service
 	// Unavailable.
 	ErrNonceStoreFull = errors.New("oauth1: nonce store full")
-	// ErrProvider is matched by every *ProviderError.
-	ErrProvider = errors.New("oauth1: provider error")
 )
 
 // missingVerifierError is ErrMissingVerifier: its own message, and
@@ -134,63 +132,57 @@ func (e *VerifyError) Error() string {
 // Unwrap returns the sentinel.
 func (e *VerifyError) Unwrap() error { return e.Err }
 
-// ProviderError is a failed token request: a non-2xx status, or an
-// oauth_problem in the response (OAuth Problem Reporting extension). A
-// redirect (3xx), which token requests never follow, sets StatusCode only.
-// errors.Is(err, ErrProvider) is true for every ProviderError, and
-// errors.Is matches the sentinel of a known Problem (signature_invalid is
-// ErrInvalidSignature, nonce_used is ErrReplayedNonce, ...).
+// Error is a provider's refusal: a token request answered with a non-2xx
+// status or with an oauth_problem (OAuth Problem Reporting extension), or
+// a protected resource's refusal read by [CheckResponse]. A redirect
+// (3xx), which token requests never follow, sets Endpoint and StatusCode
+// only. errors.Is matches the sentinel of a known Problem
+// (signature_invalid is [ErrInvalidSignature], nonce_used is
+// [ErrReplayedNonce], ...); use errors.As to get the *Error itself.
 //
 // Problem, Advice and Body hold no credential that the request sent (the
 // consumer and token secrets, the verifier, the token, the signature) nor
 // the values of the response's oauth_token and oauth_token_secret fields:
 // each is replaced by "[redacted]" wherever it stands as a whole token,
 // in the forms a server echoes it in (raw, percent-encoded, JSON).
-type ProviderError struct {
+type Error struct {
+	// Endpoint names where the error came from: "request token",
+	// "access token", or "resource" for a protected resource's answer
+	// read by CheckResponse.
+	Endpoint string
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Problem and Advice are oauth_problem and oauth_problem_advice, if
-	// sent: at most 64 and 256 bytes, "..." appended when cut.
+	// Problem is oauth_problem, if sent: at most 64 bytes, "..."
+	// appended when cut.
 	Problem string
-	Advice  string
+	// Advice is oauth_problem_advice, if sent: at most 256 bytes, "..."
+	// appended when cut.
+	Advice string
 	// Body is an excerpt of the response body: its first 512 bytes,
 	// "..." appended when it is longer.
-	Body string
+	Body []byte
 }
 
-// Error describes the status and problem; the body excerpt is left out.
-func (e *ProviderError) Error() string {
-	s := "oauth1: provider returned " + strconv.Itoa(e.StatusCode)
+// Error describes the endpoint, the problem and the status; the body
+// excerpt is left out.
+func (e *Error) Error() string {
+	s := "oauth1: "
+	if e.Endpoint != "" {
+		s += e.Endpoint + " endpoint: "
+	}
 	if e.Problem != "" {
-		s += ": oauth_problem=" + strconv.Quote(e.Problem)
+		s += "oauth_problem=" + strconv.Quote(e.Problem)
+	} else {
+		s += "error response"
 	}
 	if e.Advice != "" {
-		s += " (" + strconv.Quote(e.Advice) + ")"
+		s += ": " + strconv.Quote(e.Advice)
 	}
-	return s
+	return s + " (http " + strconv.Itoa(e.StatusCode) + ")"
 }
 
-// Is reports whether target is ErrProvider or the sentinel of e.Problem.
-func (e *ProviderError) Is(target error) bool {
-	if target == ErrProvider {
-		return true
-	}
+// Is reports whether target is the sentinel of e.Problem.
+func (e *Error) Is(target error) bool {
 	pe := problemErr(e.Problem)
 	return pe != nil && pe == target
 }
-
-// TooLargeError reports a body over the limit (Config.MaxBodyBytes). No
-// truncated body is ever parsed.
-type TooLargeError struct {
-	// Limit is the limit in bytes.
-	Limit int64
-	// What is "response" or "request body".
-	What string
-}
-
-// Error implements error.
-func (e *TooLargeError) Error() string {
-	return "oauth1: " + e.What + " larger than " + strconv.FormatInt(e.Limit, 10) + " bytes"
-}
-
-func itoa(i int64) string { return strconv.FormatInt(i, 10) }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/oauthkit/oauth/oauth1"
 )
 
@@ -133,16 +134,16 @@ func credentialForms(s string) []string {
 }
 
 // checkScrubbed fails if a credential appears in err printed with any verb
-// or in a field of its *ProviderError, as it is or in an encoded form,
+// or in a field of its *Error, as it is or in an encoded form,
 // also once the text is percent- or JSON-decoded. A credential shorter
 // than four bytes counts only as a whole token, as scrubbing replaces
 // one: it would otherwise be found inside any word.
 func checkScrubbed(tb testing.TB, err error, credentials ...string) {
 	tb.Helper()
 	outs := []string{fmt.Sprintf("%v|%+v|%#v|%s|%q", err, err, err, err, err)}
-	var pe *oauth1.ProviderError
+	var pe *oauth1.Error
 	if errors.As(err, &pe) {
-		outs = append(outs, pe.Problem, pe.Advice, pe.Body)
+		outs = append(outs, pe.Problem, pe.Advice, string(pe.Body))
 	}
 	var texts []string
 	for _, o := range outs {
@@ -234,13 +235,13 @@ func receivedParams(r *http.Request, body string) map[string]string {
 	return out
 }
 
-// TestProviderErrorHidesCredentials runs both token requests against a
+// TestErrorHidesCredentials runs both token requests against a
 // provider that refuses them and echoes every credential it received, in
 // every form, in the body, the problem and the advice. No credential the
 // request sent (the secrets, the verifier, the request token, the
 // signature) nor the token fields of the body may reach the error, and
 // scrubbing short secrets must not garble the rest of the message.
-func TestProviderErrorHidesCredentials(t *testing.T) {
+func TestErrorHidesCredentials(t *testing.T) {
 	type secrets struct{ name, consumer, token, verifier string }
 	for _, sec := range []secrets{
 		{"long secrets", "consumer-secret-4f1a", "token-secret-77b2", "verifier-90cd"},
@@ -272,8 +273,8 @@ func TestProviderErrorHidesCredentials(t *testing.T) {
 
 						advice = "please retry the request; consumer secret " + sec.consumer + " is wrong"
 						_, err := cfg.RequestToken(context.Background())
-						if !errors.Is(err, oauth1.ErrProvider) {
-							t.Fatalf("RequestToken() error = %v, want a *ProviderError", err)
+						if !errors.As(err, new(*oauth1.Error)) {
+							t.Fatalf("RequestToken() error = %v, want a *Error", err)
 						}
 						checkScrubbed(t, err, sec.consumer, sent["oauth_signature"])
 						checkAdvice(t, err, "please retry the request; consumer secret [redacted] is wrong")
@@ -281,8 +282,8 @@ func TestProviderErrorHidesCredentials(t *testing.T) {
 						advice = "please retry the request; token secret " + sec.token + " and verifier " + sec.verifier + " are wrong"
 						rt := &oauth1.Token{Token: "request-token-3e5f", Secret: sec.token}
 						_, err = cfg.AccessToken(context.Background(), rt, sec.verifier)
-						if !errors.Is(err, oauth1.ErrProvider) {
-							t.Fatalf("AccessToken() error = %v, want a *ProviderError", err)
+						if !errors.As(err, new(*oauth1.Error)) {
+							t.Fatalf("AccessToken() error = %v, want a *Error", err)
 						}
 						checkScrubbed(t, err, sec.consumer, sec.token, sec.verifier, rt.Token, sent["oauth_signature"],
 							"issued-token-aa11", "issued-secret-bb22")
@@ -294,20 +295,20 @@ func TestProviderErrorHidesCredentials(t *testing.T) {
 	}
 }
 
-// checkAdvice checks the advice of a *ProviderError when the echo form
+// checkAdvice checks the advice of a *Error when the echo form
 // sent one.
 func checkAdvice(tb testing.TB, err error, want string) {
 	tb.Helper()
-	var pe *oauth1.ProviderError
+	var pe *oauth1.Error
 	if errors.As(err, &pe) && pe.Advice != "" && pe.Advice != want {
 		tb.Errorf("Advice = %q, want %q", pe.Advice, want)
 	}
 }
 
-// TestProviderErrorBody pins the excerpt of refusals whose bodies carry
+// TestErrorBody pins the excerpt of refusals whose bodies carry
 // token fields: the values are replaced whole, the key names and the
 // rest are kept.
-func TestProviderErrorBody(t *testing.T) {
+func TestErrorBody(t *testing.T) {
 	tests := []struct {
 		name, ct, body string
 		want           string
@@ -336,16 +337,16 @@ func TestProviderErrorBody(t *testing.T) {
 			defer srv.Close()
 			cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", Endpoint: oauth1.Endpoint{AccessTokenURL: srv.URL}}
 			_, err := cfg.AccessToken(context.Background(), &oauth1.Token{Token: "rt", Secret: "rs"}, "vf")
-			var pe *oauth1.ProviderError
+			var pe *oauth1.Error
 			if !errors.As(err, &pe) {
-				t.Fatalf("AccessToken() error = %v, want a *ProviderError", err)
+				t.Fatalf("AccessToken() error = %v, want a *Error", err)
 			}
-			if pe.Body != tt.want {
+			if string(pe.Body) != tt.want {
 				t.Errorf("Body = %q, want %q", pe.Body, tt.want)
 			}
 			resp := &http.Response{StatusCode: 401, Header: http.Header{"Content-Type": {tt.ct}},
 				Body: io.NopCloser(strings.NewReader(tt.body))}
-			if err := oauth1.CheckResponse(resp); !errors.As(err, &pe) || pe.Body != tt.want {
+			if err := oauth1.CheckResponse(resp); !errors.As(err, &pe) || string(pe.Body) != tt.want {
 				t.Errorf("CheckResponse() = %#v, want Body %q", err, tt.want)
 			}
 		})
@@ -386,8 +387,8 @@ func TestCheckResponseHidesCredentials(t *testing.T) {
 						}
 						defer got.Body.Close()
 						err = oauth1.CheckResponse(got)
-						if !errors.Is(err, oauth1.ErrProvider) {
-							t.Fatalf("CheckResponse() = %v, want a *ProviderError", err)
+						if !errors.As(err, new(*oauth1.Error)) {
+							t.Fatalf("CheckResponse() = %v, want a *Error", err)
 						}
 						var sigs []string
 						for k, v := range receivedParams(got.Request, formBody(t, got.Request)) {
@@ -435,12 +436,12 @@ func (errRT) RoundTrip(*http.Request) (*http.Response, error) {
 
 // TestTokenRequestErrorHidesURL fails the token requests in the
 // transport: http.Client's error quotes the URL, which holds the
-// signature and the verifier with the QueryString placement.
+// signature and the verifier with the InQuery placement.
 func TestTokenRequestErrorHidesURL(t *testing.T) {
 	for _, mc := range methodCases() {
 		t.Run(mc.name, func(t *testing.T) {
 			cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "consumer-secret-4f1a", Method: mc.method,
-				Placement: oauth1.QueryString, HTTPClient: &http.Client{Transport: errRT{}},
+				Placement: oauth1.InQuery, HTTPClient: &http.Client{Transport: errRT{}},
 				Endpoint: oauth1.Endpoint{AccessTokenURL: "https://provider.example/access?x=1"}}
 			_, err := cfg.AccessToken(context.Background(), &oauth1.Token{Token: "request-token-3e5f", Secret: "token-secret-77b2"}, "verifier-90cd")
 			var ue *url.Error
@@ -452,5 +453,68 @@ func TestTokenRequestErrorHidesURL(t *testing.T) {
 				t.Errorf("error %q does not name the endpoint", err)
 			}
 		})
+	}
+}
+
+// TestErrorEndpoint checks that each refusal names where it came from, and
+// that a body over the limit is an *http.MaxBytesError, wrapped.
+func TestErrorEndpoint(t *testing.T) {
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, "oauth_problem=signature_invalid")
+	}))
+	defer refuse.Close()
+	cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", Endpoint: oauth1.Endpoint{
+		RequestTokenURL: refuse.URL + "/request", AccessTokenURL: refuse.URL + "/access"}}
+	rt := &oauth1.Token{Token: "rt", Secret: "rs"}
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		call func() error
+		want *oauth1.Error
+	}{
+		{"request token", func() error { _, err := cfg.RequestToken(ctx); return err },
+			&oauth1.Error{Endpoint: "request token", StatusCode: 401, Problem: "signature_invalid"}},
+		{"access token", func() error { _, err := cfg.AccessToken(ctx, rt, "v"); return err },
+			&oauth1.Error{Endpoint: "access token", StatusCode: 401, Problem: "signature_invalid"}},
+		{"resource", func() error {
+			resp, err := cfg.Client(rt).Get(refuse.URL + "/resource")
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			return oauth1.CheckResponse(resp)
+		}, &oauth1.Error{Endpoint: "resource", StatusCode: 401, Problem: "signature_invalid"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			var got *oauth1.Error
+			if !errors.As(err, &got) {
+				t.Fatalf("error = %v, want an *Error", err)
+			}
+			got.Body = nil
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("*Error mismatch (-want +got):\n%s", diff)
+			}
+			if !errors.Is(err, oauth1.ErrInvalidSignature) {
+				t.Errorf("errors.Is(%v, ErrInvalidSignature) = false", err)
+			}
+		})
+	}
+
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "oauth_token=a&oauth_token_secret=b&pad="+strings.Repeat("x", 100))
+	}))
+	defer big.Close()
+	small := &oauth1.Config{ConsumerKey: "ck", MaxBodyBytes: 50, Endpoint: oauth1.Endpoint{AccessTokenURL: big.URL}}
+	_, err := small.AccessToken(ctx, rt, "v")
+	var mb *http.MaxBytesError
+	if !errors.As(err, &mb) || mb.Limit != 50 {
+		t.Errorf("AccessToken() error = %v, want an *http.MaxBytesError with Limit 50", err)
+	}
+	if errors.As(err, new(*oauth1.Error)) {
+		t.Errorf("AccessToken() error = %v is an *Error, want only the size", err)
 	}
 }

@@ -164,7 +164,7 @@ func ExampleVerifier() {
 	}))
 	defer srv.Close()
 
-	cfg := &oauth1.Config{ConsumerKey: "app", ConsumerSecret: "app-secret", Placement: oauth1.QueryString}
+	cfg := &oauth1.Config{ConsumerKey: "app", ConsumerSecret: "app-secret", Placement: oauth1.InQuery}
 	resp, err := cfg.Client(nil).Get(srv.URL + "/launch?context=42")
 	if err != nil {
 		log.Fatal(err)
@@ -173,7 +173,7 @@ func ExampleVerifier() {
 	b, _ := io.ReadAll(resp.Body)
 	fmt.Println(string(b))
 	// Output:
-	// hello app, you sent [[context 42]]
+	// hello app, you sent map[context:[42]]
 }
 
 // A Transport used directly, over a base RoundTripper of your choice; the

@@ -3,7 +3,6 @@ package oauth1
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +20,11 @@ import (
 // oauth_callback. When a callback URL other than "oob" was sent, the
 // response must carry oauth_callback_confirmed=true unless
 // Endpoint.SkipCallbackConfirmed is set; otherwise the error wraps
-// ErrCallbackNotConfirmed. A provider error is a *[ProviderError]; a
-// response over Config.MaxBodyBytes is a *[TooLargeError]; a response
-// without oauth_token is an error wrapping ErrMissingToken. A redirect is
-// not followed: a 3xx answer is a *ProviderError with only StatusCode set.
+// ErrCallbackNotConfirmed. A provider's refusal is an *[Error] with
+// Endpoint "request token"; a response over Config.MaxBodyBytes is an
+// error wrapping an *http.MaxBytesError; a response without oauth_token is
+// an error wrapping ErrMissingToken. A redirect is not followed: a 3xx
+// answer is an *Error with only Endpoint and StatusCode set.
 // ctx bounds the whole request, including reading the response; without a
 // deadline, Config.Timeout (or [DefaultTimeout]) does, and the error then
 // wraps context.DeadlineExceeded.
@@ -33,7 +33,7 @@ func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 	if cb == "" {
 		cb = "oob"
 	}
-	tok, params, err := c.tokenRequest(ctx, c.Endpoint.RequestTokenURL, &signInput{callback: cb})
+	tok, params, err := c.tokenRequest(ctx, endpointRequestToken, c.Endpoint.RequestTokenURL, &credentials{callback: cb})
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err
 	u, err := url.Parse(callbackURL)
 	if err != nil || callbackURL == "" {
 		// Not wrapped: url.Parse's error quotes the whole URL.
-		return "", "", errCallbackURL
+		return "", "", errCallbackURL()
 	}
 	return parseCallbackQuery(u.RawQuery)
 }
@@ -94,12 +94,14 @@ func ParseAuthorizationResponse(callbackURL string) (token, verifier string, err
 // wrapping ErrBadRequest.
 func ParseAuthorizationRequest(r *http.Request) (token, verifier string, err error) {
 	if r == nil || r.URL == nil {
-		return "", "", errCallbackURL
+		return "", "", errCallbackURL()
 	}
 	return parseCallbackQuery(r.URL.RawQuery)
 }
 
-var errCallbackURL = fmt.Errorf("oauth1: callback: url does not parse: %w", ErrBadRequest)
+func errCallbackURL() error {
+	return fmt.Errorf("oauth1: callback: url does not parse: %w", ErrBadRequest)
+}
 
 func parseCallbackQuery(rawQuery string) (token, verifier string, err error) {
 	p, err := urlenc.ParseForm(rawQuery)
@@ -129,17 +131,25 @@ func authorizationParams(token, verifier string) (string, string, error) {
 // for token credentials (RFC 5849 §2.3) at Endpoint.AccessTokenURL. The
 // response's other fields (user_id, screen_name, ...) are kept: see
 // [Token.Extra]. A nil requestToken is an error wrapping ErrMissingToken;
-// other errors as for [Config.RequestToken].
+// other errors as for [Config.RequestToken], with Endpoint "access token"
+// in an *[Error].
 func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier string) (*Token, error) {
 	if requestToken == nil {
 		return nil, fmt.Errorf("oauth1: access token: no request token: %w", ErrMissingToken)
 	}
-	tok, _, err := c.tokenRequest(ctx, c.Endpoint.AccessTokenURL, &signInput{
+	tok, _, err := c.tokenRequest(ctx, endpointAccessToken, c.Endpoint.AccessTokenURL, &credentials{
 		token: requestToken.Token, tokenSecret: requestToken.Secret, verifier: verifier})
 	return tok, err
 }
 
-func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInput) (*Token, urlenc.Params, error) {
+// The names of the endpoints in an *Error.
+const (
+	endpointRequestToken = "request token"
+	endpointAccessToken  = "access token"
+	endpointResource     = "resource"
+)
+
+func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *credentials) (*Token, urlenc.Params, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	method := c.Endpoint.TokenMethod
@@ -147,7 +157,7 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 		method = http.MethodPost
 	}
 	var body io.Reader
-	if c.Placement == FormBody {
+	if c.Placement == InFormBody {
 		body = http.NoBody
 	}
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
@@ -157,21 +167,21 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 	for k, vs := range c.Endpoint.Header {
 		req.Header[k] = append([]string(nil), vs...)
 	}
-	if c.Placement == FormBody {
+	if c.Placement == InFormBody {
 		req.Header.Set("Content-Type", formType)
 	}
-	if err := c.sign(req, in); err != nil {
+	if err := c.sign(req, cr, newSignState()); err != nil {
 		return nil, nil, err
 	}
 	resp, err := c.tokenClient().Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("oauth1: token request: %w", scrubURLError(err, c.sentSecrets(req, in)))
+		return nil, nil, fmt.Errorf("oauth1: token request: %w", scrubURLError(err, c.sentSecrets(req, cr)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		// Neither Location nor the body: a redirect may carry what was
 		// sent (the verifier, a PLAINTEXT signature) back in its URL.
-		return nil, nil, &ProviderError{StatusCode: resp.StatusCode}
+		return nil, nil, &Error{Endpoint: name, StatusCode: resp.StatusCode}
 	}
 	limit := c.maxBody()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
@@ -179,13 +189,13 @@ func (c *Config) tokenRequest(ctx context.Context, endpoint string, in *signInpu
 		return nil, nil, fmt.Errorf("oauth1: reading token response: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, nil, &TooLargeError{Limit: limit, What: "response"}
+		return nil, nil, fmt.Errorf("oauth1: %s endpoint: %w", name, &http.MaxBytesError{Limit: limit})
 	}
 	params, perr := parseTokenResponse(resp.Header.Get("Content-Type"), data)
 	problem := params.Get("oauth_problem")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 || problem != "" {
-		return nil, nil, providerError(resp.StatusCode, problem, params.Get("oauth_problem_advice"),
-			params, data, c.sentSecrets(req, in))
+		return nil, nil, providerError(name, resp.StatusCode, problem, params.Get("oauth_problem_advice"),
+			params, data, c.sentSecrets(req, cr))
 	}
 	if perr != nil {
 		return nil, nil, fmt.Errorf("oauth1: token response: %w", perr)
@@ -208,29 +218,9 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 	mt, _, _ := mime.ParseMediaType(contentType)
 	trimmed := bytes.TrimSpace(data)
 	if mt == "application/json" || strings.HasSuffix(mt, "+json") || len(trimmed) > 0 && trimmed[0] == '{' {
-		var m map[string]json.RawMessage
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("%w: json: %w", ErrBadRequest, err)
-		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var p urlenc.Params
-		for _, k := range keys {
-			raw := m[k]
-			if string(raw) == "null" {
-				continue
-			}
-			var s string
-			if err := json.Unmarshal(raw, &s); err == nil {
-				p.Add(k, s)
-				continue
-			}
-			p.Add(k, string(raw))
+		p, err := parseJSONObject(trimmed)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 		}
 		return p, nil
 	}
@@ -241,8 +231,8 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 	return p, nil
 }
 
-// CheckResponse returns nil if resp has a 2xx status and otherwise a
-// *[ProviderError] with the status, the oauth_problem and advice (OAuth
+// CheckResponse returns nil if resp has a 2xx status and otherwise an
+// *[Error] with Endpoint "resource", the status, the oauth_problem and advice (OAuth
 // Problem Reporting, from the form-encoded or JSON body or from the
 // WWW-Authenticate header) and a bounded excerpt of the body, which it
 // reads (at most 64 KiB). The credentials the request sent (resp.Request:
@@ -264,18 +254,18 @@ func CheckResponse(resp *http.Response) error {
 			problem, advice = hp.Get("oauth_problem"), hp.Get("oauth_problem_advice")
 		}
 	}
-	return providerError(resp.StatusCode, problem, advice, params, data, sentCredentials(resp.Request))
+	return providerError(endpointResource, resp.StatusCode, problem, advice, params, data, sentCredentials(resp.Request))
 }
 
-// sentSecrets returns the credentials of a token request, signed from in,
+// sentSecrets returns the credentials of a token request, signed for cr,
 // for scrubbing: what req carries (see sentCredentials) and the secrets
 // and verifier, which a server may know and echo.
-func (c *Config) sentSecrets(req *http.Request, in *signInput) []string {
-	return append(sentCredentials(req), c.ConsumerSecret, in.tokenSecret, in.verifier, in.token)
+func (c *Config) sentSecrets(req *http.Request, cr *credentials) []string {
+	return append(sentCredentials(req), c.ConsumerSecret, cr.tokenSecret, cr.verifier, cr.token)
 }
 
 // scrubURLError returns err, an error of http.Client.Do, with the URL of
-// a *url.Error scrubbed of secrets (with the QueryString placement it
+// a *url.Error scrubbed of secrets (with the InQuery placement it
 // holds the signature and the verifier), and the text of its Err scrubbed
 // and bounded: a transport error may quote what the server sent, such as
 // a malformed status or header line. errors.Is still sees through it, so

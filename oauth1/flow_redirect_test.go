@@ -28,7 +28,7 @@ func (rt *countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
 // every signature method and placement, to an endpoint that redirects to
 // a second server. The second server must never be reached (a PLAINTEXT
 // signature is the secrets, and every method sends the verifier), and the
-// 3xx must be a *ProviderError that carries neither the Location nor the
+// 3xx must be a *Error that carries neither the Location nor the
 // body. The Config's HTTPClient follows redirects for its own requests;
 // the token requests must still go through its Transport.
 func TestTokenRequestsDoNotFollowRedirects(t *testing.T) {
@@ -73,11 +73,11 @@ func TestTokenRequestsDoNotFollowRedirects(t *testing.T) {
 						if tok != nil {
 							t.Errorf("%s() = %v, want no token", name, tok)
 						}
-						var pe *oauth1.ProviderError
-						if !errors.As(err, &pe) || !errors.Is(err, oauth1.ErrProvider) {
-							t.Fatalf("%s() error = %v, want a *ProviderError", name, err)
+						var pe *oauth1.Error
+						if !errors.As(err, &pe) || !errors.As(err, new(*oauth1.Error)) {
+							t.Fatalf("%s() error = %v, want a *Error", name, err)
 						}
-						if pe.StatusCode != code || pe.Body != "" || pe.Problem != "" || pe.Advice != "" {
+						if pe.StatusCode != code || len(pe.Body) != 0 || pe.Problem != "" || pe.Advice != "" {
 							t.Errorf("%s() error = %#v, want StatusCode %d and nothing else", name, pe, code)
 						}
 						if s := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(s, second.URL) || strings.Contains(s, "collect") {
@@ -101,7 +101,7 @@ func TestTokenRequestsDoNotFollowRedirects(t *testing.T) {
 
 // TestTokenRequestBadLocation answers the token requests with redirects
 // whose Location does not parse and echoes the verifier: still a
-// *ProviderError with only the status, not http.Client's error, which
+// *Error with only the status, not http.Client's error, which
 // quotes the Location. A Location the transport cannot even read is an
 // error that quotes neither the verifier nor a megabyte of it.
 func TestTokenRequestBadLocation(t *testing.T) {
@@ -126,9 +126,9 @@ func TestTokenRequestBadLocation(t *testing.T) {
 				HTTPClient: &http.Client{Transport: &http.Transport{MaxResponseHeaderBytes: 4 << 20}},
 				Endpoint:   oauth1.Endpoint{AccessTokenURL: srv.URL}}
 			_, err := cfg.AccessToken(context.Background(), &oauth1.Token{Token: "rt", Secret: "rs"}, verifier)
-			var pe *oauth1.ProviderError
+			var pe *oauth1.Error
 			if got := errors.As(err, &pe) && pe.StatusCode == http.StatusFound; got != tt.wantProvE || err == nil {
-				t.Fatalf("AccessToken() error = %.300v, want a *ProviderError with status 302: %v", err, tt.wantProvE)
+				t.Fatalf("AccessToken() error = %.300v, want a *Error with status 302: %v", err, tt.wantProvE)
 			}
 			checkNoText(t, err, verifier, "evil")
 			checkBounded(t, err)

@@ -97,18 +97,18 @@ func (rt *fuzzRT) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // checkFuzzScrubbed fails if err, printed with any verb, or a text field
-// of its *ProviderError holds a credential as a whole token (see
+// of its *Error holds a credential as a whole token (see
 // urlenc.Redact: an escape before it counts as a separator), or a field
 // over its bound.
 func checkFuzzScrubbed(t *testing.T, err error, credentials ...string) {
 	t.Helper()
 	outs := []string{fmt.Sprintf("%v|%+v|%#v|%s|%q", err, err, err, err, err)}
-	var pe *oauth1.ProviderError
+	var pe *oauth1.Error
 	if errors.As(err, &pe) {
-		outs = append(outs, pe.Problem, pe.Advice, pe.Body)
+		outs = append(outs, pe.Problem, pe.Advice, string(pe.Body))
 		if len(pe.Problem) > 64+3 || len(pe.Advice) > 256+3 || len(pe.Body) > 512+3 ||
-			!utf8.ValidString(pe.Problem+pe.Advice+pe.Body) {
-			t.Fatalf("ProviderError fields over their bounds or not UTF-8: %d, %d, %d bytes", len(pe.Problem), len(pe.Advice), len(pe.Body))
+			!utf8.ValidString(pe.Problem+pe.Advice+string(pe.Body)) {
+			t.Fatalf("Error fields over their bounds or not UTF-8: %d, %d, %d bytes", len(pe.Problem), len(pe.Advice), len(pe.Body))
 		}
 	}
 	if s := err.Error(); len(s) > maxErrorLen {
@@ -155,8 +155,8 @@ func wholeTokenAfterEscape(s, t string) bool {
 
 // FuzzTokenExchange runs RequestToken or AccessToken against a provider
 // answering with a fuzzed status, Content-Type, Location and body. The
-// result is a token, or a *ProviderError (only the status for a 3xx), a
-// *TooLargeError, or an error wrapping ErrMissingToken, ErrBadRequest or
+// result is a token, or a *Error (only the status for a 3xx), a
+// *http.MaxBytesError, or an error wrapping ErrMissingToken, ErrBadRequest or
 // ErrCallbackNotConfirmed; no credential the request sent appears in the
 // error.
 func FuzzTokenExchange(f *testing.F) {
@@ -216,14 +216,14 @@ func FuzzTokenExchange(f *testing.F) {
 		if tok != nil {
 			t.Fatalf("both a token and an error: %v", err)
 		}
-		var pe *oauth1.ProviderError
-		var tl *oauth1.TooLargeError
+		var pe *oauth1.Error
+		var tl *http.MaxBytesError
 		switch {
 		case errors.As(err, &pe):
 			if pe.StatusCode != code {
-				t.Fatalf("ProviderError.StatusCode = %d, want %d", pe.StatusCode, code)
+				t.Fatalf("Error.StatusCode = %d, want %d", pe.StatusCode, code)
 			}
-			if code >= 300 && code <= 399 && (pe.Problem != "" || pe.Advice != "" || pe.Body != "") {
+			if code >= 300 && code <= 399 && (pe.Problem != "" || pe.Advice != "" || len(pe.Body) != 0) {
 				t.Fatalf("redirect error carries text: %#v", pe)
 			}
 		case errors.As(err, &tl), errors.Is(err, oauth1.ErrMissingToken), errors.Is(err, oauth1.ErrBadRequest),
@@ -237,7 +237,7 @@ func FuzzTokenExchange(f *testing.F) {
 
 // FuzzCheckResponse gives CheckResponse a fuzzed refusal of a request
 // signed in every method and placement: nil for a 2xx, otherwise a
-// bounded *ProviderError with the status that holds neither the token nor
+// bounded *Error with the status that holds neither the token nor
 // the signature (with PLAINTEXT, the secrets) the request sent.
 func FuzzCheckResponse(f *testing.F) {
 	f.Add(uint16(401), "application/x-www-form-urlencoded", `OAuth realm="x", oauth_problem="token_rejected"`,
@@ -289,9 +289,9 @@ func FuzzCheckResponse(f *testing.F) {
 			}
 			return
 		}
-		var pe *oauth1.ProviderError
-		if !errors.As(err, &pe) || pe.StatusCode != code || !errors.Is(err, oauth1.ErrProvider) {
-			t.Fatalf("CheckResponse(%d) = %v, want a *ProviderError", code, err)
+		var pe *oauth1.Error
+		if !errors.As(err, &pe) || pe.StatusCode != code || !errors.As(err, new(*oauth1.Error)) {
+			t.Fatalf("CheckResponse(%d) = %v, want a *Error", code, err)
 		}
 		checkFuzzScrubbed(t, err, credentials...)
 	})
@@ -320,7 +320,7 @@ func fuzzCredentials(vs []vector) (consumers, tokens map[string]string) {
 
 // FuzzVerify gives the Verifier a request to https://api.example.com/r
 // with a fuzzed query, body (form-encoded or not) and Authorization
-// header. Never a panic; the result is a *VerifyError, a *TooLargeError
+// header. Never a panic; the result is a *VerifyError, a *http.MaxBytesError
 // or success, and success only when the signature, recomputed here from
 // the request as this test parses it with net/url, is right.
 func FuzzVerify(f *testing.F) {
@@ -358,7 +358,7 @@ func FuzzVerify(f *testing.F) {
 				target += "?" + query
 			}
 			req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
-			if form == 1 || pl == oauth1.FormBody {
+			if form == 1 || pl == oauth1.InFormBody {
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			}
 			if cfg.Sign(req, &oauth1.Token{Token: "tk", Secret: tokens["tk"]}) != nil {
@@ -417,7 +417,7 @@ func FuzzVerify(f *testing.F) {
 		got, err := v.Verify(context.Background(), req)
 		if err != nil {
 			var ve *oauth1.VerifyError
-			var tl *oauth1.TooLargeError
+			var tl *http.MaxBytesError
 			if !errors.As(err, &ve) && !errors.As(err, &tl) {
 				t.Fatalf("Verify() = %v, want a *VerifyError", err)
 			}

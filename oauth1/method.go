@@ -6,9 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"log/slog"
-	"slices"
 
+	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer"
 )
 
@@ -36,18 +35,32 @@ type SignatureMethod interface {
 }
 
 // The HMAC and PLAINTEXT signature methods (RFC 5849 §3.4.2, §3.4.4; the
-// SHA-2 variants as most providers that offer them implement them).
+// SHA-2 variants as most providers that offer them implement them). They
+// are set when the package is initialized and must not be changed.
 var (
-	HMACSHA1   SignatureMethod = hmacMethod{signer.HMACSHA1}
-	HMACSHA256 SignatureMethod = hmacMethod{signer.HMACSHA256}
-	HMACSHA512 SignatureMethod = hmacMethod{signer.HMACSHA512}
-	// Plaintext sends the key itself as the signature. Use it only over
-	// TLS: [Config.Sign] refuses it over plain http to a host that is not
-	// a loopback address ([ErrInsecureTransport], unless
+	// HMACSHA1 is "HMAC-SHA1", the default method.
+	HMACSHA1 SignatureMethod
+	// HMACSHA256 is "HMAC-SHA256".
+	HMACSHA256 SignatureMethod
+	// HMACSHA512 is "HMAC-SHA512".
+	HMACSHA512 SignatureMethod
+	// Plaintext is "PLAINTEXT": it sends the key itself as the signature.
+	// Use it only over TLS: [Config.Sign] refuses it over plain http to a
+	// host that is not a loopback address ([ErrInsecureTransport], unless
 	// Config.InsecureAllowHTTP), and [Verifier] refuses it on plain HTTP
 	// unless told otherwise.
-	Plaintext SignatureMethod = plaintextMethod{}
+	Plaintext SignatureMethod
 )
+
+func init() {
+	// Set here, not by initializers, which go doc would show with the
+	// unexported types of the values.
+	HMACSHA1 = &hmacMethod{signer.HMACSHA1}
+	HMACSHA256 = &hmacMethod{signer.HMACSHA256}
+	HMACSHA512 = &hmacMethod{signer.HMACSHA512}
+	Plaintext = &plaintextMethod{}
+	Discogs.Method = Plaintext
+}
 
 // ErrNoPrivateKey is returned when an RSA method made with a nil key is
 // asked to sign. Such a value can still verify.
@@ -56,13 +69,13 @@ var ErrNoPrivateKey = errors.New("oauth1: rsa signature method has no private ke
 // RSASHA1 returns the RSA-SHA1 method (RFC 5849 §3.4.3, RSASSA-PKCS1-v1_5)
 // signing with key. With a nil key it can only verify (with the public key
 // the [Verifier] looks up). Providers such as Jira use it.
-func RSASHA1(key *rsa.PrivateKey) SignatureMethod { return rsaMethod{signer.RSASHA1, key} }
+func RSASHA1(key *rsa.PrivateKey) SignatureMethod { return &rsaMethod{signer.RSASHA1, key} }
 
 // RSASHA256 is [RSASHA1] with SHA-256.
-func RSASHA256(key *rsa.PrivateKey) SignatureMethod { return rsaMethod{signer.RSASHA256, key} }
+func RSASHA256(key *rsa.PrivateKey) SignatureMethod { return &rsaMethod{signer.RSASHA256, key} }
 
 // RSASHA512 is [RSASHA1] with SHA-512.
-func RSASHA512(key *rsa.PrivateKey) SignatureMethod { return rsaMethod{signer.RSASHA512, key} }
+func RSASHA512(key *rsa.PrivateKey) SignatureMethod { return &rsaMethod{signer.RSASHA512, key} }
 
 // DefaultMethods are the methods a [Verifier] accepts when its Methods
 // field is nil: every method of this package, the RSA ones verify-only.
@@ -71,100 +84,25 @@ func DefaultMethods() []SignatureMethod {
 		RSASHA1(nil), RSASHA256(nil), RSASHA512(nil)}
 }
 
-// The methods print as their name: an RSA method holds a private key,
-// which no fmt verb and no log line may show. [Config] relies on this.
+// The methods print as their name. An RSA method holds a private key,
+// which no fmt verb may show: its Format prints the name for every verb.
+// [Config] relies on this.
 
-func (m hmacMethod) String() string                     { return m.Name() }
-func (m hmacMethod) GoString() string                   { return m.Name() }
-func (m hmacMethod) Format(f fmt.State, verb rune)      { formatString(f, verb, m.Name()) }
-func (m hmacMethod) LogValue() slog.Value               { return slog.StringValue(m.Name()) }
-func (m plaintextMethod) String() string                { return m.Name() }
-func (m plaintextMethod) GoString() string              { return m.Name() }
-func (m plaintextMethod) Format(f fmt.State, verb rune) { formatString(f, verb, m.Name()) }
-func (m plaintextMethod) LogValue() slog.Value          { return slog.StringValue(m.Name()) }
-func (m rsaMethod) String() string                      { return m.Name() }
-func (m rsaMethod) GoString() string                    { return m.Name() }
-func (m rsaMethod) Format(f fmt.State, verb rune)       { formatString(f, verb, m.Name()) }
-func (m rsaMethod) LogValue() slog.Value                { return slog.StringValue(m.Name()) }
+func (m *hmacMethod) String() string               { return m.Name() }
+func (m *plaintextMethod) String() string          { return m.Name() }
+func (m *rsaMethod) String() string                { return m.Name() }
+func (m *rsaMethod) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, m.Name()) }
 
 type hmacMethod struct{ alg *signer.HMAC }
 
-func (m hmacMethod) Name() string { return m.alg.Name() }
+func (m *hmacMethod) Name() string { return m.alg.Name() }
 
-func (m hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
-	// Nothing is written into dst's spare capacity, where key or base
-	// may live: the raw MAC has a buffer of its own. (Sign does not come
-	// here; it uses appendSignEscaped.)
-	mac := m.alg.AppendSign(make([]byte, 0, m.alg.Size()), key, base)
-	return base64.StdEncoding.AppendEncode(dst, mac), nil
+func (m *hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
+	var mac [64]byte // the longest MAC, HMAC-SHA512's
+	return base64.StdEncoding.AppendEncode(dst, m.alg.AppendSign(mac[:0], key, base)), nil
 }
 
-// appendSignEscaped appends the signature percent-encoded, as a request
-// carries it: AppendSign and urlenc.AppendEscape in one pass. It signs
-// with prepared when not nil, with key otherwise. It uses dst's spare
-// capacity as scratch, so key and base must not live there (Sign keeps
-// them in dst[:len(dst)]).
-func (m hmacMethod) appendSignEscaped(dst []byte, prepared *signer.HMACKey, key, base []byte) []byte {
-	// As in AppendSign, the raw MAC goes into dst's spare capacity, past
-	// the longest its encoding can be.
-	n := m.alg.Size()
-	room := 3 * base64.StdEncoding.EncodedLen(n)
-	dst = slices.Grow(dst, room+n)
-	at := len(dst) + room
-	var mac []byte
-	if prepared != nil {
-		mac = prepared.AppendSign(dst[at:at], base)
-	} else {
-		mac = m.alg.AppendSign(dst[at:at], key, base)
-	}
-	return appendBase64Escaped(dst, mac)
-}
-
-// appendBase64Escaped appends the percent-encoding (RFC 5849 §3.6) of the
-// standard, padded Base64 of b: '+', '/' and '=' become "%2B", "%2F" and
-// "%3D".
-func appendBase64Escaped(dst, b []byte) []byte {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	enc := base64.StdEncoding.EncodedLen(len(b))
-	n := len(dst)
-	dst = slices.Grow(dst, 3*enc)
-	out := dst[n : n+3*enc]
-	w := 0
-	put := func(v uint32) {
-		if v < 62 {
-			out[w] = alphabet[v]
-			w++
-			return
-		}
-		o := out[w : w+3 : w+3]
-		o[0], o[1], o[2] = '%', '2', "BF"[v-62]
-		w += 3
-	}
-	i := 0
-	for ; i+3 <= len(b); i += 3 {
-		v := uint32(b[i])<<16 | uint32(b[i+1])<<8 | uint32(b[i+2])
-		put(v >> 18 & 63)
-		put(v >> 12 & 63)
-		put(v >> 6 & 63)
-		put(v & 63)
-	}
-	switch len(b) - i {
-	case 1:
-		v := uint32(b[i]) << 16
-		put(v >> 18 & 63)
-		put(v >> 12 & 63)
-		w += copy(out[w:], "%3D%3D")
-	case 2:
-		v := uint32(b[i])<<16 | uint32(b[i+1])<<8
-		put(v >> 18 & 63)
-		put(v >> 12 & 63)
-		put(v >> 6 & 63)
-		w += copy(out[w:], "%3D")
-	}
-	return dst[:n+w]
-}
-
-func (m hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {
+func (m *hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {
 	var raw [64 + 3]byte // DecodedLen rounds up to a multiple of 3
 	if base64.StdEncoding.DecodedLen(len(signature)) > len(raw) {
 		return fmt.Errorf("oauth1: %s: malformed signature: %w", m.alg.Name(), ErrInvalidSignature)
@@ -181,13 +119,13 @@ func (m hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byt
 
 type plaintextMethod struct{}
 
-func (plaintextMethod) Name() string { return signer.Plaintext.Name() }
+func (*plaintextMethod) Name() string { return signer.Plaintext.Name() }
 
-func (plaintextMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
+func (*plaintextMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
 	return signer.Plaintext.AppendSign(dst, key, base), nil
 }
 
-func (plaintextMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {
+func (*plaintextMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {
 	if err := signer.Plaintext.Verify(key, base, signature); err != nil {
 		return fmt.Errorf("oauth1: PLAINTEXT: %w", ErrInvalidSignature)
 	}
@@ -199,9 +137,9 @@ type rsaMethod struct {
 	key *rsa.PrivateKey
 }
 
-func (m rsaMethod) Name() string { return m.alg.Name() }
+func (m *rsaMethod) Name() string { return m.alg.Name() }
 
-func (m rsaMethod) AppendSign(dst, _, base []byte) ([]byte, error) {
+func (m *rsaMethod) AppendSign(dst, _, base []byte) ([]byte, error) {
 	if m.key == nil {
 		return dst, ErrNoPrivateKey
 	}
@@ -212,7 +150,7 @@ func (m rsaMethod) AppendSign(dst, _, base []byte) ([]byte, error) {
 	return base64.StdEncoding.AppendEncode(dst, sig), nil
 }
 
-func (m rsaMethod) Verify(_ []byte, pub crypto.PublicKey, base, signature []byte) error {
+func (m *rsaMethod) Verify(_ []byte, pub crypto.PublicKey, base, signature []byte) error {
 	rpub, ok := pub.(*rsa.PublicKey)
 	if !ok || rpub == nil {
 		return fmt.Errorf("oauth1: %s: no rsa public key for the consumer: %w", m.alg.Name(), ErrInvalidSignature)

@@ -3,3 +3,5 @@
 package oauth1_test
 
 const raceEnabled = false
+
+const raceSkip = ""

@@ -49,14 +49,14 @@ var (
 		AuthorizeURL:    "https://trello.com/1/OAuthAuthorizeToken",
 		AccessTokenURL:  "https://trello.com/1/OAuthGetAccessToken",
 	}
-	// Discogs: PLAINTEXT over HTTPS, and a User-Agent header on every
-	// request, as Discogs requires. Replace the User-Agent with your
-	// application's own (copy the Endpoint and its Header first).
+	// Discogs: PLAINTEXT over HTTPS (Method is [Plaintext]), and a
+	// User-Agent header on every request, as Discogs requires. Replace the
+	// User-Agent with your application's own (copy the Endpoint and its
+	// Header first).
 	Discogs = Endpoint{
 		RequestTokenURL: "https://api.discogs.com/oauth/request_token",
 		AuthorizeURL:    "https://www.discogs.com/oauth/authorize",
 		AccessTokenURL:  "https://api.discogs.com/oauth/access_token",
-		Method:          Plaintext,
 		Header:          http.Header{"User-Agent": {"oauthkit-oauth1/1.0 +https://github.com/oauthkit/oauth"}},
 	}
 	// SmugMug (API v2).

@@ -13,9 +13,9 @@ import (
 // (urlenc.Redact), then, like a client's, bounded (urlenc.Clip; "..." is
 // appended to text that was cut).
 const (
-	excerptLen = 512 // ProviderError.Body
-	adviceLen  = 256 // ProviderError.Advice
-	problemLen = 64  // ProviderError.Problem; the longest registered problem has 33 bytes
+	excerptLen = 512 // Error.Body
+	adviceLen  = 256 // Error.Advice
+	problemLen = 64  // Error.Problem; the longest registered problem has 33 bytes
 	quoteLen   = 64  // a received value or name quoted by an error, such as oauth_version
 )
 
@@ -81,24 +81,25 @@ func sentCredentials(req *http.Request) []string {
 	return out
 }
 
-// providerError returns the *ProviderError of a refused request: the
-// status, Problem and Advice from params, and an excerpt of body. Every
+// providerError returns the *Error of a refused request: the endpoint's
+// name, the status, Problem and Advice from params, and an excerpt of body. Every
 // credential in secrets, and every value of the oauth_token and
 // oauth_token_secret fields of params, is replaced by urlenc.Redacted
 // wherever it stands as a whole token; then the text is bounded (Problem
 // to problemLen bytes, Advice to adviceLen, Body to excerptLen).
-func providerError(status int, problem, advice string, params urlenc.Params, body []byte, secrets []string) *ProviderError {
+func providerError(endpoint string, status int, problem, advice string, params urlenc.Params, body []byte, secrets []string) *Error {
 	secrets = append(secrets, params.Values("oauth_token")...)
 	secrets = append(secrets, params.Values("oauth_token_secret")...)
-	return &ProviderError{
+	return &Error{
+		Endpoint:   endpoint,
 		StatusCode: status,
 		Problem:    urlenc.Clip(urlenc.RedactString(problem, secrets), problemLen),
 		Advice:     urlenc.Clip(urlenc.RedactString(advice, secrets), adviceLen),
-		Body:       excerpt(body, secrets),
+		Body:       []byte(excerpt(body, secrets)),
 	}
 }
 
-// excerpt returns the start of a body for ProviderError.Body: the secrets
+// excerpt returns the start of a body for Error.Body: the secrets
 // redacted, the values of its oauth_token and oauth_token_secret fields
 // masked (and redacted wherever else they stand), clipped to excerptLen
 // bytes.

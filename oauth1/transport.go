@@ -2,15 +2,15 @@ package oauth1
 
 import (
 	"net/http"
-	"slices"
 	"strings"
+	"sync"
 )
 
 // Transport is an http.RoundTripper that signs every request with Config
-// and Token before passing it to Base. It signs a clone: the caller's
+// and Token before passing it to Base. It signs a copy: the caller's
 // request is never modified (its body, when it must be read to be
-// signed, is read once and closed; the clone gets an equivalent body and
-// GetBody).
+// signed, is read once and closed; the copy gets an equivalent body, and
+// GetBody when the request had none).
 //
 // When an http.Client follows a redirect, each hop reaches RoundTrip as a
 // new request and is signed afresh, with a new nonce and timestamp; OAuth
@@ -23,8 +23,15 @@ import (
 // ([ErrInsecureTransport]); the request is then not sent and its body is
 // closed.
 //
+// With an HMAC method, a Transport prepares the HMAC of its secrets once
+// ([signer.HMAC.New]) and reuses it for every request (with Reset; one per
+// request in flight), so that a request hashes only its base string. The
+// prepared state stays inside the Transport.
+//
 // Transport is safe for concurrent use by multiple goroutines once its
-// fields are set; neither it nor RoundTrip writes to Config.
+// fields are set. Neither Config nor Token may change once it is in use,
+// and it must not be copied then; neither it nor RoundTrip writes to
+// Config.
 type Transport struct {
 	// Config signs the requests. Required.
 	Config *Config
@@ -33,50 +40,100 @@ type Transport struct {
 	Token *Token
 	// Base makes the requests. If nil, http.DefaultTransport is used.
 	Base http.RoundTripper
+
+	states sync.Pool // of *signState, each with this Transport's HMAC
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r2 := req.Clone(req.Context())
+	// The request sent is a shallow copy with a Header of its own, and a
+	// URL of its own where signing changes it: what signing touches,
+	// besides the body, which it replaces.
+	r2 := new(http.Request)
+	*r2 = *req
+	var slot []string
+	r2.Header, slot = cloneHeader(req.Header, t.Config.Endpoint.Header)
 	first := origin(req)
 	redirected := first != req
+	if req.URL != nil && (redirected || t.Config.Placement == InQuery) {
+		u := *req.URL
+		r2.URL = &u
+	}
 	if redirected {
 		stripOAuth(r2)
 	}
-	if r2.Header == nil {
-		// A request built as a struct literal has no Header, and
-		// Clone keeps it nil.
-		r2.Header = make(http.Header)
-	}
-	for k, vs := range t.Config.Endpoint.Header {
-		if _, ok := r2.Header[k]; !ok && len(vs) > 0 {
-			// A copy: Base may append to the clone's values.
-			r2.Header[k] = slices.Clone(vs)
-		}
-	}
 	if !redirected || sameHost(first, r2) {
-		// On error Sign has closed the body (the caller's).
-		if err := t.Config.Sign(r2, t.Token); err != nil {
-			return nil, err
+		var cr credentials
+		if t.Token != nil {
+			cr.token, cr.tokenSecret = t.Token.Token, t.Token.Secret
+		}
+		st, _ := t.states.Get().(*signState)
+		if st == nil {
+			st = t.newState(&cr)
+		}
+		st.header = slot
+		err := t.Config.sign(r2, &cr, st)
+		st.header = nil
+		t.states.Put(st)
+		if err != nil {
+			return nil, err // sign closed the body (the caller's)
 		}
 	}
-	resp, err := t.base().RoundTrip(r2)
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(r2)
 	if resp != nil && resp.Request == nil {
 		resp.Request = r2
 	}
 	return resp, err
 }
 
-func (t *Transport) base() http.RoundTripper {
-	if t.Base != nil {
-		return t.Base
+// cloneHeader returns a copy of h with the headers of extra that h has
+// not, which shares no storage with them: all values in one array, as
+// http.Header.Clone makes it, with a slot more for the Authorization
+// value that signing sets.
+func cloneHeader(h, extra http.Header) (http.Header, []string) {
+	n := 1
+	for _, v := range h {
+		n += len(v)
 	}
-	return http.DefaultTransport
+	for _, v := range extra {
+		n += len(v)
+	}
+	values := make([]string, n)
+	h2 := make(http.Header, len(h)+len(extra)+1)
+	for i, src := range [2]http.Header{h, extra} {
+		for k, v := range src {
+			if _, dup := h2[k]; i == 1 && (dup || len(v) == 0) {
+				continue
+			}
+			if v == nil {
+				h2[k] = nil // as sent: a key without values
+				continue
+			}
+			n := copy(values, v)
+			h2[k], values = values[:n:n], values[n:]
+		}
+	}
+	return h2, values
+}
+
+// newState returns a signState for t's requests, with the HMAC of t's
+// secrets prepared when t signs with an HMAC method.
+func (t *Transport) newState(cr *credentials) *signState {
+	st := newSignState()
+	if m, ok := t.Config.method().(*hmacMethod); ok {
+		st.mac = m.alg.New(appendKey(nil, t.Config.ConsumerSecret, cr.tokenSecret))
+	}
+	return st
 }
 
 // Client returns an *http.Client whose Transport signs every request with
-// c and tok (see [Transport]). Its base transport is c.HTTPClient's, and
-// its Timeout, Jar and CheckRedirect are copied from c.HTTPClient. The
+// c and tok: the RoundTrip method of a [Transport] made for them, which
+// prepares its HMAC once. Its base transport is c.HTTPClient's, and its
+// Timeout, Jar and CheckRedirect are copied from c.HTTPClient. The
 // returned client is safe for concurrent use.
 func (c *Config) Client(tok *Token) *http.Client {
 	hc := &http.Client{}
@@ -87,9 +144,18 @@ func (c *Config) Client(tok *Token) *http.Client {
 		hc.Jar = c.HTTPClient.Jar
 		hc.CheckRedirect = c.HTTPClient.CheckRedirect
 	}
-	hc.Transport = &Transport{Config: c, Token: tok, Base: base}
+	t := &Transport{Config: c, Token: tok, Base: base}
+	// The method value, not t: a *Transport in an interface would make the
+	// linker keep, for reflection, methods of every type that Config
+	// reaches (HTTPClient reaches net/http's cookie code: 8 KB).
+	hc.Transport = roundTripFunc(t.RoundTrip)
 	return hc
 }
+
+// roundTripFunc is a function as an http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
 // origin returns the first request of a redirect chain: an http.Client
 // sets Response on each redirected request, and the response's Request
@@ -111,14 +177,17 @@ func origin(req *http.Request) *http.Request {
 // and nothing else, so that no suffix or IPv6 zone
 // ("[fe80::1%25.api.example.com]") passes for the host.
 func sameHost(a, b *http.Request) bool {
-	if strings.EqualFold(a.URL.Scheme, "https") && !strings.EqualFold(b.URL.Scheme, "https") {
+	if isHTTPS(a.URL) && !isHTTPS(b.URL) {
 		return false
 	}
-	return strings.EqualFold(a.URL.Host, b.URL.Host)
+	// Not strings.EqualFold, whose Unicode case tables every program
+	// that signs would link: hosts compare in ASCII.
+	//lint:ignore SA6005 see above
+	return strings.ToLower(a.URL.Host) == strings.ToLower(b.URL.Host)
 }
 
 // stripOAuth removes the OAuth protocol parameters a previous hop may have
-// left in the query (a redirect that echoes the URL) and any Authorization
+// left in the query (a redirect that echoes the URL) and an Authorization
 // header of the OAuth scheme.
 func stripOAuth(r *http.Request) {
 	if strings.Contains(r.URL.RawQuery, "oauth_") {
@@ -131,7 +200,7 @@ func stripOAuth(r *http.Request) {
 		}
 		r.URL.RawQuery = strings.Join(kept, "&")
 	}
-	if _, _, _, ok, _ := parseAuthHeader(r.Header.Get("Authorization")); ok {
+	if scheme, _, _ := strings.Cut(strings.TrimLeft(r.Header.Get("Authorization"), " \t"), " "); strings.ToLower(scheme) == "oauth" {
 		r.Header.Del("Authorization")
 	}
 }

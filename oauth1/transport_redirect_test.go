@@ -43,7 +43,7 @@ func TestTransportRedirectHosts(t *testing.T) {
 		{"oauth parameters echoed", "https://api.example.com/a", "https://evil.example/b?q=1&oauth_token=t&oauth_signature=s&oauth_nonce=n", "", false, "q=1"},
 	}
 	for _, tt := range tests {
-		for _, pl := range []oauth1.Placement{oauth1.AuthHeader, oauth1.QueryString} {
+		for _, pl := range []oauth1.Placement{oauth1.InHeader, oauth1.InQuery} {
 			t.Run(tt.name+"/"+pl.String(), func(t *testing.T) {
 				first, err := http.NewRequest(http.MethodGet, tt.from, nil)
 				if err != nil {

@@ -91,8 +91,8 @@ func TestTransportErrorsCloseBody(t *testing.T) {
 		wantErr any
 	}{
 		{"rand fails", oauth1.Config{Rand: failReader{}}, "text/plain", "x", nil},
-		{"form placement, json body", oauth1.Config{Placement: oauth1.FormBody}, "application/json", "{}", oauth1.ErrNotForm},
-		{"body too large", oauth1.Config{MaxBodyBytes: 10}, "application/x-www-form-urlencoded", strings.Repeat("a=b&", 10), new(*oauth1.TooLargeError)},
+		{"form placement, json body", oauth1.Config{Placement: oauth1.InFormBody}, "application/json", "{}", oauth1.ErrNotForm},
+		{"body too large", oauth1.Config{MaxBodyBytes: 10}, "application/x-www-form-urlencoded", strings.Repeat("a=b&", 10), new(*http.MaxBytesError)},
 		{"bad query escape in body", oauth1.Config{}, "application/x-www-form-urlencoded", "a=%zz", oauth1.ErrBadRequest},
 		{"rsa without key", oauth1.Config{Method: oauth1.RSASHA1(nil)}, "text/plain", "x", oauth1.ErrNoPrivateKey},
 	}
@@ -112,9 +112,9 @@ func TestTransportErrorsCloseBody(t *testing.T) {
 				if !errors.Is(err, w) {
 					t.Errorf("error = %v, want %v", err, w)
 				}
-			case **oauth1.TooLargeError:
+			case **http.MaxBytesError:
 				if !errors.As(err, w) {
-					t.Errorf("error = %v, want *TooLargeError", err)
+					t.Errorf("error = %v, want *http.MaxBytesError", err)
 				}
 			}
 			if n := body.closes.Load(); n != 1 {
@@ -176,7 +176,7 @@ func (rs *redirectSetup) config(pl oauth1.Placement) (*oauth1.Config, *oauth1.To
 }
 
 func TestRedirects(t *testing.T) {
-	for _, pl := range []oauth1.Placement{oauth1.AuthHeader, oauth1.QueryString} {
+	for _, pl := range []oauth1.Placement{oauth1.InHeader, oauth1.InQuery} {
 		t.Run("same host 302/"+pl.String(), func(t *testing.T) {
 			rs := newRedirectSetup(t)
 			cfg, tok := rs.config(pl)
@@ -214,7 +214,7 @@ func TestRedirects(t *testing.T) {
 	}
 	t.Run("same host 307 with form body", func(t *testing.T) {
 		rs := newRedirectSetup(t)
-		cfg, tok := rs.config(oauth1.AuthHeader)
+		cfg, tok := rs.config(oauth1.InHeader)
 		e := getEcho(t)(cfg.Client(tok).Post(rs.srv.URL+"/hop307", "application/x-www-form-urlencoded", strings.NewReader("a=1&a=2")))
 		if diff := cmp.Diff([][2]string{{"a", "1"}, {"a", "2"}}, e.Params); diff != "" {
 			t.Errorf("params after 307 (-want +got):\n%s", diff)

@@ -25,6 +25,7 @@ const vectorsPath = "../internal/testdata/vectors/oauth1.json"
 type vector struct {
 	ID                 string            `json:"id"`
 	Kind               string            `json:"kind"`
+	Input              string            `json:"input"`
 	Method             *string           `json:"method"`
 	HTTPMethod         string            `json:"http_method"`
 	URL                string            `json:"url"`
@@ -216,7 +217,7 @@ func signVector(t *testing.T, v vector, m oauth1.SignatureMethod) (*http.Request
 	}
 	_, hasVersion := v.OAuthParams["oauth_version"]
 	_, hasBodyHash := v.OAuthParams["oauth_body_hash"]
-	placement := map[string]oauth1.Placement{"header": oauth1.AuthHeader, "query": oauth1.QueryString, "body": oauth1.FormBody}[v.Placement]
+	placement := map[string]oauth1.Placement{"header": oauth1.InHeader, "query": oauth1.InQuery, "body": oauth1.InFormBody}[v.Placement]
 	resp := v.ResponseBody
 	if resp == "" {
 		resp = "oauth_token=t&oauth_token_secret=s&oauth_callback_confirmed=true"
@@ -311,6 +312,23 @@ func TestVectors(t *testing.T) {
 					t.Errorf("BaseStringURI(%q) = %q, want %q", v.URL, got, want)
 				}
 			})
+		case "parameter_normalization":
+			// The input as a query: the base string ends with the
+			// normalized parameters, encoded once more.
+			t.Run(v.ID, func(t *testing.T) {
+				req, err := http.NewRequest(http.MethodGet, "http://example.com/?"+v.Input, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				base, err := oauth1.SignatureBaseString(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := url.PathUnescape(base[strings.LastIndexByte(base, '&')+1:])
+				if want := str(v.Expected.NormalizedParameters); err != nil || got != want {
+					t.Errorf("normalized parameters of %q = %q (%v), want %q", v.Input, got, err, want)
+				}
+			})
 		case "body_hash":
 			t.Run(v.ID, func(t *testing.T) {
 				req, _ := http.NewRequest(http.MethodPut, "http://example.com/r", strings.NewReader(str(v.Body)))
@@ -338,8 +356,8 @@ func TestVectors(t *testing.T) {
 		}
 		n++
 	}
-	if n != 41 {
-		t.Errorf("ran %d vectors, want 41 (24 signature, 4 signature_base_string, 11 base_string_uri, 2 body_hash)", n)
+	if n != 46 {
+		t.Errorf("ran %d vectors, want 46 (24 signature, 4 signature_base_string, 11 base_string_uri, 5 parameter_normalization, 2 body_hash)", n)
 	}
 }
 
@@ -502,16 +520,18 @@ func testSignatureVector(t *testing.T, v vector) {
 			t.Fatalf("Verify(signed request) = %v", err)
 		}
 		if want := v.Expected.CollectedParameters; want != nil {
-			var wantPlain [][2]string
+			// The vector lists the query's, then the body's, then the
+			// header's: each key's values in the order of the request.
+			var wantPlain url.Values
 			for _, p := range want {
 				if !strings.HasPrefix(p[0], "oauth_") {
-					wantPlain = append(wantPlain, p)
+					if wantPlain == nil {
+						wantPlain = url.Values{}
+					}
+					wantPlain[p[0]] = append(wantPlain[p[0]], p[1])
 				}
 			}
-			slices.SortFunc(wantPlain, func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
-			gotPlain := slices.Clone(got2.Params)
-			slices.SortFunc(gotPlain, func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
-			if diff := cmp.Diff(wantPlain, gotPlain); diff != "" {
+			if diff := cmp.Diff(wantPlain, got2.Params); diff != "" {
 				t.Errorf("collected parameters mismatch (-want +got):\n%s", diff)
 			}
 		}

@@ -8,9 +8,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -37,25 +36,22 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: query: %w", ErrBadRequest, err)}
 		}
 		if rc.params.Has("oauth_signature") {
-			rc.placement = QueryString
+			rc.placement = InQuery
 		}
 	}
 	if hasBody(req) && isForm(req.Header.Get("Content-Type")) {
-		b, err := readBody(nil, req.Body, limit)
+		b, err := readAll(nil, req.Body, limit)
 		if err != nil {
 			return nil, err
 		}
 		body := string(b)
-		req.Body = newStringBody(body)
-		req.GetBody = func() (io.ReadCloser, error) {
-			return newStringBody(body), nil
-		}
+		setBody(req, body)
 		n := len(rc.params)
 		if rc.params, err = urlenc.AppendParseForm(rc.params, body); err != nil {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: form body: %w", ErrBadRequest, err)}
 		}
 		if rc.params[n:].Has("oauth_signature") {
-			rc.placement = FormBody
+			rc.placement = InFormBody
 		}
 	}
 	for _, h := range req.Header.Values("Authorization") {
@@ -70,62 +66,27 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			rc.realm = realm
 		}
 		if hp.Has("oauth_signature") {
-			rc.placement = AuthHeader
+			rc.placement = InHeader
 		}
 		rc.params = append(rc.params, hp...)
 	}
 	return rc, nil
 }
 
-// BaseStringURI returns the base string URI of req (RFC 5849 §3.4.1.2),
-// not yet percent-encoded. For a client request (absolute req.URL) the
-// scheme and host come from req.URL, the host from req.Host when set (as
-// the Host header overrides it); for a request received by a server, the
-// scheme is "https" when req.TLS is set and the host is req.Host.
-func BaseStringURI(req *http.Request) string {
-	scheme, host := req.URL.Scheme, req.Host
-	if scheme == "" {
-		scheme = "http"
-		if req.TLS != nil {
-			scheme = "https"
-		}
-	}
-	if host == "" {
-		host = req.URL.Host
-	}
-	return string(appendBaseURI(nil, scheme, host, escapedPath(req.URL)))
-}
-
-// SignatureBaseString returns the signature base string (RFC 5849 §3.4.1)
-// of a request as it stands, built from every parameter it carries in its
-// query, form body (read and restored) and OAuth Authorization header,
-// except oauth_signature and the header's realm. It is what a verifier
-// computes; on a request signed by [Config.Sign] it is the string that
-// was signed.
-func SignatureBaseString(req *http.Request) (string, error) {
-	rc, err := collect(req, DefaultMaxBodyBytes)
-	if err != nil {
-		return "", err
-	}
-	return string(appendBaseString(nil, req, rc.params)), nil
-}
-
-func appendBaseString(dst []byte, req *http.Request, all urlenc.Params) []byte {
-	ps := make(urlenc.Params, 0, len(all))
-	for _, p := range all {
+// withoutSignature appends to dst the parameters but oauth_signature: the
+// parameters of a signature base string.
+func withoutSignature(dst paramList, params urlenc.Params) paramList {
+	for _, p := range params {
 		if p.Key != "oauth_signature" {
-			ps = append(ps, p)
+			dst = append(dst, p)
 		}
 	}
-	dst = appendUpper(dst, req.Method)
-	dst = append(dst, '&')
-	dst = urlenc.AppendEscape(dst, BaseStringURI(req))
-	dst = append(dst, '&')
-	return urlenc.AppendNormalizedEscaped(dst, ps)
+	return dst
 }
 
 // Consumer is what a [Verifier] needs to know about a consumer key.
-// String, Format, GoString and LogValue never print Secret.
+// String and Format (every fmt verb, and so log/slog's text handler) never
+// print Secret; encoding/json, and so slog's JSON handler, does.
 type Consumer struct {
 	// Secret is the consumer secret (HMAC and PLAINTEXT methods).
 	Secret string
@@ -136,27 +97,16 @@ type Consumer struct {
 
 // String describes c with its secret redacted.
 func (c Consumer) String() string {
-	s := "oauth1.Consumer{Secret:" + redact(c.Secret) + " PublicKey:"
+	s := "oauth1.Consumer{Secret:" + urlenc.Mask(c.Secret) + " PublicKey:"
 	if c.PublicKey == nil {
 		return s + "<nil>}"
 	}
 	return s + fmt.Sprintf("%T", c.PublicKey) + "}"
 }
 
-// GoString returns String, so %#v redacts too.
-func (c Consumer) GoString() string { return c.String() }
-
 // Format implements fmt.Formatter: %q prints String quoted, every other
 // verb prints String.
-func (c Consumer) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
-
-// LogValue implements slog.LogValuer without the secret.
-func (c Consumer) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.Bool("has_secret", c.Secret != ""),
-		slog.Bool("has_public_key", c.PublicKey != nil),
-	)
-}
+func (c Consumer) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String()) }
 
 // DefaultWindow is the timestamp window of a Verifier with a zero Window.
 const DefaultWindow = 5 * time.Minute
@@ -197,8 +147,8 @@ type Verifier struct {
 	InsecurePlaintextOverHTTP bool
 
 	// MaxBodyBytes limits the bodies read (form bodies, and the bodies
-	// whose oauth_body_hash is checked); a larger body is a
-	// *[TooLargeError]. If zero, DefaultMaxBodyBytes.
+	// whose oauth_body_hash is checked); a larger body is an error
+	// wrapping an *http.MaxBytesError. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 
 	// RequireBodyHash refuses a request whose body is not form-encoded
@@ -223,8 +173,9 @@ type Verified struct {
 	BodyHash    string    // oauth_body_hash, if sent; Verify checked it against the body
 	Placement   Placement // where oauth_signature was found
 	// Params are the request's non-protocol parameters (query, then form
-	// body), in order, repeated keys and empty values kept.
-	Params [][2]string
+	// body), each key's values in order, repeated values and empty values
+	// kept.
+	Params url.Values
 }
 
 var (
@@ -247,8 +198,8 @@ func verr(problem, param string, err error) *VerifyError {
 // nonce store.
 //
 // When the request carries oauth_body_hash (OAuth Request Body Hash
-// extension), its body is read (up to MaxBodyBytes; a larger body is a
-// *[TooLargeError]) and restored, Body and GetBody, and the Base64 SHA-1
+// extension), its body is read (up to MaxBodyBytes; a larger body is an
+// error wrapping an *http.MaxBytesError) and restored, Body and GetBody, and the Base64 SHA-1
 // of the body must equal the signed hash: a mismatch is a *VerifyError
 // for Parameter "oauth_body_hash" wrapping ErrInvalidSignature, as the
 // body is then not the one that was signed. A body hash on a
@@ -274,7 +225,10 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	seen := map[string]bool{}
 	for _, p := range rc.params {
 		if !strings.HasPrefix(p.Key, "oauth_") {
-			out.Params = append(out.Params, [2]string{p.Key, p.Value})
+			if out.Params == nil {
+				out.Params = url.Values{}
+			}
+			out.Params[p.Key] = append(out.Params[p.Key], p.Value)
 			continue
 		}
 		if seen[p.Key] {
@@ -360,8 +314,10 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			return nil, verr(ProblemTokenRejected, "oauth_token", err)
 		}
 	}
-	base := appendBaseString(nil, req, rc.params)
-	key := []byte(SigningKey(consumer.Secret, tokenSecret))
+	st := newSignState()
+	st.params = withoutSignature(st.params, rc.params)
+	base := st.baseString(req)
+	key := appendKey(nil, consumer.Secret, tokenSecret)
 	if err := m.Verify(key, consumer.PublicKey, base, []byte(sig)); err != nil {
 		if !errors.Is(err, ErrInvalidSignature) {
 			err = fmt.Errorf("%w: %w", ErrInvalidSignature, err)
@@ -400,14 +356,13 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 func checkBodyHash(req *http.Request, want string, limit int64) error {
 	var body []byte
 	if hasBody(req) {
-		b, err := readBody(nil, req.Body, limit)
+		b, err := readAll(nil, req.Body, limit)
 		if err != nil {
 			return err
 		}
 		body = b
 		s := string(b)
-		req.Body = newStringBody(s)
-		req.GetBody = func() (io.ReadCloser, error) { return newStringBody(s), nil }
+		setBody(req, s)
 	}
 	sum := sha1.Sum(body)
 	var buf [28]byte // base64.StdEncoding.EncodedLen(sha1.Size)

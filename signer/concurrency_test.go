@@ -11,7 +11,6 @@ import (
 // -race. All values are documented as safe for concurrent use.
 func TestConcurrentUse(t *testing.T) {
 	k := keys(t)
-	hk := signer.HMACSHA1.NewKey([]byte("k&"))
 	var wg sync.WaitGroup
 	errs := make(chan error, 200*4)
 	for i := 0; i < 200; i++ {
@@ -20,7 +19,7 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			msg := []byte{byte(i), 'm'}
 			errs <- signer.HMACSHA256.Verify([]byte("k"), msg, signer.HMACSHA256.Sign([]byte("k"), msg))
-			errs <- signer.HMACSHA1.Verify([]byte("k&"), msg, hk.AppendSign(nil, msg))
+			errs <- signer.HMACSHA1.Verify([]byte("k&"), msg, signer.HMACSHA1.AppendSign(nil, []byte("k&"), msg))
 			errs <- signer.Plaintext.Verify([]byte("k&"), msg, signer.Plaintext.Sign([]byte("k&"), msg))
 			if i%20 == 0 {
 				sig, err := signer.RSASHA256.Sign(k.RSA, msg)

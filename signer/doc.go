@@ -21,8 +21,8 @@
 //	err := signer.HMACSHA1.Verify(key, baseString, sig) // nil or ErrVerification
 //
 // The HMAC and PLAINTEXT methods have append-style twins ([HMAC.AppendSign])
-// so a hot path can sign into a reused buffer, and [HMAC.NewKey] prepares a
-// key that signs many messages.
+// so a hot path can sign into a reused buffer, and [HMAC.New] returns the
+// [crypto/hmac] hash of one key, to sign many messages with Reset.
 //
 // # Keys
 //
@@ -40,7 +40,7 @@
 // # Concurrency
 //
 // All values of this package are immutable once created and safe for
-// concurrent use by multiple goroutines. Keys passed to them must not be
-// modified afterwards. An [HMACKey] prints, with every fmt verb, as its
-// method's name, never its key.
+// concurrent use by multiple goroutines, except the [hash.Hash] that
+// [HMAC.New] returns, which, like every hash.Hash, serves one goroutine at a
+// time. Keys passed to them must not be modified afterwards.
 package signer

@@ -16,7 +16,7 @@ import (
 // keys and a POST with a form body, all verified by the provider.
 func (d *demo) oauth1(ctx context.Context) {
 	d.section("OAuth 1.0a (RFC 5849): the three-legged flow, HMAC-SHA1 in the Authorization header")
-	cfg := d.oauth1Config("hmac-sha1", oauth1.HMACSHA1, oauth1.AuthHeader)
+	cfg := d.oauth1Config("hmac-sha1", oauth1.HMACSHA1, oauth1.InHeader)
 
 	var rt, at *oauth1.Token
 	var verifier string
@@ -90,7 +90,7 @@ func (d *demo) oauth1(ctx context.Context) {
 		{"rsa-sha512", oauth1.RSASHA512(fakeprovider.OAuth1RSAPrivateKey())},
 		{"plaintext", oauth1.Plaintext},
 	}
-	placements := []oauth1.Placement{oauth1.AuthHeader, oauth1.QueryString, oauth1.FormBody}
+	placements := []oauth1.Placement{oauth1.InHeader, oauth1.InQuery, oauth1.InFormBody}
 	fmt.Fprintf(d.out, "   %-12s %-12s %-6s %-6s %s\n", "method", "placement", "dance", "GET", "POST")
 	for _, m := range methods {
 		for _, p := range placements {
@@ -123,7 +123,7 @@ func (d *demo) oauth1Row(ctx context.Context, consumer string, m oauth1.Signatur
 	client := cfg.Client(at)
 
 	// A form-body placement needs a form body: a GET has none (n/a).
-	if p != oauth1.FormBody {
+	if p != oauth1.InFormBody {
 		req, err := http.NewRequestWithContext(ctx, "GET", d.srv.URL+"/oauth1/resource?tag=go&tag=oauth&empty=", nil)
 		if err != nil {
 			cells[1], failure = "FAIL", err

@@ -3,12 +3,13 @@
 //
 // # OAuth 1 percent-encoding
 //
-// [Escape] and [AppendEscape] implement RFC 3986 §2.1 percent-encoding as
-// RFC 5849 §3.6 requires: the unreserved characters A-Z a-z 0-9 - . _ ~ pass
-// unchanged and every other byte of the UTF-8 form becomes %XX with upper-case
-// hex digits. [Params] is an ordered, multi-valued parameter list (duplicate
-// keys and empty values are kept, unlike a map) and [AppendNormalized]
-// produces the OAuth 1 normalized parameter string of RFC 5849 §3.4.1.3.2.
+// [AppendEscape] implements RFC 3986 §2.1 percent-encoding as RFC 5849 §3.6
+// requires: the unreserved characters A-Z a-z 0-9 - . _ ~ pass unchanged and
+// every other byte of the UTF-8 form becomes %XX with upper-case hex digits.
+// [Params] is an ordered, multi-valued parameter list (duplicate keys and
+// empty values are kept, unlike a map), and [CompareParams] is the order of
+// the OAuth 1 normalized parameters (RFC 5849 §3.4.1.3.2), which package
+// oauth1 builds.
 //
 // # OAuth 2 form encoding
 //

@@ -3,97 +3,75 @@ package urlenc
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 )
 
 const upperhex = "0123456789ABCDEF"
 
-// unreservedTable[c] is true for the RFC 3986 §2.3 unreserved characters.
-var unreservedTable = func() (t [256]bool) {
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for _, c := range "-._~" {
-		t[c] = true
-	}
-	return t
-}()
-
 // Unreserved reports whether c is an RFC 3986 §2.3 unreserved character,
-// one that OAuth 1 percent-encoding leaves as it is.
-func Unreserved(c byte) bool { return unreservedTable[c] }
-
-// EscapedLen returns the length of [Escape](s).
-func EscapedLen(s string) int {
-	n := len(s)
-	for i := 0; i < len(s); i++ {
-		if !unreservedTable[s[i]] {
-			n += 2
-		}
-	}
-	return n
+// one that OAuth 1 percent-encoding leaves as it is: A-Z a-z 0-9 - . _ ~.
+func Unreserved(c byte) bool {
+	return c < 128 && unreserved[c/64]>>(c%64)&1 == 1
 }
 
-// Escape percent-encodes s as RFC 5849 §3.6 requires. It returns s itself,
-// without allocating, when nothing needs encoding.
-func Escape(s string) string {
-	n := EscapedLen(s)
-	if n == len(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; unreservedTable[c] {
-			b.WriteByte(c)
-		} else {
-			b.WriteByte('%')
-			b.WriteByte(upperhex[c>>4])
-			b.WriteByte(upperhex[c&15])
-		}
-	}
-	return b.String()
+// unreserved has bit c%64 of word c/64 set for each unreserved byte c: a
+// lookup costs less than the comparisons, and escaping is on the signing
+// path of every OAuth 1 request.
+var unreserved = [2]uint64{
+	1<<'-' | 1<<'.' | (1<<10-1)<<'0',
+	(1<<26-1)<<('A'-64) | 1<<('_'-64) | (1<<26-1)<<('a'-64) | 1<<('~'-64),
 }
 
 // AppendEscape appends the RFC 5849 §3.6 percent-encoding of s to dst and
-// returns the extended slice. It does not allocate when dst has room for
-// 3*len(s) more bytes.
+// returns the extended slice: the unreserved characters pass unchanged, and
+// every other byte of s becomes %XX with upper-case hex digits. It does not
+// allocate when dst has room for 3*len(s) more bytes.
 func AppendEscape(dst []byte, s string) []byte {
-	return appendEscape(dst, s)
+	return appendEscape(dst, s, false)
 }
 
 // AppendEscapeBytes is [AppendEscape] for a byte slice.
 func AppendEscapeBytes(dst, b []byte) []byte {
-	return appendEscape(dst, b)
+	return appendEscape(dst, b, false)
 }
 
-func appendEscape[T string | []byte](dst []byte, s T) []byte {
-	// Room for the worst case is made once and bytes are stored by index:
-	// a per-byte append costs a capacity check each, and escaping sits on
-	// the signing path of every OAuth 1 request.
+// AppendEscapeTwice appends the percent-encoding of the percent-encoding
+// of s, without the one between: how a parameter's name and value appear
+// in an OAuth 1 signature base string, whose normalized parameters are
+// encoded once more (RFC 5849 §3.4.1.1). A byte that is not unreserved
+// becomes %25XX. It does not allocate when dst has room for 5*len(s) more
+// bytes.
+func AppendEscapeTwice(dst []byte, s string) []byte {
+	return appendEscape(dst, s, true)
+}
+
+// appendEscape is the one percent-encoding loop of OAuth 1: once, or
+// twice (the '%' of each escape encoded again).
+func appendEscape[T string | []byte](dst []byte, s T, twice bool) []byte {
+	// Room for the worst case is made once and bytes are stored by index,
+	// which costs less than an append, and its capacity check, per byte.
 	n := len(dst)
-	dst = slices.Grow(dst, 3*len(s))
-	out := dst[n : n+3*len(s)]
-	w := 0
+	dst = slices.Grow(dst, 5*len(s))[:n+5*len(s)]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if unreservedTable[c] {
-			out[w] = c
-			w++
+		switch {
+		case Unreserved(c):
+			dst[n] = c
+			n++
 			continue
+		case twice:
+			dst[n], dst[n+1], dst[n+2] = '%', '2', '5'
+			n += 3
+		default:
+			dst[n] = '%'
+			n++
 		}
-		o := out[w : w+3 : w+3]
-		o[0], o[1], o[2] = '%', upperhex[c>>4], upperhex[c&15]
-		w += 3
+		dst[n], dst[n+1] = upperhex[c>>4], upperhex[c&15]
+		n += 2
 	}
-	return dst[:n+w]
+	return dst[:n]
 }
 
 // ErrInvalidEscape is wrapped by every error for malformed percent-encoding:
@@ -126,55 +104,33 @@ func Unescape(s string) (string, error) { return unescape(s, false) }
 func FormUnescape(s string) (string, error) { return unescape(s, true) }
 
 func unescape(s string, plusIsSpace bool) (string, error) {
-	// Fast path: nothing to decode, no allocation.
-	n := 0
-	hasPlus := false
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '%':
-			n++
-			if i+2 >= len(s) || !ishex(s[i+1]) || !ishex(s[i+2]) {
-				end := min(i+3, len(s))
-				return "", &EscapeError{Offset: i, Escape: s[i:end]}
-			}
-			i += 2
-		case '+':
-			hasPlus = plusIsSpace
+	// net/url decodes once the escapes are known to be well formed; its
+	// own error would not say where the bad one is.
+	for i := strings.IndexByte(s, '%'); i >= 0 && i < len(s); i++ {
+		if s[i] != '%' {
+			continue
 		}
-	}
-	if n == 0 && !hasPlus {
-		return s, nil
-	}
-	var b strings.Builder
-	b.Grow(len(s) - 2*n)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '%':
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
-			i += 2
-		case '+':
-			if plusIsSpace {
-				b.WriteByte(' ')
-			} else {
-				b.WriteByte('+')
-			}
-		default:
-			b.WriteByte(c)
+		if i+2 >= len(s) || !ishex(s[i+1]) || !ishex(s[i+2]) {
+			return "", &EscapeError{Offset: i, Escape: s[i:min(i+3, len(s))]}
 		}
+		i += 2
 	}
-	return b.String(), nil
+	if plusIsSpace {
+		return url.QueryUnescape(s)
+	}
+	return url.PathUnescape(s)
 }
 
-func ishex(c byte) bool { return hexVal[c] <= 15 }
-
-func unhex(c byte) byte { return hexVal[c] }
+func ishex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
 
 // compareEncodedByte orders two different bytes by their RFC 5849 §3.6
 // encodings: an unreserved byte encodes as itself, any other as "%XX";
 // every unreserved byte sorts after '%', and upper-case hex sorts in
 // numeric order.
 func compareEncodedByte(ca, cb byte) int {
-	ua, ub := unreservedTable[ca], unreservedTable[cb]
+	ua, ub := Unreserved(ca), Unreserved(cb)
 	switch {
 	case ua == ub && ca < cb:
 		return -1

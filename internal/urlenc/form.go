@@ -13,7 +13,7 @@ import (
 // url.QueryEscape produces. It returns s itself when nothing needs encoding.
 func FormEscape(s string) string {
 	for i := 0; i < len(s); i++ {
-		if !unreservedTable[s[i]] {
+		if !Unreserved(s[i]) {
 			return string(AppendFormEscape(make([]byte, 0, len(s)+16), s))
 		}
 	}
@@ -24,7 +24,7 @@ func FormEscape(s string) string {
 func AppendFormEscape(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case unreservedTable[c]:
+		case Unreserved(c):
 			dst = append(dst, c)
 		case c == ' ':
 			dst = append(dst, '+')

@@ -26,9 +26,11 @@ func Format(f fmt.State, verb rune, s string) {
 // over plain http, since their traffic never leaves the machine (RFC 8252
 // §7.3).
 func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	if strings.ToLower(host) == "localhost" {
 		return true
 	}
+	// Unmap: an IPv4-mapped address (::ffff:127.0.0.1) is loopback in
+	// every Go release, not only since its netip says so.
 	a, err := netip.ParseAddr(host)
-	return err == nil && a.IsLoopback()
+	return err == nil && a.Unmap().IsLoopback()
 }

@@ -85,36 +85,15 @@ func TestPercentEncodingVectors(t *testing.T) {
 	for _, v := range loadVectors(t, "percent_encoding") {
 		t.Run(v.ID, func(t *testing.T) {
 			want := v.Expected["encoded"]
-			if got := Escape(v.Input); got != want {
-				t.Errorf("Escape(%q) = %q, want %q", v.Input, got, want)
-			}
 			if got := string(AppendEscape([]byte("x"), v.Input)); got != "x"+want {
 				t.Errorf("AppendEscape(x, %q) = %q, want %q", v.Input, got, "x"+want)
 			}
-			if got := EscapedLen(v.Input); got != len(want) {
-				t.Errorf("EscapedLen(%q) = %d, want %d", v.Input, got, len(want))
+			if got := string(AppendEscapeBytes([]byte("x"), []byte(v.Input))); got != "x"+want {
+				t.Errorf("AppendEscapeBytes(x, %q) = %q, want %q", v.Input, got, "x"+want)
 			}
 			back, err := Unescape(want)
 			if err != nil || back != v.Input {
 				t.Errorf("Unescape(%q) = %q, %v, want %q", want, back, err, v.Input)
-			}
-		})
-	}
-}
-
-func TestParameterNormalizationVectors(t *testing.T) {
-	for _, v := range loadVectors(t, "parameter_normalization") {
-		t.Run(v.ID, func(t *testing.T) {
-			p, err := ParseForm(v.Input)
-			if err != nil {
-				t.Fatalf("ParseForm(%q): %v", v.Input, err)
-			}
-			want := v.Expected["normalized_parameters"]
-			if got := Normalize(p); got != want {
-				t.Errorf("Normalize(%q) = %q, want %q", v.Input, got, want)
-			}
-			if got, wantEsc := string(AppendNormalizedEscaped(nil, p.Clone())), Escape(want); got != wantEsc {
-				t.Errorf("AppendNormalizedEscaped(%q) = %q, want %q", v.Input, got, wantEsc)
 			}
 		})
 	}

@@ -82,14 +82,11 @@ func TestLinkCost(t *testing.T) {
 
 // TestOAuth1Dependencies checks, with go list -deps, that the OAuth 1
 // programs in testdata/linkcost depend on neither log/slog nor
-// encoding/json nor this package: importing log/slog alone costs 32 KB of
-// binary and encoding/json 12 KB, against a budget of 40 KB over net/http
-// for an OAuth 1 program (API v1 §4). oauth1hmac uses package signer alone;
-// oauth1client signs requests with oauth1.Config.Client.
-//
-// Where package oauth1 itself imports log/slog or encoding/json, the check
-// is skipped, naming the issue that removes the import (issue 11, lean
-// core); a forbidden package that comes in any other way fails the test.
+// encoding/json nor hash/maphash nor this package: importing log/slog alone
+// costs 32 KB of binary and encoding/json 12 KB, against a budget of 40 KB
+// over net/http for an OAuth 1 program (API v1 §4). oauth1hmac uses
+// package signer alone; oauth1client signs requests with
+// oauth1.Config.Client.
 func TestOAuth1Dependencies(t *testing.T) {
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
@@ -103,9 +100,7 @@ func TestOAuth1Dependencies(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	const oauth1 = "github.com/oauthkit/oauth/oauth1"
-	oauth1Imports := strings.Fields(goList(t, "-f", `{{join .Imports " "}}`, oauth1))
-	forbidden := []string{"log/slog", "encoding/json", "github.com/oauthkit/oauth/signer/jose"}
+	forbidden := []string{"log/slog", "encoding/json", "hash/maphash", "github.com/oauthkit/oauth/signer/jose"}
 	for _, prog := range []string{"oauth1hmac", "oauth1client"} {
 		// Each line: a package the program depends on, then what it imports.
 		var deps [][]string
@@ -126,13 +121,9 @@ func TestOAuth1Dependencies(t *testing.T) {
 						importers = append(importers, d[0])
 					}
 				}
-				if len(importers) == 0 {
-					return
+				if len(importers) > 0 {
+					t.Errorf("%s depends on %s, imported by %s", prog, f, strings.Join(importers, ", "))
 				}
-				if len(importers) == 1 && importers[0] == oauth1 && contains(oauth1Imports, f) {
-					t.Skipf("%s depends on %s because package oauth1 imports it; issue 11 (lean core) removes that import", prog, f)
-				}
-				t.Errorf("%s depends on %s, imported by %s", prog, f, strings.Join(importers, ", "))
 			})
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
 	"hash"
@@ -43,9 +42,8 @@ func checkHMACSignature(req *http.Request, newHash func() hash.Hash, consumerSec
 
 // TestSignReusedCredentials signs over and over with credentials that come
 // back, change in place, and differ in one secret or the method only: each
-// signature must be the HMAC under the secrets of that moment, whatever
-// Sign kept from earlier calls. (The secrets are plain, so
-// url.QueryEscape encodes them as RFC 5849 does.)
+// signature must be the HMAC under the secrets of that moment. (The
+// secrets are plain, so url.QueryEscape encodes them as RFC 5849 does.)
 func TestSignReusedCredentials(t *testing.T) {
 	cfgA := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs-A"}
 	cfgB := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs-B"}
@@ -90,8 +88,8 @@ func TestSignReusedCredentials(t *testing.T) {
 	}
 }
 
-// TestSignConcurrentCredentials signs from many goroutines with credentials
-// that share and contend for cached keys; run it with -race.
+// TestSignConcurrentCredentials signs from many goroutines with several
+// credentials at once; run it with -race.
 func TestSignConcurrentCredentials(t *testing.T) {
 	cfgs := []*oauth1.Config{
 		{ConsumerKey: "ck", ConsumerSecret: "cs-1"},
@@ -125,8 +123,7 @@ func TestSignConcurrentCredentials(t *testing.T) {
 }
 
 // TestSignNoncesUnique signs from many goroutines at once and checks that
-// no nonce comes out twice and that each is 32 bytes of Base64url: the
-// nonce bytes are read ahead, and must still never be shared.
+// no nonce comes out twice and that each is 32 bytes of Base64url.
 func TestSignNoncesUnique(t *testing.T) {
 	const goroutines, each = 16, 250
 	nonces := make(chan string, goroutines*each)
@@ -164,27 +161,29 @@ func TestSignNoncesUnique(t *testing.T) {
 	}
 }
 
-// TestHMACAppendSignLeavesSpareCapacity checks the SignatureMethod
-// contract that AppendSign does not modify key or base, even where they
-// live in dst's spare capacity just past what it appends.
-func TestHMACAppendSignLeavesSpareCapacity(t *testing.T) {
-	for _, m := range []oauth1.SignatureMethod{oauth1.HMACSHA1, oauth1.HMACSHA256, oauth1.HMACSHA512} {
-		buf := make([]byte, 0, 512)
-		end := base64.StdEncoding.EncodedLen(map[string]int{"HMAC-SHA1": 20, "HMAC-SHA256": 32, "HMAC-SHA512": 64}[m.Name()])
-		key := append(buf[end:end], "cs&ts"...)
-		base := append(buf[end+5:end+5], "GET&https%3A%2F%2Fapi.example.com%2Fx&a%3D1"...)
-		wantBase, wantKey := string(base), string(key)
-		sig, err := m.AppendSign(buf[:0], key, base)
+// TestBaseStringMethod checks the first element of the base string: the
+// method in upper case, encoded like the rest, as a custom method may need
+// (RFC 5849 §3.4.1.1).
+func TestBaseStringMethod(t *testing.T) {
+	tests := []struct{ method, want string }{
+		{"GET", "GET&"},
+		{"", "GET&"},
+		{"post", "POST&"},
+		{"M-SEARCH", "M-SEARCH&"},
+		{"purge!", "PURGE%21&"},
+		{"A*B", "A%2AB&"},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(tt.method, "https://example.com/", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(base) != wantBase || string(key) != wantKey {
-			t.Errorf("%s: AppendSign modified base or key in dst's spare capacity", m.Name())
+		base, err := oauth1.SignatureBaseString(req)
+		if err != nil {
+			t.Fatal(err)
 		}
-		mac := hmac.New(map[string]func() hash.Hash{"HMAC-SHA1": sha1.New, "HMAC-SHA256": sha256.New, "HMAC-SHA512": sha512.New}[m.Name()], []byte(wantKey))
-		mac.Write([]byte(wantBase))
-		if want := base64.StdEncoding.EncodeToString(mac.Sum(nil)); string(sig) != want {
-			t.Errorf("%s: AppendSign = %s, want %s", m.Name(), sig, want)
+		if !strings.HasPrefix(base, tt.want) {
+			t.Errorf("base string of a %q request = %q, want it to start with %q", tt.method, base, tt.want)
 		}
 	}
 }
