@@ -82,7 +82,7 @@ func newApp(cfg *oauth2.Config, apiURL string) http.Handler {
 	)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
-		login, err := cfg.NewLogin() // URL, state and PKCE verifier: secrets, kept server-side
+		login, err := cfg.NewLogin(r.Context()) // URL, state and PKCE verifier: secrets, kept server-side
 		if err != nil {
 			http.Error(w, "sign-in failed", http.StatusInternalServerError)
 			return

@@ -168,7 +168,8 @@ type Hooks struct {
 	// the caller's request.
 	ProtectedRequest func(req *http.Request) error
 	// EndpointRequest may change a request to the device authorization,
-	// revocation or introspection endpoint before it is sent.
+	// revocation, introspection or pushed authorization request endpoint
+	// before it is sent.
 	EndpointRequest func(req *http.Request) error
 }
 
@@ -205,7 +206,8 @@ type Config struct {
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
 	// Signer signs client assertions for AuthPrivateKeyJWT (required) and
-	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default).
+	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default),
+	// and the request objects of logins (SignedRequestObject, required).
 	// It is made by the constructor of one algorithm family, such as
 	// jose.NewECDSASigner, or by jose.NewSigner; a program that leaves it
 	// nil links none of jose's asymmetric JWS code.
@@ -245,8 +247,8 @@ type Config struct {
 
 	// HTTPClient makes every request of the package, and its Transport is
 	// the base of Session.Client. If nil, http.DefaultClient is used.
-	// Requests to the token, device authorization, revocation and
-	// introspection endpoints never follow redirects, whatever its
+	// Requests to the token, device authorization, revocation,
+	// introspection and PAR endpoints never follow redirects, whatever its
 	// CheckRedirect says: a 3xx answer is an *Error, so that credentials
 	// are never re-sent to another URL.
 	HTTPClient *http.Client

@@ -70,8 +70,8 @@ var (
 	// one.
 	ErrMissingAccessToken = errors.New("oauth2: token has no access_token")
 
-	// ErrNoSigner is returned when AuthMethod is AuthPrivateKeyJWT and
-	// Config.Signer is nil.
+	// ErrNoSigner is returned when AuthMethod is AuthPrivateKeyJWT, or a
+	// login is to send a signed request object, and Config.Signer is nil.
 	ErrNoSigner = errors.New("oauth2: private_key_jwt needs Config.Signer")
 
 	// ErrMissingCode is returned when an authorization response to a code

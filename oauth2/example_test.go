@@ -34,7 +34,7 @@ func ExampleConfig_NewLogin() {
 		Scopes:       []string{"read"},
 	}
 	// In the /login handler: state and a PKCE verifier, to keep server-side.
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func ExampleConfig_CompleteLogin_formPost() {
 
 	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret,
 		Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
-	login, err := cfg.NewLogin(oauth2.SetAuthURLParam("response_mode", "form_post"))
+	login, err := cfg.NewLogin(context.Background(), oauth2.SetAuthURLParam("response_mode", "form_post"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func ExampleConfig_CompleteLoginURL() {
 
 	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(),
 		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{"read"}}
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func ExampleConfig_CompleteLoginURL_implicit() {
 	defer srv.Close()
 
 	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
-	login, err := cfg.NewLogin(oauth2.ImplicitFlow)
+	login, err := cfg.NewLogin(context.Background(), oauth2.ImplicitFlow)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func ExampleConfig_Exchange() {
 	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret,
 		Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
 	verifier := oauth2.GenerateVerifier()
-	login, err := cfg.NewLogin(oauth2.S256ChallengeOption(verifier))
+	login, err := cfg.NewLogin(context.Background(), oauth2.S256ChallengeOption(verifier))
 	if err != nil {
 		log.Fatal(err)
 	}
