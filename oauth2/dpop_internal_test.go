@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDPoPTarget checks the origin and htu of request URLs (RFC 9449
@@ -105,4 +106,65 @@ func TestDPoPNonces(t *testing.T) {
 			t.Fatalf("origin %d's nonce not kept", i)
 		}
 	}
+}
+
+// FuzzDPoPNonce: whatever a DPoP-Nonce header holds, the memory keeps it
+// exactly when it is a nonce of RFC 9449 §8.1, and never breaks.
+func FuzzDPoPNonce(f *testing.F) {
+	for _, s := range []string{"eyJ7S_zG.eyJH0-Z.HX4w-7v", "", "a b", `"q"`, "\x00", "é", strings.Repeat("n", maxDPoPNonce+1)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		var n dpopNonces
+		n.update("https://a", http.Header{"Dpop-Nonce": {"before"}})
+		had := n.update("https://a", http.Header{"Dpop-Nonce": {v}})
+		want := "before"
+		if validNonce(v) {
+			want = v
+		}
+		if got := n.get("https://a"); got != want || had != validNonce(v) {
+			t.Fatalf("update(%q) = %t, then get = %q; want %t, %q", v, had, got, validNonce(v), want)
+		}
+		for i := 0; i < len(v); i++ {
+			if validNonce(v) && (v[i] <= ' ' || v[i] >= 0x7f || v[i] == '"' || v[i] == '\\') {
+				t.Fatalf("nonce %q with byte %#x accepted", v, v[i])
+			}
+		}
+	})
+}
+
+// FuzzPushResponse: a PAR endpoint's answer gives a request_uri, the
+// body's own, only for a 2xx JSON object that has one, and otherwise an
+// error (an *Error for an error status), never a panic.
+func FuzzPushResponse(f *testing.F) {
+	f.Add(201, "application/json", []byte(`{"request_uri":"urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c","expires_in":60}`))      // RFC 9126 §2.2
+	f.Add(400, "application/json", []byte(`{"error":"invalid_request","error_description":"The redirect_uri is not valid for the given client"}`)) // §2.3
+	f.Add(200, "application/json", []byte(`{"request_uri":7,"expires_in":"60"}`))
+	f.Add(201, "", []byte(`{"request_uri":"u","expires_in":1e400}`))
+	f.Add(201, "application/x-www-form-urlencoded", []byte(`request_uri=u&expires_in=5`))
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, status int, ct string, body []byte) {
+		uri, exp, err := parsePushResponse(&response{status: status, contentType: ct, header: http.Header{}, body: body}, now)
+		if err != nil {
+			if uri != "" || !exp.IsZero() {
+				t.Fatal("a request_uri with an error")
+			}
+			if status/100 != 2 {
+				if _, ok := err.(*Error); !ok {
+					t.Fatalf("status %d: error %T, want *Error", status, err)
+				}
+			}
+			return
+		}
+		if status/100 != 2 || uri == "" {
+			t.Fatalf("status %d, request_uri %q accepted", status, uri)
+		}
+		vals, _, derr := decodeResponse(ct, body)
+		if derr != nil || vals["request_uri"] != uri {
+			t.Fatalf("request_uri %q is not the body's", uri)
+		}
+		if !exp.IsZero() && !exp.After(now) {
+			t.Fatalf("expiry %v not after now", exp)
+		}
+	})
 }

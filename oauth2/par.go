@@ -113,7 +113,13 @@ func (c *Config) pushAuthorization(ctx context.Context, p urlenc.Params) (string
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	now := c.now()
+	return parsePushResponse(r, c.now())
+}
+
+// parsePushResponse reads r, the PAR endpoint's answer received at now
+// (RFC 9126 §2.2, §2.3): the request_uri and its expiry, or an *Error.
+func parsePushResponse(r *response, now time.Time) (string, time.Time, error) {
+	const name = "pushed authorization"
 	vals, _, derr := decodeResponse(r.contentType, r.body)
 	if r.status/100 != 2 || derr == nil && vals["error"] != nil {
 		if derr != nil {
