@@ -9,7 +9,6 @@ package oauth2
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -78,18 +77,18 @@ func checkDPoPKey(tok *Token, dp DPoP) error {
 		return nil
 	}
 	if dp == nil {
-		return fmt.Errorf("%w: the token is DPoP-bound", ErrNoDPoPKey)
+		return ErrNoDPoPKey
 	}
 	if tok.DPoPJKT != "" && tok.DPoPJKT != dp.Thumbprint() {
-		return fmt.Errorf("%w: the token is bound to jkt %q, the key's is %q", ErrDPoPKeyMismatch, clip(tok.DPoPJKT, 64), clip(dp.Thumbprint(), 64))
+		return ErrDPoPKeyMismatch // Token.DPoPJKT and Thumbprint tell the two keys
 	}
 	return nil
 }
 
 // Bounds of the DPoP nonces a client remembers.
 const (
-	// maxDPoPOrigins is how many origins' nonces are kept; a new origin
-	// past it replaces one of the others.
+	// maxDPoPOrigins is how many origins' nonces are kept; past it, the
+	// others are forgotten.
 	maxDPoPOrigins = 16
 	// maxDPoPNonce is the longest nonce kept, in bytes; a longer one is
 	// ignored.
@@ -121,23 +120,18 @@ func (n *dpopNonces) update(origin string, h http.Header) bool {
 	}
 	for {
 		old := n.m.Load()
-		var next map[string]string
+		next := make(map[string]string)
 		if old != nil {
 			if (*old)[origin] == v {
 				return true
 			}
-			next = make(map[string]string, len(*old)+1)
-			_, had := (*old)[origin]
-			drop := !had && len(*old) >= maxDPoPOrigins // make room: any one will do
-			for k, x := range *old {
-				if drop {
-					drop = false
-					continue
+			// Past maxDPoPOrigins the others are forgotten: a client
+			// talking to that many servers learns their nonces again.
+			if _, had := (*old)[origin]; had || len(*old) < maxDPoPOrigins {
+				for k, x := range *old {
+					next[k] = x
 				}
-				next[k] = x
 			}
-		} else {
-			next = make(map[string]string, 1)
 		}
 		next[origin] = v
 		if n.m.CompareAndSwap(old, &next) {
