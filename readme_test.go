@@ -21,6 +21,7 @@ import (
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth1"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/dpop"
 	"github.com/oauthkit/oauth/oauth2/oidc"
 	"github.com/oauthkit/oauth/oauth2/tokenstore"
 )
@@ -82,7 +83,7 @@ func newApp(cfg *oauth2.Config, apiURL string) http.Handler {
 	)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
-		login, err := cfg.NewLogin() // URL, state and PKCE verifier: secrets, kept server-side
+		login, err := cfg.NewLogin(r.Context()) // URL, state and PKCE verifier: secrets, kept server-side
 		if err != nil {
 			http.Error(w, "sign-in failed", http.StatusInternalServerError)
 			return
@@ -316,6 +317,30 @@ func Example_manyProcesses() {
 		log.Fatal(err)
 	}
 	defer resp.Body.Close()
+}
+
+// Example_dpop is the README's section on DPoP, PAR and JAR: a login
+// pushed with PKCE and DPoP, as the AT Protocol asks.
+func Example_dpop() {
+	ctx := context.Background()
+	cfg := &oauth2.Config{
+		ClientID:    os.Getenv("CLIENT_ID"),
+		Endpoint:    oauth2.Endpoint{AuthURL: "https://auth.example.com/authorize", PushedAuthURL: "https://auth.example.com/par"},
+		RedirectURL: "http://127.0.0.1:8080/callback",
+	}
+	key, err := dpop.GenerateKey() // ES256 (package oauth2/dpop); or dpop.NewKey(signer), dpop.ParseKey(saved)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg.DPoP = key // a proof on every token request; tokens come back bound to the key
+	login, err := cfg.NewLogin(ctx, oauth2.PushedAuthorization)
+	// ... the browser goes to login.URL, which carries client_id and request_uri only;
+	// then CompleteLogin as above, and every request of the session's Client carries
+	// "Authorization: DPoP <token>" and a fresh proof, never the token as Bearer.
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = login
 }
 
 // TestREADMESnippets checks that every Go block of README.md appears, line

@@ -81,14 +81,23 @@ func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 	claims = strconv.AppendInt(append(claims, `,"iat":`...), now, 10)
 	claims = strconv.AppendInt(append(claims, `,"exp":`...), now+assertionLifetime, 10)
 	claims = append(claims, '}')
+	jwt, err := signJWS(s, header, claims)
+	if err != nil {
+		return "", fmt.Errorf("oauth2: signing client assertion: %w", err)
+	}
+	return jwt, nil
+}
 
+// signJWS returns the compact JWS (RFC 7515 §7.1) of header and payload,
+// signed by s.
+func signJWS(s jose.Signer, header, payload []byte) (string, error) {
 	b64 := base64.RawURLEncoding
 	buf := b64.AppendEncode(nil, header)
 	buf = append(buf, '.')
-	buf = b64.AppendEncode(buf, claims)
+	buf = b64.AppendEncode(buf, payload)
 	sig, err := s.Sign(buf)
 	if err != nil {
-		return "", fmt.Errorf("oauth2: signing client assertion: %w", err)
+		return "", err
 	}
 	buf = append(buf, '.')
 	return string(b64.AppendEncode(buf, sig)), nil

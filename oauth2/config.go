@@ -42,8 +42,20 @@ type Endpoint struct {
 	// without it is refused with ErrMissingIssuer. Set it with Issuer.
 	IssuerParameter bool
 	// PushedAuthURL is the pushed authorization request endpoint (RFC
-	// 9126 §5), as discovery finds it.
+	// 9126 §5), as discovery finds it, where a login made with
+	// PushedAuthorization (or for a server with RequirePushedAuth) pushes
+	// its request.
 	PushedAuthURL string
+	// RequirePushedAuth says that the server accepts authorization
+	// requests only through PushedAuthURL (RFC 9126 §5, the metadata's
+	// require_pushed_authorization_requests): every login pushes its
+	// request.
+	RequirePushedAuth bool
+	// RequireSignedRequestObject says that the server accepts
+	// authorization requests only as signed request objects (RFC 9101
+	// §10.5, the metadata's require_signed_request_object): every login
+	// sends one, signed with Config.Signer.
+	RequireSignedRequestObject bool
 	// UserInfoURL is the UserInfo endpoint (OpenID Connect Core 1.0
 	// §5.3), as discovery finds it; package oidc asks it.
 	UserInfoURL string
@@ -156,7 +168,8 @@ type Hooks struct {
 	// the caller's request.
 	ProtectedRequest func(req *http.Request) error
 	// EndpointRequest may change a request to the device authorization,
-	// revocation or introspection endpoint before it is sent.
+	// revocation, introspection or pushed authorization request endpoint
+	// before it is sent.
 	EndpointRequest func(req *http.Request) error
 }
 
@@ -193,13 +206,29 @@ type Config struct {
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
 	// Signer signs client assertions for AuthPrivateKeyJWT (required) and
-	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default).
+	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default),
+	// and the request objects of logins (SignedRequestObject, required).
 	// It is made by the constructor of one algorithm family, such as
 	// jose.NewECDSASigner, or by jose.NewSigner; a program that leaves it
 	// nil links none of jose's asymmetric JWS code.
 	Signer jose.Signer
-	// KeyID, if set, is the "kid" header of client assertions.
+	// KeyID, if set, is the "kid" header of client assertions and
+	// request objects.
 	KeyID string
+	// DPoP, if not nil, binds the client's tokens to a key (RFC 9449):
+	// every request to the token endpoint (every grant, refreshes
+	// included) and to the pushed authorization request endpoint carries
+	// a DPoP proof, a token the server issues as token_type DPoP records
+	// the key's thumbprint (Token.DPoPJKT) and goes to resource servers
+	// with a proof of its own (see Transport), and a server's
+	// use_dpop_nonce is answered by one resend with its nonce (RFC 9449
+	// §8). The nonces of a Session are kept for all its requests; each
+	// call of Config's own (Exchange, CompleteLogin, NewLogin's push,
+	// DeviceAccessToken) learns them afresh. Package oauth2/dpop makes
+	// keys; a program that leaves DPoP nil links none of its code. A
+	// DPoP-bound token is useless without its key: save the key with the
+	// token (see package oauth2/dpop).
+	DPoP DPoP
 
 	// PKCE selects the code challenge method of logins; S256 by default.
 	PKCE PKCEMethod
@@ -218,8 +247,8 @@ type Config struct {
 
 	// HTTPClient makes every request of the package, and its Transport is
 	// the base of Session.Client. If nil, http.DefaultClient is used.
-	// Requests to the token, device authorization, revocation and
-	// introspection endpoints never follow redirects, whatever its
+	// Requests to the token, device authorization, revocation,
+	// introspection and PAR endpoints never follow redirects, whatever its
 	// CheckRedirect says: a 3xx answer is an *Error, so that credentials
 	// are never re-sent to another URL.
 	HTTPClient *http.Client

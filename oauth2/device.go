@@ -138,7 +138,7 @@ func (c *Config) DeviceAuth(ctx context.Context, opts ...Option) (*DeviceAuthRes
 		p.Add("scope", c.scope())
 	}
 	collect(opts).applyParams(&p, false)
-	r, err := c.postForm(ctx, "device", c.Endpoint.DeviceAuthURL, p, false, nil)
+	r, err := c.postForm(ctx, "device", c.Endpoint.DeviceAuthURL, p, false, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +184,7 @@ func (c *Config) DeviceAccessToken(ctx context.Context, da *DeviceAuthResponse, 
 	// §3.4): with AuthAutoDetect they may fall back to the other method,
 	// and what worked is kept for the later polls.
 	var detect atomic.Int32
+	var nonces dpopNonces       // the DPoP nonces learned by one poll serve the next
 	interval := 5 * time.Second // RFC 8628 §3.2's default
 	if da.Interval > 0 {
 		interval = time.Duration(min(da.Interval, int64(maxRetryAfter/time.Second))) * time.Second
@@ -215,7 +216,7 @@ func (c *Config) DeviceAccessToken(ctx context.Context, da *DeviceAuthResponse, 
 		}
 		p := urlenc.Params{{Key: "grant_type", Value: grantDeviceCode}, {Key: "device_code", Value: da.DeviceCode}}
 		o.applyParams(&p, false)
-		tok, err := c.tokenRequest(ctx, p, false, &detect)
+		tok, err := c.tokenRequest(ctx, p, false, &detect, &nonces)
 		if err == nil {
 			return tok, nil
 		}

@@ -1,9 +1,11 @@
 // Package oauth2 implements the client side of OAuth 2.0 (RFC 6749) with
 // bearer tokens (RFC 6750), PKCE (RFC 7636), the device authorization grant
 // (RFC 8628), JWT client assertions and grants (RFC 7523), token exchange
-// (RFC 8693), resource indicators (RFC 8707), revocation (RFC 7009) and
-// introspection (RFC 7662). Its names follow golang.org/x/oauth2 where that
-// package has the same concept.
+// (RFC 8693), resource indicators (RFC 8707), revocation (RFC 7009),
+// introspection (RFC 7662), DPoP-bound tokens (RFC 9449), pushed
+// authorization requests (RFC 9126) and request objects (RFC 9101). Its
+// names follow golang.org/x/oauth2 where that package has the same
+// concept.
 //
 // A [Config] describes the client and the server's [Endpoint]. A web server
 // signs users in with a [Login] per sign-in; a [Session] holds a token,
@@ -19,7 +21,7 @@
 //	}
 //
 //	// /login: a new login per sign-in, kept with the user's data.
-//	login, err := cfg.NewLogin() // URL, state, PKCE verifier
+//	login, err := cfg.NewLogin(r.Context()) // URL, state, PKCE verifier
 //	http.Redirect(w, r, login.URL, http.StatusFound)
 //
 //	// /callback: with the login stored for this browser.
@@ -47,6 +49,31 @@
 // issuer (below), turns an error redirect into an [*Error]
 // (errors.Is(err, [ErrAccessDenied])) and requires a code
 // ([ErrMissingCode]) before any token request.
+//
+// # Pushed and signed requests
+//
+// A login can keep its request off the browser's URL: with
+// [PushedAuthorization] NewLogin pushes it to [Endpoint.PushedAuthURL]
+// with client authentication (RFC 9126) and the URL carries only
+// client_id and the request_uri the server returned; with
+// [SignedRequestObject] the request goes as a request object signed with
+// [Config.Signer] (RFC 9101), in the URL or in the push. NewLogin does
+// either by itself for a server whose metadata requires it
+// ([Endpoint.RequirePushedAuth], [Endpoint.RequireSignedRequestObject];
+// package oauth2/oidc fills them). The push is NewLogin's only request,
+// bounded by its ctx; [Login.Expiry] says until when the URL works.
+//
+// # DPoP
+//
+// [Config.DPoP], a key such as package oauth2/dpop makes, binds the
+// client's tokens to it (RFC 9449): every token request carries a proof,
+// a token issued as token_type DPoP records the key ([Token.DPoPJKT]) and
+// goes to APIs only as "Authorization: DPoP" with a proof per request,
+// never as a Bearer token, and the servers' nonces are remembered and
+// answered (see [Transport]). A bound token is never sent with another
+// key ([ErrDPoPKeyMismatch]): save the key with the token. The Bluesky /
+// AT Protocol profile, for one, asks for all three: a pushed login with
+// PKCE and DPoP, and private_key_jwt for confidential clients.
 //
 // # Mix-up defence
 //
@@ -209,8 +236,8 @@
 // is its storage format and carries them, so never log it with a JSON
 // handler.
 //
-// Requests to the token, device, revocation and introspection endpoints
-// never follow redirects (a 3xx answer is an [*Error]), so credentials are
+// Requests to the token, device, revocation, introspection and PAR
+// endpoints never follow redirects (a 3xx answer is an [*Error]), so credentials are
 // never re-sent to another URL. [Transport] sends the token on a redirect
 // only to the original host or a subdomain of it, compared as net/http
 // compares hosts for the Authorization header (an IP address or IPv6 zone

@@ -84,7 +84,7 @@ func browse(t testing.TB, authURL string) string {
 // user agent is sent back to.
 func login(t testing.TB, cfg *oauth2.Config, opts ...oauth2.Option) (*oauth2.Login, string) {
 	t.Helper()
-	l, err := cfg.NewLogin(opts...)
+	l, err := cfg.NewLogin(context.Background(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestNegative(t *testing.T) {
 	})
 	t.Run("another login's callback", func(t *testing.T) {
 		_, cb := login(t, basic)
-		other, err := basic.NewLogin()
+		other, err := basic.NewLogin(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -434,7 +434,7 @@ func TestNegative(t *testing.T) {
 		}
 	})
 	t.Run("public client without PKCE refused", func(t *testing.T) {
-		l, err := cs["none"].NewLogin(oauth2.WithPKCE(oauth2.PKCEOff))
+		l, err := cs["none"].NewLogin(context.Background(), oauth2.WithPKCE(oauth2.PKCEOff))
 		if err != nil {
 			t.Fatal(err)
 		}

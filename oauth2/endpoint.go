@@ -86,8 +86,13 @@ func isInvalidClient(r *response) bool {
 // authentication and returns the read response. oneTime marks a request
 // carrying a code the server may consume at the first attempt, which
 // auto-detection never sends twice; detect is a Session's auto-detect
-// memory, or nil.
-func (c *Config) postForm(ctx context.Context, name, rawURL string, params urlenc.Params, oneTime bool, detect *atomic.Int32) (*response, error) {
+// memory, or nil. nonces, for a request that carries a DPoP proof (token
+// and PAR endpoints, with Config.DPoP set), is where the server's DPoP
+// nonces are kept; nil for the other endpoints. A use_dpop_nonce answer
+// is answered by one resend with the nonce it gave (RFC 9449 §8): the
+// server refused the request before acting on it, one-time code
+// included.
+func (c *Config) postForm(ctx context.Context, name, rawURL string, params urlenc.Params, oneTime bool, detect *atomic.Int32, nonces *dpopNonces) (*response, error) {
 	u, err := c.endpointURL(name, rawURL)
 	if err != nil {
 		return nil, err
@@ -100,8 +105,13 @@ func (c *Config) postForm(ctx context.Context, name, rawURL string, params urlen
 	}
 	var r *response
 	for _, m := range order {
-		if r, err = c.postOnce(ctx, name, u, aud.String(), m, params); err != nil {
+		if r, err = c.postOnce(ctx, name, u, aud.String(), m, params, nonces); err != nil {
 			return nil, err
+		}
+		if nonces != nil && isUseDPoPNonce(r) {
+			if r, err = c.postOnce(ctx, name, u, aud.String(), m, params, nonces); err != nil {
+				return nil, err
+			}
 		}
 		if !isInvalidClient(r) {
 			if len(order) > 1 && detect != nil && r.status < 500 {
@@ -118,7 +128,7 @@ func (c *Config) postForm(ctx context.Context, name, rawURL string, params urlen
 	return r, nil
 }
 
-func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud string, m AuthMethod, params urlenc.Params) (*response, error) {
+func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud string, m AuthMethod, params urlenc.Params, nonces *dpopNonces) (*response, error) {
 	// Bounds the request and the reading of its response, both below.
 	ctx, cancel := c.requestContext(ctx)
 	defer cancel()
@@ -152,12 +162,29 @@ func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud stri
 			return nil, err
 		}
 	}
+	var origin string
+	if nonces != nil {
+		// The proof is made for the request as it goes out, after the hook.
+		var htu string
+		origin, htu = dpopTarget(req.URL)
+		proof, err := c.DPoP.Proof(req.Method, htu, "", nonces.get(origin), c.now())
+		if err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, fmt.Errorf("oauth2: %s endpoint: DPoP proof: %w", name, err)
+		}
+		req.Header["Dpop"] = []string{proof}
+	}
 	secrets := c.sentSecrets(p, req.Header)
 	resp, err := c.endpointClient().Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, err)
 	}
 	defer resp.Body.Close()
+	if nonces != nil {
+		nonces.update(origin, resp.Header)
+	}
 	if (name == "token" || name == "device") && c.Hooks.TokenResponse != nil {
 		err := callHook("Hooks.TokenResponse", func() error { return c.Hooks.TokenResponse(resp) })
 		// The hook may have replaced the body, with nil too: closed as
@@ -222,9 +249,16 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 }
 
 // tokenRequest sends p to the token endpoint and parses the response.
-// oneTime and detect are as for postForm.
-func (c *Config) tokenRequest(ctx context.Context, p urlenc.Params, oneTime bool, detect *atomic.Int32) (*Token, error) {
-	r, err := c.postForm(ctx, "token", c.Endpoint.TokenURL, p, oneTime, detect)
+// oneTime and detect are as for postForm; nonces too, and with
+// Config.DPoP set a nil nonces stands for a memory of this call's own.
+// A token the server bound to Config.DPoP's key records its thumbprint.
+func (c *Config) tokenRequest(ctx context.Context, p urlenc.Params, oneTime bool, detect *atomic.Int32, nonces *dpopNonces) (*Token, error) {
+	if c.DPoP == nil {
+		nonces = nil
+	} else if nonces == nil {
+		nonces = new(dpopNonces)
+	}
+	r, err := c.postForm(ctx, "token", c.Endpoint.TokenURL, p, oneTime, detect, nonces)
 	if err != nil {
 		return nil, err
 	}
@@ -232,6 +266,9 @@ func (c *Config) tokenRequest(ctx context.Context, p urlenc.Params, oneTime bool
 	tok, err := parseTokenResponse("token", r.status, r.contentType, r.body, now, r.secrets)
 	if e, ok := err.(*Error); ok {
 		e.RetryAfter = retryAfter(r.header, now)
+	}
+	if tok != nil && c.DPoP != nil && strings.EqualFold(tok.TokenType, "DPoP") {
+		tok.DPoPJKT = c.DPoP.Thumbprint()
 	}
 	return tok, err
 }

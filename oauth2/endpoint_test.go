@@ -157,7 +157,7 @@ func TestErrorRedactsSentCredentials(t *testing.T) {
 		}},
 		{"refresh", func(_ *Config, s *Session) error { _, err := s.Refresh(context.Background()); return err }},
 		{"exchange", func(c *Config, _ *Session) error {
-			l, err := c.NewLogin()
+			l, err := c.NewLogin(context.Background())
 			if err != nil {
 				return err
 			}

@@ -70,8 +70,8 @@ var (
 	// one.
 	ErrMissingAccessToken = errors.New("oauth2: token has no access_token")
 
-	// ErrNoSigner is returned when AuthMethod is AuthPrivateKeyJWT and
-	// Config.Signer is nil.
+	// ErrNoSigner is returned when AuthMethod is AuthPrivateKeyJWT, or a
+	// login is to send a signed request object, and Config.Signer is nil.
 	ErrNoSigner = errors.New("oauth2: private_key_jwt needs Config.Signer")
 
 	// ErrMissingCode is returned when an authorization response to a code
@@ -109,6 +109,12 @@ var (
 	// [CheckResponse].
 	ErrInvalidToken      = errors.New("oauth2: invalid_token")
 	ErrInsufficientScope = errors.New("oauth2: insufficient_scope")
+	// ErrInvalidDPoPProof and ErrUseDPoPNonce are the error codes of RFC
+	// 9449 §7.1 and §8, §9: a DPoP proof the server refused, and the
+	// demand for a proof with the server's nonce (which the package
+	// answers once by itself, see Config.DPoP).
+	ErrInvalidDPoPProof = errors.New("oauth2: invalid_dpop_proof")
+	ErrUseDPoPNonce     = errors.New("oauth2: use_dpop_nonce")
 )
 
 var codeSentinels = map[string]error{
@@ -128,6 +134,8 @@ var codeSentinels = map[string]error{
 	"unsupported_response_type": ErrUnsupportedResponseType,
 	"invalid_token":             ErrInvalidToken,
 	"insufficient_scope":        ErrInsufficientScope,
+	"invalid_dpop_proof":        ErrInvalidDPoPProof,
+	"use_dpop_nonce":            ErrUseDPoPNonce,
 }
 
 // Bounds of the text an *Error holds from a server, in bytes (clip may add
@@ -168,8 +176,9 @@ const (
 // description, never the body.
 type Error struct {
 	// Endpoint names where the error came from: "authorization", "token",
-	// "device", "revocation", "introspection", or "resource" for a
-	// protected resource's answer read by [CheckResponse].
+	// "device", "revocation", "introspection", "pushed authorization"
+	// (RFC 9126), or "resource" for a protected resource's answer read by
+	// [CheckResponse].
 	Endpoint string
 	// ErrorCode is the "error" parameter, e.g. "invalid_grant".
 	ErrorCode string

@@ -34,7 +34,7 @@ func ExampleConfig_NewLogin() {
 		Scopes:       []string{"read"},
 	}
 	// In the /login handler: state and a PKCE verifier, to keep server-side.
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func ExampleConfig_CompleteLogin_formPost() {
 
 	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret,
 		Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
-	login, err := cfg.NewLogin(oauth2.SetAuthURLParam("response_mode", "form_post"))
+	login, err := cfg.NewLogin(context.Background(), oauth2.SetAuthURLParam("response_mode", "form_post"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func ExampleConfig_CompleteLoginURL() {
 
 	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(),
 		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{"read"}}
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func ExampleConfig_CompleteLoginURL_implicit() {
 	defer srv.Close()
 
 	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
-	login, err := cfg.NewLogin(oauth2.ImplicitFlow)
+	login, err := cfg.NewLogin(context.Background(), oauth2.ImplicitFlow)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func ExampleConfig_Exchange() {
 	cfg := &oauth2.Config{ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret,
 		Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1:8080/callback"}
 	verifier := oauth2.GenerateVerifier()
-	login, err := cfg.NewLogin(oauth2.S256ChallengeOption(verifier))
+	login, err := cfg.NewLogin(context.Background(), oauth2.S256ChallengeOption(verifier))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -541,4 +541,76 @@ func ExampleHooks_fitbit() {
 	fmt.Println(errors.Is(err, oauth2.ErrInvalidGrant))
 	// Output:
 	// true
+}
+
+// A login pushed to the server (RFC 9126): the request, with client
+// authentication, goes by the back channel, and the browser's URL carries
+// only client_id and the request_uri the server returned. NewLogin pushes
+// by itself for a server whose metadata requires it
+// (Endpoint.RequirePushedAuth, which discovery fills).
+func ExampleConfig_NewLogin_pushed() {
+	srv := oauth2test.NewServer(nil) // setup: a local provider (in a test: NewServer(t))
+	defer srv.Close()
+
+	cfg := &oauth2.Config{
+		ClientID:     oauth2test.ClientID,
+		ClientSecret: oauth2test.ClientSecret,
+		Endpoint:     srv.Endpoint(), // with PushedAuthURL
+		RedirectURL:  "http://127.0.0.1:8080/callback",
+		Scopes:       []string{"read"},
+	}
+	ctx := context.Background()
+	login, err := cfg.NewLogin(ctx, oauth2.PushedAuthorization)
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, _ := url.Parse(login.URL)
+	q := u.Query()
+	fmt.Println("URL parameters:", len(q), "client_id:", q.Get("client_id"),
+		"request_uri:", strings.HasPrefix(q.Get("request_uri"), "urn:ietf:params:oauth:request_uri:"))
+	fmt.Println("use the URL within:", time.Until(login.Expiry).Round(time.Minute))
+
+	tok, err := cfg.CompleteLoginURL(ctx, login, srv.Authorize(nil, login.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("token type:", tok.Type())
+	// Output:
+	// URL parameters: 2 client_id: basic-client request_uri: true
+	// use the URL within: 1m0s
+	// token type: Bearer
+}
+
+// A login sent as a request object (RFC 9101) signed with the client's
+// key: the parameters travel in a JWT the server verifies with the key
+// the client registered.
+func ExampleConfig_NewLogin_signed() {
+	srv := oauth2test.NewServer(nil) // setup: a local provider (in a test: NewServer(t))
+	defer srv.Close()
+
+	key, err := jose.NewECDSASigner(jose.ES256, oauth2test.ClientKey()) // the client's registered key
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := &oauth2.Config{
+		ClientID:    oauth2test.KeyClientID,
+		AuthMethod:  oauth2.AuthPrivateKeyJWT,
+		Signer:      key,            // signs client assertions and request objects
+		Endpoint:    srv.Endpoint(), // with Issuer, the request object's audience
+		RedirectURL: "http://127.0.0.1:8080/callback",
+	}
+	ctx := context.Background()
+	login, err := cfg.NewLogin(ctx, oauth2.SignedRequestObject)
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, _ := url.Parse(login.URL)
+	fmt.Println("request object:", u.Query().Has("request"), "redirect_uri in the URL:", u.Query().Has("redirect_uri"))
+	if _, err := cfg.CompleteLoginURL(ctx, login, srv.Authorize(nil, login.URL)); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("signed in; request objects refused:", srv.RequestObjectsRefused())
+	// Output:
+	// request object: true redirect_uri in the URL: false
+	// signed in; request objects refused: 0
 }

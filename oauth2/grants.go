@@ -43,7 +43,7 @@ func (c *Config) exchange(ctx context.Context, code, redirect, verifier string, 
 		p.Add("code_verifier", verifier)
 	}
 	o.applyParams(&p, false)
-	return c.tokenRequest(ctx, p, true, nil)
+	return c.tokenRequest(ctx, p, true, nil, nil)
 }
 
 // PasswordCredentialsToken runs the resource owner password credentials
@@ -57,5 +57,5 @@ func (c *Config) PasswordCredentialsToken(ctx context.Context, username, passwor
 		p.Add("scope", c.scope())
 	}
 	collect(opts).applyParams(&p, false)
-	return c.tokenRequest(ctx, p, false, nil)
+	return c.tokenRequest(ctx, p, false, nil, nil)
 }

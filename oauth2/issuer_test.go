@@ -175,7 +175,7 @@ func TestNewLoginIssuerAndNonce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := &oauth2.Config{ClientID: "id", Scopes: tt.scopes,
 				Endpoint: oauth2.Endpoint{AuthURL: "https://as.example/authorize", Issuer: "https://as.example"}}
-			l, err := cfg.NewLogin(tt.opts...)
+			l, err := cfg.NewLogin(context.Background(), tt.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -49,6 +49,13 @@ type Login struct {
 	// Endpoint.Issuer, which an "iss" in the callback must equal (RFC
 	// 9207 §2.4); empty when not known.
 	Issuer string `json:"issuer,omitempty"`
+	// Expiry is when URL stops working: the expiry of the request_uri of
+	// a pushed login (RFC 9126 §2.2), or the "exp" of the request object
+	// a login sends in its URL (RFC 9101), five minutes after NewLogin;
+	// zero for other logins. Send the user before then. The callback of
+	// a login completed later is still checked and exchanged: the server
+	// decides.
+	Expiry time.Time `json:"expiry,omitempty"`
 }
 
 // String describes l with CodeVerifier masked.
@@ -56,7 +63,14 @@ func (l Login) String() string {
 	return "oauth2.Login{URL:" + strconv.Quote(l.URL) + " State:" + strconv.Quote(l.State) +
 		" CodeVerifier:" + urlenc.Mask(l.CodeVerifier) + " Nonce:" + strconv.Quote(l.Nonce) +
 		" RedirectURL:" + strconv.Quote(l.RedirectURL) + " ResponseType:" + strconv.Quote(l.ResponseType) +
-		" Issuer:" + strconv.Quote(l.Issuer) + "}"
+		" Issuer:" + strconv.Quote(l.Issuer) + expiryString(l.Expiry) + "}"
+}
+
+func expiryString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return " Expiry:" + t.UTC().Format(time.RFC3339)
 }
 
 // Format implements fmt.Formatter: every verb prints String (quoted for
@@ -71,11 +85,32 @@ func (l Login) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, l.String(
 // (OpenID Connect Core 1.0 §3.1.2.1); Login.Issuer is Endpoint.Issuer.
 // The query of Endpoint.AuthURL is kept. Options change the request:
 // WithState, WithPKCE, S256ChallengeOption, ImplicitFlow,
-// AccessTypeOffline, ApprovalForce, SetParam, SetAuthURLParam
-// (SetAuthURLParam("nonce", n) sends n as the nonce, and Login.Nonce is
-// n). It makes no request, and fails only if Config.Rand does or
-// Endpoint.AuthURL does not parse.
-func (c *Config) NewLogin(opts ...Option) (*Login, error) {
+// AccessTypeOffline, ApprovalForce, BindCodeToDPoPKey (dpop_jkt, RFC 9449
+// §10), SetParam, SetAuthURLParam (SetAuthURLParam("nonce", n) sends n as
+// the nonce, and Login.Nonce is n).
+//
+// With SignedRequestObject, or for a server with
+// Endpoint.RequireSignedRequestObject, the request goes as a request
+// object (RFC 9101 §4) signed with Config.Signer (ErrNoSigner without
+// one), its audience Endpoint.Issuer (ErrNoEndpoint without one), valid
+// for five minutes; the URL then carries client_id and the object in
+// "request" (and, for OpenID Connect, response_type and scope, which
+// OpenID Connect Core 1.0 §6.1 wants outside too).
+//
+// With PushedAuthorization, or for a server with Endpoint.RequirePushedAuth,
+// the request (or its request object) is pushed to Endpoint.PushedAuthURL
+// with client authentication and, with Config.DPoP, a DPoP proof (RFC 9126
+// §2.1, RFC 9449 §10.1), and the URL carries only client_id and the
+// request_uri the server returned (§4). The push is NewLogin's only
+// network request, bounded by ctx (and Config.Timeout when ctx has no
+// deadline); a refusal is an *Error with Endpoint "pushed authorization"
+// (RFC 9126 §2.3), which errors.Is matches with the sentinel of its
+// code, such as ErrInvalidRequest. Login.Expiry says until when the URL
+// works: send the user before then.
+//
+// Without a push NewLogin makes no request. It fails if Config.Rand does,
+// or Endpoint.AuthURL does not parse.
+func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 	o := collect(opts)
 	l := &Login{State: o.state, RedirectURL: c.RedirectURL, ResponseType: "code", Issuer: c.Endpoint.Issuer}
 	if o.responseType != "" {
@@ -129,8 +164,38 @@ func (c *Config) NewLogin(opts ...Option) (*Login, error) {
 		}
 		p.Add("nonce", n)
 	}
+	if o.bindDPoP {
+		if c.DPoP == nil {
+			return nil, fmt.Errorf("%w: BindCodeToDPoPKey needs Config.DPoP", ErrNoDPoPKey)
+		}
+		p.Add("dpop_jkt", c.DPoP.Thumbprint())
+	}
 	o.applyParams(&p, true)
 	l.Nonce = p.Get("nonce") // the one sent, an option's included
+	push := o.push || c.Endpoint.RequirePushedAuth
+	if o.sign || c.Endpoint.RequireSignedRequestObject {
+		now := c.now()
+		obj, err := c.requestObject(p, now)
+		if err != nil {
+			return nil, err
+		}
+		l.Expiry = now.Add(requestObjectLifetime)
+		q := urlenc.Params{{Key: "client_id", Value: c.ClientID}}
+		if !push && slices.Contains(c.Scopes, "openid") {
+			q.Add("response_type", l.ResponseType)
+			q.Add("scope", p.Get("scope"))
+		}
+		q.Add("request", obj)
+		p = q
+	}
+	if push {
+		uri, exp, err := c.pushAuthorization(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		l.Expiry = exp // the request object, if any, was checked at the push
+		p = urlenc.Params{{Key: "client_id", Value: c.ClientID}, {Key: "request_uri", Value: uri}}
+	}
 	u, err := urlenc.AddParams(c.Endpoint.AuthURL, p)
 	if err != nil {
 		return nil, fmt.Errorf("oauth2: authorization endpoint: %w", err)

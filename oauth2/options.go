@@ -22,6 +22,9 @@ type options struct {
 	pkce         *PKCEMethod
 	responseType string
 	challenged   string // S256ChallengeOption's verifier
+	push         bool   // PushedAuthorization
+	sign         bool   // SignedRequestObject
+	bindDPoP     bool   // BindCodeToDPoPKey
 	// For CompleteLoginCode only.
 	issuer string
 }
@@ -81,6 +84,27 @@ var (
 	// BCP (RFC 9700 §2.1.2) advises against it: prefer the code flow. It
 	// applies to logins only.
 	ImplicitFlow Option = optionFunc(func(o *options) { o.responseType = "token" })
+)
+
+var (
+	// PushedAuthorization makes a login push its authorization request
+	// to Endpoint.PushedAuthURL (RFC 9126), with client authentication,
+	// and send the user with only client_id and the request_uri the
+	// server gave; NewLogin does so by itself when
+	// Endpoint.RequirePushedAuth is set. It applies to logins only.
+	PushedAuthorization Option = optionFunc(func(o *options) { o.push = true })
+	// SignedRequestObject makes a login send its authorization request as
+	// a request object (RFC 9101) signed with Config.Signer; NewLogin does
+	// so by itself when Endpoint.RequireSignedRequestObject is set. It
+	// applies to logins only.
+	SignedRequestObject Option = optionFunc(func(o *options) { o.sign = true })
+	// BindCodeToDPoPKey makes a login send dpop_jkt, the thumbprint of
+	// Config.DPoP's key, so that the server binds the authorization code
+	// to that key (RFC 9449 §10); NewLogin fails with ErrNoDPoPKey
+	// without Config.DPoP. A pushed login whose push carries a DPoP proof
+	// is bound by the proof, without it (§10.1). It applies to logins
+	// only.
+	BindCodeToDPoPKey Option = optionFunc(func(o *options) { o.bindDPoP = true })
 )
 
 func authParam(key, value string) Option {

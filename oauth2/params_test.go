@@ -44,7 +44,7 @@ func newProvider(t *testing.T) *provider {
 // the callback URL, or the POST of the form of a form_post page.
 func (p *provider) authorize(t *testing.T, opts ...Option) (*Login, *http.Request) {
 	t.Helper()
-	l, err := p.cfg.NewLogin(opts...)
+	l, err := p.cfg.NewLogin(context.Background(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func TestTokenRequestHook(t *testing.T) {
 func TestNewLoginOptions(t *testing.T) {
 	cfg := &Config{ClientID: "c", Endpoint: Endpoint{AuthURL: "https://as.example/auth?tenant=t"}, Scopes: []string{"openid", "email"},
 		RedirectURL: "https://app.example/cb"}
-	l, err := cfg.NewLogin(SetParam("resource", "https://a.example/"), SetParam("resource", "https://b.example/"),
+	l, err := cfg.NewLogin(context.Background(), SetParam("resource", "https://a.example/"), SetParam("resource", "https://b.example/"),
 		SetAuthURLParam("scope", "openid"), AccessTypeOffline, ApprovalForce, VerifierOption("V"), WithState("ST"))
 	if err != nil {
 		t.Fatal(err)
@@ -393,7 +393,7 @@ func TestNewLoginOptions(t *testing.T) {
 	}
 	// Without openid, no nonce.
 	cfg.Scopes = []string{"email"}
-	if l, err := cfg.NewLogin(); err != nil || l.Nonce != "" || mustQuery(t, l.URL).Has("nonce") {
+	if l, err := cfg.NewLogin(context.Background()); err != nil || l.Nonce != "" || mustQuery(t, l.URL).Has("nonce") {
 		t.Errorf("login without openid = %v, %v; want no nonce", l, err)
 	}
 }

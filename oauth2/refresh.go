@@ -45,9 +45,10 @@ const (
 // newState computes the snapshot for tok received at now.
 func (s *Session) newState(tok *Token, now time.Time) *tokenState {
 	st := &tokenState{tok: tok, auth: tok.Type() + " " + tok.AccessToken, refreshAt: s.refreshTime(tok, now)}
-	if tok.AccessToken == "" {
-		// Never usable: due at once, so that the valid-token path never
-		// returns it and slowValid renews it or fails.
+	if tok.AccessToken == "" || checkDPoPKey(tok, s.cfg.DPoP) != nil {
+		// Never usable (no access token, or bound to a DPoP key the
+		// session does not have): due at once, so that the valid-token
+		// path never returns it and slowValid renews it or fails.
 		st.refreshAt = time.Unix(0, 0)
 	}
 	return st
@@ -95,7 +96,7 @@ func (s *Session) valid(ctx context.Context) (*tokenState, error) {
 
 func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, error) {
 	now := s.cfg.now()
-	if st != nil && (st.fresh(now) || !s.canRenew(st) && st.tok.ValidAt(now)) {
+	if st != nil && (st.fresh(now) || !s.canRenew(st) && st.tok.ValidAt(now) && checkDPoPKey(st.tok, s.cfg.DPoP) == nil) {
 		// Only an offer to OnTokenUpdate is due; or the token is inside
 		// the leeway and cannot be renewed: used while it lasts.
 		s.offer(ctx, st)
@@ -104,6 +105,9 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 	if !s.canRenew(st) {
 		if st == nil || st.tok.AccessToken == "" {
 			return nil, ErrNoToken
+		}
+		if err := checkDPoPKey(st.tok, s.cfg.DPoP); err != nil {
+			return nil, err
 		}
 		return nil, ErrTokenExpired
 	}
@@ -114,7 +118,7 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 	if err != nil {
 		// A renewal failed early, while the token is valid: use the token
 		// while it lasts. runRefresh has put off the next attempt.
-		if cur := s.cur.Load(); ctx.Err() == nil && cur != nil && cur.tok.ValidAt(s.cfg.now()) {
+		if cur := s.cur.Load(); ctx.Err() == nil && cur != nil && cur.tok.ValidAt(s.cfg.now()) && checkDPoPKey(cur.tok, s.cfg.DPoP) == nil {
 			return cur, nil
 		}
 		return nil, err
@@ -434,12 +438,13 @@ func (s *Session) verify(ctx context.Context, old, tok *Token) error {
 }
 
 // obtain gets a new token: with old's refresh token when it has one, and
-// for a renewing session by running its grant when it has none or the
-// server answered invalid_grant.
+// for a renewing session by running its grant when it has none, the
+// server answered invalid_grant, or old is bound to a DPoP key the session
+// does not have.
 func (s *Session) obtain(ctx context.Context, old *Token, o *options) (*Token, error) {
 	if old != nil && old.RefreshToken != "" {
 		tok, err := s.refreshWith(ctx, old, o)
-		if err == nil || s.grant == nil || !errors.Is(err, ErrInvalidGrant) {
+		if err == nil || s.grant == nil || !errors.Is(err, ErrInvalidGrant) && !errors.Is(err, ErrNoDPoPKey) && !errors.Is(err, ErrDPoPKeyMismatch) {
 			return tok, err
 		}
 	}
@@ -457,8 +462,13 @@ func (s *Session) obtain(ctx context.Context, old *Token, o *options) (*Token, e
 }
 
 // refreshWith runs the refresh token grant with base's refresh token. A
-// response without refresh_token or scope keeps base's.
+// response without refresh_token or scope keeps base's. A DPoP-bound base
+// is refreshed only with proofs of its key (RFC 9449 §5 binds a public
+// client's refresh token to it).
 func (s *Session) refreshWith(ctx context.Context, base *Token, o *options) (*Token, error) {
+	if err := checkDPoPKey(base, s.cfg.DPoP); err != nil {
+		return nil, err
+	}
 	p := urlenc.Params{{Key: "grant_type", Value: "refresh_token"}, {Key: "refresh_token", Value: base.RefreshToken}}
 	tok, err := s.sessionRequest(ctx, p, o)
 	if err != nil {
@@ -479,5 +489,5 @@ func (s *Session) sessionRequest(ctx context.Context, p urlenc.Params, o *option
 	addValues(&p, s.cfg.Params)
 	s.opts.applyParams(&p, false)
 	o.applyParams(&p, false)
-	return s.cfg.tokenRequest(ctx, p, false, &s.detect)
+	return s.cfg.tokenRequest(ctx, p, false, &s.detect, &s.nonces)
 }

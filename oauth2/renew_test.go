@@ -94,7 +94,7 @@ func TestCompleteLoginVariants(t *testing.T) {
 	srv := newProvider(t)
 	cfg := clients(t, srv)["client_secret_basic"]
 	t.Run("form_post", func(t *testing.T) {
-		l, err := cfg.NewLogin(oauth2.SetAuthURLParam("response_mode", "form_post"))
+		l, err := cfg.NewLogin(context.Background(), oauth2.SetAuthURLParam("response_mode", "form_post"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +125,7 @@ func TestCompleteLoginVariants(t *testing.T) {
 	t.Run("form_post too large", func(t *testing.T) {
 		small := *cfg
 		small.MaxBodyBytes = 64
-		l, err := small.NewLogin()
+		l, err := small.NewLogin(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,10 +16,12 @@ const maxResourceErrorBody = 64 << 10
 // status, and otherwise an *[Error] with Endpoint "resource", the status, a
 // bounded excerpt of the body, and what the resource server's Bearer
 // challenge says (RFC 6750 §3; found among the challenges of every
-// WWW-Authenticate field, RFC 7235 §4.1): the error code (invalid_request,
-// invalid_token, insufficient_scope), its description and URI, and the
-// scope needed. errors.Is(err, [ErrInvalidToken]) tells a token the server
-// no longer accepts (revoked, say) from other failures. The credentials
+// WWW-Authenticate field, RFC 7235 §4.1), or its DPoP challenge (RFC 9449
+// §7.1) when the request carried a DPoP token or the answer has no Bearer
+// challenge: the error code (invalid_request, invalid_token,
+// insufficient_scope, invalid_dpop_proof, use_dpop_nonce), its description
+// and URI, and the scope needed. errors.Is(err, [ErrInvalidToken]) tells a
+// token the server no longer accepts (revoked, say) from other failures. The credentials
 // resp.Request carried (its Authorization header, access_token in its
 // query or, read again through GetBody, its form body) are redacted from
 // every field, should the server echo them (see Error). CheckResponse
@@ -29,7 +31,13 @@ func CheckResponse(resp *http.Response) error {
 		return nil
 	}
 	e := &Error{Endpoint: "resource", StatusCode: resp.StatusCode}
-	if c, ok := bearerChallenge(resp.Header); ok {
+	c, ok := bearerChallenge(resp.Header)
+	if !ok || resp.Request != nil && hasScheme(resp.Request.Header.Get("Authorization"), "DPoP") {
+		if d, dok := authChallenge(resp.Header, "DPoP"); dok {
+			c, ok = d, true
+		}
+	}
+	if ok {
 		e.ErrorCode, e.ErrorDescription = c.Param("error"), c.Param("error_description")
 		e.ErrorURI, e.Scope = c.Param("error_uri"), c.Param("scope")
 	}
@@ -73,16 +81,27 @@ func requestSecrets(req *http.Request) []string {
 }
 
 // bearerChallenge returns the first Bearer challenge of h's WWW-Authenticate
-// fields, each of which may hold several challenges (RFC 7235 §4.1). The
-// challenges before a malformed one in a field still count.
-func bearerChallenge(h http.Header) (urlenc.Challenge, bool) {
+// fields (see authChallenge).
+func bearerChallenge(h http.Header) (urlenc.Challenge, bool) { return authChallenge(h, "Bearer") }
+
+// authChallenge returns the first challenge of scheme among h's
+// WWW-Authenticate fields, each of which may hold several challenges (RFC
+// 7235 §4.1). The challenges before a malformed one in a field still
+// count.
+func authChallenge(h http.Header, scheme string) (urlenc.Challenge, bool) {
 	for _, f := range h.Values("WWW-Authenticate") {
 		cs, _ := urlenc.ParseChallenges(f)
 		for _, c := range cs {
-			if strings.EqualFold(c.Scheme, "Bearer") {
+			if strings.EqualFold(c.Scheme, scheme) {
 				return c, true
 			}
 		}
 	}
 	return urlenc.Challenge{}, false
+}
+
+// hasScheme reports whether the Authorization value auth uses scheme,
+// compared case-insensitively (RFC 9110 §11.1).
+func hasScheme(auth, scheme string) bool {
+	return len(auth) > len(scheme) && auth[len(scheme)] == ' ' && strings.EqualFold(auth[:len(scheme)], scheme)
 }

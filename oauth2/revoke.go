@@ -33,7 +33,7 @@ func (c *Config) RevokeToken(ctx context.Context, token string, hint TokenTypeHi
 }
 
 func (c *Config) revoke(ctx context.Context, token string, hint TokenTypeHint, detect *atomic.Int32) error {
-	r, err := c.postForm(ctx, "revocation", c.Endpoint.RevocationURL, hintParams(token, hint), false, detect)
+	r, err := c.postForm(ctx, "revocation", c.Endpoint.RevocationURL, hintParams(token, hint), false, detect, nil)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (c *Config) IntrospectToken(ctx context.Context, token string, hint TokenTy
 }
 
 func (c *Config) introspect(ctx context.Context, token string, hint TokenTypeHint, detect *atomic.Int32) (*Introspection, error) {
-	r, err := c.postForm(ctx, "introspection", c.Endpoint.IntrospectionURL, hintParams(token, hint), false, detect)
+	r, err := c.postForm(ctx, "introspection", c.Endpoint.IntrospectionURL, hintParams(token, hint), false, detect, nil)
 	if err != nil {
 		return nil, err
 	}

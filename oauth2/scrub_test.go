@@ -150,7 +150,7 @@ var endpointCalls = []struct {
 	}},
 	{"refresh", func(_ *oauth2.Config, s *oauth2.Session) error { _, err := s.Refresh(context.Background()); return err }},
 	{"login", func(c *oauth2.Config, _ *oauth2.Session) error {
-		l, err := c.NewLogin(oauth2.WithPKCE(oauth2.PKCEPlain))
+		l, err := c.NewLogin(context.Background(), oauth2.WithPKCE(oauth2.PKCEPlain))
 		if err != nil {
 			return err
 		}
@@ -296,7 +296,7 @@ func TestCallbackParseErrorHidesURL(t *testing.T) {
 // carries and of the PKCE verifier, which PKCEPlain sent as the challenge.
 func TestCallbackErrorScrubbed(t *testing.T) {
 	cfg := &oauth2.Config{ClientID: "id", PKCE: oauth2.PKCEPlain}
-	l, err := cfg.NewLogin(oauth2.WithState("S"))
+	l, err := cfg.NewLogin(context.Background(), oauth2.WithState("S"))
 	if err != nil {
 		t.Fatal(err)
 	}

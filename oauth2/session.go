@@ -103,6 +103,9 @@ type Session struct {
 	saveMu sync.Mutex
 
 	detect atomic.Int32 // AuthAutoDetect memory, see Config.authOrder
+	// nonces are the DPoP nonces the session's token requests and its
+	// Transport learned, per server.
+	nonces dpopNonces
 	// forcedAt is when a rejected token last forced a refresh, in Unix
 	// nanoseconds by Config.Now; 0 if never.
 	forcedAt atomic.Int64
@@ -257,6 +260,10 @@ func (s *Session) Token(ctx context.Context) (*Token, error) {
 	}
 	return st.tok, nil
 }
+
+// dpopNonces returns the DPoP nonces the session learned, for its
+// Transport.
+func (s *Session) dpopNonces() *dpopNonces { return &s.nonces }
 
 // tokenHeader implements headerSource for the Transport.
 func (s *Session) tokenHeader(ctx context.Context) (*Token, string, error) {

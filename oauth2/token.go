@@ -48,6 +48,14 @@ type Token struct {
 	// IDToken is the OpenID Connect id_token, if the server sent one. It is
 	// not verified.
 	IDToken string
+	// DPoPJKT is the RFC 7638 thumbprint of the DPoP key a DPoP-bound
+	// token (token_type DPoP, RFC 9449 §5) is bound to: the package sets
+	// it to Config.DPoP.Thumbprint() when the server issues one, and sends
+	// or refreshes the token only with proofs of that key
+	// (ErrDPoPKeyMismatch). It is empty for other tokens. Saved with the
+	// token (JSON "dpop_jkt"), it tells a restored token's key; a DPoP
+	// token without it is sent with whatever key is at hand.
+	DPoPJKT string
 
 	// raw holds the response's fields: decoded JSON (numbers as
 	// json.Number) or, with form set, the first value of each form field.
@@ -64,6 +72,7 @@ type tokenJSON struct {
 	ExpiresIn    int64          `json:"expires_in,omitempty"`
 	Scope        string         `json:"scope,omitempty"`
 	IDToken      string         `json:"id_token,omitempty"`
+	DPoPJKT      string         `json:"dpop_jkt,omitempty"`
 	Extra        map[string]any `json:"extra,omitempty"`
 }
 
@@ -73,7 +82,7 @@ type tokenJSON struct {
 func (t Token) MarshalJSON() ([]byte, error) {
 	j := tokenJSON{
 		AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken,
-		ExpiresIn: t.ExpiresIn, Scope: t.Scope, IDToken: t.IDToken,
+		ExpiresIn: t.ExpiresIn, Scope: t.Scope, IDToken: t.IDToken, DPoPJKT: t.DPoPJKT,
 	}
 	if !t.Expiry.IsZero() {
 		e := t.Expiry
@@ -105,7 +114,7 @@ func (t *Token) UnmarshalJSON(data []byte) error {
 	}
 	*t = Token{
 		AccessToken: j.AccessToken, TokenType: j.TokenType, RefreshToken: j.RefreshToken,
-		ExpiresIn: j.ExpiresIn, Scope: j.Scope, IDToken: j.IDToken, raw: j.Extra,
+		ExpiresIn: j.ExpiresIn, Scope: j.Scope, IDToken: j.IDToken, DPoPJKT: j.DPoPJKT, raw: j.Extra,
 	}
 	if j.Expiry != nil {
 		t.Expiry = *j.Expiry
@@ -226,9 +235,12 @@ func (t *Token) ValidAt(now time.Time) bool {
 // Type returns the token type for an Authorization header, as
 // golang.org/x/oauth2's method of that name does: "Bearer" when TokenType
 // is empty or any capitalization of bearer, "MAC" and "Basic" for any
-// capitalization of those, TokenType otherwise.
+// capitalization of those, TokenType otherwise; and "DPoP" for any
+// capitalization of DPoP (RFC 9449 §7.1), or any token with a DPoPJKT.
 func (t *Token) Type() string {
 	switch {
+	case t.DPoPJKT != "" || strings.EqualFold(t.TokenType, "dpop"):
+		return "DPoP"
 	case t.TokenType == "" || strings.EqualFold(t.TokenType, "bearer"):
 		return "Bearer"
 	case strings.EqualFold(t.TokenType, "mac"):
@@ -266,6 +278,10 @@ func (t Token) String() string {
 	}
 	b.WriteString(" Scope:")
 	b.WriteString(strconv.Quote(t.Scope))
+	if t.DPoPJKT != "" {
+		b.WriteString(" DPoPJKT:")
+		b.WriteString(strconv.Quote(t.DPoPJKT))
+	}
 	if t.IDToken != "" {
 		b.WriteString(" IDToken:<redacted>")
 	}

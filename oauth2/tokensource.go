@@ -38,7 +38,11 @@ func StaticTokenSource(t *Token) TokenSource {
 type staticSource struct {
 	tok  *Token
 	auth string
+	// nonces are the DPoP nonces its Transports learned.
+	nonces dpopNonces
 }
+
+func (s *staticSource) dpopNonces() *dpopNonces { return &s.nonces }
 
 func (s *staticSource) Token(context.Context) (*Token, error) {
 	if s.tok == nil {

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -53,6 +54,28 @@ import (
 // that would not be safe to send twice is never sent twice. Set
 // DisableRetry to get every 401 as it came.
 //
+// A token of type DPoP (RFC 9449 §5) is sent as "Authorization: DPoP
+// <token>", never as a Bearer token and never in the query or the body
+// (Placement does not apply), with a DPoP header holding a fresh proof
+// made by DPoP for the request's method and URL and the token's hash,
+// after Hooks.ProtectedRequest saw the request (RFC 9449 §7.1); without a
+// key, or with another key than the one the token records, the request
+// is not sent (ErrNoDPoPKey, ErrDPoPKeyMismatch). A Bearer token is sent
+// as one, with no proof, whatever DPoP is. The nonce of each server
+// (origin), taken from the DPoP-Nonce header of every answer to a proof,
+// goes in the next proof to that server (§9); when the answer is 401 with
+// a DPoP challenge whose error is use_dpop_nonce, the request is sent
+// again, once, with a proof carrying the new nonce, whatever its method:
+// the server refused it before acting on it. A body that cannot be had
+// again (no GetBody) is not resent, and the Transport returns an error
+// wrapping ErrNotReplayable instead of the refusal.
+//
+// A request is sent at most twice. When the first answer is a nonce
+// challenge, the resend answers it, and a refusal of the token in the
+// second answer is returned as it is; the token is replaced (above) only
+// when the first answer refuses it, and its resend carries the latest
+// nonce.
+//
 // A Transport is safe for concurrent use by multiple goroutines. With a
 // valid token from a Session it takes no lock.
 type Transport struct {
@@ -67,8 +90,12 @@ type Transport struct {
 	// host that is not a loopback address. Never set it in production.
 	InsecureAllowHTTP bool
 	// DisableRetry turns off the resend of a request whose token a
-	// resource server refused (see Transport).
+	// resource server refused (see Transport). The resend that answers a
+	// DPoP nonce challenge is part of DPoP and stays on.
 	DisableRetry bool
+	// DPoP proves possession of the key DPoP-bound tokens are bound to
+	// (see Transport); if nil, the Config.DPoP of a *Session Source.
+	DPoP DPoP
 }
 
 func (t *Transport) base() http.RoundTripper {
@@ -131,20 +158,57 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	resp, err := t.send(req, tok, auth)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || t.DisableRetry {
+	resp, err := t.send(req, tok, auth, "")
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
+	}
+	if isDPoP(tok) && dpopChallengeError(resp.Header) == "use_dpop_nonce" {
+		return t.resendWithNonce(req, resp, tok, auth)
+	}
+	if t.DisableRetry {
+		return resp, nil
 	}
 	return t.retry(req, resp, tok)
 }
 
+// dpop returns the key that proves possession of DPoP-bound tokens.
+func (t *Transport) dpop() DPoP {
+	if t.DPoP != nil {
+		return t.DPoP
+	}
+	if s, ok := t.Source.(*Session); ok {
+		return s.cfg.DPoP
+	}
+	return nil
+}
+
+// nonceMemory returns where the DPoP nonces of t's requests are kept: the
+// Source's, a Session's shared with its token requests; or nil for a
+// Source of another package, whose requests learn them each time.
+func (t *Transport) nonceMemory() *dpopNonces {
+	if ns, ok := t.Source.(interface{ dpopNonces() *dpopNonces }); ok {
+		return ns.dpopNonces()
+	}
+	return nil
+}
+
 // send places tok (whose Authorization value is auth) on a copy of req and
-// sends it.
-func (t *Transport) send(req *http.Request, tok *Token, auth string) (*http.Response, error) {
+// sends it; a DPoP-bound token with a proof of its own, whose nonce is
+// nonce, or if empty the one remembered for the request's server.
+func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*http.Response, error) {
+	var dp DPoP
+	if isDPoP(tok) {
+		dp = t.dpop()
+		if err := checkDPoPKey(tok, dp); err != nil {
+			closeBody(req)
+			return nil, err
+		}
+	}
 	var hook func(*http.Request) error
 	maxBody := DefaultMaxBodyBytes
+	now := time.Now
 	if s, ok := t.Source.(*Session); ok {
-		hook, maxBody = s.cfg.Hooks.ProtectedRequest, s.cfg.maxBody()
+		hook, maxBody, now = s.cfg.Hooks.ProtectedRequest, s.cfg.maxBody(), s.cfg.now
 	}
 	var r2 *http.Request
 	var err error
@@ -152,6 +216,11 @@ func (t *Transport) send(req *http.Request, tok *Token, auth string) (*http.Resp
 	// body: from then on it must not be closed again.
 	readBody := false
 	switch {
+	case dp != nil && hook == nil:
+		r2 = withAuthHeader(req, auth, 1)
+	case dp != nil:
+		r2 = cloneRequest(req)
+		r2.Header["Authorization"] = []string{auth}
 	case t.Placement == InQuery:
 		r2 = cloneRequest(req)
 		q := []byte(r2.URL.RawQuery)
@@ -173,7 +242,7 @@ func (t *Transport) send(req *http.Request, tok *Token, auth string) (*http.Resp
 		r2 = cloneRequest(req)
 		r2.Header["Authorization"] = []string{auth}
 	default:
-		r2 = withAuthHeader(req, auth)
+		r2 = withAuthHeader(req, auth, 0)
 	}
 	if hook != nil {
 		if err := callHook("Hooks.ProtectedRequest", func() error { return hook(r2) }); err != nil {
@@ -183,7 +252,71 @@ func (t *Transport) send(req *http.Request, tok *Token, auth string) (*http.Resp
 			return nil, err
 		}
 	}
-	return t.base().RoundTrip(r2)
+	if dp == nil {
+		return t.base().RoundTrip(r2)
+	}
+	// The proof is made for the request as it goes out, after the hook.
+	nonces := t.nonceMemory()
+	origin, htu := dpopTarget(r2.URL)
+	method := r2.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	if nonce == "" && nonces != nil {
+		nonce = nonces.get(origin)
+	}
+	proof, err := dp.Proof(method, htu, tok.AccessToken, nonce, now())
+	if err != nil {
+		closeBody(req)
+		return nil, fmt.Errorf("oauth2: DPoP proof: %w", err)
+	}
+	r2.Header["Dpop"] = []string{proof}
+	resp, err := t.base().RoundTrip(r2)
+	if err == nil && nonces != nil {
+		nonces.update(origin, resp.Header)
+	}
+	return resp, err
+}
+
+// resendWithNonce handles resp, a 401 answer to req sent with the DPoP
+// token tok whose DPoP challenge says use_dpop_nonce (RFC 9449 §9): it
+// sends req again, once, with a proof carrying the nonce the answer gave,
+// which send recorded. An answer without a nonce is returned as it is; a
+// body that cannot be had again fails with ErrNotReplayable.
+func (t *Transport) resendWithNonce(req *http.Request, resp *http.Response, tok *Token, auth string) (*http.Response, error) {
+	nonce := resp.Header.Get("DPoP-Nonce")
+	if !validNonce(nonce) {
+		return resp, nil
+	}
+	req2, err := replayRequest(req)
+	// The first answer is spent: drain a little of it so that its
+	// connection may be reused, and close it.
+	io.CopyN(io.Discard, resp.Body, 4<<10)
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("oauth2: the resource server demands a DPoP nonce: %w", err)
+	}
+	return t.send(req2, tok, auth, nonce)
+}
+
+// replayRequest returns req with a body of its own to send it again: req
+// itself when it has none, a shallow copy with GetBody's otherwise. A body
+// without GetBody gives an error wrapping ErrNotReplayable.
+func replayRequest(req *http.Request) (*http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req, nil
+	}
+	if req.GetBody == nil {
+		return nil, ErrNotReplayable
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, fmt.Errorf("%w: GetBody: %w", ErrNotReplayable, err)
+	}
+	req2 := new(http.Request)
+	*req2 = *req
+	req2.Body = body
+	return req2, nil
 }
 
 // retry handles resp, a 401 answer to req sent with tok: when the Source
@@ -193,28 +326,22 @@ func (t *Transport) send(req *http.Request, tok *Token, auth string) (*http.Resp
 // other token, it returns resp.
 func (t *Transport) retry(req *http.Request, resp *http.Response, tok *Token) (*http.Response, error) {
 	s, ok := t.Source.(*Session)
-	if !ok || !replayable(req) || !invalidToken(resp.Header) {
+	if !ok || !replayable(req) || !invalidToken(resp.Header, tok) {
 		return resp, nil
 	}
 	tok2, auth2 := s.replaceRejected(req.Context(), tok)
 	if tok2 == nil {
 		return resp, nil
 	}
-	req2 := req
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err := req.GetBody()
-		if err != nil {
-			return resp, nil
-		}
-		req2 = new(http.Request)
-		*req2 = *req
-		req2.Body = body
+	req2, err := replayRequest(req)
+	if err != nil {
+		return resp, nil
 	}
 	// The first answer is spent: drain a little of it so that its
 	// connection may be reused, and close it.
 	io.CopyN(io.Discard, resp.Body, 4<<10)
 	resp.Body.Close()
-	return t.send(req2, tok2, auth2)
+	return t.send(req2, tok2, auth2, "")
 }
 
 // replayable reports whether req may be sent again, by the rule net/http
@@ -234,9 +361,13 @@ func replayable(req *http.Request) bool {
 	return ok || xok
 }
 
-// invalidToken reports whether h holds a Bearer challenge with
-// error="invalid_token" (RFC 6750 §3.1).
-func invalidToken(h http.Header) bool {
+// invalidToken reports whether h, the answer to a request with tok,
+// holds a Bearer challenge with error="invalid_token" (RFC 6750 §3.1), or
+// for a DPoP-bound tok a DPoP challenge with it (RFC 9449 §7.1).
+func invalidToken(h http.Header, tok *Token) bool {
+	if isDPoP(tok) && dpopChallengeError(h) == "invalid_token" {
+		return true
+	}
 	c, ok := bearerChallenge(h)
 	return ok && c.Param("error") == "invalid_token"
 }
@@ -252,17 +383,17 @@ func cloneRequest(req *http.Request) *http.Request {
 }
 
 // withAuthHeader returns a copy of req whose header, a copy of req's
-// sharing nothing with it, also carries Authorization: auth. The URL and
-// the body are req's, which the Transport does not modify; the header
-// values share one new array (one allocation when each field has one
-// value), and req's header is walked once, since each walk of a map
-// starts by drawing a random number.
-func withAuthHeader(req *http.Request, auth string) *http.Request {
+// sharing nothing with it, also carries Authorization: auth, with room for
+// extra more fields. The URL and the body are req's, which the Transport
+// does not modify; the header values share one new array (one allocation
+// when each field has one value), and req's header is walked once, since
+// each walk of a map starts by drawing a random number.
+func withAuthHeader(req *http.Request, auth string, extra int) *http.Request {
 	r2 := new(http.Request)
 	*r2 = *req
 	vals := make([]string, 1, len(req.Header)+1)
 	vals[0] = auth
-	h := make(http.Header, len(req.Header)+1)
+	h := make(http.Header, len(req.Header)+1+extra)
 	h["Authorization"] = vals[:1:1]
 	for k, v := range req.Header {
 		if k == "Authorization" {

@@ -168,7 +168,7 @@ func TestVectorsPKCE(t *testing.T) {
 			// Through a login: 16 bytes of state, then the verifier.
 			cfg := &Config{ClientID: "c", Endpoint: Endpoint{AuthURL: "https://as.example/authorize"},
 				Rand: io.MultiReader(bytes.NewReader(make([]byte, 16)), bytes.NewReader(in.VerifierOctets))}
-			l, err := cfg.NewLogin()
+			l, err := cfg.NewLogin(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,7 +208,7 @@ func TestVectorsPKCE(t *testing.T) {
 			if _, err := cfg.Exchange(ctx, "x", VerifierOption(in.CodeVerifier)); err != nil {
 				t.Fatal(err)
 			}
-			l, err := cfg.NewLogin(S256ChallengeOption(in.CodeVerifier))
+			l, err := cfg.NewLogin(context.Background(), S256ChallengeOption(in.CodeVerifier))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestVectorsPKCE(t *testing.T) {
 		t.Run(v.ID, func(t *testing.T) {
 			var want map[string]string
 			decode(t, v.Expected, &want)
-			l, err := (&Config{ClientID: "c", PKCE: PKCEPlain, Endpoint: Endpoint{AuthURL: "https://as.example/a"}}).NewLogin()
+			l, err := (&Config{ClientID: "c", PKCE: PKCEPlain, Endpoint: Endpoint{AuthURL: "https://as.example/a"}}).NewLogin(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -336,7 +336,7 @@ func TestVectorsAuthorizationRequest(t *testing.T) {
 			if in["response_type"] == "token" {
 				opts = append(opts, ImplicitFlow)
 			}
-			l, err := cfg.NewLogin(opts...)
+			l, err := cfg.NewLogin(context.Background(), opts...)
 			if err != nil || l.State != in["state"] {
 				t.Fatalf("NewLogin: %v, %v", l, err)
 			}

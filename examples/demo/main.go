@@ -4,7 +4,7 @@
 //
 //	go run ./examples/demo             # every step
 //	go run ./examples/demo -v          # with the full HTTP exchanges
-//	go run ./examples/demo -only oauth2  # or oauth1, oidc
+//	go run ./examples/demo -only oauth2  # or oauth1, oidc, dpop
 //
 // It exits with status 1 if any step fails.
 package main
@@ -24,10 +24,10 @@ import (
 
 func main() {
 	verbose := flag.Bool("v", false, "print every HTTP exchange (secrets redacted)")
-	only := flag.String("only", "", "run only `oauth1`, oauth2 or oidc")
+	only := flag.String("only", "", "run only `oauth1`, oauth2, oidc or dpop")
 	flag.Parse()
-	if *only != "" && *only != "oauth1" && *only != "oauth2" && *only != "oidc" {
-		fmt.Fprintf(os.Stderr, "demo: -only takes oauth1, oauth2 or oidc, not %q\n", *only)
+	if *only != "" && *only != "oauth1" && *only != "oauth2" && *only != "oidc" && *only != "dpop" {
+		fmt.Fprintf(os.Stderr, "demo: -only takes oauth1, oauth2, oidc or dpop, not %q\n", *only)
 		os.Exit(2)
 	}
 	os.Exit(run(os.Stdout, *verbose, *only))
@@ -54,6 +54,9 @@ func run(out io.Writer, verbose bool, only string) int {
 	}
 	if only == "" || only == "oidc" {
 		d.oidc(ctx)
+	}
+	if only == "" || only == "dpop" {
+		d.dpop(ctx)
 	}
 
 	fmt.Fprintln(out)

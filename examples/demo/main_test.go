@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -62,6 +63,27 @@ func TestOnlyOIDC(t *testing.T) {
 		if strings.Contains(line, `"id_token":"`) && !strings.Contains(line, `"id_token":"[redacted]"`) ||
 			strings.Contains(line, "nonce=") && !strings.Contains(line, "nonce=[redacted]") {
 			t.Errorf("unredacted ID token or nonce: %s", line)
+		}
+	}
+}
+
+// fakeToken matches an access or refresh token of the fake provider.
+var fakeToken = regexp.MustCompile(`\b(at|rt)_[A-Za-z0-9_-]{22}`)
+
+// TestOnlyDPoP runs the DPoP section alone, verbose, and checks that it
+// passed and printed no token and no whole proof.
+func TestOnlyDPoP(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(&out, true, "dpop"); code != 0 {
+		t.Fatalf("demo -only dpop exited %d:\n%s", code, out.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, "== AT Protocol style sign-in") || strings.Contains(text, "OAuth 1.0a") {
+		t.Errorf("-only dpop did not run the DPoP section alone:\n%s", text)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if fakeToken.MatchString(line) || strings.Contains(line, "Dpop: ") && !strings.HasSuffix(line, "(a DPoP proof)") {
+			t.Errorf("a token or a whole proof printed: %s", line)
 		}
 	}
 }

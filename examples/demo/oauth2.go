@@ -51,7 +51,7 @@ func (d *demo) oauth2(ctx context.Context) {
 	var callback string
 	if !d.step("start a login: state and an S256 code challenge, kept server-side for this user", func() (string, error) {
 		var err error
-		if login, err = cfg.NewLogin(); err != nil {
+		if login, err = cfg.NewLogin(ctx); err != nil {
 			return "", err
 		}
 		u, err := url.Parse(login.URL)

@@ -61,7 +61,7 @@ func (d *demo) oidc(ctx context.Context) {
 	)
 	if !d.step("sign in: a login with state, PKCE and a nonce; the callback's state and iss checked", func() (string, error) {
 		var err error
-		if login, err = cfg.NewLogin(); err != nil {
+		if login, err = cfg.NewLogin(ctx); err != nil {
 			return "", err
 		}
 		d.printf("login: state %s, a nonce of %d characters, issuer %s", short(login.State), len(login.Nonce), login.Issuer)
@@ -116,7 +116,7 @@ func (d *demo) oidc(ctx context.Context) {
 		if err != nil {
 			return "", err
 		}
-		login, err := cfg.NewLogin()
+		login, err := cfg.NewLogin(ctx)
 		if err != nil {
 			return "", err
 		}
@@ -139,7 +139,7 @@ func (d *demo) oidc(ctx context.Context) {
 			return "", err
 		}
 		verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
-		login, err := cfg.NewLogin()
+		login, err := cfg.NewLogin(ctx)
 		if err != nil {
 			return "", err
 		}

@@ -78,6 +78,9 @@ func printHeaders(out io.Writer, prefix string, h http.Header) {
 			if k == "Authorization" || k == "Location" {
 				v = redactHeader(v)
 			}
+			if k == "Dpop" && len(v) > 24 {
+				v = v[:24] + "… (a DPoP proof)"
+			}
 			fmt.Fprintf(out, "%s%s: %s\n", prefix, k, v)
 		}
 	}

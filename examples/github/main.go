@@ -58,7 +58,7 @@ func main() {
 	cfg.RedirectURL = "http://" + ln.Addr().String() + "/callback"
 
 	// The pending login: state and PKCE verifier, checked on the callback.
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}

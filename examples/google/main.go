@@ -106,7 +106,7 @@ func main() {
 func login(cfg *oauth2.Config, ln net.Listener, fake bool) (*oauth2.Token, error) {
 	// access_type=offline asks for a refresh token; prompt=consent makes
 	// Google issue a new one even if the user consented before.
-	l, err := cfg.NewLogin(oauth2.AccessTypeOffline, oauth2.ApprovalForce)
+	l, err := cfg.NewLogin(context.Background(), oauth2.AccessTypeOffline, oauth2.ApprovalForce)
 	if err != nil {
 		return nil, err
 	}

@@ -71,7 +71,7 @@ func main() {
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
 
 	// The pending login: state, PKCE verifier, nonce and issuer.
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

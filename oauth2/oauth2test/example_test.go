@@ -26,7 +26,7 @@ func Example() {
 		Endpoint:     srv.Endpoint(),
 		RedirectURL:  "http://127.0.0.1/callback",
 	}
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func ExampleServer_CallbackRequest() {
 
 	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, Endpoint: srv.Endpoint(),
 		RedirectURL: "http://127.0.0.1/callback"}
-	login, err := cfg.NewLogin(oauth2.SetAuthURLParam("response_mode", "form_post"))
+	login, err := cfg.NewLogin(context.Background(), oauth2.SetAuthURLParam("response_mode", "form_post"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func ExampleServer_AuthorizeAs() {
 		Endpoint: srv.Endpoint(), RedirectURL: "http://127.0.0.1/callback"}
 	ctx := context.Background()
 	for _, user := range []string{"alice", "bob"} {
-		login, err := cfg.NewLogin()
+		login, err := cfg.NewLogin(context.Background())
 		if err != nil {
 			log.Fatal(err)
 		}

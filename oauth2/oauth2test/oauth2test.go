@@ -11,7 +11,7 @@
 //			Endpoint:     srv.Endpoint(),
 //			RedirectURL:  "http://127.0.0.1/callback",
 //		}
-//		login, err := cfg.NewLogin()
+//		login, err := cfg.NewLogin(context.Background())
 //		if err != nil {
 //			t.Fatal(err)
 //		}
@@ -200,15 +200,25 @@ func (s *Server) Close() { s.srv.Close() }
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Endpoint returns the server's endpoints: authorization (RFC 6749 §3.1),
-// token (§3.2), device authorization (RFC 8628), revocation (RFC 7009)
-// and introspection (RFC 7662).
+// token (§3.2), device authorization (RFC 8628), revocation (RFC 7009),
+// introspection (RFC 7662) and pushed authorization requests (RFC 9126);
+// its issuer ([Server.IssuerURL]), which logins check the callback's
+// "iss" against (RFC 9207) and sign request objects for (RFC 9101); and,
+// as its metadata says them, whether it requires pushed requests
+// (Provider.RequirePAR) and signed request objects
+// (Provider.RequireSignedRequestObject) at the time of the call: set
+// those switches first.
 func (s *Server) Endpoint() oauth2.Endpoint {
 	return oauth2.Endpoint{
-		AuthURL:          s.URL + fakeprovider.OAuth2AuthorizePath,
-		TokenURL:         s.URL + fakeprovider.OAuth2TokenPath,
-		DeviceAuthURL:    s.URL + fakeprovider.OAuth2DevicePath,
-		RevocationURL:    s.URL + fakeprovider.OAuth2RevokePath,
-		IntrospectionURL: s.URL + fakeprovider.OAuth2IntrospectPath,
+		AuthURL:                    s.URL + fakeprovider.OAuth2AuthorizePath,
+		TokenURL:                   s.URL + fakeprovider.OAuth2TokenPath,
+		DeviceAuthURL:              s.URL + fakeprovider.OAuth2DevicePath,
+		RevocationURL:              s.URL + fakeprovider.OAuth2RevokePath,
+		IntrospectionURL:           s.URL + fakeprovider.OAuth2IntrospectPath,
+		PushedAuthURL:              s.PushedAuthURL(),
+		Issuer:                     s.IssuerURL(),
+		RequirePushedAuth:          s.RequirePAR,
+		RequireSignedRequestObject: s.RequireSignedRequestObject,
 	}
 }
 

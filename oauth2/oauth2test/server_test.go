@@ -70,7 +70,7 @@ func TestBrowserStep(t *testing.T) {
 			}
 			srv.Users["bob"] = "pw"
 			cfg := config(srv, oauth2test.PublicClientID, "")
-			login, err := cfg.NewLogin(tt.opts...)
+			login, err := cfg.NewLogin(context.Background(), tt.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestBrowserStep(t *testing.T) {
 func TestBrowserStepErrors(t *testing.T) {
 	srv := oauth2test.NewServer(t)
 	cfg := config(srv, oauth2test.ClientID, oauth2test.ClientSecret)
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,15 +122,15 @@ func TestBrowserStepFailures(t *testing.T) {
 	good := config(srv, oauth2test.ClientID, oauth2test.ClientSecret)
 	unknown := config(srv, "nobody", "")
 	formPost := func() string {
-		l, _ := good.NewLogin(oauth2.SetAuthURLParam("response_mode", "form_post"))
+		l, _ := good.NewLogin(context.Background(), oauth2.SetAuthURLParam("response_mode", "form_post"))
 		return l.URL
 	}
 	implicit := func() string {
-		l, _ := config(srv, oauth2test.PublicClientID, "").NewLogin(oauth2.ImplicitFlow)
+		l, _ := config(srv, oauth2test.PublicClientID, "").NewLogin(context.Background(), oauth2.ImplicitFlow)
 		return l.URL
 	}
 	unknownURL := func() string {
-		l, _ := unknown.NewLogin()
+		l, _ := unknown.NewLogin(context.Background())
 		return l.URL
 	}
 	tests := []struct {

@@ -27,7 +27,7 @@ type App struct {
 
 // Start begins a sign-in: the app keeps the login and sends the browser to
 // its URL.
-func (a *App) Start() (*oauth2.Login, error) { return a.OAuth.NewLogin() }
+func (a *App) Start() (*oauth2.Login, error) { return a.OAuth.NewLogin(context.Background()) }
 
 // Finish completes the sign-in from the callback request and returns the
 // session and the user's name.

@@ -15,7 +15,7 @@
 //	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
 //
 //	// /login: state, PKCE verifier, nonce and issuer, kept for this user.
-//	login, err := cfg.NewLogin()
+//	login, err := cfg.NewLogin(r.Context())
 //	http.Redirect(w, r, login.URL, http.StatusFound)
 //
 //	// /callback, with the login stored for this browser.

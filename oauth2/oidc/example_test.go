@@ -36,7 +36,7 @@ func Example() {
 	}
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
 
-	login, err := cfg.NewLogin() // state, PKCE verifier, nonce, issuer: keep it for this user
+	login, err := cfg.NewLogin(context.Background()) // state, PKCE verifier, nonce, issuer: keep it for this user
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func Example_mixUp() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func exampleBrowser(authURL string) string {
 
 // exampleSignIn runs a login of cfg through exampleBrowser.
 func exampleSignIn(cfg *oauth2.Config) (*oauth2.Login, *oauth2.Token) {
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}

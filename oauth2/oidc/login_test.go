@@ -75,7 +75,7 @@ func signInWithOIDC(t testing.TB, s *fakeprovider.Server, clk *clock) signInResu
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID, Now: clk.Now})
 
 	// The login: state, PKCE, nonce; the callback with iss.
-	login, err := cfg.NewLogin()
+	login, err := cfg.NewLogin(context.Background())
 	if err != nil {
 		return fail("login", err)
 	}

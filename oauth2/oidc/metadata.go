@@ -38,6 +38,9 @@ type Metadata struct {
 	// authorization requests only through PushedAuthorizationRequestEndpoint
 	// (RFC 9126 §5).
 	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
+	// RequireSignedRequestObject says the server accepts authorization
+	// requests only as signed request objects (RFC 9101 §10.5).
+	RequireSignedRequestObject bool `json:"require_signed_request_object,omitempty"`
 	// AuthorizationResponseIssParameterSupported says every authorization
 	// response carries "iss" (RFC 9207 §3): a callback without it must be
 	// refused.
@@ -102,6 +105,7 @@ func ParseMetadata(data []byte) (*Metadata, error) {
 		dst  *bool
 	}{
 		{"require_pushed_authorization_requests", &m.RequirePushedAuthorizationRequests},
+		{"require_signed_request_object", &m.RequireSignedRequestObject},
 		{"authorization_response_iss_parameter_supported", &m.AuthorizationResponseIssParameterSupported},
 	} {
 		if *f.dst, err = getBool(obj, f.name); err != nil {
@@ -200,21 +204,27 @@ func checkEndpointURL(s string, issuer bool) error {
 // Endpoint returns m as an oauth2.Endpoint: the issuer and RFC 9207's
 // authorization_response_iss_parameter_supported (Issuer,
 // IssuerParameter), with which package oauth2 checks the "iss" of
-// callbacks, and the URLs of the authorization, token, device
-// authorization, revocation, introspection, pushed authorization request
-// and UserInfo endpoints and of the JWK Set, each empty when m has none.
+// callbacks; the URLs of the authorization, token, device authorization,
+// revocation, introspection, pushed authorization request and UserInfo
+// endpoints and of the JWK Set, each empty when m has none; and RFC
+// 9126's require_pushed_authorization_requests and RFC 9101's
+// require_signed_request_object (RequirePushedAuth,
+// RequireSignedRequestObject), with which package oauth2's logins push
+// their requests, or sign them, when the server demands it.
 func (m *Metadata) Endpoint() oauth2.Endpoint {
 	return oauth2.Endpoint{
-		AuthURL:          m.AuthorizationEndpoint,
-		TokenURL:         m.TokenEndpoint,
-		DeviceAuthURL:    m.DeviceAuthorizationEndpoint,
-		RevocationURL:    m.RevocationEndpoint,
-		IntrospectionURL: m.IntrospectionEndpoint,
-		Issuer:           m.Issuer,
-		IssuerParameter:  m.AuthorizationResponseIssParameterSupported,
-		PushedAuthURL:    m.PushedAuthorizationRequestEndpoint,
-		UserInfoURL:      m.UserInfoEndpoint,
-		JWKSURL:          m.JWKSURI,
+		AuthURL:                    m.AuthorizationEndpoint,
+		TokenURL:                   m.TokenEndpoint,
+		DeviceAuthURL:              m.DeviceAuthorizationEndpoint,
+		RevocationURL:              m.RevocationEndpoint,
+		IntrospectionURL:           m.IntrospectionEndpoint,
+		Issuer:                     m.Issuer,
+		IssuerParameter:            m.AuthorizationResponseIssParameterSupported,
+		PushedAuthURL:              m.PushedAuthorizationRequestEndpoint,
+		RequirePushedAuth:          m.RequirePushedAuthorizationRequests,
+		RequireSignedRequestObject: m.RequireSignedRequestObject,
+		UserInfoURL:                m.UserInfoEndpoint,
+		JWKSURL:                    m.JWKSURI,
 	}
 }
 

@@ -63,6 +63,33 @@ func TestNewProvider(t *testing.T) {
 	}
 }
 
+// TestNewProviderRequirements: a server that requires pushed requests
+// (RFC 9126 §5) or signed request objects (RFC 9101 §10.5) says so in
+// its metadata, and Endpoint carries it to package oauth2's logins.
+func TestNewProviderRequirements(t *testing.T) {
+	tests := []struct {
+		name      string
+		par, jar  bool
+		configure func(*fakeprovider.OAuth2)
+	}{
+		{"neither", false, false, nil},
+		{"pushed", true, false, func(o *fakeprovider.OAuth2) { o.RequirePAR = true }},
+		{"signed", false, true, func(o *fakeprovider.OAuth2) { o.RequireSignedRequestObject = true }},
+		{"both", true, true, func(o *fakeprovider.OAuth2) { o.RequirePAR, o.RequireSignedRequestObject = true, true }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			p := newProvider(t, newServer(t, clk, tt.configure), clk)
+			m, e := p.Metadata(), p.Endpoint()
+			got := [4]bool{m.RequirePushedAuthorizationRequests, m.RequireSignedRequestObject, e.RequirePushedAuth, e.RequireSignedRequestObject}
+			if want := [4]bool{tt.par, tt.jar, tt.par, tt.jar}; got != want {
+				t.Errorf("metadata PAR, JAR and Endpoint PAR, JAR = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
 // TestNewProviderWellKnown checks which document is fetched for issuers
 // with and without a path: the OpenID one first, the RFC 8414 one, with
 // the path inserted, after a 404.

@@ -60,7 +60,8 @@
 // members, members of another key type, an "alg" that does not fit the key,
 // RSA keys under 2048 bits and EC points off their curve are refused.
 // [ParsePrivateJWK] parses a private key, such as a client's DPoP key, and
-// checks it against its public members.
+// checks it against its public members; [JWK.MarshalPrivate] writes one,
+// for the client that saves such a key.
 //
 // [JWK.Verifier] makes a verifier for a key and an algorithm, honouring the
 // JWK's "alg", "use" and "key_ops"; a public key never becomes an HMAC

@@ -279,17 +279,7 @@ func (k JWK) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []struct{ name, value string }{{"alg", k.Algorithm}, {"kid", k.KeyID}, {"use", k.Use}} {
-		if m.value != "" {
-			v, _ := json.Marshal(m.value) // a string always marshals
-			ms = append(ms, member{m.name, v})
-		}
-	}
-	if k.KeyOps != nil {
-		v, _ := json.Marshal(k.KeyOps)
-		ms = append(ms, member{"key_ops", v})
-	}
-	return writeMembers(ms), nil
+	return writeMembers(k.appendOptional(ms)), nil
 }
 
 // UnmarshalJSON parses data as [ParseJWK] does into k, so that a public JWK

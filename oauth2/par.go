@@ -1,0 +1,148 @@
+package oauth2
+
+// Pushed authorization requests (RFC 9126) and request objects (RFC
+// 9101): how a login sends its authorization request other than as the
+// query of the URL the user is sent to.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
+)
+
+// requestObjectLifetime is how long a request object a login signs is
+// valid (its "exp" is "iat" plus this): the URL of a login that sends one
+// by value must be used within it (Login.Expiry).
+const requestObjectLifetime = 5 * time.Minute
+
+// requestObjectClaims are the claims requestObject sets; parameters of
+// the same names are left out of the object, and so are request and
+// request_uri, which RFC 9101 §4 forbids in it.
+var requestObjectClaims = []string{"iss", "aud", "iat", "nbf", "exp", "jti", "request", "request_uri"}
+
+// requestObject returns the authorization request p as a request object
+// (RFC 9101 §4) signed with Config.Signer at now: a JWT of type
+// oauth-authz-req+jwt (§10.8) whose claims are the parameters, in their
+// order, a key given more than once as the array of its values (as RFC
+// 8707 §2 writes resource), with iss the client_id, aud the issuer
+// (Endpoint.Issuer), iat and nbf now, exp requestObjectLifetime later,
+// and a random jti; kid is Config.KeyID when set.
+func (c *Config) requestObject(p urlenc.Params, now time.Time) (string, error) {
+	if c.Signer == nil {
+		return "", fmt.Errorf("oauth2: request object: %w", ErrNoSigner)
+	}
+	if c.Endpoint.Issuer == "" {
+		return "", fmt.Errorf("oauth2: request object: %w: Endpoint.Issuer, its audience, is empty", ErrNoEndpoint)
+	}
+	alg := c.Signer.Alg()
+	if alg == "none" {
+		return "", errors.New("oauth2: request object: signer alg \"none\"")
+	}
+	jti, err := randomString(c.rand(), 16)
+	if err != nil {
+		return "", err
+	}
+	claims := appendJSONString([]byte(`{"iss":`), c.ClientID)
+	claims = appendJSONString(append(claims, `,"aud":`...), c.Endpoint.Issuer)
+	done := make(map[string]bool, len(p))
+	for _, kv := range p {
+		if done[kv.Key] || contains(requestObjectClaims, kv.Key) {
+			continue
+		}
+		done[kv.Key] = true
+		claims = appendJSONString(append(claims, ','), kv.Key)
+		claims = append(claims, ':')
+		vals := p.Values(kv.Key)
+		if len(vals) == 1 {
+			claims = appendJSONString(claims, vals[0])
+			continue
+		}
+		claims = append(claims, '[')
+		for i, v := range vals {
+			if i > 0 {
+				claims = append(claims, ',')
+			}
+			claims = appendJSONString(claims, v)
+		}
+		claims = append(claims, ']')
+	}
+	iat := now.Unix()
+	claims = appendJSONString(append(claims, `,"jti":`...), jti)
+	claims = strconv.AppendInt(append(claims, `,"iat":`...), iat, 10)
+	claims = strconv.AppendInt(append(claims, `,"nbf":`...), iat, 10)
+	claims = strconv.AppendInt(append(claims, `,"exp":`...), iat+int64(requestObjectLifetime/time.Second), 10)
+	claims = append(claims, '}')
+	header := append(appendJSONString([]byte(`{"alg":`), alg), `,"typ":"oauth-authz-req+jwt"`...)
+	if c.KeyID != "" {
+		header = appendJSONString(append(header, `,"kid":`...), c.KeyID)
+	}
+	header = append(header, '}')
+	obj, err := signJWS(c.Signer, header, claims)
+	if err != nil {
+		return "", fmt.Errorf("oauth2: signing request object: %w", err)
+	}
+	return obj, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pushAuthorization pushes the authorization request p to
+// Endpoint.PushedAuthURL with client authentication, and a DPoP proof
+// with Config.DPoP (RFC 9126 §2.1), and returns the request_uri the
+// server gave and when it expires (zero when the server did not say).
+// An error response is an *Error with Endpoint "pushed authorization"
+// (§2.3).
+func (c *Config) pushAuthorization(ctx context.Context, p urlenc.Params) (string, time.Time, error) {
+	const name = "pushed authorization"
+	var nonces *dpopNonces
+	if c.DPoP != nil {
+		nonces = new(dpopNonces)
+	}
+	r, err := c.postForm(ctx, name, c.Endpoint.PushedAuthURL, p, false, nil, nonces)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return parsePushResponse(r, c.now())
+}
+
+// parsePushResponse reads r, the PAR endpoint's answer received at now
+// (RFC 9126 §2.2, §2.3): the request_uri and its expiry, or an *Error.
+func parsePushResponse(r *response, now time.Time) (string, time.Time, error) {
+	const name = "pushed authorization"
+	vals, _, derr := decodeResponse(r.contentType, r.body)
+	if r.status/100 != 2 || derr == nil && vals["error"] != nil {
+		if derr != nil {
+			vals = nil
+		}
+		e := newError(name, r.status, vals, r.body, r.secrets)
+		e.RetryAfter = retryAfter(r.header, now)
+		return "", time.Time{}, e
+	}
+	if derr != nil {
+		return "", time.Time{}, fmt.Errorf("oauth2: %s endpoint: cannot parse response: %w", name, derr)
+	}
+	uri, _ := vals["request_uri"].(string)
+	if uri == "" {
+		return "", time.Time{}, fmt.Errorf("oauth2: %s endpoint: response has no request_uri", name)
+	}
+	secs, err := expiresIn(vals["expires_in"])
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("oauth2: %s endpoint: %w", name, err)
+	}
+	var exp time.Time
+	if secs > 0 {
+		exp = now.Add(time.Duration(secs) * time.Second)
+	}
+	return uri, exp, nil
+}
