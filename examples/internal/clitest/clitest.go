@@ -45,5 +45,5 @@ func Help(t testing.TB, run func(context.Context, []string, io.Writer) error, wa
 	if err := run(context.Background(), []string{"-h"}, &out); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run -h = %v, want flag.ErrHelp", err)
 	}
-	Contains(t, out.String(), append([]string{"-fake", "Environment:"}, wants...)...)
+	Contains(t, out.String(), append([]string{"-fake", "Environment"}, wants...)...)
 }
