@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 )
 
@@ -176,4 +178,14 @@ func (c *Callback) Close() error {
 		close(c.done)
 	}
 	return c.srv.Close()
+}
+
+// ReadLine reads a line that the user types, such as a PIN, and returns it
+// without surrounding spaces.
+func ReadLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
 }
