@@ -100,8 +100,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	s := cfg.NewSession(tok) // refreshes the token before it expires
 	s.OnTokenUpdate = func(ctx context.Context, t *oauth2.Token) error {
+		if err := saveToken(path, t); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "new token (expires %s) saved to %s\n", t.Expiry.Format(time.TimeOnly), path)
-		return saveToken(path, t)
+		return nil
 	}
 	if err := get(ctx, s, apiURL, stdout); err != nil {
 		return err

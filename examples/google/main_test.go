@@ -16,7 +16,7 @@ import (
 func TestFake(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tok.json")
 	out := clitest.Run(t, run, "-fake", "-token", path)
-	clitest.Contains(t, out, "signed in; token saved to "+path, "saved to "+path, `"email":"alice@example.com"`)
+	clitest.Contains(t, out, "signed in; token saved to "+path, ") saved to "+path, `"email":"alice@example.com"`)
 	if n := strings.Count(out, "200 OK"); n != 2 {
 		t.Errorf("%d API calls answered 200 OK, want 2:\n%s", n, out)
 	}
