@@ -1,51 +1,67 @@
 // Command clientcredentials gets a token with the client credentials grant
 // (RFC 6749 §4.4) and calls an API with it, as a service would:
 //
-//	go run ./examples/clientcredentials -token-url https://as.example/token \
-//		-client-id svc -client-secret "$SECRET" -scope "read write" -api https://api.example/v1/items
+//	CLIENT_ID=svc CLIENT_SECRET=... go run ./examples/clientcredentials \
+//		-token-url https://as.example/token -scope "read write" -api https://api.example/v1/items
 //
 // The session gets its token on first use and runs the grant again when
 // the token is due; -resource adds RFC 8707 resource indicators to every
-// token request. With -fake it runs against a local fake provider, so it
-// needs no account.
+// token request. With -fake it runs against the test provider (package
+// oauth2test): no account.
 package main
 
 import (
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 )
 
-func main() {
-	tokenURL := flag.String("token-url", "", "token endpoint URL")
-	clientID := flag.String("client-id", os.Getenv("OAUTH_CLIENT_ID"), "client ID")
-	clientSecret := flag.String("client-secret", os.Getenv("OAUTH_CLIENT_SECRET"), "client secret")
-	method := flag.String("auth", "client_secret_basic", "client_secret_basic, client_secret_post or auto")
-	scope := flag.String("scope", "", "space-separated scopes")
-	api := flag.String("api", "", "API URL to call with the token")
-	resource := flag.String("resource", "", "space-separated resource indicators (RFC 8707) for the token")
-	fake := flag.Bool("fake", false, "run against a local fake provider")
-	flag.Parse()
+const usage = `clientcredentials gets a token with the client credentials grant
+(RFC 6749 §4.4), as a service would, and calls an API with it.
 
+Environment (or -client-id, -client-secret):
+  CLIENT_ID      the client's ID
+  CLIENT_SECRET  the client's secret
+
+Usage:
+  go run ./examples/clientcredentials -token-url https://as.example/token -api https://api.example/items
+  go run ./examples/clientcredentials -fake    # against the test provider: no account
+`
+
+func main() { cli.Main(run) }
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := cli.NewFlagSet(stdout, usage)
+	tokenURL := fs.String("token-url", "", "token endpoint URL")
+	clientID := fs.String("client-id", os.Getenv("CLIENT_ID"), "client ID")
+	clientSecret := fs.String("client-secret", os.Getenv("CLIENT_SECRET"), "client secret")
+	method := fs.String("auth", "client_secret_basic", "client authentication: client_secret_basic, client_secret_post or auto")
+	scope := fs.String("scope", "", "space-separated scopes")
+	api := fs.String("api", "", "API URL to call with the token")
+	resource := fs.String("resource", "", "space-separated resource indicators (RFC 8707) for the token")
+	fake := fs.Bool("fake", false, "run against a local test provider")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *fake {
-		srv := fakeprovider.NewServer()
+		srv := oauth2test.NewServer(nil)
 		defer srv.Close()
-		*tokenURL = srv.URL + fakeprovider.OAuth2TokenPath
-		*clientID, *clientSecret, *method = "post-client", "post-secret", "auto"
-		*api = srv.URL + fakeprovider.OAuth2ResourcePath
+		*tokenURL, *api = srv.Endpoint().TokenURL, srv.ResourceURL()
+		*clientID, *clientSecret, *method = oauth2test.PostClientID, oauth2test.PostClientSecret, "auto" // auto finds client_secret_post
 	}
 	if *tokenURL == "" || *clientID == "" {
-		log.Fatal("set -token-url and -client-id, or use -fake")
+		return errors.New("set -token-url and CLIENT_ID (or -client-id), or use -fake (see -h)")
 	}
+
 	cfg := &oauth2.Config{
 		ClientID:     *clientID,
 		ClientSecret: *clientSecret,
@@ -58,21 +74,31 @@ func main() {
 	for _, r := range strings.Fields(*resource) {
 		opts = append(opts, oauth2.SetParam("resource", r))
 	}
-	ctx := context.Background()
 	s := cfg.ClientCredentials(opts...) // no request yet
 	tok, err := s.Token(ctx)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	fmt.Printf("got a %s token, scope %q, expires %s\n", tok.Type(), tok.Scope, tok.Expiry.Format(time.RFC3339))
+	fmt.Fprintf(stdout, "got a %s token, scope %q, expires %s\n", tok.Type(), tok.Scope, tok.Expiry.Format(time.RFC3339))
 	if *api == "" {
-		return
+		return nil
 	}
-	resp, err := s.Client().Get(*api)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *api, nil)
 	if err != nil {
-		log.Fatal(err)
+		return err
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		return err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	fmt.Printf("%s\n%s\n", resp.Status, body)
+	if err := oauth2.CheckResponse(resp); err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "GET %s: %s\n%s\n", *api, resp.Status, body)
+	return nil
 }

@@ -41,8 +41,8 @@ func run(out io.Writer, verbose bool, only string) int {
 	defer srv.Close()
 
 	d := &demo{out: out, srv: srv}
-	base := srv.Client().Transport
-	d.http = &http.Client{Transport: &wire{base: base, out: out, verbose: verbose}, Timeout: 30 * time.Second}
+	d.wire = &wire{base: srv.Client().Transport, out: out, verbose: verbose}
+	d.http = &http.Client{Transport: d.wire, Timeout: 30 * time.Second}
 	fmt.Fprintf(out, "oauthkit demo: fake provider at %s (TLS, loopback)\n", srv.URL)
 
 	ctx := context.Background()
@@ -73,6 +73,7 @@ type demo struct {
 	out    io.Writer
 	srv    *fakeprovider.Server
 	http   *http.Client // trusts the provider's certificate; logs with -v
+	wire   *wire        // d.http's transport
 	steps  int
 	failed int
 }

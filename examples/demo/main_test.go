@@ -46,6 +46,18 @@ func TestOnlyFlag(t *testing.T) {
 	if strings.Contains(out.String(), "OAuth 1.0a") {
 		t.Errorf("-only oauth2 ran the OAuth 1 part:\n%s", out.String())
 	}
+	// The client authentication seen on the wire, and the simulated waits
+	// of the device flow said to be simulated.
+	for _, want := range []string{
+		"client authentication: client_secret_basic (",
+		"client authentication: client_secret_post\n",
+		"client authentication: private_key_jwt\n",
+		"wait 6s (simulated: ",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-only oauth2 output lacks %q:\n%s", want, out.String())
+		}
+	}
 }
 
 // TestOnlyOIDC runs the OpenID Connect section alone, verbose, and checks

@@ -94,6 +94,7 @@ func (d *demo) oauth2(ctx context.Context) {
 			d.printf("OnTokenUpdate #%d: %v", updates, tok)
 			return nil
 		}
+		d.printf("client authentication: %s (AuthMethod %q: the default for a client with a secret)", d.wire.lastAuth(), cfg.AuthMethod)
 		return fmt.Sprintf("token: %v", tok), nil
 	}) {
 		return
@@ -101,7 +102,7 @@ func (d *demo) oauth2(ctx context.Context) {
 	d.step("call the API through s.Client()", func() (string, error) {
 		return d.bearerCall(s.Client(), api)
 	})
-	d.step("an hour passes; the next call refreshes the token first, once, and the updater sees it", func() (string, error) {
+	d.step("an hour passes (simulated: the session's Config.Now jumps ahead); the next call refreshes the token first, once, and the updater sees it", func() (string, error) {
 		skew.Store(int64(2 * time.Hour))
 		before, refreshes := updates, d.srv.OAuth2.Refreshes()
 		res, err := d.bearerCall(s.Client(), api)
@@ -137,10 +138,10 @@ func (d *demo) oauth2(ctx context.Context) {
 		tap := &pollTap{base: d.http.Transport, out: d.out}
 		dc := &oauth2.Config{ClientID: "public-client", Endpoint: endpoint, Scopes: []string{"read"},
 			HTTPClient: &http.Client{Transport: tap},
-			// The demo does not wait for real: it prints each interval and
-			// waits a fiftieth of it.
+			// The demo does not wait for real: its clock is simulated.
+			// It prints each interval and waits a fiftieth of it.
 			Sleep: func(ctx context.Context, dur time.Duration) error {
-				d.printf("wait %v", dur)
+				d.printf("wait %v (simulated: the demo's Config.Sleep waits %v)", dur, dur/50)
 				t := time.NewTimer(dur / 50)
 				defer t.Stop()
 				select {
@@ -197,6 +198,7 @@ func (d *demo) clientCredentials(s *oauth2.Session, api string) (string, error) 
 		return "", err
 	}
 	d.printf("token: %v", s.CachedToken())
+	d.printf("client authentication: %s", d.wire.lastAuth())
 	return res, nil
 }
 

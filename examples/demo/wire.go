@@ -2,20 +2,65 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // wire is an http.RoundTripper that prints each exchange when verbose,
-// with every secret redacted.
+// with every secret redacted, and notes how each token request
+// authenticated the client.
 type wire struct {
 	base    http.RoundTripper
 	out     io.Writer
 	verbose bool
+
+	mu   sync.Mutex
+	auth string // the client authentication of the last token request
+}
+
+// lastAuth returns the client authentication method the last token
+// request used, as the provider saw it on the wire.
+func (w *wire) lastAuth() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.auth
+}
+
+// clientAuth names the client authentication method of a token request
+// (RFC 7591 §2 names): what it sent, not what the Config says.
+func clientAuth(req *http.Request) string {
+	if strings.HasPrefix(req.Header.Get("Authorization"), "Basic ") {
+		return "client_secret_basic"
+	}
+	var form url.Values
+	if req.GetBody != nil {
+		if b, err := req.GetBody(); err == nil {
+			body, _ := io.ReadAll(io.LimitReader(b, 64<<10))
+			b.Close()
+			form, _ = url.ParseQuery(string(body))
+		}
+	}
+	switch {
+	case form.Get("client_assertion") != "":
+		head, _, _ := strings.Cut(form.Get("client_assertion"), ".")
+		var h struct {
+			Alg string `json:"alg"`
+		}
+		if b, err := base64.RawURLEncoding.DecodeString(head); err == nil && json.Unmarshal(b, &h) == nil && strings.HasPrefix(h.Alg, "HS") {
+			return "client_secret_jwt"
+		}
+		return "private_key_jwt"
+	case form.Get("client_secret") != "":
+		return "client_secret_post"
+	}
+	return "none"
 }
 
 // secretKeys are the parameter and JSON member names whose values are never
@@ -29,6 +74,12 @@ var secretKeys = map[string]bool{
 }
 
 func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.URL.Path, "/token") {
+		auth := clientAuth(req)
+		w.mu.Lock()
+		w.auth = auth
+		w.mu.Unlock()
+	}
 	if !w.verbose {
 		return w.base.RoundTrip(req)
 	}

@@ -1,41 +1,69 @@
-// Command device runs the OAuth 2.0 device authorization grant (RFC 8628), as
-// a CLI or a TV app would: it shows a code and a URL, then polls until the
-// user approves on another device. GitHub by default:
+// Command device runs the OAuth 2.0 device authorization grant (RFC 8628),
+// as a CLI or a TV app would: it shows a code and a URL, then polls until
+// the user approves on another device. GitHub by default (enable the
+// device flow in the OAuth app's settings):
 //
-//	go run ./examples/device -client-id Iv1.xxxx -scope read:user
+//	GITHUB_CLIENT_ID=Iv1.xxxx go run ./examples/device -scope read:user
 //
-// Use -provider google or -provider microsoft (with -tenant) for the others.
-// With -fake it runs against a local fake provider that approves after a
-// few polls, so it needs no account.
+// -provider google (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET of a "TVs and
+// Limited Input devices" client) or -provider microsoft
+// (MICROSOFT_CLIENT_ID, -tenant) for the others. With -fake it runs
+// against the test provider (package oauth2test), whose user approves
+// after the first poll: no account, no second device.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"log"
+	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 )
 
-func main() {
-	clientID := flag.String("client-id", os.Getenv("OAUTH_CLIENT_ID"), "client ID")
-	clientSecret := flag.String("client-secret", os.Getenv("OAUTH_CLIENT_SECRET"), "client secret, if the provider needs one (Google)")
-	provider := flag.String("provider", "github", "github, google or microsoft")
-	tenant := flag.String("tenant", "common", "Microsoft tenant")
-	scope := flag.String("scope", "", "space-separated scopes")
-	fake := flag.Bool("fake", false, "run against a local fake provider")
-	flag.Parse()
+const usage = `device gets a token with the OAuth 2.0 device authorization grant
+(RFC 8628): it shows a URL and a code, and polls while the user approves
+on another device.
+
+Environment (or -client-id, -client-secret), by -provider:
+  GITHUB_CLIENT_ID                         github (the default)
+  GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET   google
+  MICROSOFT_CLIENT_ID                      microsoft
+
+Usage:
+  go run ./examples/device -scope read:user   # approve in a browser, anywhere
+  go run ./examples/device -fake              # against the test provider: no account
+`
+
+func main() { cli.Main(run) }
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := cli.NewFlagSet(stdout, usage)
+	clientID := fs.String("client-id", "", "client ID (default $<PROVIDER>_CLIENT_ID)")
+	clientSecret := fs.String("client-secret", "", "client secret, if the provider needs one (default $<PROVIDER>_CLIENT_SECRET)")
+	provider := fs.String("provider", "github", "github, google or microsoft")
+	tenant := fs.String("tenant", "common", "Microsoft tenant")
+	scope := fs.String("scope", "", "space-separated scopes")
+	fake := fs.Bool("fake", false, "run against a local test provider whose user approves after the first poll")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	env := strings.ToUpper(*provider)
+	if *clientID == "" {
+		*clientID = os.Getenv(env + "_CLIENT_ID")
+	}
+	if *clientSecret == "" {
+		*clientSecret = os.Getenv(env + "_CLIENT_SECRET")
+	}
 
 	cfg := &oauth2.Config{ClientID: *clientID, ClientSecret: *clientSecret, Scopes: strings.Fields(*scope)}
 	if *clientSecret != "" {
-		cfg.AuthMethod = oauth2.AuthClientSecretPost
+		cfg.AuthMethod = oauth2.AuthClientSecretPost // Google's choice
 	}
 	switch *provider {
 	case "github":
@@ -45,50 +73,53 @@ func main() {
 	case "microsoft":
 		cfg.Endpoint = oauth2.Microsoft(*tenant)
 	default:
-		log.Fatalf("unknown provider %q", *provider)
+		return fmt.Errorf("unknown provider %q", *provider)
 	}
 	if *fake {
-		srv := fakeprovider.NewServer()
+		srv := oauth2test.NewServer(nil)
 		defer srv.Close()
-		srv.OAuth2.DeviceInterval = 1
-		srv.OAuth2.DeviceScript = []string{"authorization_pending", "slow_down", "authorization_pending", "approve"}
-		cfg.ClientID, cfg.ClientSecret, cfg.AuthMethod = "public-client", "", oauth2.AuthNone
-		cfg.Endpoint = oauth2.Endpoint{DeviceAuthURL: srv.URL + fakeprovider.OAuth2DevicePath, TokenURL: srv.URL + fakeprovider.OAuth2TokenPath}
+		srv.DeviceInterval = 1 // seconds; its user approves at the second poll
+		cfg.ClientID, cfg.ClientSecret, cfg.AuthMethod = oauth2test.PublicClientID, "", oauth2.AuthNone
+		cfg.Endpoint = srv.Endpoint()
 	}
 	if cfg.ClientID == "" {
-		log.Fatal("set -client-id (or OAUTH_CLIENT_ID), or use -fake")
+		return fmt.Errorf("set %s_CLIENT_ID (or -client-id), or use -fake (see -h)", env)
 	}
-
-	// Ctrl-C cancels the device request and the polling.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// Say so at every poll: the wait can be minutes.
+	cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+		fmt.Fprintf(stdout, "waiting for approval... (next poll in %v)\n", d)
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 
 	da, err := cfg.DeviceAuth(ctx)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	if da.VerificationURIComplete != "" {
-		fmt.Printf("Open %s\n", da.VerificationURIComplete)
+		fmt.Fprintf(stdout, "Open %s\n", da.VerificationURIComplete)
 	}
-	fmt.Printf("or visit %s and enter the code %s\n", da.VerificationURI, da.UserCode)
-	interval := da.Interval
-	if interval <= 0 {
-		interval = 5 // RFC 8628 §3.2's default
-	}
-	fmt.Printf("Waiting for approval (polling every %ds)...\n", interval)
+	fmt.Fprintf(stdout, "or visit %s and enter the code %s\n", da.VerificationURI, da.UserCode)
 
-	tok, err := cfg.DeviceAccessToken(ctx, da)
+	tok, err := cfg.DeviceAccessToken(ctx, da) // polls; Ctrl-C cancels ctx
 	switch {
 	case errors.Is(err, oauth2.ErrAccessDenied):
-		log.Fatal("you denied the request")
+		return errors.New("you denied the request")
 	case errors.Is(err, oauth2.ErrExpiredToken):
-		log.Fatal("the code expired; run the command again")
+		return errors.New("the code expired; run the command again")
 	case err != nil:
-		log.Fatal(err)
+		return err
 	}
 	exp := "never"
 	if !tok.Expiry.IsZero() {
 		exp = tok.Expiry.Format(time.RFC3339)
 	}
-	fmt.Printf("Authorized: %s token, scope %q, expires %s\n", tok.Type(), tok.Scope, exp)
+	fmt.Fprintf(stdout, "authorized: %s token, scope %q, expires %s\n", tok.Type(), tok.Scope, exp)
+	return nil
 }

@@ -17,46 +17,59 @@
 //
 // and open the printed URL. OAUTH_CLIENT_KEY (an ES256 key in PEM) is for
 // a confidential client; without it the client is public. With -fake it
-// runs against a local fake provider that requires all of the above and
-// approves by itself, so it needs no account.
+// runs against the test provider (package oauth2test), set to require all
+// of the above, whose user approves at once: no account, no browser.
 package main
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/oauth2/dpop"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 	"github.com/oauthkit/oauth/oauth2/oidc"
 	"github.com/oauthkit/oauth/oauth2/tokenstore"
 	"github.com/oauthkit/oauth/signer"
 	"github.com/oauthkit/oauth/signer/jose"
 )
 
-func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address of the local callback server")
-	dir := flag.String("dir", "dpop-state", "directory of the DPoP key and the token")
-	fake := flag.Bool("fake", false, "run against a local fake provider")
-	flag.Parse()
-	if err := run(*addr, *dir, *fake); err != nil {
-		log.Fatal(err)
-	}
-}
+const usage = `dpop signs a user in as the AT Protocol (Bluesky) asks: a pushed
+authorization request (PAR) with PKCE, DPoP-bound tokens and, with a client
+key, private_key_jwt. It keeps the DPoP key and the token in a directory
+(-dir), calls an API with the DPoP-bound token, and refreshes it.
 
-func run(addr, dir string, fake bool) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+Environment:
+  OAUTH_ISSUER      the authorization server's issuer (its metadata is fetched)
+  OAUTH_CLIENT_ID   the client's ID
+  OAUTH_CLIENT_KEY  optional: a PEM file with the client's ES256 key (private_key_jwt)
+  OAUTH_API         optional: an API URL to call with the token
+
+Usage:
+  go run ./examples/dpop -dir ~/.config/dpop-example   # open the printed URL in a browser
+  go run ./examples/dpop -fake    # against the test provider: no account, no browser;
+                                  # key and token in a temporary directory, removed at exit
+`
+
+func main() { cli.Main(run) }
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := cli.NewFlagSet(stdout, usage)
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the local callback server")
+	dir := fs.String("dir", "dpop-state", "directory of the DPoP key (dpop-key.jwk) and the token (token.json)")
+	fake := fs.Bool("fake", false, "run against a local test provider that approves at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 
 	issuer, api := os.Getenv("OAUTH_ISSUER"), os.Getenv("OAUTH_API")
@@ -74,82 +87,78 @@ func run(addr, dir string, fake bool) error {
 			return err
 		}
 	}
-	if fake {
-		srv := fakeprovider.NewServer()
+	var srv *oauth2test.Server
+	if *fake {
+		srv = oauth2test.NewServer(nil)
 		defer srv.Close()
-		srv.OAuth2.RequirePAR = true
-		srv.OAuth2.RequireDPoP = true
-		srv.OAuth2.RequireDPoPNonce = true
-		srv.OAuth2.RequireResourceDPoPNonce = true
-		issuer, api = srv.URL+"/oauth2", srv.URL+fakeprovider.OAuth2ResourcePath
-		client.ClientID = "pkjwt-client" // its key is the fake's test key
-		s, err := jose.NewECDSASigner(jose.ES256, fakeprovider.OAuth2TestKey)
+		srv.RequirePAR, srv.RequireDPoP, srv.RequireDPoPNonce, srv.RequireResourceDPoPNonce = true, true, true, true
+		issuer, api, client.ClientID = srv.IssuerURL(), srv.ResourceURL(), oauth2test.KeyClientID
+		s, err := jose.NewECDSASigner(jose.ES256, oauth2test.ClientKey())
 		if err != nil {
 			return err
 		}
-		client.Signer = s
-		addr = "127.0.0.1:0"
+		client.Signer, *addr = s, "127.0.0.1:0"
 		tmp, err := os.MkdirTemp("", "dpop-example")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(tmp)
-		dir = tmp
+		*dir = tmp
 	}
 	if issuer == "" || client.ClientID == "" {
-		return errors.New("set OAUTH_ISSUER and OAUTH_CLIENT_ID (and OAUTH_CLIENT_KEY, OAUTH_API), or use -fake")
+		return errors.New("set OAUTH_ISSUER and OAUTH_CLIENT_ID (and OAUTH_CLIENT_KEY, OAUTH_API), or use -fake (see -h)")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return err
 	}
 
 	// The DPoP key: configuration, made once and loaded at every start.
-	key, err := loadOrCreateKey(filepath.Join(dir, "dpop-key.jwk"))
+	key, err := loadOrCreateKey(filepath.Join(*dir, "dpop-key.jwk"))
 	if err != nil {
 		return err
 	}
 	client.DPoP = key
-	fmt.Printf("DPoP key: %v\n", key)
+	fmt.Fprintf(stdout, "DPoP key: %v\n", key)
 
 	// Discovery: the endpoints, the issuer, whether PAR is required.
 	p, err := oidc.NewProvider(ctx, issuer, nil)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	cb, err := cli.Listen(*addr)
 	if err != nil {
 		return err
 	}
-	defer ln.Close()
-	client.RedirectURL = "http://" + ln.Addr().String() + "/callback"
+	defer cb.Close()
+	client.RedirectURL = cb.URL
 	cfg, err := p.Metadata().Config(client)
 	if err != nil {
 		return err
 	}
 
 	// The token: state, in a token file beside the key.
-	store := &tokenstore.File{Path: filepath.Join(dir, "token.json")}
+	store := &tokenstore.File{Path: filepath.Join(*dir, "token.json")}
 	saved, ver, err := store.Load(ctx)
 	if err != nil {
 		return err
 	}
 	if saved == nil {
-		tok, err := signIn(ctx, cfg, ln, fake)
+		tok, err := signIn(ctx, cfg, cb, srv, stdout)
 		if err != nil {
 			return err
 		}
 		if _, err := store.Save(ctx, tok, ver); err != nil {
 			return err
 		}
-		fmt.Printf("signed in: %v\n", tok)
+		fmt.Fprintf(stdout, "signed in: %v\n", tok)
 	} else {
-		fmt.Printf("restored: %v\n", saved)
+		fmt.Fprintf(stdout, "restored: %v\n", saved)
 	}
 	s := cfg.NewSession(nil)
 	s.Store = store // takes the stored token, and saves every new one
 
 	if api != "" {
-		if err := call(ctx, s, api); err != nil {
+		if err := call(ctx, s, api, stdout); err != nil {
 			return err
 		}
 	}
@@ -157,9 +166,9 @@ func run(addr, dir string, fake bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("refreshed: %v\n", tok)
+	fmt.Fprintf(stdout, "refreshed: %v\n", tok)
 	if api != "" {
-		return call(ctx, s, api)
+		return call(ctx, s, api, stdout)
 	}
 	return nil
 }
@@ -186,8 +195,9 @@ func loadOrCreateKey(path string) (*dpop.Key, error) {
 }
 
 // signIn runs the login: pushed when the server has a PAR endpoint, with
-// PKCE and DPoP; the callback comes to ln.
-func signIn(ctx context.Context, cfg *oauth2.Config, ln net.Listener, fake bool) (*oauth2.Token, error) {
+// PKCE and DPoP; the callback comes to cb. With srv, the test provider's
+// user approves at once.
+func signIn(ctx context.Context, cfg *oauth2.Config, cb *cli.Callback, srv *oauth2test.Server, stdout io.Writer) (*oauth2.Token, error) {
 	var opts []oauth2.Option
 	if cfg.Endpoint.PushedAuthURL != "" {
 		opts = append(opts, oauth2.PushedAuthorization)
@@ -196,48 +206,23 @@ func signIn(ctx context.Context, cfg *oauth2.Config, ln net.Listener, fake bool)
 	if err != nil {
 		return nil, err
 	}
-	type result struct {
-		tok *oauth2.Token
-		err error
-	}
-	done := make(chan result, 1)
-	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
-		tok, err := cfg.CompleteLogin(r.Context(), login, r)
-		if errors.Is(err, oauth2.ErrStateMismatch) {
-			http.Error(w, "unexpected callback", http.StatusBadRequest)
-			return
-		}
-		if err != nil {
-			http.Error(w, "sign-in failed", http.StatusBadRequest)
-		} else {
-			io.WriteString(w, "Signed in. You can close this window.\n")
-		}
-		once.Do(func() { done <- result{tok, err} })
-	})
-	go http.Serve(ln, mux)
-
-	if fake {
-		go func() { // the fake provider approves at once: play the browser
-			if resp, err := http.Get(login.URL); err == nil {
-				resp.Body.Close()
-			}
-		}()
+	if srv != nil {
+		cb.Visit(srv.Authorize(nil, login.URL)) // the user approves; the browser comes back
 	} else {
-		fmt.Printf("Open this URL in your browser (before %s):\n\n  %s\n\n", login.Expiry.Format(time.Kitchen), login.URL)
+		fmt.Fprintf(stdout, "Open this URL in your browser (before %s):\n\n  %s\n\n", login.Expiry.Format(time.Kitchen), login.URL)
 	}
-	select {
-	case res := <-done:
-		return res.tok, res.err
-	case <-ctx.Done():
-		return nil, errors.New("timed out waiting for the callback")
-	}
+	return cli.Wait(ctx, cb, func(r *http.Request) (*oauth2.Token, error) {
+		tok, err := cfg.CompleteLogin(r.Context(), login, r) // state, iss, then the code with a DPoP proof
+		if errors.Is(err, oauth2.ErrStateMismatch) {
+			return nil, cli.ErrStray // not the answer to this login: keep waiting
+		}
+		return tok, err
+	})
 }
 
 // call GETs api with the session's client: Authorization: DPoP and a
 // proof of its own.
-func call(ctx context.Context, s *oauth2.Session, api string) error {
+func call(ctx context.Context, s *oauth2.Session, api string, stdout io.Writer) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, api, nil)
 	if err != nil {
 		return err
@@ -254,6 +239,6 @@ func call(ctx context.Context, s *oauth2.Session, api string) error {
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil {
 		return err
 	}
-	fmt.Printf("API %s: token_type %v, jkt %v\n", resp.Status, body["token_type"], body["jkt"])
+	fmt.Fprintf(stdout, "API %s: token_type %v, jkt %v\n", resp.Status, body["token_type"], body["jkt"])
 	return nil
 }

@@ -1,36 +1,51 @@
-// Command github runs the OAuth 2 authorization code flow (with PKCE) against
-// GitHub using a local callback server, then prints the authenticated user.
+// Command github signs in to GitHub with the OAuth 2 authorization code
+// flow (with PKCE and state) on a local callback server, then calls the
+// API as the user (GET /user).
 //
-// Register an OAuth app with the callback URL http://127.0.0.1:8080/callback,
-// then:
+// Register an OAuth app with the callback URL
+// http://127.0.0.1:8080/callback, then:
 //
 //	GITHUB_CLIENT_ID=... GITHUB_CLIENT_SECRET=... go run ./examples/github
 //
-// and open the printed URL. With -fake it runs against a local fake provider
-// and approves by itself, so it needs no account.
+// and open the printed URL. With -fake it runs against the test provider
+// (package oauth2test), whose user approves at once: no account, no
+// browser.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log"
-	"net"
 	"net/http"
 	"os"
-	"sync"
-	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 )
 
-func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address of the local callback server")
-	fake := flag.Bool("fake", false, "run against a local fake provider")
-	flag.Parse()
+const usage = `github signs in to GitHub with the OAuth 2 authorization code flow
+(PKCE and state) on a local callback server and calls GET /user.
+
+Environment:
+  GITHUB_CLIENT_ID      the OAuth app's client ID
+  GITHUB_CLIENT_SECRET  the OAuth app's client secret
+
+Usage:
+  go run ./examples/github          # open the printed URL in a browser
+  go run ./examples/github -fake    # against the test provider: no account, no browser
+`
+
+func main() { cli.Main(run) }
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := cli.NewFlagSet(stdout, usage)
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the local callback server")
+	fake := fs.Bool("fake", false, "run against a local test provider that approves at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 
 	cfg := &oauth2.Config{
 		ClientID:     os.Getenv("GITHUB_CLIENT_ID"),
@@ -39,84 +54,63 @@ func main() {
 		Scopes:       []string{"read:user"},
 	}
 	apiURL := "https://api.github.com/user"
+	var srv *oauth2test.Server
 	if *fake {
-		srv := fakeprovider.NewServer()
+		srv = oauth2test.NewServer(nil)
 		defer srv.Close()
-		cfg.ClientID, cfg.ClientSecret = "basic-client", "basic-secret"
-		cfg.Endpoint = oauth2.Endpoint{AuthURL: srv.URL + fakeprovider.OAuth2AuthorizePath, TokenURL: srv.URL + fakeprovider.OAuth2TokenPath}
-		apiURL = srv.URL + fakeprovider.OAuth2ResourcePath
-		*addr = "127.0.0.1:0"
+		cfg.ClientID, cfg.ClientSecret, cfg.Endpoint = oauth2test.ClientID, oauth2test.ClientSecret, srv.Endpoint()
+		apiURL, *addr = srv.ResourceURL(), "127.0.0.1:0"
 	}
 	if cfg.ClientID == "" {
-		log.Fatal("set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or use -fake")
+		return errors.New("set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or use -fake (see -h)")
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	cb, err := cli.Listen(*addr)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	cfg.RedirectURL = "http://" + ln.Addr().String() + "/callback"
+	defer cb.Close()
+	cfg.RedirectURL = cb.URL
 
-	// The pending login: state and PKCE verifier, checked on the callback.
-	login, err := cfg.NewLogin(context.Background())
+	// The pending login: the URL, its state and PKCE verifier.
+	login, err := cfg.NewLogin(ctx)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	type result struct {
-		tok *oauth2.Token
-		err error
-	}
-	done := make(chan result, 1)
-	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
-		tok, err := cfg.CompleteLogin(r.Context(), login, r)
-		if errors.Is(err, oauth2.ErrStateMismatch) {
-			// Not the answer to our request (a stray or forged
-			// callback): refuse it and keep waiting.
-			http.Error(w, "unexpected callback", http.StatusBadRequest)
-			return
-		}
-		if err != nil {
-			http.Error(w, "authorization failed", http.StatusBadRequest)
-		} else {
-			io.WriteString(w, "Authorized. You can close this window.\n")
-		}
-		once.Do(func() { done <- result{tok, err} }) // the login completes once
-	})
-	go http.Serve(ln, mux)
-
-	authURL := login.URL
 	if *fake {
-		go func() { // the fake provider approves at once: play the browser
-			resp, err := http.Get(authURL)
-			if err == nil {
-				resp.Body.Close()
-			}
-		}()
+		cb.Visit(srv.Authorize(nil, login.URL)) // the user approves; the browser comes back
 	} else {
-		fmt.Println("Open this URL in your browser:\n\n  " + authURL + "\n")
+		fmt.Fprintf(stdout, "Open this URL in your browser:\n\n  %s\n\n", login.URL)
 	}
+	tok, err := cli.Wait(ctx, cb, func(r *http.Request) (*oauth2.Token, error) {
+		tok, err := cfg.CompleteLogin(r.Context(), login, r) // checks the state, then exchanges the code
+		if errors.Is(err, oauth2.ErrStateMismatch) {
+			return nil, cli.ErrStray // not the answer to this login: keep waiting
+		}
+		return tok, err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "signed in: %v\n", tok) // secrets print as <redacted>
 
-	var res result
-	select {
-	case res = <-done:
-	case <-time.After(5 * time.Minute):
-		res.err = errors.New("timed out waiting for the callback")
+	s := cfg.NewSession(tok) // refreshes the token when needed
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, apiURL, nil)
+	if err != nil {
+		return err
 	}
-	if res.err != nil {
-		log.Fatal(res.err)
-	}
-	s := cfg.NewSession(res.tok) // refreshes the token when needed
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", apiURL, nil)
 	resp, err := s.Client().Do(req)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	fmt.Printf("%s\n%s\n", resp.Status, body)
+	if err := oauth2.CheckResponse(resp); err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "GET %s: %s\n%s\n", apiURL, resp.Status, body)
+	return nil
 }

@@ -1,14 +1,16 @@
-// Command google runs the authorization code flow against Google with
-// offline access, so that it gets a refresh token, and keeps the token in a
-// file: the session's OnTokenUpdate rewrites the file whenever the token is
-// refreshed, and later runs start from it without a browser.
+// Command google signs in to Google with offline access, so that it gets
+// a refresh token, and keeps the token in a file: the session's
+// OnTokenUpdate rewrites the file whenever the token is refreshed, and
+// later runs start from the file without a browser.
 //
 // Create an OAuth client of type "Desktop app", then:
 //
-//	GOOGLE_CLIENT_ID=... GOOGLE_CLIENT_SECRET=... go run ./examples/google -token token.json
+//	GOOGLE_CLIENT_ID=... GOOGLE_CLIENT_SECRET=... go run ./examples/google
 //
-// With -fake it runs against a local fake provider with 5-second tokens and
-// shows the refresh, so it needs no account.
+// and open the printed URL. The token goes to google-token.json (-token),
+// which holds a refresh token: keep it out of version control. With -fake
+// it runs against the test provider (package oauth2test), whose user
+// approves at once: no account, no browser.
 package main
 
 import (
@@ -19,22 +21,39 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 )
 
-func main() {
-	tokenFile := flag.String("token", "google-token.json", "file that keeps the token")
-	fake := flag.Bool("fake", false, "run against a local fake provider")
-	flag.Parse()
+const usage = `google signs in to Google with offline access (a refresh token), keeps
+the token in a file that every refresh rewrites, and asks the userinfo
+endpoint who signed in. Later runs start from the file, without a browser.
+
+Environment:
+  GOOGLE_CLIENT_ID      the "Desktop app" OAuth client's ID
+  GOOGLE_CLIENT_SECRET  its secret
+
+Usage:
+  go run ./examples/google          # open the printed URL in a browser
+  go run ./examples/google -fake    # against the test provider: no account, no browser;
+                                    # signs in every run, writes google-fake-token.json
+`
+
+func main() { cli.Main(run) }
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	flags := cli.NewFlagSet(stdout, usage)
+	tokenFile := flags.String("token", "google-token.json", "file that keeps the token (with -fake: google-fake-token.json)")
+	fake := flags.Bool("fake", false, "run against a local test provider that approves at once")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
 
 	cfg := &oauth2.Config{
 		ClientID:     os.Getenv("GOOGLE_CLIENT_ID"),
@@ -43,111 +62,118 @@ func main() {
 		Scopes:       []string{"openid", "email"},
 	}
 	apiURL := "https://openidconnect.googleapis.com/v1/userinfo"
+	var srv *oauth2test.Server
 	if *fake {
-		srv := fakeprovider.NewServer()
+		srv = oauth2test.NewServer(nil)
 		defer srv.Close()
-		srv.OAuth2.AccessTokenTTL = 5 * time.Second
-		cfg.ClientID, cfg.ClientSecret = "basic-client", "basic-secret"
-		cfg.Endpoint = oauth2.Endpoint{AuthURL: srv.URL + fakeprovider.OAuth2AuthorizePath, TokenURL: srv.URL + fakeprovider.OAuth2TokenPath}
-		apiURL = srv.URL + fakeprovider.OAuth2ResourcePath
-		*tokenFile = filepath.Join(os.TempDir(), "oauthkit-google-fake-token.json")
-		os.Remove(*tokenFile)
+		cfg.ClientID, cfg.ClientSecret, cfg.Endpoint = oauth2test.ClientID, oauth2test.ClientSecret, srv.Endpoint()
+		apiURL = srv.UserInfoURL()
+		if !isSet(flags, "token") {
+			*tokenFile = "google-fake-token.json" // never overwrite a real token
+		}
 	}
 	if cfg.ClientID == "" {
-		log.Fatal("set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or use -fake")
+		return errors.New("set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or use -fake (see -h)")
 	}
-
-	// A loopback redirect (RFC 8252 §7.3) on a free port, used if no token
-	// was saved.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	path, err := filepath.Abs(*tokenFile)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	defer ln.Close()
-	cfg.RedirectURL = "http://" + ln.Addr().String() + "/callback"
 
-	tok, err := loadToken(*tokenFile)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		log.Fatal(err)
+	var tok *oauth2.Token
+	if !*fake { // the test provider forgets its tokens when it stops: -fake signs in every run
+		if tok, err = loadToken(path); err != nil {
+			return err
+		}
 	}
 	if tok == nil {
-		if tok, err = login(cfg, ln, *fake); err != nil {
-			log.Fatal(err)
+		if tok, err = signIn(ctx, cfg, srv, stdout); err != nil {
+			return err
 		}
-		if err := saveToken(*tokenFile, tok); err != nil {
-			log.Fatal(err)
+		if err := saveToken(path, tok); err != nil {
+			return err
 		}
-	}
-	s := cfg.NewSession(tok)
-	s.OnTokenUpdate = func(ctx context.Context, t *oauth2.Token) error {
-		fmt.Println("saving new token, expires", t.Expiry.Format(time.TimeOnly))
-		return saveToken(*tokenFile, t)
+		fmt.Fprintf(stdout, "signed in; token saved to %s\n", path)
+	} else {
+		fmt.Fprintf(stdout, "token loaded from %s\n", path)
 	}
 
-	calls := 1
-	if *fake {
-		calls = 3 // show a refresh: the fake issues 5-second tokens
-	}
-	for i := 0; i < calls; i++ {
-		if i > 0 {
-			time.Sleep(3 * time.Second)
+	s := cfg.NewSession(tok) // refreshes the token before it expires
+	s.OnTokenUpdate = func(ctx context.Context, t *oauth2.Token) error {
+		if err := saveToken(path, t); err != nil {
+			return err
 		}
-		resp, err := s.Client().Get(apiURL)
-		if err != nil {
-			log.Fatal(err)
-		}
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		fmt.Printf("%s %s\n", resp.Status, body)
+		fmt.Fprintf(stdout, "new token (expires %s) saved to %s\n", t.Expiry.Format(time.TimeOnly), path)
+		return nil
 	}
+	if err := get(ctx, s, apiURL, stdout); err != nil {
+		return err
+	}
+	// What the session does by itself when the token is due; done here
+	// to show that the refresh token works and the file is rewritten.
+	if _, err := s.Refresh(ctx); err != nil {
+		return err
+	}
+	return get(ctx, s, apiURL, stdout)
 }
 
-// login runs the code flow, receiving the callback on ln.
-func login(cfg *oauth2.Config, ln net.Listener, fake bool) (*oauth2.Token, error) {
-	// access_type=offline asks for a refresh token; prompt=consent makes
-	// Google issue a new one even if the user consented before.
-	l, err := cfg.NewLogin(context.Background(), oauth2.AccessTypeOffline, oauth2.ApprovalForce)
+// signIn runs the code flow on a loopback redirect URI (RFC 8252 §7.3).
+// With srv, the test provider's user approves at once.
+func signIn(ctx context.Context, cfg *oauth2.Config, srv *oauth2test.Server, stdout io.Writer) (*oauth2.Token, error) {
+	cb, err := cli.Listen("127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	type result struct {
-		tok *oauth2.Token
-		err error
+	defer cb.Close()
+	cfg.RedirectURL = cb.URL
+	// access_type=offline asks for a refresh token; prompt=consent makes
+	// Google issue a new one even if the user consented before.
+	login, err := cfg.NewLogin(ctx, oauth2.AccessTypeOffline, oauth2.ApprovalForce)
+	if err != nil {
+		return nil, err
 	}
-	done := make(chan result, 1)
-	var once sync.Once
-	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, err := cfg.CompleteLogin(r.Context(), l, r)
-		if errors.Is(err, oauth2.ErrStateMismatch) {
-			http.Error(w, "unexpected callback", http.StatusBadRequest)
-			return
-		}
-		if err != nil {
-			http.Error(w, "authorization failed", http.StatusBadRequest)
-		} else {
-			io.WriteString(w, "Authorized. You can close this window.\n")
-		}
-		once.Do(func() { done <- result{tok, err} })
-	}))
-	if fake {
-		go func() {
-			if resp, err := http.Get(l.URL); err == nil {
-				resp.Body.Close()
-			}
-		}()
+	if srv != nil {
+		cb.Visit(srv.Authorize(nil, login.URL)) // the user approves; the browser comes back
 	} else {
-		fmt.Println("Open this URL in your browser:\n\n  " + l.URL + "\n")
+		fmt.Fprintf(stdout, "Open this URL in your browser:\n\n  %s\n\n", login.URL)
 	}
-	select {
-	case res := <-done:
-		return res.tok, res.err
-	case <-time.After(5 * time.Minute):
-		return nil, errors.New("timed out waiting for the callback")
-	}
+	return cli.Wait(ctx, cb, func(r *http.Request) (*oauth2.Token, error) {
+		tok, err := cfg.CompleteLogin(r.Context(), login, r) // checks the state, then exchanges the code
+		if errors.Is(err, oauth2.ErrStateMismatch) {
+			return nil, cli.ErrStray // not the answer to this login: keep waiting
+		}
+		return tok, err
+	})
 }
 
+// get calls the API with the session's client and prints the answer.
+func get(ctx context.Context, s *oauth2.Session, apiURL string, stdout io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, apiURL, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := oauth2.CheckResponse(resp); err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s %s\n", resp.Status, body)
+	return nil
+}
+
+// loadToken reads the token saved at name; nil if there is none.
 func loadToken(name string) (*oauth2.Token, error) {
 	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -169,4 +195,11 @@ func saveToken(name string, t *oauth2.Token) error {
 		return err
 	}
 	return os.Rename(tmp, name)
+}
+
+// isSet reports whether the command line set the flag name.
+func isSet(flags *flag.FlagSet, name string) bool {
+	set := false
+	flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -7,32 +7,47 @@
 //
 //	OIDC_ISSUER=https://accounts.google.com OIDC_CLIENT_ID=... OIDC_CLIENT_SECRET=... go run ./examples/oidc
 //
-// and open the printed URL. With -fake it runs against a local fake
-// provider and approves by itself, so it needs no account.
+// and open the printed URL. With -fake it runs against the test provider
+// (package oauth2test), whose user approves at once: no account, no
+// browser.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log"
-	"net"
 	"net/http"
 	"os"
-	"sync"
-	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
+	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 	"github.com/oauthkit/oauth/oauth2/oidc"
 )
 
-func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address of the local callback server")
-	fake := flag.Bool("fake", false, "run against a local fake provider")
-	flag.Parse()
+const usage = `oidc signs a user in with OpenID Connect (discovery, PKCE, nonce, ID
+token, UserInfo) on a local callback server and prints who signed in.
+
+Environment:
+  OIDC_ISSUER         the provider's issuer (https://accounts.google.com)
+  OIDC_CLIENT_ID      the client's ID
+  OIDC_CLIENT_SECRET  the client's secret (none for a public client)
+
+Usage:
+  go run ./examples/oidc          # open the printed URL in a browser
+  go run ./examples/oidc -fake    # against the test provider: no account, no browser
+`
+
+func main() { cli.Main(run) }
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := cli.NewFlagSet(stdout, usage)
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the local callback server")
+	fake := fs.Bool("fake", false, "run against a local test provider that approves at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 
 	issuer := os.Getenv("OIDC_ISSUER")
 	client := oauth2.Config{
@@ -40,99 +55,71 @@ func main() {
 		ClientSecret: os.Getenv("OIDC_CLIENT_SECRET"),
 		Scopes:       []string{oidc.ScopeOpenID, "email", "profile"},
 	}
+	var srv *oauth2test.Server
 	if *fake {
-		srv := fakeprovider.NewServer()
+		srv = oauth2test.NewServer(nil)
 		defer srv.Close()
-		issuer = srv.URL + "/oauth2"
-		client.ClientID, client.ClientSecret = "public-client", ""
+		issuer, client.ClientID, client.ClientSecret = srv.IssuerURL(), oauth2test.PublicClientID, ""
 		*addr = "127.0.0.1:0"
 	}
 	if issuer == "" || client.ClientID == "" {
-		log.Fatal("set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or use -fake")
+		return errors.New("set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or use -fake (see -h)")
 	}
-	ln, err := net.Listen("tcp", *addr)
+	cb, err := cli.Listen(*addr)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	client.RedirectURL = "http://" + ln.Addr().String() + "/callback"
+	defer cb.Close()
+	client.RedirectURL = cb.URL
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
 	// Discovery: the endpoints, the issuer (checked byte for byte) and
 	// what the provider supports.
 	p, err := oidc.NewProvider(ctx, issuer, nil)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	cfg, err := p.Metadata().Config(client)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
 
 	// The pending login: state, PKCE verifier, nonce and issuer.
 	login, err := cfg.NewLogin(ctx)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	type result struct {
-		tok *oauth2.Token
-		err error
+	if *fake {
+		cb.Visit(srv.Authorize(nil, login.URL)) // the user approves; the browser comes back
+	} else {
+		fmt.Fprintf(stdout, "Open this URL in your browser:\n\n  %s\n\n", login.URL)
 	}
-	done := make(chan result, 1)
-	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
+	tok, err := cli.Wait(ctx, cb, func(r *http.Request) (*oauth2.Token, error) {
 		tok, err := cfg.CompleteLogin(r.Context(), login, r) // state, iss, then the code
 		if errors.Is(err, oauth2.ErrStateMismatch) {
-			// Not the answer to our request: refuse it and keep waiting.
-			http.Error(w, "unexpected callback", http.StatusBadRequest)
-			return
+			return nil, cli.ErrStray // not the answer to this login: keep waiting
 		}
-		if err != nil {
-			http.Error(w, "sign-in failed", http.StatusBadRequest)
-		} else {
-			io.WriteString(w, "Signed in. You can close this window.\n")
-		}
-		once.Do(func() { done <- result{tok, err} }) // the login completes once
+		return tok, err
 	})
-	go http.Serve(ln, mux)
-
-	if *fake {
-		go func() { // the fake provider approves at once: play the browser
-			resp, err := http.Get(login.URL)
-			if err == nil {
-				resp.Body.Close()
-			}
-		}()
-	} else {
-		fmt.Println("Open this URL in your browser:\n\n  " + login.URL + "\n")
-	}
-
-	var res result
-	select {
-	case res = <-done:
-	case <-ctx.Done():
-		res.err = errors.New("timed out waiting for the callback")
-	}
-	if res.err != nil {
-		log.Fatal(res.err)
+	if err != nil {
+		return err
 	}
 
 	// Who signed in: the ID token, checked against the login.
-	idToken, err := verifier.VerifyLogin(ctx, res.tok, login)
+	idToken, err := verifier.VerifyLogin(ctx, tok, login)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	s := cfg.NewSession(res.tok)
+	s := cfg.NewSession(tok)
 	s.VerifyToken = verifier.CheckRefreshes(idToken) // the ID tokens of refreshes, too
-	fmt.Printf("signed in: %s at %s, email %q (verified %t)\n", idToken.Subject, idToken.Issuer, idToken.Email, idToken.EmailVerified)
+	fmt.Fprintf(stdout, "signed in: %s at %s, email %q (verified %t)\n", idToken.Subject, idToken.Issuer, idToken.Email, idToken.EmailVerified)
 
 	if p.Metadata().UserInfoEndpoint != "" {
 		info, err := p.UserInfo(ctx, s, idToken.Subject)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
-		fmt.Printf("userinfo: name %q\n", info.Name)
+		fmt.Fprintf(stdout, "userinfo: name %q\n", info.Name)
 	}
+	return nil
 }
