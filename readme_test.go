@@ -2,6 +2,7 @@ package oauth_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -376,6 +378,84 @@ func TestREADMESnippets(t *testing.T) {
 		snippet := "\n" + strings.Join(trimLines(body), "\n") + "\n"
 		if !strings.Contains(code, snippet) {
 			t.Errorf("README Go block %d is not mirrored in readme_test.go:\n%s", i+1, body)
+		}
+	}
+}
+
+// TestREADMERedaction checks the README's redaction claim as it is worded:
+// String and every fmt verb of tokens, configs, logins and sessions hide
+// their secrets (a login's PKCE verifier), and so does log/slog's text handler, which prints through
+// them, even for a token nested in a struct or a slice; the JSON forms, a
+// token's storage format, carry them (slog's JSON handler included).
+func TestREADMERedaction(t *testing.T) {
+	const (
+		at, rt, idt  = "SECRET-AT-1", "SECRET-RT-2", "SECRET-IDT-3"
+		clientSecret = "SECRET-CLIENT-4"
+		verifier     = "SECRET-VERIFIER-5"
+		tokSecret    = "SECRET-TOKSEC-8"
+		consSecret   = "SECRET-CONSUMER-9"
+	)
+	tok := &oauth2.Token{AccessToken: at, RefreshToken: rt, IDToken: idt, TokenType: "Bearer"}
+	cfg := &oauth2.Config{ClientID: "id", ClientSecret: clientSecret}
+	// A Login's State and Nonce are in its URL, which it prints; its PKCE
+	// verifier never leaves the server, and never prints.
+	login := &oauth2.Login{URL: "https://as.example/authorize?state=st&nonce=n", State: "st", CodeVerifier: verifier, Nonce: "n"}
+	session := cfg.NewSession(tok)
+	tok1 := &oauth1.Token{Token: "public", Secret: tokSecret}
+	cfg1 := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: consSecret}
+	type nested struct {
+		Tok  *oauth2.Token
+		Toks []oauth2.Token
+		Tok1 oauth1.Token
+	}
+	values := []struct {
+		name string
+		v    any
+	}{
+		{"oauth2.Token", *tok}, {"*oauth2.Token", tok},
+		{"oauth2.Config", *cfg}, {"*oauth2.Config", cfg},
+		{"oauth2.Login", *login}, {"*oauth2.Login", login},
+		{"*oauth2.Session", session},
+		{"oauth1.Token", *tok1}, {"*oauth1.Token", tok1},
+		{"oauth1.Config", *cfg1}, {"*oauth1.Config", cfg1},
+		{"nested", nested{tok, []oauth2.Token{*tok}, *tok1}},
+		{"[]*oauth2.Token", []*oauth2.Token{tok}},
+	}
+	secrets := []string{at, rt, idt, clientSecret, verifier, tokSecret, consSecret}
+	leak := func(s string) string {
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				return secret
+			}
+		}
+		return ""
+	}
+	for _, tt := range values {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+				if s := fmt.Sprintf(verb, tt.v); leak(s) != "" {
+					t.Errorf("%s shows %s: %s", verb, leak(s), s)
+				}
+			}
+			if st, ok := tt.v.(fmt.Stringer); ok {
+				if s := st.String(); leak(s) != "" {
+					t.Errorf("String() shows %s: %s", leak(s), s)
+				}
+			}
+			var text bytes.Buffer
+			slog.New(slog.NewTextHandler(&text, nil)).Info("m", "v", tt.v)
+			if s := text.String(); leak(s) != "" {
+				t.Errorf("slog text handler shows %s: %s", leak(s), s)
+			}
+		})
+	}
+
+	// The JSON forms carry the tokens: they are how a token is saved.
+	var js bytes.Buffer
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "v", nested{tok, nil, *tok1})
+	for _, secret := range []string{at, rt, idt, tokSecret} {
+		if !strings.Contains(js.String(), secret) {
+			t.Errorf("slog JSON handler of a nested token lacks %s, which the README says it carries: %s", secret, js.String())
 		}
 	}
 }
