@@ -232,9 +232,11 @@
 // InsecureAllowHTTP is set. A token without an access token is never sent.
 // String and Format, with every fmt verb (%#v included, and log/slog's
 // text handler, which prints through them), of Token, Config, Session,
-// Login and DeviceAuthResponse redact every credential; a Token's JSON form
-// is its storage format and carries them, so never log it with a JSON
-// handler.
+// Login and DeviceAuthResponse redact every credential (but a Login's state
+// and nonce, which its URL carries anyway), inside structs and slices too.
+// The JSON forms of Token and Login are their storage formats and carry
+// them, and log/slog's JSON handler uses them: never log a Token, or a value
+// holding one, with a JSON handler.
 //
 // Requests to the token, device, revocation, introspection and PAR
 // endpoints never follow redirects (a 3xx answer is an [*Error]), so credentials are
