@@ -191,6 +191,14 @@
 // Bearer challenge (RFC 6750 §3), so that errors.Is(err,
 // [ErrInvalidToken]) tells a revoked token from other failures.
 //
+// # Testing
+//
+// Package oauth2test runs a strict authorization server on a loopback
+// address for tests of code that uses this package, in the style of
+// net/http/httptest: registered clients and users, a browser that approves,
+// the quirks of real providers and counters. The Examples of this package
+// run against it.
+//
 // # Concurrency
 //
 // Config, Session, Transport and the sources of this package are safe for
