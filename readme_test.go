@@ -1,7 +1,7 @@
 package oauth_test
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,30 +19,26 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth1"
+	"github.com/oauthkit/oauth/oauth1/oauth1test"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/oauth2/dpop"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 	"github.com/oauthkit/oauth/oauth2/oidc"
 	"github.com/oauthkit/oauth/oauth2/tokenstore"
 )
 
-// The README's quick starts, kept compiling here. They talk to real
-// providers, so they have no Output and are compiled, not run.
-// TestREADMESnippets fails if the README and these bodies drift apart.
-
-// askUser shows prompt and reads a line from standard input.
-func askUser(prompt string) string {
-	fmt.Print(prompt)
-	line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-	return strings.TrimSpace(line)
-}
+// The README's snippets, kept compiling here; the file imports only the
+// module's public packages, as a user's code does. Those that talk to real
+// providers have no Output and are compiled, not run; the tests below run
+// the rest. TestREADMESnippets fails if the README and this file drift
+// apart.
 
 func Example_oauth1Twitter() {
 	cfg := &oauth1.Config{
-		ConsumerKey:    os.Getenv("TWITTER_CONSUMER_KEY"),
-		ConsumerSecret: os.Getenv("TWITTER_CONSUMER_SECRET"),
-		CallbackURL:    "oob", // PIN flow; or your https:// callback URL
+		ConsumerKey:    os.Getenv("OAUTH1_CONSUMER_KEY"),
+		ConsumerSecret: os.Getenv("OAUTH1_CONSUMER_SECRET"),
+		CallbackURL:    "oob", // the PIN flow; or your https:// callback URL
 		Endpoint:       oauth1.Twitter,
 	}
 	ctx := context.Background()
@@ -53,20 +50,62 @@ func Example_oauth1Twitter() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	pin := askUser("Open " + authURL + " and enter the PIN: ")
+	fmt.Print("Open ", authURL, " and enter the PIN: ")
+	var pin string
+	fmt.Scanln(&pin)
 	accessToken, err := cfg.AccessToken(ctx, requestToken, pin)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("signed in as", accessToken.Extra("screen_name"))
-
-	// Every request through this client is signed (HMAC-SHA1, Authorization header).
+	// Every request through this client is signed (HMAC-SHA1, in the Authorization header).
 	client := cfg.Client(accessToken)
 	resp, err := client.Get("https://api.twitter.com/1.1/account/verify_credentials.json")
 	if err != nil {
 		log.Fatal(err)
 	}
 	resp.Body.Close()
+}
+
+// keepLogin and takeLogin stand for the web app's storage of pending
+// logins, and keepSession for that of sessions (see newApp, which keeps
+// both in maps under a cookie).
+func keepLogin(w http.ResponseWriter, login *oauth2.Login) {}
+func takeLogin(r *http.Request) *oauth2.Login              { return nil }
+func keepSession(r *http.Request, s *oauth2.Session)       {}
+
+func Example_oauth2SignIn() {
+	cfg := &oauth2.Config{
+		ClientID:     os.Getenv("GITHUB_CLIENT_ID"),
+		ClientSecret: os.Getenv("GITHUB_CLIENT_SECRET"),
+		Endpoint:     oauth2.GitHub,
+		RedirectURL:  "http://localhost:8080/callback",
+		Scopes:       []string{"read:user"},
+	}
+	http.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		login, err := cfg.NewLogin(r.Context()) // the URL, with a state and a PKCE verifier
+		if err != nil {
+			http.Error(w, "sign-in failed", http.StatusInternalServerError)
+			return
+		}
+		keepLogin(w, login) // server-side, for this browser
+		http.Redirect(w, r, login.URL, http.StatusFound)
+	})
+	http.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
+		tok, err := cfg.CompleteLogin(r.Context(), takeLogin(r), r) // checks the state, sends the verifier
+		if err != nil {
+			http.Error(w, "sign-in failed", http.StatusBadRequest)
+			return
+		}
+		s := cfg.NewSession(tok) // refreshes the token when it is due
+		resp, err := s.Client().Get("https://api.github.com/user")
+		if err != nil {
+			http.Error(w, "api call failed", http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		io.Copy(w, resp.Body)
+	})
+	log.Fatal(http.ListenAndServe("localhost:8080", nil))
 }
 
 // saveUserToken stands for the application's storage of a user's token.
@@ -161,11 +200,6 @@ func Example_oauth2GitHub() {
 	log.Fatal(http.ListenAndServeTLS(":443", "cert.pem", "key.pem", newApp(cfg, "https://api.github.com/user")))
 }
 
-// takeLogin and keepSession stand for the web app's storage of pending
-// logins and sessions (see newApp).
-func takeLogin(r *http.Request) *oauth2.Login        { return nil }
-func keepSession(r *http.Request, s *oauth2.Session) {}
-
 func Example_oidcSignIn() {
 	ctx := context.Background()
 	provider, err := oidc.NewProvider(ctx, "https://accounts.google.com", nil) // discovery; the issuer is checked
@@ -203,8 +237,8 @@ func Example_oidcSignIn() {
 
 func Example_oauth2ClientCredentials() {
 	cfg := &oauth2.Config{
-		ClientID:     os.Getenv("CLIENT_ID"),
-		ClientSecret: os.Getenv("CLIENT_SECRET"),
+		ClientID:     os.Getenv("OAUTH_CLIENT_ID"),
+		ClientSecret: os.Getenv("OAUTH_CLIENT_SECRET"),
 		Endpoint:     oauth2.Endpoint{TokenURL: "https://auth.example.com/oauth2/token"},
 		Scopes:       []string{"reports:read"},
 	}
@@ -219,6 +253,158 @@ func Example_oauth2ClientCredentials() {
 	resp.Body.Close()
 }
 
+// Example_restartFile and Example_restart are the README's recipe for a
+// service that restarts: with a token file, and with storage of its own.
+func Example_restartFile() {
+	cfg := &oauth2.Config{
+		ClientID:     os.Getenv("OAUTH_CLIENT_ID"),
+		ClientSecret: os.Getenv("OAUTH_CLIENT_SECRET"),
+		Endpoint:     oauth2.Endpoint{TokenURL: "https://auth.example.com/oauth2/token"},
+	}
+	s := cfg.ClientCredentials()
+	s.Store = &tokenstore.File{Path: "/var/lib/app/token.json"} // read at first use; each new token saved (0600) before use
+	resp, err := s.Client().Get("https://api.example.com/reports")
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+func Example_restart() {
+	cfg := &oauth2.Config{
+		ClientID:     os.Getenv("OAUTH_CLIENT_ID"),
+		ClientSecret: os.Getenv("OAUTH_CLIENT_SECRET"),
+		Endpoint:     oauth2.Endpoint{TokenURL: "https://auth.example.com/oauth2/token"},
+	}
+	const path = "/var/lib/app/token.json"
+	s := cfg.ClientCredentials()
+	var saved oauth2.Token
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &saved) == nil {
+		s.SetToken(&saved) // the last run's token, used until it is due; without one, a new token at first use
+	}
+	s.OnTokenUpdate = func(ctx context.Context, tok *oauth2.Token) error {
+		b, err := json.Marshal(tok) // the storage format: it holds the secrets
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(path, b, 0o600)
+	}
+	resp, err := s.Client().Get("https://api.example.com/reports")
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// greeting stands for the code under test of the README's OAuth 2 test: it
+// calls an API with the client of a signed-in user.
+func greeting(client *http.Client, apiURL string) (string, error) {
+	resp, err := client.Get(apiURL)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if err := oauth2.CheckResponse(resp); err != nil {
+		return "", err
+	}
+	var me struct {
+		Username string `json:"username"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		return "", err
+	}
+	return "Hello " + me.Username, nil
+}
+
+// TestGreeting is the README's test of a program's own OAuth 2 code: it
+// uses only the public packages, as a test in another module does.
+func TestGreeting(t *testing.T) {
+	srv := oauth2test.NewServer(t) // a strict provider on loopback, closed when the test ends
+	cfg := &oauth2.Config{
+		ClientID:     oauth2test.ClientID,
+		ClientSecret: oauth2test.ClientSecret,
+		Endpoint:     srv.Endpoint(), // in production: oauth2.GitHub
+		RedirectURL:  "http://127.0.0.1/callback",
+	}
+	login, err := cfg.NewLogin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := srv.CallbackRequest(t, login.URL) // the user approves: the request the browser then makes
+	tok, err := cfg.CompleteLogin(r.Context(), login, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := greeting(cfg.NewSession(tok).Client(), srv.ResourceURL()) // your code
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Hello " + oauth2test.Username; got != want {
+		t.Errorf("greeting() = %q, want %q", got, want)
+	}
+}
+
+// linkAccount stands for the code under test of the README's OAuth 1
+// test: it links a user's account with the PIN flow, askPIN showing the
+// URL and returning the PIN the user typed.
+func linkAccount(ctx context.Context, cfg *oauth1.Config, askPIN func(authURL string) string) (*oauth1.Token, error) {
+	rt, err := cfg.RequestToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	authURL, err := cfg.AuthorizationURL(rt, nil)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.AccessToken(ctx, rt, askPIN(authURL))
+}
+
+// TestLinkAccount is the README's test of a program's own OAuth 1 code.
+func TestLinkAccount(t *testing.T) {
+	srv := oauth1test.NewServer(t) // a strict provider on loopback, closed when the test ends
+	cfg := &oauth1.Config{
+		ConsumerKey:    oauth1test.ConsumerKey,
+		ConsumerSecret: oauth1test.ConsumerSecret,
+		CallbackURL:    "oob",
+		Endpoint:       srv.Endpoint(), // in production: oauth1.Twitter
+	}
+	tok, err := linkAccount(context.Background(), cfg, func(authURL string) string {
+		return srv.AuthorizePIN(t, authURL) // the user approves and types the PIN
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tok.Extra("screen_name"); got != oauth1test.ScreenName {
+		t.Errorf("linked %q, want %q", got, oauth1test.ScreenName)
+	}
+	if n := srv.Counters.AccessTokens.Load(); n != 1 {
+		t.Errorf("%d access tokens issued, want 1", n)
+	}
+}
+
+// Example_sign is the README's recipe for signing one request.
+func Example_sign() {
+	cfg := &oauth1.Config{
+		ConsumerKey:    os.Getenv("OAUTH1_CONSUMER_KEY"),
+		ConsumerSecret: os.Getenv("OAUTH1_CONSUMER_SECRET"),
+		Method:         oauth1.HMACSHA256,
+	}
+	tok := &oauth1.Token{Token: os.Getenv("OAUTH1_TOKEN"), Secret: os.Getenv("OAUTH1_TOKEN_SECRET")}
+	req, err := http.NewRequest("POST", "https://api.example.com/1/notes?draft=1", strings.NewReader("tag=a&tag=b"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := cfg.Sign(req, tok); err != nil { // signs the query and the form, sets the Authorization header
+		log.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
 // TestWebAppManyUsers signs 100 users in at once through one newApp
 // handler, their logins interleaved (all pending at the same time,
 // completed in another order), and checks that each browser ends up
@@ -227,14 +413,13 @@ func Example_oauth2ClientCredentials() {
 // and the provider's protected resource names the user of the token.
 func TestWebAppManyUsers(t *testing.T) {
 	const users = 100
-	idp := fakeprovider.NewServer()
-	defer idp.Close()
+	idp := oauth2test.NewServer(t)
 	for i := 0; i < users; i++ {
-		idp.OAuth2.Users[fmt.Sprintf("user%03d", i)] = "pw"
+		idp.Users[fmt.Sprintf("user%03d", i)] = "pw"
 	}
 	cfg := &oauth2.Config{
-		ClientID: "basic-client", ClientSecret: "basic-secret",
-		Endpoint: oauth2.Endpoint{AuthURL: idp.URL + fakeprovider.OAuth2AuthorizePath, TokenURL: idp.URL + fakeprovider.OAuth2TokenPath},
+		ClientID: oauth2test.ClientID, ClientSecret: oauth2test.ClientSecret,
+		Endpoint: idp.Endpoint(),
 		Scopes:   []string{"read"},
 	}
 	app := httptest.NewUnstartedServer(nil)
@@ -242,7 +427,7 @@ func TestWebAppManyUsers(t *testing.T) {
 	app.StartTLS()
 	defer app.Close()
 	cfg.RedirectURL = app.URL + "/callback"
-	app.Config.Handler = newApp(cfg, idp.URL+fakeprovider.OAuth2ResourcePath)
+	app.Config.Handler = newApp(cfg, idp.ResourceURL())
 
 	// One browser per user, with its own cookies, stopping at every
 	// redirect so that the test interleaves the steps.
@@ -250,7 +435,7 @@ func TestWebAppManyUsers(t *testing.T) {
 	idpURL, _ := url.Parse(idp.URL)
 	for i := range browsers {
 		jar, _ := cookiejar.New(nil)
-		jar.SetCookies(idpURL, []*http.Cookie{{Name: fakeprovider.OAuth2UserCookie, Value: fmt.Sprintf("user%03d", i)}})
+		jar.SetCookies(idpURL, []*http.Cookie{{Name: oauth2test.UserCookie, Value: fmt.Sprintf("user%03d", i)}})
 		browsers[i] = &http.Client{Jar: jar, Transport: app.Client().Transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
@@ -297,7 +482,7 @@ func TestWebAppManyUsers(t *testing.T) {
 			t.Errorf("user %d: /me = %.200s, want the API's answer for user%03d", i, body, i)
 		}
 	}
-	if n := idp.OAuth2.TokensIssued(); n != users {
+	if n := idp.TokensIssued(); n != users {
 		t.Errorf("provider issued %d tokens, want %d", n, users)
 	}
 }
@@ -306,8 +491,8 @@ func TestWebAppManyUsers(t *testing.T) {
 // process of a service that shares one grant runs this.
 func Example_manyProcesses() {
 	cfg := &oauth2.Config{
-		ClientID:     os.Getenv("CLIENT_ID"),
-		ClientSecret: os.Getenv("CLIENT_SECRET"),
+		ClientID:     os.Getenv("OAUTH_CLIENT_ID"),
+		ClientSecret: os.Getenv("OAUTH_CLIENT_SECRET"),
 		Endpoint:     oauth2.Endpoint{TokenURL: "https://auth.example.com/oauth2/token"},
 	}
 	s := cfg.NewSession(nil) // takes the stored token at its first use
@@ -324,7 +509,7 @@ func Example_manyProcesses() {
 func Example_dpop() {
 	ctx := context.Background()
 	cfg := &oauth2.Config{
-		ClientID:    os.Getenv("CLIENT_ID"),
+		ClientID:    os.Getenv("OAUTH_CLIENT_ID"),
 		Endpoint:    oauth2.Endpoint{AuthURL: "https://auth.example.com/authorize", PushedAuthURL: "https://auth.example.com/par"},
 		RedirectURL: "http://127.0.0.1:8080/callback",
 	}
@@ -376,6 +561,84 @@ func TestREADMESnippets(t *testing.T) {
 		snippet := "\n" + strings.Join(trimLines(body), "\n") + "\n"
 		if !strings.Contains(code, snippet) {
 			t.Errorf("README Go block %d is not mirrored in readme_test.go:\n%s", i+1, body)
+		}
+	}
+}
+
+// TestREADMERedaction checks the README's redaction claim as it is worded:
+// String and every fmt verb of tokens, configs, logins and sessions hide
+// their secrets (a login's PKCE verifier), and so does log/slog's text handler, which prints through
+// them, even for a token nested in a struct or a slice; the JSON forms, a
+// token's storage format, carry them (slog's JSON handler included).
+func TestREADMERedaction(t *testing.T) {
+	const (
+		at, rt, idt  = "SECRET-AT-1", "SECRET-RT-2", "SECRET-IDT-3"
+		clientSecret = "SECRET-CLIENT-4"
+		verifier     = "SECRET-VERIFIER-5"
+		tokSecret    = "SECRET-TOKSEC-8"
+		consSecret   = "SECRET-CONSUMER-9"
+	)
+	tok := &oauth2.Token{AccessToken: at, RefreshToken: rt, IDToken: idt, TokenType: "Bearer"}
+	cfg := &oauth2.Config{ClientID: "id", ClientSecret: clientSecret}
+	// A Login's State and Nonce are in its URL, which it prints; its PKCE
+	// verifier never leaves the server, and never prints.
+	login := &oauth2.Login{URL: "https://as.example/authorize?state=st&nonce=n", State: "st", CodeVerifier: verifier, Nonce: "n"}
+	session := cfg.NewSession(tok)
+	tok1 := &oauth1.Token{Token: "public", Secret: tokSecret}
+	cfg1 := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: consSecret}
+	type nested struct {
+		Tok  *oauth2.Token
+		Toks []oauth2.Token
+		Tok1 oauth1.Token
+	}
+	values := []struct {
+		name string
+		v    any
+	}{
+		{"oauth2.Token", *tok}, {"*oauth2.Token", tok},
+		{"oauth2.Config", *cfg}, {"*oauth2.Config", cfg},
+		{"oauth2.Login", *login}, {"*oauth2.Login", login},
+		{"*oauth2.Session", session},
+		{"oauth1.Token", *tok1}, {"*oauth1.Token", tok1},
+		{"oauth1.Config", *cfg1}, {"*oauth1.Config", cfg1},
+		{"nested", nested{tok, []oauth2.Token{*tok}, *tok1}},
+		{"[]*oauth2.Token", []*oauth2.Token{tok}},
+	}
+	secrets := []string{at, rt, idt, clientSecret, verifier, tokSecret, consSecret}
+	leak := func(s string) string {
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				return secret
+			}
+		}
+		return ""
+	}
+	for _, tt := range values {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+				if s := fmt.Sprintf(verb, tt.v); leak(s) != "" {
+					t.Errorf("%s shows %s: %s", verb, leak(s), s)
+				}
+			}
+			if st, ok := tt.v.(fmt.Stringer); ok {
+				if s := st.String(); leak(s) != "" {
+					t.Errorf("String() shows %s: %s", leak(s), s)
+				}
+			}
+			var text bytes.Buffer
+			slog.New(slog.NewTextHandler(&text, nil)).Info("m", "v", tt.v)
+			if s := text.String(); leak(s) != "" {
+				t.Errorf("slog text handler shows %s: %s", leak(s), s)
+			}
+		})
+	}
+
+	// The JSON forms carry the tokens: they are how a token is saved.
+	var js bytes.Buffer
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "v", nested{tok, nil, *tok1})
+	for _, secret := range []string{at, rt, idt, tokSecret} {
+		if !strings.Contains(js.String(), secret) {
+			t.Errorf("slog JSON handler of a nested token lacks %s, which the README says it carries: %s", secret, js.String())
 		}
 	}
 }

@@ -20,8 +20,9 @@
 //	resp, err := client.Get("https://api.twitter.com/1.1/account/verify_credentials.json")
 //
 // The token of the callback should be the request token's. The example of
-// [Config.RequestToken] runs this flow against a test provider. Every call that does I/O
-// takes a context. Token responses may be form-encoded or JSON; fields
+// [Config.RequestToken] runs this flow against the provider of package
+// oauth1test, which tests of a program's own code use the same way. Every
+// call that does I/O takes a context. Token responses may be form-encoded or JSON; fields
 // other than the token and secret are kept ([Token.Extra]). Provider
 // presets ([Twitter], [Bitbucket], [Tumblr], [Jira], [NetSuite], ...) are
 // [Endpoint] values.

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth1"
+	"github.com/oauthkit/oauth/oauth1/oauth1test"
 )
 
 // Signing one request in place: the example request of X's "Creating a
@@ -52,21 +52,18 @@ func ExampleConfig_Sign() {
 	// oauth_signature="hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D"
 }
 
-// The three-legged flow (RFC 5849 §2), here against the fake provider.
+// The three-legged flow (RFC 5849 §2), here against a local provider
+// (package oauth1test) that needs no account.
 func ExampleConfig_RequestToken() {
-	srv := fakeprovider.NewServer() // setup: a provider that needs no account
+	srv := oauth1test.NewServer(nil) // setup (in a test: NewServer(t))
 	defer srv.Close()
 
 	ctx := context.Background()
 	cfg := &oauth1.Config{
-		ConsumerKey:    "hmac-sha1",
-		ConsumerSecret: "hmac-sha1-secret",
+		ConsumerKey:    oauth1test.ConsumerKey,
+		ConsumerSecret: oauth1test.ConsumerSecret,
 		CallbackURL:    "https://app.example/callback",
-		Endpoint: oauth1.Endpoint{
-			RequestTokenURL: srv.URL + "/oauth1/request_token",
-			AuthorizeURL:    srv.URL + "/oauth1/authorize",
-			AccessTokenURL:  srv.URL + "/oauth1/access_token",
-		},
+		Endpoint:       srv.Endpoint(), // e.g. oauth1.Twitter
 	}
 
 	// 1. Temporary credentials.
@@ -79,7 +76,7 @@ func ExampleConfig_RequestToken() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	callback := followAuthorization(authURL) // what a browser would do
+	callback := srv.Authorize(nil, authURL) // setup: the user approves; in a program, the callback's URL
 	token, verifier, err := oauth1.ParseAuthorizationResponse(callback)
 	if err != nil {
 		log.Fatal(err)
@@ -101,29 +98,17 @@ func ExampleConfig_RequestToken() {
 	// false
 }
 
-// followAuthorization plays the browser: it opens the authorization URL
-// and returns where the provider redirects to.
-func followAuthorization(authURL string) string {
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(authURL)
-	if err != nil {
-		log.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.Header.Get("Location")
-}
-
 // A Client whose Transport signs every request: here a GET with a
 // repeated query key, which the fake provider echoes once verified.
 func ExampleConfig_Client() {
-	srv := fakeprovider.NewServer()
+	srv := oauth1test.NewServer(nil) // setup
 	defer srv.Close()
-	token, secret := srv.OAuth1.IssueAccessToken("hmac-sha256") // setup
+	token, secret := srv.IssueAccessToken("hmac-sha256") // setup: a saved access token
 
 	cfg := &oauth1.Config{ConsumerKey: "hmac-sha256", ConsumerSecret: "hmac-sha256-secret", Method: oauth1.HMACSHA256}
 	client := cfg.Client(&oauth1.Token{Token: token, Secret: secret})
 
-	resp, err := client.Get(srv.URL + "/oauth1/resource?tag=go&tag=oauth")
+	resp, err := client.Get(srv.ResourceURL() + "?tag=go&tag=oauth")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -131,14 +116,11 @@ func ExampleConfig_Client() {
 	if err := oauth1.CheckResponse(resp); err != nil {
 		log.Fatal(err)
 	}
-	var echo struct {
-		Method string      `json:"signature_method"`
-		Params [][2]string `json:"params"`
-	}
+	var echo oauth1test.Echo // what the provider verified
 	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(resp.Status, echo.Method, echo.Params)
+	fmt.Println(resp.Status, echo.Signature, echo.Params)
 	// Output:
 	// 200 OK HMAC-SHA256 [[tag go] [tag oauth]]
 }
@@ -179,17 +161,17 @@ func ExampleVerifier() {
 // A Transport used directly, over a base RoundTripper of your choice; the
 // caller's request is never modified.
 func ExampleTransport() {
-	srv := fakeprovider.NewServer()
+	srv := oauth1test.NewServer(nil) // setup
 	defer srv.Close()
-	token, secret := srv.OAuth1.IssueAccessToken("rsa-sha1") // setup
+	token, secret := srv.IssueAccessToken(oauth1test.RSAConsumerKey) // setup: a saved access token
 
-	cfg := &oauth1.Config{ConsumerKey: "rsa-sha1", Method: oauth1.RSASHA1(fakeprovider.OAuth1RSAPrivateKey())}
+	cfg := &oauth1.Config{ConsumerKey: oauth1test.RSAConsumerKey, Method: oauth1.RSASHA256(oauth1test.RSAKey())}
 	client := &http.Client{Transport: &oauth1.Transport{
 		Config: cfg,
 		Token:  &oauth1.Token{Token: token, Secret: secret},
 		Base:   http.DefaultTransport,
 	}}
-	req, err := http.NewRequest("POST", srv.URL+"/oauth1/resource", strings.NewReader("a=1&a=2"))
+	req, err := http.NewRequest("POST", srv.ResourceURL(), strings.NewReader("a=1&a=2"))
 	if err != nil {
 		log.Fatal(err)
 	}

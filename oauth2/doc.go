@@ -191,6 +191,14 @@
 // Bearer challenge (RFC 6750 §3), so that errors.Is(err,
 // [ErrInvalidToken]) tells a revoked token from other failures.
 //
+// # Testing
+//
+// Package oauth2test runs a strict authorization server on a loopback
+// address for tests of code that uses this package, in the style of
+// net/http/httptest: registered clients and users, a browser that approves,
+// the quirks of real providers and counters. The Examples of this package
+// run against it.
+//
 // # Concurrency
 //
 // Config, Session, Transport and the sources of this package are safe for
@@ -232,9 +240,11 @@
 // InsecureAllowHTTP is set. A token without an access token is never sent.
 // String and Format, with every fmt verb (%#v included, and log/slog's
 // text handler, which prints through them), of Token, Config, Session,
-// Login and DeviceAuthResponse redact every credential; a Token's JSON form
-// is its storage format and carries them, so never log it with a JSON
-// handler.
+// Login and DeviceAuthResponse redact every credential (but a Login's state
+// and nonce, which its URL carries anyway), inside structs and slices too.
+// The JSON forms of Token and Login are their storage formats and carry
+// them, and log/slog's JSON handler uses them: never log a Token, or a value
+// holding one, with a JSON handler.
 //
 // Requests to the token, device, revocation, introspection and PAR
 // endpoints never follow redirects (a 3xx answer is an [*Error]), so credentials are

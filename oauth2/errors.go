@@ -172,8 +172,9 @@ const (
 // other letters or digits is left alone, so that a short one such as "e"
 // does not garble the words around it. Each field is bounded, cut between
 // words with "..." appended: ErrorCode to 128 bytes, the other strings to
-// 1024, Body to 512. Error prints the code and at most 200 bytes of the
-// description, never the body.
+// 1024, Body to 512. The message (the Error method) holds the endpoint,
+// status, code and at most 200 bytes of the description; the excerpt of
+// the body is in the Body field only, for callers that want it.
 type Error struct {
 	// Endpoint names where the error came from: "authorization", "token",
 	// "device", "revocation", "introspection", "pushed authorization"

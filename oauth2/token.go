@@ -22,10 +22,12 @@ import (
 // id_token and extra, so a token saved with json.Marshal reloads with its
 // absolute expiry and every extra field the server sent, and a token saved
 // by golang.org/x/oauth2 loads. That form carries the credentials: it is
-// what to store, never what to log (log/slog's JSON handler marshals it).
+// what to store, never what to log. log/slog's JSON handler marshals it, so
+// it prints a Token, or a struct or slice holding one, in full.
 //
 // String and Format, with every fmt verb, redact the access, refresh and
-// ID tokens.
+// ID tokens, in a struct or slice too, and so does log/slog's text
+// handler, which prints through them.
 //
 // A Token must not be modified once it was given to a Session or a
 // TokenSource; copy it first.

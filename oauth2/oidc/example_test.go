@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 	"github.com/oauthkit/oauth/oauth2/oidc"
 )
 
@@ -17,9 +16,9 @@ import (
 // login, check the ID tokens of refreshes, and ask UserInfo about the
 // user.
 func Example() {
-	s := fakeprovider.NewServer() // an OpenID provider on loopback
-	defer s.Close()
-	issuer := s.URL + "/oauth2"
+	srv := oauth2test.NewServer(nil) // setup: an OpenID provider on loopback (in a test: NewServer(t))
+	defer srv.Close()
+	issuer := srv.IssuerURL() // e.g. https://accounts.google.com
 
 	ctx := context.Background()
 	p, err := oidc.NewProvider(ctx, issuer, nil)
@@ -27,7 +26,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	cfg, err := p.Metadata().Config(oauth2.Config{
-		ClientID:    "public-client",
+		ClientID:    oauth2test.PublicClientID,
 		RedirectURL: "http://127.0.0.1:8080/callback",
 		Scopes:      []string{oidc.ScopeOpenID, "email", "profile"},
 	})
@@ -40,7 +39,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	callback := exampleBrowser(login.URL)
+	callback := srv.Authorize(nil, login.URL)              // setup: the user approves
 	tok, err := cfg.CompleteLoginURL(ctx, login, callback) // in a handler: cfg.CompleteLogin(ctx, login, r)
 	if err != nil {
 		log.Fatal(err)
@@ -67,16 +66,16 @@ func Example() {
 // refused before the code is sent anywhere (RFC 9207): discovery told
 // the Config the issuer, and that the server names it in every callback.
 func Example_mixUp() {
-	s := fakeprovider.NewServer()
-	defer s.Close()
-	s.OAuth2.WrongCallbackIssuer = true // callbacks carry iss=https://attacker.example/oauth2
+	srv := oauth2test.NewServer(nil) // setup
+	defer srv.Close()
+	srv.WrongCallbackIssuer = true // callbacks carry iss=https://attacker.example/oauth2
 
 	ctx := context.Background()
-	p, err := oidc.NewProvider(ctx, s.URL+"/oauth2", nil)
+	p, err := oidc.NewProvider(ctx, srv.IssuerURL(), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: "public-client",
+	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: oauth2test.PublicClientID,
 		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{oidc.ScopeOpenID}})
 	if err != nil {
 		log.Fatal(err)
@@ -85,8 +84,8 @@ func Example_mixUp() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = cfg.CompleteLoginURL(ctx, login, exampleBrowser(login.URL))
-	fmt.Println(errors.Is(err, oauth2.ErrIssuerMismatch), s.OAuth2.TokenRequests())
+	_, err = cfg.CompleteLoginURL(ctx, login, srv.Authorize(nil, login.URL))
+	fmt.Println(errors.Is(err, oauth2.ErrIssuerMismatch), srv.TokenRequests())
 	// Output:
 	// true 0
 }
@@ -95,21 +94,28 @@ func Example_mixUp() {
 // Connect Core 1.0 §12.2): a session with the check keeps its token when
 // a refresh names someone else.
 func ExampleIDTokenVerifier_CheckRefreshes() {
-	s := fakeprovider.NewServer()
-	defer s.Close()
-	s.OAuth2.RefreshChangesSub = true // the provider names another user after a refresh
+	srv := oauth2test.NewServer(nil) // setup
+	defer srv.Close()
+	srv.RefreshChangesSub = true // the provider names another user after a refresh
 	ctx := context.Background()
-	p, err := oidc.NewProvider(ctx, s.URL+"/oauth2", nil)
+	p, err := oidc.NewProvider(ctx, srv.IssuerURL(), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: "public-client",
+	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: oauth2test.PublicClientID,
 		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{oidc.ScopeOpenID}})
 	if err != nil {
 		log.Fatal(err)
 	}
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
-	login, tok := exampleSignIn(cfg)
+	login, err := cfg.NewLogin(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := cfg.CompleteLoginURL(ctx, login, srv.Authorize(nil, login.URL)) // setup: the user signs in
+	if err != nil {
+		log.Fatal(err)
+	}
 	idToken, err := verifier.VerifyLogin(ctx, tok, login)
 	if err != nil {
 		log.Fatal(err)
@@ -126,11 +132,11 @@ func ExampleIDTokenVerifier_CheckRefreshes() {
 // A provider whose discovery document names another issuer is refused:
 // the client would otherwise send its users and codes to another server.
 func ExampleNewProvider_mixUp() {
-	s := fakeprovider.NewServer()
-	defer s.Close()
-	s.OAuth2.WrongMetadataIssuer = true // the document names https://attacker.example/oauth2
+	srv := oauth2test.NewServer(nil) // setup
+	defer srv.Close()
+	srv.WrongMetadataIssuer = true // the document names https://attacker.example/oauth2
 
-	_, err := oidc.NewProvider(context.Background(), s.URL+"/oauth2", nil)
+	_, err := oidc.NewProvider(context.Background(), srv.IssuerURL(), nil)
 	fmt.Println(errors.Is(err, oidc.ErrIssuerMismatch))
 	// Output:
 	// true
@@ -167,17 +173,24 @@ func ExampleMetadata_Config() {
 // An API that receives ID tokens verifies them with the provider's JWK
 // Set and its issuer, without a login of its own.
 func ExampleNewVerifier() {
-	s := fakeprovider.NewServer()
-	defer s.Close()
-	issuer := s.URL + "/oauth2"
-	cfg := &oauth2.Config{ClientID: "public-client", RedirectURL: "http://127.0.0.1:8080/callback",
-		Endpoint: oauth2.Endpoint{AuthURL: issuer + "/authorize", TokenURL: issuer + "/token"}, Scopes: []string{"openid"}}
-	_, tok := exampleSignIn(cfg)
+	srv := oauth2test.NewServer(nil) // setup
+	defer srv.Close()
+	ctx := context.Background()
+	cfg := &oauth2.Config{ClientID: oauth2test.PublicClientID, RedirectURL: "http://127.0.0.1:8080/callback",
+		Endpoint: srv.Endpoint(), Scopes: []string{"openid"}}
+	login, err := cfg.NewLogin(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := cfg.CompleteLoginURL(ctx, login, srv.Authorize(nil, login.URL)) // setup: the user signs in
+	if err != nil {
+		log.Fatal(err)
+	}
 	idToken := tok.IDToken // received by the API
 
-	keySet := oidc.NewRemoteKeySet(issuer+"/jwks", nil)
-	verifier := oidc.NewVerifier(issuer, keySet, &oidc.Config{ClientID: "public-client"})
-	t, err := verifier.Verify(context.Background(), idToken)
+	keySet := oidc.NewRemoteKeySet(srv.JWKSURL(), nil) // the provider's jwks_uri
+	verifier := oidc.NewVerifier(srv.IssuerURL(), keySet, &oidc.Config{ClientID: oauth2test.PublicClientID})
+	t, err := verifier.Verify(ctx, idToken)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -189,21 +202,28 @@ func ExampleNewVerifier() {
 // A token from a refresh must be about the same user as the first one
 // (OpenID Connect Core 1.0 §12.2).
 func ExampleWithPrevious() {
-	s := fakeprovider.NewServer()
-	defer s.Close()
-	s.OAuth2.RefreshChangesSub = true // the provider names another user after a refresh
+	srv := oauth2test.NewServer(nil) // setup
+	defer srv.Close()
+	srv.RefreshChangesSub = true // the provider names another user after a refresh
 	ctx := context.Background()
-	p, err := oidc.NewProvider(ctx, s.URL+"/oauth2", nil)
+	p, err := oidc.NewProvider(ctx, srv.IssuerURL(), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: "public-client",
+	cfg, err := p.Metadata().Config(oauth2.Config{ClientID: oauth2test.PublicClientID,
 		RedirectURL: "http://127.0.0.1:8080/callback", Scopes: []string{"openid"}})
 	if err != nil {
 		log.Fatal(err)
 	}
 	verifier := p.Verifier(&oidc.Config{ClientID: cfg.ClientID})
-	login, tok := exampleSignIn(cfg)
+	login, err := cfg.NewLogin(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := cfg.CompleteLoginURL(ctx, login, srv.Authorize(nil, login.URL)) // setup: the user signs in
+	if err != nil {
+		log.Fatal(err)
+	}
 	first, err := verifier.VerifyLogin(ctx, tok, login)
 	if err != nil {
 		log.Fatal(err)
@@ -217,30 +237,4 @@ func ExampleWithPrevious() {
 	fmt.Println(errors.Is(err, oidc.ErrSubjectMismatch))
 	// Output:
 	// true
-}
-
-// exampleBrowser stands for the user's browser in the examples: it goes
-// to authURL, where the fake provider approves at once, and returns the
-// URL it is sent back to.
-func exampleBrowser(authURL string) string {
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noRedirect.Get(authURL)
-	if err != nil {
-		log.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.Header.Get("Location")
-}
-
-// exampleSignIn runs a login of cfg through exampleBrowser.
-func exampleSignIn(cfg *oauth2.Config) (*oauth2.Login, *oauth2.Token) {
-	login, err := cfg.NewLogin(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, err := cfg.CompleteLoginURL(context.Background(), login, exampleBrowser(login.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return login, tok
 }

@@ -7,15 +7,15 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 	"github.com/oauthkit/oauth/oauth2/tokenstore"
 )
 
 // Two processes share one grant through a token file: what one refreshes,
 // the other uses, with no refresh of its own.
 func ExampleFile() {
-	srv := fakeprovider.NewServer() // a provider that rotates refresh tokens
+	srv := oauth2test.NewServer(nil) // setup: a provider that rotates refresh tokens (in a test: NewServer(t))
 	defer srv.Close()
 	dir, err := os.MkdirTemp("", "tokenstore")
 	if err != nil {
@@ -24,14 +24,14 @@ func ExampleFile() {
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
 	cfg := &oauth2.Config{
-		ClientID:     "basic-client",
-		ClientSecret: "basic-secret",
-		Endpoint:     oauth2.Endpoint{TokenURL: srv.URL + fakeprovider.OAuth2TokenPath},
+		ClientID:     oauth2test.ClientID,
+		ClientSecret: oauth2test.ClientSecret,
+		Endpoint:     srv.Endpoint(),
 	}
 	path := filepath.Join(dir, "token.json")
 
 	// Once, after the login: the grant's token goes to the store.
-	tok, err := cfg.PasswordCredentialsToken(ctx, "alice", "wonderland")
+	tok, err := cfg.PasswordCredentialsToken(ctx, oauth2test.Username, oauth2test.Password)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func ExampleFile() {
 		log.Fatal(err)
 	}
 	fmt.Println("same token:", got.AccessToken == refreshed.AccessToken)
-	fmt.Println("refreshes:", srv.OAuth2.Refreshes())
+	fmt.Println("refreshes:", srv.Refreshes())
 	// Output:
 	// same token: true
 	// refreshes: 1
