@@ -36,8 +36,8 @@ import (
 
 func Example_oauth1Twitter() {
 	cfg := &oauth1.Config{
-		ConsumerKey:    os.Getenv("OAUTH1_CONSUMER_KEY"),
-		ConsumerSecret: os.Getenv("OAUTH1_CONSUMER_SECRET"),
+		ConsumerKey:    os.Getenv("TWITTER_CONSUMER_KEY"),
+		ConsumerSecret: os.Getenv("TWITTER_CONSUMER_SECRET"),
 		CallbackURL:    "oob", // the PIN flow; or your https:// callback URL
 		Endpoint:       oauth1.Twitter,
 	}

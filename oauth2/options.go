@@ -70,20 +70,20 @@ func SetAuthURLParam(key, value string) Option {
 var (
 	// AccessTypeOffline asks Google for a refresh token
 	// (access_type=offline). It applies to logins only.
-	AccessTypeOffline Option = authParam("access_type", "offline")
+	AccessTypeOffline Option
 	// AccessTypeOnline asks Google for no refresh token
 	// (access_type=online), its default. It applies to logins only.
-	AccessTypeOnline Option = authParam("access_type", "online")
+	AccessTypeOnline Option
 	// ApprovalForce asks the server to show the consent screen again
 	// (prompt=consent), which Google needs to issue a new refresh token.
 	// It applies to logins only.
-	ApprovalForce Option = authParam("prompt", "consent")
+	ApprovalForce Option
 	// ImplicitFlow makes a login ask for a token in the redirect's
 	// fragment (response_type=token, RFC 6749 §4.2), without PKCE;
 	// complete it with Config.CompleteLoginURL. The OAuth 2.0 Security
 	// BCP (RFC 9700 §2.1.2) advises against it: prefer the code flow. It
 	// applies to logins only.
-	ImplicitFlow Option = optionFunc(func(o *options) { o.responseType = "token" })
+	ImplicitFlow Option
 )
 
 var (
@@ -92,20 +92,32 @@ var (
 	// and send the user with only client_id and the request_uri the
 	// server gave; NewLogin does so by itself when
 	// Endpoint.RequirePushedAuth is set. It applies to logins only.
-	PushedAuthorization Option = optionFunc(func(o *options) { o.push = true })
+	PushedAuthorization Option
 	// SignedRequestObject makes a login send its authorization request as
 	// a request object (RFC 9101) signed with Config.Signer; NewLogin does
 	// so by itself when Endpoint.RequireSignedRequestObject is set. It
 	// applies to logins only.
-	SignedRequestObject Option = optionFunc(func(o *options) { o.sign = true })
+	SignedRequestObject Option
 	// BindCodeToDPoPKey makes a login send dpop_jkt, the thumbprint of
 	// Config.DPoP's key, so that the server binds the authorization code
 	// to that key (RFC 9449 §10); NewLogin fails with ErrNoDPoPKey
 	// without Config.DPoP. A pushed login whose push carries a DPoP proof
 	// is bound by the proof, without it (§10.1). It applies to logins
 	// only.
-	BindCodeToDPoPKey Option = optionFunc(func(o *options) { o.bindDPoP = true })
+	BindCodeToDPoPKey Option
 )
+
+func init() {
+	// Set here, not by initializers, which go doc would show with the
+	// unexported functions that make the values.
+	AccessTypeOffline = authParam("access_type", "offline")
+	AccessTypeOnline = authParam("access_type", "online")
+	ApprovalForce = authParam("prompt", "consent")
+	ImplicitFlow = optionFunc(func(o *options) { o.responseType = "token" })
+	PushedAuthorization = optionFunc(func(o *options) { o.push = true })
+	SignedRequestObject = optionFunc(func(o *options) { o.sign = true })
+	BindCodeToDPoPKey = optionFunc(func(o *options) { o.bindDPoP = true })
+}
 
 func authParam(key, value string) Option {
 	return optionFunc(func(o *options) {

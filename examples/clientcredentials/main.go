@@ -1,7 +1,7 @@
 // Command clientcredentials gets a token with the client credentials grant
 // (RFC 6749 §4.4) and calls an API with it, as a service would:
 //
-//	CLIENT_ID=svc CLIENT_SECRET=... go run ./examples/clientcredentials \
+//	OAUTH_CLIENT_ID=svc OAUTH_CLIENT_SECRET=... go run ./examples/clientcredentials \
 //		-token-url https://as.example/token -scope "read write" -api https://api.example/v1/items
 //
 // The session gets its token on first use and runs the grant again when
@@ -29,8 +29,8 @@ const usage = `clientcredentials gets a token with the client credentials grant
 (RFC 6749 §4.4), as a service would, and calls an API with it.
 
 Environment (or -client-id, -client-secret):
-  CLIENT_ID      the client's ID
-  CLIENT_SECRET  the client's secret
+  OAUTH_CLIENT_ID      the client's ID
+  OAUTH_CLIENT_SECRET  the client's secret
 
 Usage:
   go run ./examples/clientcredentials -token-url https://as.example/token -api https://api.example/items
@@ -42,8 +42,8 @@ func main() { cli.Main(run) }
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := cli.NewFlagSet(stdout, usage)
 	tokenURL := fs.String("token-url", "", "token endpoint URL")
-	clientID := fs.String("client-id", os.Getenv("CLIENT_ID"), "client ID")
-	clientSecret := fs.String("client-secret", os.Getenv("CLIENT_SECRET"), "client secret")
+	clientID := fs.String("client-id", os.Getenv("OAUTH_CLIENT_ID"), "client ID")
+	clientSecret := fs.String("client-secret", os.Getenv("OAUTH_CLIENT_SECRET"), "client secret")
 	method := fs.String("auth", "client_secret_basic", "client authentication: client_secret_basic, client_secret_post or auto")
 	scope := fs.String("scope", "", "space-separated scopes")
 	api := fs.String("api", "", "API URL to call with the token")
@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		*clientID, *clientSecret, *method = oauth2test.PostClientID, oauth2test.PostClientSecret, "auto" // auto finds client_secret_post
 	}
 	if *tokenURL == "" || *clientID == "" {
-		return errors.New("set -token-url and CLIENT_ID (or -client-id), or use -fake (see -h)")
+		return errors.New("set -token-url and OAUTH_CLIENT_ID (or -client-id), or use -fake (see -h)")
 	}
 
 	cfg := &oauth2.Config{

@@ -12,5 +12,5 @@ func TestFake(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	clitest.Help(t, run, "CLIENT_ID", "CLIENT_SECRET")
+	clitest.Help(t, run, "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET")
 }
