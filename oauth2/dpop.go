@@ -157,10 +157,12 @@ func validNonce(v string) bool {
 // dpopTarget returns the origin of u (scheme://host[:port], lower case,
 // without the scheme's default port), which keys the nonce memory, and
 // the proof's htu: the origin and u's path ("/" when empty), without query
-// and fragment (RFC 9449 §4.2), normalized as §4.3 compares it.
+// and fragment (RFC 9449 §4.2), normalized as §4.3 compares it. A host
+// name that is not ASCII is written as net/http sends it, in Punycode
+// (see punycodeHost), which is the name the server knows.
 func dpopTarget(u *url.URL) (origin, htu string) {
 	scheme := asciiLower(u.Scheme)
-	host := asciiLower(u.Host)
+	host := asciiLower(punycodeHost(u.Host))
 	if p := u.Port(); p == "" || scheme == "https" && p == "443" || scheme == "http" && p == "80" {
 		host = strings.TrimSuffix(host[:len(host)-len(p)], ":") // "host:" has an empty port (RFC 3986 §6.2.3)
 	}
@@ -190,4 +192,113 @@ func isUseDPoPNonce(r *response) bool {
 	}
 	vals, _, err := decodeResponse(r.contentType, r.body)
 	return err == nil && str(vals["error"]) == "use_dpop_nonce"
+}
+
+// punycodeHost returns host (a URL's host, with its port if any) with each
+// dot-separated label that is not ASCII replaced by "xn--" and its RFC
+// 3492 Punycode encoding, as net/http writes a request's Host
+// (golang.org/x/net/http/httpguts.PunycodeHostPort, IDNA's ToASCII
+// without mapping). A label too long to encode is kept as it is: net/http
+// refuses such a host before any proof matters.
+func punycodeHost(host string) string {
+	ascii := true
+	for i := 0; i < len(host); i++ {
+		ascii = ascii && host[i] < 0x80
+	}
+	if ascii {
+		return host
+	}
+	labels := strings.Split(host, ".")
+	for i, l := range labels {
+		for j := 0; j < len(l); j++ {
+			if l[j] >= 0x80 {
+				if enc, ok := punycode(l); ok {
+					labels[i] = "xn--" + enc
+				}
+				break
+			}
+		}
+	}
+	return strings.Join(labels, ".")
+}
+
+// punycode returns the Punycode encoding of s (RFC 3492 §6.3), or false
+// if it would overflow.
+func punycode(s string) (string, bool) {
+	const (
+		base, tmin, tmax, skew, damp = 36, 1, 26, 38, 700
+		maxDelta                     = 1<<31 - 1
+	)
+	runes := []rune(s)
+	var out []byte
+	for _, r := range runes {
+		if r < 0x80 {
+			out = append(out, byte(r))
+		}
+	}
+	b := len(out)
+	h := b
+	if b > 0 {
+		out = append(out, '-')
+	}
+	digit := func(d int) byte {
+		if d < 26 {
+			return byte('a' + d)
+		}
+		return byte('0' + d - 26)
+	}
+	adapt := func(delta, points int, first bool) int {
+		if first {
+			delta /= damp
+		} else {
+			delta /= 2
+		}
+		delta += delta / points
+		k := 0
+		for delta > (base-tmin)*tmax/2 {
+			delta /= base - tmin
+			k += base
+		}
+		return k + (base-tmin+1)*delta/(delta+skew)
+	}
+	n, delta, bias := 0x80, 0, 72
+	for h < len(runes) {
+		m := rune(maxDelta)
+		for _, r := range runes {
+			if r >= rune(n) && r < m {
+				m = r
+			}
+		}
+		if int(m)-n > (maxDelta-delta)/(h+1) {
+			return "", false
+		}
+		delta += (int(m) - n) * (h + 1)
+		n = int(m)
+		for _, r := range runes {
+			if int(r) < n {
+				if delta++; delta > maxDelta {
+					return "", false
+				}
+			}
+			if int(r) != n {
+				continue
+			}
+			q := delta
+			for k := base; ; k += base {
+				t := min(max(k-bias, tmin), tmax)
+				if q < t {
+					break
+				}
+				out = append(out, digit(t+(q-t)%(base-t)))
+				q = (q - t) / (base - t)
+			}
+			out = append(out, digit(q))
+			bias = adapt(delta, h+1, h == b)
+			delta = 0
+			h++
+		}
+		delta++
+		n++
+	}
+	return string(out), true
 }

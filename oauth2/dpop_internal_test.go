@@ -28,6 +28,12 @@ func TestDPoPTarget(t *testing.T) {
 		{"http://[::1]:80/x", "http://[::1]", "http://[::1]/x"},
 		{"https://[::1]/x", "https://[::1]", "https://[::1]/x"},
 		{"https://api.example.com/a%2Fb%20c", "https://api.example.com", "https://api.example.com/a%2Fb%20c"},
+		// Host names that are not ASCII, in the form net/http sends: the
+		// Punycode of RFC 3492 §7.1 sample (B) and of "bücher" (checked
+		// against Python's punycode codec), and a port kept apart.
+		{"https://他们为什么不说中文.example/x", "https://xn--ihqwcrb4cv8a8dqg056pqjye.example", "https://xn--ihqwcrb4cv8a8dqg056pqjye.example/x"},
+		{"https://API.Bücher.example:8443/x", "https://api.xn--bcher-kva.example:8443", "https://api.xn--bcher-kva.example:8443/x"},
+		{"https://m%C3%BCnchen.example:443/", "https://xn--mnchen-3ya.example", "https://xn--mnchen-3ya.example/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
@@ -129,6 +135,31 @@ func FuzzDPoPNonce(f *testing.F) {
 			if validNonce(v) && (v[i] <= ' ' || v[i] >= 0x7f || v[i] == '"' || v[i] == '\\') {
 				t.Fatalf("nonce %q with byte %#x accepted", v, v[i])
 			}
+		}
+	})
+}
+
+// FuzzDPoPTarget: whatever URL a request has, its origin and htu are
+// ASCII (a host name that is not is written in Punycode), htu starts with
+// the origin and has neither query nor fragment.
+func FuzzDPoPTarget(f *testing.F) {
+	for _, s := range []string{"https://api.example.com/a?b#c", "http://[::1]:80/x", "https://bücher.example:8443/",
+		"https://他们为什么不说中文.example", "HTTPS://Ü.Ü.example./%41"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		origin, htu := dpopTarget(u)
+		for i := 0; i < len(htu); i++ {
+			if htu[i] >= 0x80 {
+				t.Fatalf("dpopTarget(%q) htu %q is not ASCII", raw, htu)
+			}
+		}
+		if !strings.HasPrefix(htu, origin) || strings.ContainsAny(htu[len(origin):], "?#") {
+			t.Fatalf("dpopTarget(%q) = %q, %q", raw, origin, htu)
 		}
 	})
 }

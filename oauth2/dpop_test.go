@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -515,5 +516,39 @@ func TestTokenDPoPJKTJSON(t *testing.T) {
 	}
 	if back.DPoPJKT != tok.DPoPJKT || back.Type() != "DPoP" {
 		t.Errorf("reloaded DPoPJKT %q type %q", back.DPoPJKT, back.Type())
+	}
+}
+
+// TestTransportDPoPInternationalHost: the htu of a proof names the host
+// as the server receives it. net/http sends a host name that is not ASCII
+// in its IDNA ASCII form ("xn--" labels, RFC 3492), which is what a server
+// compares htu with (RFC 9449 §4.3), so the proof must say the same; the
+// Host net/http sends is the expected value, not a copy of our encoding.
+func TestTransportDPoPInternationalHost(t *testing.T) {
+	hosts := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hosts <- r.Host
+	}))
+	defer srv.Close()
+	// Every host name is dialled to srv.
+	base := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, srv.Listener.Addr().String())
+	}}
+	defer base.CloseIdleConnections()
+	for _, host := range []string{"bücher.example", "api.Bücher.EXAMPLE", "他们为什么不说中文.example", "api.example.com"} {
+		t.Run(host, func(t *testing.T) {
+			dp := &stubDPoP{jkt: "jkt-1"}
+			c := &http.Client{Transport: &oauth2.Transport{Source: oauth2.StaticTokenSource(dpopToken("jkt-1")),
+				Base: base, DPoP: dp, InsecureAllowHTTP: true}}
+			req, _ := http.NewRequest("GET", "http://"+host+"/things?a=1", nil)
+			if got := do(t, c, req); got != 200 {
+				t.Fatalf("status %d", got)
+			}
+			want := "proof GET http://" + strings.ToLower(<-hosts) + "/things ath=at-1 nonce="
+			if diff := cmp.Diff([]string{want}, dp.proofs); diff != "" {
+				t.Errorf("proofs (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -53,6 +53,7 @@ func TestRedaction(t *testing.T) {
 		"Token": *tok, "*Token": tok, "Config": *cfg, "*Config": cfg, "Session": s, "Login": *login, "*Login": login,
 		"DeviceAuthResponse": *da, "*DeviceAuthResponse": da, "PanicError": pe,
 		"holder": holder{*tok, *cfg, *login, *da}, "&holder": &holder{*tok, *cfg, *login, *da},
+		"StaticTokenSource": StaticTokenSource(tok), "Transport": &Transport{Source: StaticTokenSource(tok)},
 	}
 	for name, v := range values {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%T %[1]v"} {

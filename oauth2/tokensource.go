@@ -2,7 +2,10 @@ package oauth2
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+
+	"github.com/oauthkit/oauth/internal/urlenc"
 )
 
 // A TokenSource supplies tokens, as golang.org/x/oauth2's interface of
@@ -43,6 +46,20 @@ type staticSource struct {
 }
 
 func (s *staticSource) dpopNonces() *dpopNonces { return &s.nonces }
+
+// String describes the source by its token, redacted as Token.String
+// redacts it.
+func (s *staticSource) String() string {
+	if s.tok == nil {
+		return "oauth2.StaticTokenSource(nil)"
+	}
+	return "oauth2.StaticTokenSource(" + s.tok.String() + ")"
+}
+
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so that no verb reaches the access token its fields hold, which
+// fmt would print from them whatever Token's own Format does.
+func (s *staticSource) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, s.String()) }
 
 func (s *staticSource) Token(context.Context) (*Token, error) {
 	if s.tok == nil {

@@ -229,8 +229,10 @@ func (k *Key) String() string {
 }
 
 // Format implements fmt.Formatter: %q prints String quoted, every other
-// verb prints String, so that no verb reaches the key.
-func (k *Key) Format(f fmt.State, verb rune) {
+// verb prints String, so that no verb reaches the key. Its receiver is a
+// value, so that a Key printed as one (dereferenced, or a field of a
+// struct) is covered too; a nil *Key prints as "<nil>".
+func (k Key) Format(f fmt.State, verb rune) {
 	s := k.String()
 	if verb == 'q' {
 		s = strconv.Quote(s)

@@ -450,3 +450,31 @@ func TestKeyRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyValueRedacted: a Key printed as a value (dereferenced, or a
+// field of a struct held by value) shows no more than a *Key does. An
+// Ed25519 private key is a byte slice, which fmt would print in full.
+func TestKeyValueRedacted(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := jose.JWK{Key: priv}.MarshalPrivate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := dpop.ParseKey(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `dpop.Key{Alg:"EdDSA",Thumbprint:"` + k.Thumbprint() + `"}`
+	type holder struct{ K dpop.Key }
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%d"} {
+		if got := fmt.Sprintf(verb, *k); got != want {
+			t.Errorf("Sprintf(%s, *k) = %s, want %s", verb, got, want)
+		}
+		if got := fmt.Sprintf(verb, holder{*k}); !strings.Contains(got, want) {
+			t.Errorf("Sprintf(%s, holder{*k}) = %s, want it to hold %s", verb, got, want)
+		}
+	}
+}

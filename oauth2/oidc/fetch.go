@@ -243,6 +243,11 @@ type cache[T any] struct {
 	expires time.Time // when val is due to be fetched again
 	forced  time.Time // when the last refetch outside the schedule started
 	call    *cacheCall[T]
+	// failed and err are the time and error of the last fetch that failed
+	// while no value was cached: until the fetcher's interval has passed,
+	// get returns err rather than fetching again.
+	failed time.Time
+	err    error
 }
 
 type cacheCall[T any] struct {
@@ -266,11 +271,20 @@ func (c *cache[T]) set(v T, age time.Duration) {
 // it has expired; fresh reports that it was fetched for this call. When a
 // value has expired and fetching it again fails, the old value is kept for
 // MinCacheAge more and, with serveStale, returned instead of the error.
+// When there is no value and the last fetch failed less than the
+// fetcher's interval ago, its error is returned without a fetch, so that
+// requests to a provider that is down, however many, cost one fetch per
+// interval.
 func (c *cache[T]) get(ctx context.Context, serveStale bool) (val T, gen uint64, fresh bool, err error) {
 	c.mu.Lock()
-	if c.have && c.f.now().Before(c.expires) {
+	now := c.f.now()
+	if c.have && now.Before(c.expires) {
 		defer c.mu.Unlock()
 		return c.val, c.gen, false, nil
+	}
+	if !c.have && c.err != nil && c.call == nil && c.f.interval > 0 && now.Sub(c.failed) < c.f.interval {
+		defer c.mu.Unlock()
+		return val, 0, false, c.err
 	}
 	call := c.call
 	if call == nil {
@@ -342,6 +356,7 @@ func (c *cache[T]) startLocked(ctx context.Context, serveStale bool) *cacheCall[
 			}
 		default:
 			call.err = err
+			c.failed, c.err = now, err
 		}
 		call.gen = c.gen
 		close(call.done)

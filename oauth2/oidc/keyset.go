@@ -45,7 +45,9 @@ var asymmetricAlgs = []string{
 // keys, however many, cannot make it fetch more often. Such a token is
 // refused with [ErrUnknownKey] without a fetch while the interval runs.
 // A set that fails to refresh on schedule is used as it was for
-// [MinCacheAge] more.
+// [MinCacheAge] more. While no set could be fetched at all, a failed
+// fetch is not tried again before RefetchInterval has passed: meanwhile
+// verifications fail with its error.
 //
 // Create one with [NewRemoteKeySet], or get a provider's from
 // [Provider.KeySet]. A RemoteKeySet is safe for concurrent use by multiple

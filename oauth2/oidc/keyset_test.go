@@ -144,6 +144,39 @@ func TestRemoteKeySetStorm(t *testing.T) {
 	}
 }
 
+// TestRemoteKeySetStormUnreachable checks the rate limit while the set
+// cannot be fetched at all (the provider is down, or answers an error):
+// verifications, however many, cause one fetch per RefetchInterval and
+// get the error of the last one; once the interval has passed, a fetch
+// that succeeds is used.
+func TestRemoteKeySetStormUnreachable(t *testing.T) {
+	k := keys(t)
+	clk := newClock()
+	j := newJWKSServer(t)
+	j.set(http.StatusServiceUnavailable, "")
+	ks := oidc.NewRemoteKeySet(j.URL, &oidc.Options{Now: clk.Now})
+	ctx := context.Background()
+	rs := signerFor(t, k, "RS256", nil)
+	tok := mint(t, rs, map[string]any{"alg": "RS256", "kid": "rsa"}, map[string]any{})
+	for i := 0; i < 50; i++ {
+		var e *oauth2.Error
+		if _, err := ks.VerifySignature(ctx, tok); !errors.As(err, &e) || e.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("VerifySignature() error = %v, want the *oauth2.Error of the fetch", err)
+		}
+	}
+	if got := j.requests.Load(); got != 1 {
+		t.Errorf("within the interval: %d requests, want 1", got)
+	}
+	j.set(0, "max-age=3600", jwkOf(t, k.rsa, "rsa"))
+	clk.Advance(oidc.DefaultRefetchInterval)
+	if _, err := ks.VerifySignature(ctx, tok); err != nil {
+		t.Fatalf("after the interval: %v", err)
+	}
+	if got := j.requests.Load(); got != 2 {
+		t.Errorf("after the interval: %d requests, want 2", got)
+	}
+}
+
 // TestRemoteKeySetCache checks that the set is fetched again when its
 // max-age has passed, and that a failed scheduled fetch keeps the old set.
 func TestRemoteKeySetCache(t *testing.T) {

@@ -57,8 +57,8 @@ func (u *UserInfo) Claims(v any) error {
 // *http.MaxBytesError for a body over the limit; [ErrMalformedToken] for a
 // response without a usable "sub".
 //
-// A token whose type is neither Bearer nor empty (DPoP) is refused: it
-// would need a proof. ctx bounds the request (and Options.Timeout, when ctx
+// A token whose type (oauth2.Token.Type) is not Bearer, such as a
+// DPoP-bound one, is refused, and nothing is sent: it would need a proof. ctx bounds the request (and Options.Timeout, when ctx
 // has no deadline) and src's Token call.
 func (p *Provider) UserInfo(ctx context.Context, src TokenSource, subject string) (*UserInfo, error) {
 	tok, err := src.Token(ctx)
@@ -68,7 +68,9 @@ func (p *Provider) UserInfo(ctx context.Context, src TokenSource, subject string
 	if tok == nil || tok.AccessToken == "" {
 		return nil, fmt.Errorf("oidc: userinfo: %w", oauth2.ErrNoToken)
 	}
-	if typ := tok.TokenType; typ != "" && !strings.EqualFold(typ, "bearer") {
+	// Type, not TokenType: a token with a DPoPJKT is DPoP-bound whatever
+	// its TokenType says.
+	if typ := tok.Type(); typ != "Bearer" {
 		return nil, fmt.Errorf("oidc: userinfo: token type %s is not Bearer", quote(typ))
 	}
 	m, err := p.current(ctx)

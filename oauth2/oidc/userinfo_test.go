@@ -88,15 +88,26 @@ func TestUserInfoRefusals(t *testing.T) {
 			t.Errorf("UserInfo() error = %v, want oauth2.ErrNoEndpoint", err)
 		}
 	})
-	t.Run("DPoP token", func(t *testing.T) {
-		clk := newClock()
-		s := newServer(t, clk, nil)
-		p := newProvider(t, s, clk)
-		src := tokenFunc(func() *oauth2.Token { return &oauth2.Token{AccessToken: "at", TokenType: "DPoP"} })
-		if _, err := p.UserInfo(ctx, src, "alice"); err == nil || s.OAuth2.UserInfoRequests() != 0 {
-			t.Errorf("UserInfo(DPoP) error = %v, %d requests; want an error and none", err, s.OAuth2.UserInfoRequests())
-		}
-	})
+	for name, tok := range map[string]*oauth2.Token{
+		"DPoP token":              {AccessToken: "at", TokenType: "DPoP"},
+		"lower-case dpop token":   {AccessToken: "at", TokenType: "dpop"},
+		"token bound by DPoPJKT":  {AccessToken: "at", DPoPJKT: "jkt"},
+		"bearer type and DPoPJKT": {AccessToken: "at", TokenType: "Bearer", DPoPJKT: "jkt"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			// A DPoP-bound token (oauth2.Token.Type) is never sent as Bearer.
+			clk := newClock()
+			s := newServer(t, clk, nil)
+			p := newProvider(t, s, clk)
+			src := tokenFunc(func() *oauth2.Token { return tok })
+			_, err := p.UserInfo(ctx, src, "alice")
+			// An *oauth2.Error is the endpoint's answer: the token was sent.
+			var e *oauth2.Error
+			if err == nil || errors.As(err, &e) || s.OAuth2.UserInfoRequests() != 0 {
+				t.Errorf("UserInfo(DPoP) error = %v, %d requests; want an error and no request", err, s.OAuth2.UserInfoRequests())
+			}
+		})
+	}
 	t.Run("no access token", func(t *testing.T) {
 		clk := newClock()
 		s := newServer(t, clk, nil)

@@ -81,7 +81,8 @@ func (c Config) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String
 // (OpenID Connect Core 1.0 §3.1.3.7, §3.2.2.11, §12.2), whether they come
 // from this client's token requests or reach an API by other means.
 // Create one with [NewVerifier] or [Provider.Verifier]. It is safe for
-// concurrent use by multiple goroutines.
+// concurrent use by multiple goroutines. String and Format, with every fmt
+// verb, never print the client secret.
 type IDTokenVerifier struct {
 	issuer   string
 	keySet   KeySet
@@ -94,6 +95,18 @@ type IDTokenVerifier struct {
 	leeway   time.Duration
 	now      func() time.Time
 }
+
+// String describes v by issuer, client ID and algorithms: never the
+// client secret its HMAC verifiers hold.
+func (v IDTokenVerifier) String() string {
+	return fmt.Sprintf("oidc.IDTokenVerifier{Issuer:%q,ClientID:%q,Algs:%q}",
+		urlenc.Clip(v.issuer, maxQuoted), urlenc.Clip(v.clientID, maxQuoted), v.algs)
+}
+
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so that no verb reaches the client secret, which fmt would print
+// from v's fields with a verb such as %s.
+func (v IDTokenVerifier) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, v.String()) }
 
 // NewVerifier returns a verifier of the ID tokens that issuer signs with
 // the keys of keySet, for the client config describes. config is copied;

@@ -321,7 +321,9 @@ func TestVerifyPrevious(t *testing.T) {
 	}
 }
 
-// TestPrinting checks that a Config and an IDToken print no secret.
+// TestPrinting checks that a Config, an IDToken and an IDTokenVerifier
+// (which holds the client secret) print no secret, in any form fmt may
+// print its bytes in.
 func TestPrinting(t *testing.T) {
 	raw := mint(t, signerFor(t, keys(t), "RS256", nil), map[string]any{"alg": "RS256"}, unitClaims("RS256"))
 	tok, err := unitVerifier(t, oidc.Config{}).Verify(context.Background(), raw)
@@ -329,10 +331,14 @@ func TestPrinting(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := oidc.Config{ClientID: unitClient, ClientSecret: unitSecret}
-	for _, v := range []any{tok, *tok, cfg, &cfg} {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+	v := oidc.NewVerifier(unitIssuer, nil, &cfg)
+	type holder struct{ V oidc.IDTokenVerifier }
+	secretBytes := strings.Trim(fmt.Sprint([]byte(unitSecret)), "[]")
+	secretHex := fmt.Sprintf("%x", unitSecret)
+	for _, v := range []any{tok, *tok, cfg, &cfg, v, *v, holder{*v}} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 			got := fmt.Sprintf(verb, v)
-			for _, secret := range []string{unitSecret, unitNonce, "janedoe@example.com"} {
+			for _, secret := range []string{unitSecret, secretBytes, secretHex, unitNonce, "janedoe@example.com"} {
 				if strings.Contains(got, secret) {
 					t.Errorf("Sprintf(%s, %T) = %q shows a secret", verb, v, got)
 				}
