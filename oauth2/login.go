@@ -216,8 +216,8 @@ func (c *Config) CompleteLogin(ctx context.Context, l *Login, r *http.Request, o
 	)
 	if r.Method == http.MethodPost {
 		q, err = c.formPost(r)
-	} else {
-		q, err = urlenc.ParseForm(r.URL.RawQuery)
+	} else if q, err = urlenc.ParseForm(r.URL.RawQuery); err != nil {
+		err = ErrMalformedCallback // err quotes part of the query
 	}
 	if err != nil {
 		return nil, err

@@ -290,6 +290,15 @@ func TestCallbackParseErrorHidesURL(t *testing.T) {
 			if err != nil {
 				checkNoCredential(t, err, "CODE-SECRET", "AT-SECRET")
 			}
+			// And as the query of the callback request itself.
+			r = &http.Request{Method: "GET", URL: &url.URL{Path: "/cb", RawQuery: query}, Header: http.Header{}}
+			_, err = cfg.CompleteLogin(context.Background(), l, r)
+			if !errors.Is(err, oauth2.ErrMalformedCallback) {
+				t.Errorf("GET: err = %v, want ErrMalformedCallback", err)
+			}
+			if err != nil {
+				checkNoCredential(t, err, "CODE-SECRET", "AT-SECRET")
+			}
 		})
 	}
 }
