@@ -130,11 +130,16 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 // accepted yet, to them again once its back-off has passed, unless
 // another save is under way. The outcome is recorded in the session's
 // state, not returned: the caller goes on with the token either way.
+// ctx, the caller's, is bounded by Config.Timeout when it has no
+// deadline, as a request to an endpoint is: the caller holds a valid
+// token and must not wait for a store that does not answer.
 func (s *Session) offer(ctx context.Context, st *tokenState) {
 	if !st.unsaved || s.cfg.now().Before(st.saveAt) || !s.saveMu.TryLock() {
 		return
 	}
 	defer s.saveMu.Unlock()
+	ctx, cancel := s.cfg.requestContext(ctx)
+	defer cancel()
 	cur := s.cur.Load()
 	if cur == nil || cur.tok != st.tok || !cur.unsaved {
 		return // replaced, or accepted, meanwhile
