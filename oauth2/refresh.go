@@ -345,7 +345,11 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall, o *options, mo
 	st, saveErr, err := s.safeRenew(ctx, old, o, mode)
 	if err != nil {
 		// Before the waiters wake, so that they and later callers see it.
-		s.backOff(old, err)
+		// It calls Config.Now, whose panic must not end the program
+		// either.
+		if perr := callHook("refresh", func() error { s.backOff(old, err); return nil }); perr != nil {
+			err = perr
+		}
 	}
 	s.mu.Lock()
 	s.flight = nil
