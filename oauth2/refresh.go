@@ -243,10 +243,12 @@ func (s *Session) backOff(old *tokenState, err error) {
 	})
 }
 
-// refreshCall is one refresh in flight; done is closed when the other
-// fields are set. saveErr is OnTokenUpdate's error for the new token st.
+// refreshCall is one refresh in flight, for mode; done is closed when
+// the other fields are set. saveErr is OnTokenUpdate's error for the new
+// token st.
 type refreshCall struct {
 	done    chan struct{}
+	mode    renewMode
 	st      *tokenState
 	err     error
 	saveErr error
@@ -273,8 +275,10 @@ type refreshCall struct {
 // token is still valid.
 //
 // Refreshes are single-flight: a Refresh without options while another
-// is in progress waits for it and gets its result; with options, it waits
-// for it to end, then runs its own. The refresh runs on a context
+// is in progress waits for it and gets its result; with options, or when
+// the one in progress is the Transport's for a refused token (which
+// renews at most once a minute), it waits for it to end, then runs its
+// own. The refresh runs on a context
 // detached from the caller's (keeping its values) and bounded by
 // Config.Timeout; ctx bounds only this caller's wait, so a cancelled
 // caller returns ctx.Err() at once and the refresh goes on for the
@@ -317,7 +321,7 @@ func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, mode
 		c := s.flight
 		started := c == nil
 		if started {
-			c = &refreshCall{done: make(chan struct{})}
+			c = &refreshCall{done: make(chan struct{}), mode: mode}
 			s.flight = c
 			go s.runRefresh(context.WithoutCancel(ctx), c, o, mode)
 		}
@@ -330,11 +334,12 @@ func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, mode
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		if started || o == nil {
+		if started || o == nil && (mode != renewForce || c.mode != renewRejected) {
 			return c, nil
 		}
-		// Another refresh, without this call's options, was under way:
-		// now run one with them.
+		// Another refresh was under way that does not serve this call:
+		// one without its options, or, for Refresh, a refused token's,
+		// which may keep the token (see mayRenew). Now run its own.
 	}
 }
 
