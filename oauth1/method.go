@@ -99,7 +99,7 @@ func (m *hmacMethod) Name() string { return m.alg.Name() }
 
 func (m *hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
 	var mac [64]byte // the longest MAC, HMAC-SHA512's
-	return base64.StdEncoding.AppendEncode(dst, m.alg.AppendSign(mac[:0], key, base)), nil
+	return appendBase64(dst, m.alg.AppendSign(mac[:0], key, base)), nil
 }
 
 func (m *hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {
@@ -147,7 +147,7 @@ func (m *rsaMethod) AppendSign(dst, _, base []byte) ([]byte, error) {
 	if err != nil {
 		return dst, fmt.Errorf("oauth1: %s: %w", m.alg.Name(), err)
 	}
-	return base64.StdEncoding.AppendEncode(dst, sig), nil
+	return append(dst, base64.StdEncoding.EncodeToString(sig)...), nil
 }
 
 func (m *rsaMethod) Verify(_ []byte, pub crypto.PublicKey, base, signature []byte) error {
