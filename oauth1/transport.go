@@ -1,6 +1,7 @@
 package oauth1
 
 import (
+	"crypto/hmac"
 	"net/http"
 	"strings"
 	"sync"
@@ -24,7 +25,7 @@ import (
 // closed.
 //
 // With an HMAC method, a Transport prepares the HMAC of its secrets once
-// ([signer.HMAC.New]) and reuses it for every request (with Reset; one per
+// ([crypto/hmac.New]) and reuses it for every request (with Reset; one per
 // request in flight), so that a request hashes only its base string. The
 // prepared state stays inside the Transport.
 //
@@ -111,7 +112,7 @@ func (t *Transport) newState(cr *credentials) *signState {
 	st := new(signState)
 	if m, ok := t.Config.method().(*hmacMethod); ok {
 		st.key = appendKey(st.key, t.Config.ConsumerSecret, cr.tokenSecret)
-		st.mac = m.alg.New(st.key)
+		st.mac = hmac.New(m.hash, st.key)
 		clear(st.key)
 	}
 	return st
