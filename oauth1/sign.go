@@ -76,9 +76,8 @@ var (
 )
 
 // sign signs req for cr with st (see signSteps). On an error it closes
-// req's body: the caller's, or the one that replaced it once the
-// caller's was read and closed. The caller's body is closed on every
-// path, once.
+// req's body unless signSteps read and closed it already: the caller's
+// body is closed on every error path, once.
 func (c *Config) sign(req *http.Request, cr *credentials, st *signState) error {
 	err := c.signSteps(req, cr, st)
 	if err != nil && hasBody(req) {
@@ -138,10 +137,12 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 	timeEnd := len(b)
 	readBody := hasBody(req) && (form || c.BodyHash)
 	if readBody {
-		if b, err = readAll(b, req.Body, c.maxBody()); err != nil {
+		b, err = readAll(b, req.Body, c.maxBody())
+		req.Body.Close()
+		req.Body = http.NoBody // until it is replaced, once signed
+		if err != nil {
 			return err
 		}
-		req.Body.Close() // and replaced below
 	}
 	bodyHash := ""
 	if c.BodyHash && !form {
@@ -155,9 +156,6 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 		nonce = all[:nonceEnd]
 	}
 	timestamp, body := all[nonceEnd:timeEnd], all[timeEnd:]
-	if readBody {
-		setBody(req, body)
-	}
 
 	// 2. The protocol parameters (§3.1), in the order oauthlib sends
 	// them, so that its published output is reproduced byte for byte;
@@ -186,7 +184,7 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 	if bodyHash != "" {
 		st.add("oauth_body_hash", bodyHash)
 	}
-	placed := len(st.enc)
+	nProtocol := len(st.enc)
 
 	// 3. Every parameter (§3.4.1.3.1): the protocol parameters, the
 	// query's and the form body's.
@@ -214,16 +212,34 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 	}
 
 	// 5. The protocol parameters and the signature, where
-	// Config.Placement says (§3.5).
-	c.place(req, st, st.enc[:placed], body)
+	// Config.Placement says (§3.5); the body, if read, replaced.
+	placed := c.place(req, st, st.enc[:nProtocol], body)
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	switch c.Placement {
+	case InHeader:
+		req.Header["Authorization"] = []string{placed}
+	case InQuery:
+		req.URL.RawQuery = placed
+	default:
+		if ct == "" {
+			req.Header["Content-Type"] = []string{formType}
+		}
+		req.GetBody = nil // the unsigned body's
+		body, readBody = placed, true
+	}
+	if readBody {
+		setBody(req, body)
+	}
 	return nil
 }
 
-// place writes the protocol parameters, as enc has them, and the
-// signature where Config.Placement says (RFC 5849 §3.5): after "OAuth "
-// and the realm in the Authorization header, or after what is there in
-// the query or in the form body.
-func (c *Config) place(req *http.Request, st *signState, enc []byte, body string) {
+// place returns the protocol parameters, as enc has them, and the
+// signature, as Config.Placement places them (RFC 5849 §3.5): after
+// "OAuth " and the realm for the Authorization header, or after the
+// parameters of the query or of the form body.
+func (c *Config) place(req *http.Request, st *signState, enc []byte, body string) string {
 	out := st.out[:0]
 	switch c.Placement {
 	case InHeader:
@@ -244,26 +260,7 @@ func (c *Config) place(req *http.Request, st *signState, enc []byte, body string
 	out = urlenc.AppendEscapeBytes(out, st.sig)
 	out = append(out, st.eq[1:]...) // the closing quote, if any
 	st.out = out
-
-	s := string(out)
-	switch c.Placement {
-	case InHeader:
-		if req.Header == nil {
-			req.Header = make(http.Header)
-		}
-		req.Header["Authorization"] = []string{s}
-	case InQuery:
-		req.URL.RawQuery = s
-	default:
-		req.GetBody = nil // the old body's
-		setBody(req, s)
-		if req.Header == nil {
-			req.Header = make(http.Header)
-		}
-		if req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", formType)
-		}
-	}
+	return string(out)
 }
 
 // appendBase64 appends the standard Base64 encoding of mac, a MAC of at
