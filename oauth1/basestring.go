@@ -27,7 +27,6 @@ type signState struct {
 	enc     []byte
 	eq, sep string
 	params  []param // every parameter but oauth_signature, ranges of enc
-	nOAuth  int     // how many of enc's first parameters are protocol parameters
 	base    []byte  // the signature base string
 	out     []byte  // in turn: the nonce, timestamp and body; what is placed
 	key     []byte  // the RFC 5849 §3.4.2 key; with mac, the MAC
@@ -47,22 +46,29 @@ type param struct{ name, nameEnd, value, end int }
 // without a MAC. A state's buffers grow as it is used.
 var bareStates = sync.Pool{New: func() any { return new(signState) }}
 
-// put puts st back into pool once it is cleared, the key material first,
-// so that it keeps nothing of the request it served; a state that a large
-// request grew is dropped instead.
+// put puts st back into pool, emptied, unless a large request grew it.
+// A Transport's states serve only its own requests; see putBare for the
+// states that the process shares.
 func (st *signState) put(pool *sync.Pool) {
+	if cap(st.enc)+cap(st.base)+cap(st.out) > 64<<10 {
+		return
+	}
+	st.enc, st.params = st.enc[:0], st.params[:0]
+	st.base, st.out, st.key, st.sig = st.base[:0], st.out[:0], st.key[:0], st.sig[:0]
+	pool.Put(st)
+}
+
+// putBare puts st back into bareStates once it is cleared, the key
+// material first, so that the pool keeps nothing of the request st
+// served.
+func putBare(st *signState) {
 	clear(st.key)
 	clear(st.sig)
 	clear(st.nonce[:])
 	clear(st.enc)
 	clear(st.base)
 	clear(st.out)
-	if cap(st.enc)+cap(st.base)+cap(st.out) > 64<<10 {
-		return
-	}
-	st.enc, st.params, st.nOAuth = st.enc[:0], st.params[:0], 0
-	st.base, st.out, st.key, st.sig = st.base[:0], st.out[:0], st.key[:0], st.sig[:0]
-	pool.Put(st)
+	st.put(&bareStates)
 }
 
 // add appends a parameter, given decoded.
@@ -242,7 +248,7 @@ func SignatureBaseString(req *http.Request) (string, error) {
 		return "", err
 	}
 	st := bareStates.Get().(*signState)
-	defer st.put(&bareStates)
+	defer putBare(st)
 	st.addReceived(rc.params)
 	return string(st.baseString(req)), nil
 }

@@ -172,7 +172,7 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *cr
 	}
 	st := bareStates.Get().(*signState)
 	err = c.sign(req, cr, st)
-	st.put(&bareStates)
+	putBare(st)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -43,7 +43,7 @@ func (c *Config) Sign(req *http.Request, tok *Token) error {
 		cr.token, cr.tokenSecret = tok.Token, tok.Secret
 	}
 	st := bareStates.Get().(*signState)
-	defer st.put(&bareStates)
+	defer putBare(st)
 	return c.sign(req, &cr, st)
 }
 

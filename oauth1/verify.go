@@ -315,7 +315,7 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		}
 	}
 	st := bareStates.Get().(*signState)
-	defer st.put(&bareStates)
+	defer putBare(st)
 	st.addReceived(rc.params)
 	base := st.baseString(req)
 	st.key = appendKey(st.key, consumer.Secret, tokenSecret)
