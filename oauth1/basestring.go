@@ -1,10 +1,12 @@
 package oauth1
 
 import (
+	"bytes"
 	"hash"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -13,39 +15,98 @@ import (
 // [Verifier.Verify] both build it with signState.baseString, so the two
 // cannot disagree.
 
-// signState is the scratch space of one signing or verification. A
+// signState is the scratch space of one signing or verification: the
+// parameters, percent-encoded, and the buffers that signing fills. A
 // [Transport] keeps a pool of them, each with the HMAC of its secrets
-// prepared (mac); Sign and Verify make a new one each time.
+// prepared (mac); Sign and Verify take one from a pool of bare ones.
 type signState struct {
-	params paramList      // every parameter of the request but oauth_signature
-	oauth  []urlenc.Param // the protocol parameters sent, in the order sent
-	base   []byte         // the signature base string
-	tmp    []byte         // in turn: the nonce, timestamp and body; the method and URI; the MAC; what is placed
-	key    []byte         // the RFC 5849 §3.4.2 key
-	sig    []byte         // the signature, Base64
-	nonce  [nonceBytes]byte
+	// enc holds the parameters percent-encoded (§3.6), each as name, eq,
+	// value, sep: the protocol parameters, first, are there as they are
+	// placed (name="value", in the header; name=value& in a query or
+	// form body).
+	enc     []byte
+	eq, sep string
+	params  []param // every parameter but oauth_signature, ranges of enc
+	base    []byte  // the signature base string
+	out     []byte  // in turn: the nonce, timestamp and body; what is placed
+	key     []byte  // the RFC 5849 §3.4.2 key; with mac, the MAC
+	sig     []byte  // the signature, in Base64
+	nonce   [nonceBytes]byte
 
 	// mac is the HMAC of a Transport's method under its key, reused with
 	// Reset; nil when the method signs with the key.
 	mac hash.Hash
-	// header, if set, is where the Authorization value goes: a Transport
-	// makes room for it in its copy of the request's header.
-	header []string
-
-	// The first array of the byte buffers, large enough for a typical
-	// request.
-	bytes [1280]byte
 }
 
-// newSignState returns a signState whose buffers hold a typical request
-// without growing.
-func newSignState() *signState {
-	st := new(signState)
-	st.base, st.tmp = st.bytes[0:0:512], st.bytes[512:512:1024]
-	st.key, st.sig = st.bytes[1024:1024:1152], st.bytes[1152:1152:1280]
-	p := make([]urlenc.Param, 16+9)
-	st.params, st.oauth = p[0:0:16], p[16:16:25]
-	return st
+// param is a parameter of the base string, percent-encoded: its name is
+// enc[name:nameEnd] and its value enc[value:end].
+type param struct{ name, nameEnd, value, end int }
+
+// bareStates are the signStates of Sign, Verify and the token requests,
+// without a MAC. A state's buffers grow as it is used: Sign with a pooled
+// state signs the Twitter example 1.7 times as fast as with a new one,
+// whose buffers grow anew for every request.
+var bareStates = sync.Pool{New: func() any { return new(signState) }}
+
+// put puts st back into pool, emptied, unless a large request grew it.
+// A Transport's states serve only its own requests; see putBare for the
+// states that the process shares.
+func (st *signState) put(pool *sync.Pool) {
+	if cap(st.enc)+cap(st.base)+cap(st.out) > 64<<10 {
+		return
+	}
+	st.enc, st.params = st.enc[:0], st.params[:0]
+	st.base, st.out, st.key, st.sig = st.base[:0], st.out[:0], st.key[:0], st.sig[:0]
+	pool.Put(st)
+}
+
+// putBare puts st back into bareStates once it is cleared, the key
+// material first, so that the pool keeps nothing of the request st
+// served.
+func putBare(st *signState) {
+	clear(st.key)
+	clear(st.sig)
+	clear(st.nonce[:])
+	clear(st.enc)
+	clear(st.base)
+	clear(st.out)
+	st.put(&bareStates)
+}
+
+// add appends a parameter, given decoded.
+func (st *signState) add(name, value string) {
+	p := param{name: len(st.enc)}
+	st.enc = urlenc.AppendEscape(st.enc, name)
+	p.nameEnd = len(st.enc)
+	st.enc = append(st.enc, st.eq...)
+	p.value = len(st.enc)
+	st.enc = urlenc.AppendEscape(st.enc, value)
+	p.end = len(st.enc)
+	st.enc = append(st.enc, st.sep...)
+	st.params = append(st.params, p)
+}
+
+// addForm appends the parameters of a query or form body as
+// urlenc.ParseForm reads them, '&'-separated name=value pairs, empty pairs
+// skipped, each name and value decoded and encoded again in one pass.
+func (st *signState) addForm(s string) (err error) {
+	for s != "" && err == nil {
+		var pair, name, value string
+		pair, s, _ = strings.Cut(s, "&")
+		if pair == "" {
+			continue
+		}
+		name, value, _ = strings.Cut(pair, "=")
+		p := param{name: len(st.enc)}
+		st.enc, err = urlenc.AppendNormalized(st.enc, name)
+		p.nameEnd, p.value = len(st.enc), len(st.enc)
+		if err == nil {
+			st.enc, err = urlenc.AppendNormalized(st.enc, value)
+		}
+		p.end = len(st.enc)
+		st.params = append(st.params, p)
+	}
+	return err
 }
 
 // baseString sets st.base to the signature base string (RFC 5849
@@ -53,74 +114,101 @@ func newSignState() *signState {
 // method in upper case, the base string URI and the normalized
 // parameters, each encoded, joined by '&'.
 func (st *signState) baseString(req *http.Request) []byte {
-	st.tmp = appendUpper(st.tmp[:0], req.Method)
-	b := urlenc.AppendEscapeBytes(st.base[:0], st.tmp) // a custom method may need it
+	method := req.Method
+	if method == "" {
+		method = "GET" // as net/http sends it
+	}
+	b := urlenc.AppendEscape(st.base[:0], method) // a custom method may need it
+	for i := range b {
+		// Upper case after encoding: the hex digits are upper case
+		// already, and only letters change.
+		if 'a' <= b[i] && b[i] <= 'z' {
+			b[i] -= 'a' - 'A'
+		}
+	}
 	b = append(b, '&')
-	st.tmp = appendBaseURI(st.tmp[:0], req)
-	b = urlenc.AppendEscapeBytes(b, st.tmp)
+	scheme, host, port, path := baseURI(req)
+	b = urlenc.AppendEscape(b, scheme)
+	b = append(b, "%3A%2F%2F"...)
+	b = urlenc.AppendEscape(b, host)
+	if port != "" {
+		b = append(b, "%3A"...)
+		b = urlenc.AppendEscape(b, port)
+	}
+	b = urlenc.AppendEscape(b, path)
 	b = append(b, '&')
-	// The normalized parameters (§3.4.1.3.2), encoded once more: a name
-	// and a value encoded twice, the '=' and '&' between them once.
-	sort.Sort(&st.params)
+	// The normalized parameters (§3.4.1.3.2), sorted and encoded once
+	// more: the encoded names and values, '=' and '&' between them.
+	sort.Sort(st)
 	for i, p := range st.params {
 		if i > 0 {
 			b = append(b, "%26"...)
 		}
-		b = urlenc.AppendEscapeTwice(b, p.Key)
+		b = appendEncodedAgain(b, st.enc[p.name:p.nameEnd])
 		b = append(b, "%3D"...)
-		b = urlenc.AppendEscapeTwice(b, p.Value)
+		b = appendEncodedAgain(b, st.enc[p.value:p.end])
 	}
 	st.base = b
 	return b
 }
 
-// appendUpper appends the request method in upper case; "GET" for an
-// empty one, as net/http sends it.
-func appendUpper(dst []byte, method string) []byte {
-	if method == "" {
-		return append(dst, "GET"...)
-	}
-	for i := 0; i < len(method); i++ {
-		c := method[i]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
+// appendEncodedAgain appends the percent-encoding of enc, which is
+// percent-encoded already (unreserved bytes and %XX escapes only): what
+// urlenc.AppendEscapeBytes appends, each '%' written %25. Copying the
+// runs between escapes whole encodes the parameters of the Twitter
+// example 1.8 times as fast as urlenc.AppendEscapeBytes.
+func appendEncodedAgain(dst, enc []byte) []byte {
+	for {
+		i := bytes.IndexByte(enc, '%')
+		if i < 0 {
+			return append(dst, enc...)
 		}
-		dst = append(dst, c)
+		dst = append(dst, enc[:i]...)
+		dst = append(dst, "%25"...)
+		enc = enc[i+1:]
 	}
-	return dst
 }
 
-// appendBaseURI appends the base string URI of req (RFC 5849 §3.4.1.2),
-// not yet encoded: the scheme and host in lower case, the port only when
-// it is not the scheme's default, and the path as sent, "/" when empty.
-// The scheme is req.URL's or, for a request a server received, "https"
-// with TLS and "http" without; the host is req.Host (the Host header),
-// or req.URL.Host when that is empty.
-func appendBaseURI(dst []byte, req *http.Request) []byte {
-	scheme := strings.ToLower(req.URL.Scheme)
+// Len, Less and Swap sort st.params by encoded name, then encoded value
+// (RFC 5849 §3.4.1.3.2).
+
+func (st *signState) Len() int      { return len(st.params) }
+func (st *signState) Swap(i, j int) { st.params[i], st.params[j] = st.params[j], st.params[i] }
+func (st *signState) Less(i, j int) bool {
+	a, b := st.params[i], st.params[j]
+	if c := bytes.Compare(st.enc[a.name:a.nameEnd], st.enc[b.name:b.nameEnd]); c != 0 {
+		return c < 0
+	}
+	return bytes.Compare(st.enc[a.value:a.end], st.enc[b.value:b.end]) < 0
+}
+
+// baseURI returns the parts of the base string URI of req (RFC 5849
+// §3.4.1.2), not yet encoded: the scheme and host in lower case, the port
+// only when it is not the scheme's default, and the path as sent, "/"
+// when empty. The scheme is req.URL's or, for a request a server
+// received, "https" with TLS and "http" without; the host is req.Host
+// (the Host header), or req.URL.Host when that is empty.
+func baseURI(req *http.Request) (scheme, host, port, path string) {
+	scheme = strings.ToLower(req.URL.Scheme)
 	if scheme == "" {
 		scheme = "http"
 		if req.TLS != nil {
 			scheme = "https"
 		}
 	}
-	host := req.Host
+	host = req.Host
 	if host == "" {
 		host = req.URL.Host
 	}
-	host, port := splitHostPort(host)
-	dst = append(dst, scheme...)
-	dst = append(dst, "://"...)
-	dst = append(dst, strings.ToLower(host)...)
-	if port != "" && !(scheme == "http" && port == "80" || scheme == "https" && port == "443") {
-		dst = append(dst, ':')
-		dst = append(dst, port...)
+	host, port = splitHostPort(host)
+	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
+		port = ""
 	}
-	path := req.URL.EscapedPath()
+	path = req.URL.EscapedPath()
 	if path == "" {
 		path = "/"
 	}
-	return append(dst, path...)
+	return scheme, strings.ToLower(host), port, path
 }
 
 // splitHostPort splits host[:port], [IPv6] literals included. The port is
@@ -136,22 +224,17 @@ func splitHostPort(hostport string) (host, port string) {
 	return hostport[:i], hostport[i+1:]
 }
 
-// paramList sorts parameters by encoded name, then encoded value (RFC
-// 5849 §3.4.1.3.2). It is sorted through a pointer, which an interface
-// holds without allocating.
-type paramList []urlenc.Param
-
-func (p *paramList) Len() int           { return len(*p) }
-func (p *paramList) Less(i, j int) bool { return urlenc.CompareParams((*p)[i], (*p)[j]) < 0 }
-func (p *paramList) Swap(i, j int)      { (*p)[i], (*p)[j] = (*p)[j], (*p)[i] }
-
 // BaseStringURI returns the base string URI of req (RFC 5849 §3.4.1.2),
 // not yet percent-encoded. For a client request (absolute req.URL) the
 // scheme comes from req.URL and the host from req.Host, or req.URL.Host
 // when that is empty; for a request received by a server, the scheme is
 // "https" when req.TLS is set and the host is req.Host.
 func BaseStringURI(req *http.Request) string {
-	return string(appendBaseURI(nil, req))
+	scheme, host, port, path := baseURI(req)
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host + path
 }
 
 // SignatureBaseString returns the signature base string (RFC 5849 §3.4.1)
@@ -166,7 +249,8 @@ func SignatureBaseString(req *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	st := newSignState()
-	st.params = withoutSignature(st.params, rc.params)
+	st := bareStates.Get().(*signState)
+	defer putBare(st)
+	st.addReceived(rc.params)
 	return string(st.baseString(req)), nil
 }

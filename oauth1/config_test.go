@@ -42,7 +42,7 @@ func TestPresets(t *testing.T) {
 	}
 	for name, e := range map[string]oauth1.Endpoint{"Twitter": oauth1.Twitter, "TwitterAuthenticate": oauth1.TwitterAuthenticate,
 		"Bitbucket": oauth1.Bitbucket, "Tumblr": oauth1.Tumblr, "Flickr": oauth1.Flickr, "Trello": oauth1.Trello,
-		"Discogs": oauth1.Discogs, "SmugMug": oauth1.SmugMug, "Garmin": oauth1.Garmin} {
+		"Discogs": oauth1.Discogs("test/1.0"), "SmugMug": oauth1.SmugMug, "Garmin": oauth1.Garmin} {
 		for _, u := range []string{e.RequestTokenURL, e.AuthorizeURL, e.AccessTokenURL} {
 			if pu, err := url.Parse(u); err != nil || pu.Scheme != "https" {
 				t.Errorf("%s: URL %q is not https", name, u)

@@ -170,7 +170,10 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *cr
 	if c.Placement == InFormBody {
 		req.Header.Set("Content-Type", formType)
 	}
-	if err := c.sign(req, cr, newSignState()); err != nil {
+	st := bareStates.Get().(*signState)
+	err = c.sign(req, cr, st)
+	putBare(st)
+	if err != nil {
 		return nil, nil, err
 	}
 	resp, err := c.tokenClient().Do(req)

@@ -210,3 +210,18 @@ func FuzzParseJSONObject(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendEncodedAgain: on percent-encoded text, appendEncodedAgain
+// appends what encoding it once more with urlenc.AppendEscape does.
+func FuzzAppendEncodedAgain(f *testing.F) {
+	for _, s := range []string{"", "abc", "a b", "%", "%%41", "Hello Ladies + Gentlemen, a signed OAuth request!", "é~"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		enc := urlenc.AppendEscape(nil, s)
+		want := string(urlenc.AppendEscape([]byte("pre"), string(enc)))
+		if got := string(appendEncodedAgain([]byte("pre"), enc)); got != want {
+			t.Fatalf("appendEncodedAgain(pre, %q) = %q, want %q", enc, got, want)
+		}
+	})
+}

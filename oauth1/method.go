@@ -2,10 +2,15 @@ package oauth1
 
 import (
 	"crypto"
+	"crypto/hmac"
 	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer"
@@ -36,31 +41,23 @@ type SignatureMethod interface {
 
 // The HMAC and PLAINTEXT signature methods (RFC 5849 §3.4.2, §3.4.4; the
 // SHA-2 variants as most providers that offer them implement them). They
-// are set when the package is initialized and must not be changed.
+// must not be changed. Their values are static data, with no code run
+// when the package is initialized, so that a program links only the
+// methods it refers to.
 var (
 	// HMACSHA1 is "HMAC-SHA1", the default method.
-	HMACSHA1 SignatureMethod
+	HMACSHA1 SignatureMethod = &hmacMethod{"HMAC-SHA1", sha1.New}
 	// HMACSHA256 is "HMAC-SHA256".
-	HMACSHA256 SignatureMethod
+	HMACSHA256 SignatureMethod = &hmacMethod{"HMAC-SHA256", sha256.New}
 	// HMACSHA512 is "HMAC-SHA512".
-	HMACSHA512 SignatureMethod
+	HMACSHA512 SignatureMethod = &hmacMethod{"HMAC-SHA512", sha512.New}
 	// Plaintext is "PLAINTEXT": it sends the key itself as the signature.
 	// Use it only over TLS: [Config.Sign] refuses it over plain http to a
 	// host that is not a loopback address ([ErrInsecureTransport], unless
 	// Config.InsecureAllowHTTP), and [Verifier] refuses it on plain HTTP
 	// unless told otherwise.
-	Plaintext SignatureMethod
+	Plaintext SignatureMethod = &plaintextMethod{}
 )
-
-func init() {
-	// Set here, not by initializers, which go doc would show with the
-	// unexported types of the values.
-	HMACSHA1 = &hmacMethod{signer.HMACSHA1}
-	HMACSHA256 = &hmacMethod{signer.HMACSHA256}
-	HMACSHA512 = &hmacMethod{signer.HMACSHA512}
-	Plaintext = &plaintextMethod{}
-	Discogs.Method = Plaintext
-}
 
 // ErrNoPrivateKey is returned when an RSA method made with a nil key is
 // asked to sign. Such a value can still verify.
@@ -93,26 +90,35 @@ func (m *plaintextMethod) String() string          { return m.Name() }
 func (m *rsaMethod) String() string                { return m.Name() }
 func (m *rsaMethod) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, m.Name()) }
 
-type hmacMethod struct{ alg *signer.HMAC }
+// hmacMethod signs with crypto/hmac and the hash function of its name.
+type hmacMethod struct {
+	name string
+	hash func() hash.Hash
+}
 
-func (m *hmacMethod) Name() string { return m.alg.Name() }
+func (m *hmacMethod) Name() string { return m.name }
 
 func (m *hmacMethod) AppendSign(dst, key, base []byte) ([]byte, error) {
-	var mac [64]byte // the longest MAC, HMAC-SHA512's
-	return base64.StdEncoding.AppendEncode(dst, m.alg.AppendSign(mac[:0], key, base)), nil
+	var sum [sha512.Size]byte // the longest MAC
+	mac := hmac.New(m.hash, key)
+	mac.Write(base)
+	return appendBase64(dst, mac.Sum(sum[:0])), nil
 }
 
 func (m *hmacMethod) Verify(key []byte, _ crypto.PublicKey, base, signature []byte) error {
-	var raw [64 + 3]byte // DecodedLen rounds up to a multiple of 3
+	var raw [sha512.Size + 3]byte // DecodedLen rounds up to a multiple of 3
 	if base64.StdEncoding.DecodedLen(len(signature)) > len(raw) {
-		return fmt.Errorf("oauth1: %s: malformed signature: %w", m.alg.Name(), ErrInvalidSignature)
+		return fmt.Errorf("oauth1: %s: malformed signature: %w", m.name, ErrInvalidSignature)
 	}
 	n, err := base64.StdEncoding.Decode(raw[:], signature)
 	if err != nil {
-		return fmt.Errorf("oauth1: %s: malformed signature: %w", m.alg.Name(), ErrInvalidSignature)
+		return fmt.Errorf("oauth1: %s: malformed signature: %w", m.name, ErrInvalidSignature)
 	}
-	if err := m.alg.Verify(key, base, raw[:n]); err != nil {
-		return fmt.Errorf("oauth1: %s: %w", m.alg.Name(), ErrInvalidSignature)
+	var sum [sha512.Size]byte
+	mac := hmac.New(m.hash, key)
+	mac.Write(base)
+	if !hmac.Equal(mac.Sum(sum[:0]), raw[:n]) {
+		return fmt.Errorf("oauth1: %s: %w", m.name, ErrInvalidSignature)
 	}
 	return nil
 }
@@ -147,7 +153,7 @@ func (m *rsaMethod) AppendSign(dst, _, base []byte) ([]byte, error) {
 	if err != nil {
 		return dst, fmt.Errorf("oauth1: %s: %w", m.alg.Name(), err)
 	}
-	return base64.StdEncoding.AppendEncode(dst, sig), nil
+	return append(dst, base64.StdEncoding.EncodeToString(sig)...), nil
 }
 
 func (m *rsaMethod) Verify(_ []byte, pub crypto.PublicKey, base, signature []byte) error {

@@ -49,16 +49,6 @@ var (
 		AuthorizeURL:    "https://trello.com/1/OAuthAuthorizeToken",
 		AccessTokenURL:  "https://trello.com/1/OAuthGetAccessToken",
 	}
-	// Discogs: PLAINTEXT over HTTPS (Method is [Plaintext]), and a
-	// User-Agent header on every request, as Discogs requires. Replace the
-	// User-Agent with your application's own (copy the Endpoint and its
-	// Header first).
-	Discogs = Endpoint{
-		RequestTokenURL: "https://api.discogs.com/oauth/request_token",
-		AuthorizeURL:    "https://www.discogs.com/oauth/authorize",
-		AccessTokenURL:  "https://api.discogs.com/oauth/access_token",
-		Header:          http.Header{"User-Agent": {"oauthkit-oauth1/1.0 +https://github.com/oauthkit/oauth"}},
-	}
 	// SmugMug (API v2).
 	SmugMug = Endpoint{
 		RequestTokenURL: "https://api.smugmug.com/services/oauth/1.0a/getRequestToken",
@@ -83,6 +73,22 @@ func Jira(baseURL string) Endpoint {
 		RequestTokenURL: b + "/plugins/servlet/oauth/request-token",
 		AuthorizeURL:    b + "/plugins/servlet/oauth/authorize",
 		AccessTokenURL:  b + "/plugins/servlet/oauth/access-token",
+	}
+}
+
+// Discogs returns the endpoint of Discogs: PLAINTEXT over HTTPS (Method
+// is [Plaintext]), and userAgent as the User-Agent header of every request,
+// as Discogs requires one that names the application (such as
+// "MyDiscogsApp/1.0 +https://myapp.example"). It is a function, not a
+// value like the other presets, because that header is the application's
+// own.
+func Discogs(userAgent string) Endpoint {
+	return Endpoint{
+		RequestTokenURL: "https://api.discogs.com/oauth/request_token",
+		AuthorizeURL:    "https://www.discogs.com/oauth/authorize",
+		AccessTokenURL:  "https://api.discogs.com/oauth/access_token",
+		Method:          Plaintext,
+		Header:          http.Header{"User-Agent": {userAgent}},
 	}
 }
 

@@ -42,7 +42,9 @@ func (c *Config) Sign(req *http.Request, tok *Token) error {
 	if tok != nil {
 		cr.token, cr.tokenSecret = tok.Token, tok.Secret
 	}
-	return c.sign(req, &cr, newSignState())
+	st := bareStates.Get().(*signState)
+	defer putBare(st)
+	return c.sign(req, &cr, st)
 }
 
 // SigningKey returns the RFC 5849 §3.4.2 key of the HMAC and PLAINTEXT
@@ -68,34 +70,42 @@ type credentials struct {
 // nonceBytes is how many random bytes an oauth_nonce is made of.
 const nonceBytes = 32
 
-// sign signs req for cr in five steps: draw the nonce and read the body
+var (
+	errNoURL     = errors.New("oauth1: request has no URL")
+	errPlacement = errors.New("oauth1: unknown placement")
+)
+
+// sign signs req for cr with st (see signSteps). On an error it closes
+// req's body unless signSteps read and closed it already: the caller's
+// body is closed on every error path, once.
+func (c *Config) sign(req *http.Request, cr *credentials, st *signState) error {
+	err := c.signSteps(req, cr, st)
+	if err != nil && hasBody(req) {
+		req.Body.Close()
+	}
+	return err
+}
+
+// signSteps signs req in five steps: draw the nonce and read the body
 // when it is signed; list the protocol parameters; collect every
 // parameter; build the base string and sign it; place the protocol
 // parameters and the signature.
-func (c *Config) sign(req *http.Request, cr *credentials, st *signState) (err error) {
-	// The caller's body is closed on every error, once.
-	orig, withBody := req.Body, req.Body != nil && req.Body != http.NoBody
-	closeOnErr := withBody
-	defer func() {
-		if err != nil && closeOnErr {
-			orig.Close()
-		}
-	}()
+func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (err error) {
 	if req.URL == nil {
-		return errors.New("oauth1: request has no URL")
+		return errNoURL
 	}
 	if c.Placement < InHeader || c.Placement > InFormBody {
-		return errors.New("oauth1: unknown placement")
+		return errPlacement
 	}
 	method := c.method()
-	if method.Name() == Plaintext.Name() && !c.InsecureAllowHTTP && !isHTTPS(req.URL) && !urlenc.IsLoopback(req.URL.Hostname()) {
+	if method.Name() == "PLAINTEXT" && !c.InsecureAllowHTTP && !isHTTPS(req.URL) && !urlenc.IsLoopback(req.URL.Hostname()) {
 		// The signature is the secrets themselves.
 		return fmt.Errorf("%w: %.64q", ErrInsecureTransport, req.URL.Host)
 	}
 	ct := req.Header.Get("Content-Type")
 	form := isForm(ct)
 	if c.Placement == InFormBody && !form {
-		if withBody || ct != "" {
+		if hasBody(req) || ct != "" {
 			return fmt.Errorf("oauth1: content type %.64q: %w", ct, ErrNotForm)
 		}
 		form = true
@@ -105,74 +115,95 @@ func (c *Config) sign(req *http.Request, cr *credentials, st *signState) (err er
 	// signed, the body: a form body parameter by parameter, any other by
 	// its hash (Config.BodyHash). They are read into one buffer and made
 	// one string: one allocation for the three.
+	b := st.out
 	nonce := ""
-	b := st.tmp[:0]
 	if c.Nonce != nil {
 		nonce, err = c.Nonce()
 	} else if c.Rand != nil {
 		_, err = io.ReadFull(c.Rand, st.nonce[:])
 	} else {
-		_, err = io.ReadFull(rand.Reader, st.nonce[:])
+		_, err = rand.Read(st.nonce[:])
 	}
 	if err != nil {
 		return fmt.Errorf("oauth1: nonce: %w", err)
 	}
 	if c.Nonce == nil {
-		b = base64.RawURLEncoding.AppendEncode(b, st.nonce[:])
+		var enc [43]byte // base64.RawURLEncoding.EncodedLen(nonceBytes)
+		base64.RawURLEncoding.Encode(enc[:], st.nonce[:])
+		b = append(b, enc[:]...)
 	}
 	nonceEnd := len(b)
 	b = strconv.AppendInt(b, c.now().Unix(), 10)
 	timeEnd := len(b)
-	readBody := withBody && (form || c.BodyHash)
+	readBody := hasBody(req) && (form || c.BodyHash)
 	if readBody {
-		closeOnErr = false // readAll closes it
-		if b, err = readAll(b, req.Body, c.maxBody()); err != nil {
+		b, err = readAll(b, req.Body, c.maxBody())
+		req.Body.Close()
+		req.Body = http.NoBody // until it is replaced, once signed
+		if err != nil {
 			return err
 		}
 	}
-	st.tmp = b
+	bodyHash := ""
+	if c.BodyHash && !form {
+		h := sha1.New()
+		h.Write(b[timeEnd:])
+		bodyHash = base64.StdEncoding.EncodeToString(h.Sum(nil))
+	}
+	st.out = b
 	all := string(b)
 	if c.Nonce == nil {
 		nonce = all[:nonceEnd]
 	}
 	timestamp, body := all[nonceEnd:timeEnd], all[timeEnd:]
-	if readBody {
-		req.Body = &stringBody{body}
-		req.ContentLength = int64(len(body))
-		if req.GetBody == nil {
-			req.GetBody = func() (io.ReadCloser, error) { return &stringBody{body}, nil }
-		}
-	}
 
-	// 2. The protocol parameters (§3.1), in the order they are sent.
-	bodyHash := ""
-	if c.BodyHash && !form {
-		h := sha1.New()
-		io.WriteString(h, body)
-		bodyHash = base64.StdEncoding.EncodeToString(h.Sum(nil))
+	// 2. The protocol parameters (§3.1), in the order oauthlib sends
+	// them, so that its published output is reproduced byte for byte;
+	// the optional ones only when set. They are written as they are
+	// placed (§3.5).
+	st.eq, st.sep = "=", "&"
+	if c.Placement == InHeader {
+		st.eq, st.sep = `="`, `", `
 	}
-	c.protocolParams(st, cr, nonce, timestamp, bodyHash)
+	st.add("oauth_nonce", nonce)
+	st.add("oauth_timestamp", timestamp)
+	if !c.OmitVersion {
+		st.add("oauth_version", "1.0")
+	}
+	st.add("oauth_signature_method", method.Name())
+	st.add("oauth_consumer_key", c.ConsumerKey)
+	if cr.token != "" {
+		st.add("oauth_token", cr.token)
+	}
+	if cr.callback != "" {
+		st.add("oauth_callback", cr.callback)
+	}
+	if cr.verifier != "" {
+		st.add("oauth_verifier", cr.verifier)
+	}
+	if bodyHash != "" {
+		st.add("oauth_body_hash", bodyHash)
+	}
+	nProtocol := len(st.enc)
 
 	// 3. Every parameter (§3.4.1.3.1): the protocol parameters, the
 	// query's and the form body's.
-	params := append(urlenc.Params(st.params[:0]), st.oauth...)
-	params, err = urlenc.AppendParseForm(params, req.URL.RawQuery)
+	err = st.addForm(req.URL.RawQuery)
 	if err == nil && form {
-		params, err = urlenc.AppendParseForm(params, body)
+		err = st.addForm(body)
 	}
 	if err != nil {
 		return fmt.Errorf("oauth1: query or form body: %w: %w", ErrBadRequest, err)
 	}
-	st.params = paramList(params)
 
 	// 4. The signature base string (§3.4.1) and its signature (§3.4.2 to
-	// §3.4.4).
+	// §3.4.4), in Base64.
 	base := st.baseString(req)
 	if st.mac != nil {
 		st.mac.Reset()
 		st.mac.Write(base)
-		st.tmp = st.mac.Sum(st.tmp[:0])
-		st.sig = base64.StdEncoding.AppendEncode(st.sig[:0], st.tmp)
+		st.key = st.mac.Sum(st.key[:0]) // the MAC, which nothing else needs
+		st.sig = appendBase64(st.sig[:0], st.key)
 	} else {
 		st.key = appendKey(st.key[:0], c.ConsumerSecret, cr.tokenSecret)
 		if st.sig, err = method.AppendSign(st.sig[:0], st.key, base); err != nil {
@@ -181,49 +212,35 @@ func (c *Config) sign(req *http.Request, cr *credentials, st *signState) (err er
 	}
 
 	// 5. The protocol parameters and the signature, where
-	// Config.Placement says (§3.5).
-	c.place(req, st, body)
+	// Config.Placement says (§3.5); the body, if read, replaced.
+	placed := c.place(req, st, st.enc[:nProtocol], body)
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	switch c.Placement {
+	case InHeader:
+		req.Header["Authorization"] = []string{placed}
+	case InQuery:
+		req.URL.RawQuery = placed
+	default:
+		if ct == "" {
+			req.Header["Content-Type"] = []string{formType}
+		}
+		req.GetBody = nil // the unsigned body's
+		body, readBody = placed, true
+	}
+	if readBody {
+		setBody(req, body)
+	}
 	return nil
 }
 
-// protocolParams sets st.oauth to the protocol parameters: the nonce, the
-// timestamp, the version unless omitted, the signature method, the
-// consumer key, and those of cr and bodyHash that are set. They are in
-// the order oauthlib sends them, so that its published output is
-// reproduced byte for byte.
-func (c *Config) protocolParams(st *signState, cr *credentials, nonce, timestamp, bodyHash string) {
-	version := "1.0"
-	if c.OmitVersion {
-		version = ""
-	}
-	all := [...]urlenc.Param{
-		{Key: "oauth_nonce", Value: nonce},
-		{Key: "oauth_timestamp", Value: timestamp},
-		{Key: "oauth_version", Value: version},
-		{Key: "oauth_signature_method", Value: c.method().Name()},
-		{Key: "oauth_consumer_key", Value: c.ConsumerKey},
-		{Key: "oauth_token", Value: cr.token},
-		{Key: "oauth_callback", Value: cr.callback},
-		{Key: "oauth_verifier", Value: cr.verifier},
-		{Key: "oauth_body_hash", Value: bodyHash},
-	}
-	st.oauth = st.oauth[:0]
-	for i, p := range all {
-		// oauth_version and the parameters after oauth_consumer_key are
-		// optional: left out when empty.
-		if optional := i == 2 || i > 4; p.Value != "" || !optional {
-			st.oauth = append(st.oauth, p)
-		}
-	}
-}
-
-// place writes the protocol parameters and the signature where
-// Config.Placement says (RFC 5849 §3.5), percent-encoded: as name="value"
-// pairs after "OAuth " and the realm, comma-separated, in the
-// Authorization header; as name=value pairs after what is there,
-// &-separated, in the query or in the form body.
-func (c *Config) place(req *http.Request, st *signState, body string) {
-	out, sep, quote := st.tmp[:0], "&", ""
+// place returns the protocol parameters, as enc has them, and the
+// signature, as Config.Placement places them (RFC 5849 §3.5): after
+// "OAuth " and the realm for the Authorization header, or after the
+// parameters of the query or of the form body.
+func (c *Config) place(req *http.Request, st *signState, enc []byte, body string) string {
+	out := st.out[:0]
 	switch c.Placement {
 	case InHeader:
 		out = append(out, "OAuth "...)
@@ -232,49 +249,27 @@ func (c *Config) place(req *http.Request, st *signState, body string) {
 			out = appendQuoted(out, realm)
 			out = append(out, `", `...)
 		}
-		sep, quote = ", ", `"`
 	case InQuery:
 		out = appendParams(out, req.URL.RawQuery)
 	default:
 		out = appendParams(out, body)
 	}
-	for _, p := range st.oauth {
-		out = append(out, p.Key...)
-		out = append(out, '=')
-		out = append(out, quote...)
-		out = urlenc.AppendEscape(out, p.Value)
-		out = append(out, quote...)
-		out = append(out, sep...)
-	}
-	out = append(out, "oauth_signature="...)
-	out = append(out, quote...)
+	out = append(out, enc...)
+	out = append(out, "oauth_signature"...)
+	out = append(out, st.eq...)
 	out = urlenc.AppendEscapeBytes(out, st.sig)
-	out = append(out, quote...)
-	st.tmp = out
+	out = append(out, st.eq[1:]...) // the closing quote, if any
+	st.out = out
+	return string(out)
+}
 
-	s := string(out)
-	switch c.Placement {
-	case InHeader:
-		v := st.header
-		if v == nil {
-			v = make([]string, 1)
-		}
-		v[0] = s
-		if req.Header == nil {
-			req.Header = make(http.Header)
-		}
-		req.Header["Authorization"] = v
-	case InQuery:
-		req.URL.RawQuery = s
-	default:
-		setBody(req, s)
-		if req.Header == nil {
-			req.Header = make(http.Header)
-		}
-		if req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", formType)
-		}
-	}
+// appendBase64 appends the standard Base64 encoding of mac, a MAC of at
+// most 64 bytes, to dst.
+func appendBase64(dst, mac []byte) []byte {
+	var enc [88]byte // base64.StdEncoding.EncodedLen(64)
+	n := base64.StdEncoding.EncodedLen(len(mac))
+	base64.StdEncoding.Encode(enc[:n], mac)
+	return append(dst, enc[:n]...)
 }
 
 // appendParams appends the parameters of a query or form body, and the
@@ -320,9 +315,9 @@ func hasBody(req *http.Request) bool {
 	return req.Body != nil && req.Body != http.NoBody
 }
 
-// readAll appends what body holds to dst, at most limit bytes, and
-// closes it. A longer body is an error wrapping an *http.MaxBytesError.
-func readAll(dst []byte, body io.ReadCloser, limit int64) ([]byte, error) {
+// readAll appends what body holds to dst, at most limit bytes. A longer
+// body is an error wrapping an *http.MaxBytesError.
+func readAll(dst []byte, body io.Reader, limit int64) ([]byte, error) {
 	start := len(dst)
 	var err error
 	for err == nil {
@@ -336,18 +331,20 @@ func readAll(dst []byte, body io.ReadCloser, limit int64) ([]byte, error) {
 			err = &http.MaxBytesError{Limit: limit}
 		}
 	}
-	body.Close()
 	if err == io.EOF {
 		return dst, nil
 	}
 	return dst, fmt.Errorf("oauth1: request body: %w", err)
 }
 
-// setBody sets req's body to s: Body, ContentLength and GetBody.
+// setBody sets req's body to s: Body, ContentLength, and GetBody if it is
+// nil.
 func setBody(req *http.Request, s string) {
 	req.Body = &stringBody{s}
 	req.ContentLength = int64(len(s))
-	req.GetBody = func() (io.ReadCloser, error) { return &stringBody{s}, nil }
+	if req.GetBody == nil {
+		req.GetBody = func() (io.ReadCloser, error) { return &stringBody{s}, nil }
+	}
 }
 
 // stringBody is a request body that reads s.

@@ -1,6 +1,7 @@
 package oauth1
 
 import (
+	"crypto/hmac"
 	"net/http"
 	"strings"
 	"sync"
@@ -24,9 +25,11 @@ import (
 // closed.
 //
 // With an HMAC method, a Transport prepares the HMAC of its secrets once
-// ([signer.HMAC.New]) and reuses it for every request (with Reset; one per
-// request in flight), so that a request hashes only its base string. The
-// prepared state stays inside the Transport.
+// ([crypto/hmac.New]) and reuses it for every request (with Reset; one per
+// request in flight), so that a request hashes only its base string:
+// HMAC-SHA1 over the Twitter example's base string then costs less than
+// half as much as with a new HMAC. The prepared state stays inside the
+// Transport.
 //
 // Transport is safe for concurrent use by multiple goroutines once its
 // fields are set. Neither Config nor Token may change once it is in use,
@@ -51,8 +54,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// besides the body, which it replaces.
 	r2 := new(http.Request)
 	*r2 = *req
-	var slot []string
-	r2.Header, slot = cloneHeader(req.Header, t.Config.Endpoint.Header)
+	r2.Header = copyHeader(req.Header, t.Config.Endpoint.Header)
 	first := origin(req)
 	redirected := first != req
 	if req.URL != nil && (redirected || t.Config.Placement == InQuery) {
@@ -71,10 +73,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st == nil {
 			st = t.newState(&cr)
 		}
-		st.header = slot
 		err := t.Config.sign(r2, &cr, st)
-		st.header = nil
-		t.states.Put(st)
+		st.put(&t.states)
 		if err != nil {
 			return nil, err // sign closed the body (the caller's)
 		}
@@ -90,42 +90,32 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// cloneHeader returns a copy of h with the headers of extra that h has
-// not, which shares no storage with them: all values in one array, as
-// http.Header.Clone makes it, with a slot more for the Authorization
-// value that signing sets.
-func cloneHeader(h, extra http.Header) (http.Header, []string) {
-	n := 1
-	for _, v := range h {
-		n += len(v)
-	}
-	for _, v := range extra {
-		n += len(v)
-	}
-	values := make([]string, n)
+// copyHeader returns a new map with the headers of h and those of extra
+// that h has not, and room for the Authorization header that signing
+// sets. The values are h's and extra's own slices, their capacity cut to
+// their length: an append to one, such as http.Header.Add makes, copies
+// it, and Set and Del change only the new map.
+func copyHeader(h, extra http.Header) http.Header {
 	h2 := make(http.Header, len(h)+len(extra)+1)
-	for i, src := range [2]http.Header{h, extra} {
-		for k, v := range src {
-			if _, dup := h2[k]; i == 1 && (dup || len(v) == 0) {
-				continue
-			}
-			if v == nil {
-				h2[k] = nil // as sent: a key without values
-				continue
-			}
-			n := copy(values, v)
-			h2[k], values = values[:n:n], values[n:]
+	for k, v := range h {
+		h2[k] = v[:len(v):len(v)]
+	}
+	for k, v := range extra {
+		if _, ok := h2[k]; !ok && len(v) > 0 {
+			h2[k] = v[:len(v):len(v)]
 		}
 	}
-	return h2, values
+	return h2
 }
 
 // newState returns a signState for t's requests, with the HMAC of t's
 // secrets prepared when t signs with an HMAC method.
 func (t *Transport) newState(cr *credentials) *signState {
-	st := newSignState()
+	st := new(signState)
 	if m, ok := t.Config.method().(*hmacMethod); ok {
-		st.mac = m.alg.New(appendKey(nil, t.Config.ConsumerSecret, cr.tokenSecret))
+		st.key = appendKey(st.key, t.Config.ConsumerSecret, cr.tokenSecret)
+		st.mac = hmac.New(m.hash, st.key)
+		clear(st.key)
 	}
 	return st
 }
@@ -191,14 +181,15 @@ func sameHost(a, b *http.Request) bool {
 // header of the OAuth scheme.
 func stripOAuth(r *http.Request) {
 	if strings.Contains(r.URL.RawQuery, "oauth_") {
-		parts := strings.Split(r.URL.RawQuery, "&")
-		kept := parts[:0]
-		for _, p := range parts {
+		kept := ""
+		for q := r.URL.RawQuery; q != ""; {
+			var p string
+			p, q, _ = strings.Cut(q, "&")
 			if !strings.HasPrefix(p, "oauth_") {
-				kept = append(kept, p)
+				kept += "&" + p
 			}
 		}
-		r.URL.RawQuery = strings.Join(kept, "&")
+		r.URL.RawQuery = strings.TrimPrefix(kept, "&")
 	}
 	if scheme, _, _ := strings.Cut(strings.TrimLeft(r.Header.Get("Authorization"), " \t"), " "); strings.ToLower(scheme) == "oauth" {
 		r.Header.Del("Authorization")

@@ -41,6 +41,7 @@ func collect(req *http.Request, limit int64) (*received, error) {
 	}
 	if hasBody(req) && isForm(req.Header.Get("Content-Type")) {
 		b, err := readAll(nil, req.Body, limit)
+		req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
@@ -73,15 +74,14 @@ func collect(req *http.Request, limit int64) (*received, error) {
 	return rc, nil
 }
 
-// withoutSignature appends to dst the parameters but oauth_signature: the
-// parameters of a signature base string.
-func withoutSignature(dst paramList, params urlenc.Params) paramList {
+// addReceived appends the parameters a request carried, decoded, but
+// oauth_signature: the parameters of its signature base string.
+func (st *signState) addReceived(params urlenc.Params) {
 	for _, p := range params {
 		if p.Key != "oauth_signature" {
-			dst = append(dst, p)
+			st.add(p.Key, p.Value)
 		}
 	}
-	return dst
 }
 
 // Consumer is what a [Verifier] needs to know about a consumer key.
@@ -314,11 +314,12 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			return nil, verr(ProblemTokenRejected, "oauth_token", err)
 		}
 	}
-	st := newSignState()
-	st.params = withoutSignature(st.params, rc.params)
+	st := bareStates.Get().(*signState)
+	defer putBare(st)
+	st.addReceived(rc.params)
 	base := st.baseString(req)
-	key := appendKey(nil, consumer.Secret, tokenSecret)
-	if err := m.Verify(key, consumer.PublicKey, base, []byte(sig)); err != nil {
+	st.key = appendKey(st.key, consumer.Secret, tokenSecret)
+	if err := m.Verify(st.key, consumer.PublicKey, base, []byte(sig)); err != nil {
 		if !errors.Is(err, ErrInvalidSignature) {
 			err = fmt.Errorf("%w: %w", ErrInvalidSignature, err)
 		}
@@ -357,6 +358,7 @@ func checkBodyHash(req *http.Request, want string, limit int64) error {
 	var body []byte
 	if hasBody(req) {
 		b, err := readAll(nil, req.Body, limit)
+		req.Body.Close()
 		if err != nil {
 			return err
 		}

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
+	"unsafe"
 )
 
 const upperhex = "0123456789ABCDEF"
@@ -26,52 +26,57 @@ var unreserved = [2]uint64{
 
 // AppendEscape appends the RFC 5849 §3.6 percent-encoding of s to dst and
 // returns the extended slice: the unreserved characters pass unchanged, and
-// every other byte of s becomes %XX with upper-case hex digits. It does not
-// allocate when dst has room for 3*len(s) more bytes.
+// every other byte of s becomes %XX with upper-case hex digits.
 func AppendEscape(dst []byte, s string) []byte {
-	return appendEscape(dst, s, false)
+	dst, _ = appendEscape(dst, s, false)
+	return dst
 }
 
-// AppendEscapeBytes is [AppendEscape] for a byte slice.
+// AppendEscapeBytes is [AppendEscape] for a byte slice, which it reads
+// in place: b must not overlap the bytes appended to dst.
 func AppendEscapeBytes(dst, b []byte) []byte {
-	return appendEscape(dst, b, false)
+	return AppendEscape(dst, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
-// AppendEscapeTwice appends the percent-encoding of the percent-encoding
-// of s, without the one between: how a parameter's name and value appear
-// in an OAuth 1 signature base string, whose normalized parameters are
-// encoded once more (RFC 5849 §3.4.1.1). A byte that is not unreserved
-// becomes %25XX. It does not allocate when dst has room for 5*len(s) more
-// bytes.
-func AppendEscapeTwice(dst []byte, s string) []byte {
+// AppendNormalized appends the RFC 5849 §3.6 percent-encoding of what the
+// application/x-www-form-urlencoded text s decodes to ([FormUnescape]):
+// the name or value of a query or form parameter as an OAuth 1 signature
+// base string has it (§3.4.1.3.2), in one pass and without decoding into
+// a string. A malformed escape is [ErrInvalidEscape]; dst then holds the
+// encoding of the bytes before it.
+func AppendNormalized(dst []byte, s string) ([]byte, error) {
 	return appendEscape(dst, s, true)
 }
 
-// appendEscape is the one percent-encoding loop of OAuth 1: once, or
-// twice (the '%' of each escape encoded again).
-func appendEscape[T string | []byte](dst []byte, s T, twice bool) []byte {
-	// Room for the worst case is made once and bytes are stored by index,
-	// which costs less than an append, and its capacity check, per byte.
-	n := len(dst)
-	dst = slices.Grow(dst, 5*len(s))[:n+5*len(s)]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case Unreserved(c):
-			dst[n] = c
-			n++
-			continue
-		case twice:
-			dst[n], dst[n+1], dst[n+2] = '%', '2', '5'
-			n += 3
-		default:
-			dst[n] = '%'
-			n++
+// appendEscape is the one percent-encoding loop: runs of unreserved bytes
+// are copied at once, any other byte is encoded. With form set, s is
+// form-decoded first, byte by byte: '+' is a space and %XX its byte.
+func appendEscape(dst []byte, s string, form bool) ([]byte, error) {
+	for {
+		i := 0
+		for i < len(s) && Unreserved(s[i]) {
+			i++
 		}
-		dst[n], dst[n+1] = upperhex[c>>4], upperhex[c&15]
-		n += 2
+		dst = append(dst, s[:i]...)
+		if i == len(s) {
+			return dst, nil
+		}
+		c := s[i]
+		s = s[i+1:]
+		if form && c == '+' {
+			c = ' '
+		} else if form && c == '%' {
+			if len(s) < 2 || !ishex(s[0]) || !ishex(s[1]) {
+				return dst, ErrInvalidEscape
+			}
+			c, s = unhex(s[0])<<4|unhex(s[1]), s[2:]
+			if Unreserved(c) {
+				dst = append(dst, c)
+				continue
+			}
+		}
+		dst = append(dst, '%', upperhex[c>>4], upperhex[c&15])
 	}
-	return dst[:n]
 }
 
 // ErrInvalidEscape is wrapped by every error for malformed percent-encoding:
@@ -125,42 +130,13 @@ func ishex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// compareEncodedByte orders two different bytes by their RFC 5849 §3.6
-// encodings: an unreserved byte encodes as itself, any other as "%XX";
-// every unreserved byte sorts after '%', and upper-case hex sorts in
-// numeric order.
-func compareEncodedByte(ca, cb byte) int {
-	ua, ub := Unreserved(ca), Unreserved(cb)
+// unhex returns the value of the hexadecimal digit c.
+func unhex(c byte) byte {
 	switch {
-	case ua == ub && ca < cb:
-		return -1
-	case ua == ub:
-		return 1
-	case ua:
-		return 1
-	default:
-		return -1
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
 	}
-}
-
-// CompareEscaped compares Escape(a) and Escape(b) lexicographically, as
-// strings.Compare would, without encoding either. RFC 5849 §3.4.1.3.2 sorts
-// parameters by their encoded names and values.
-func CompareEscaped(a, b string) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		ca, cb := a[i], b[i]
-		if ca == cb {
-			continue
-		}
-		// The encodings agree up to here.
-		return compareEncodedByte(ca, cb)
-	}
-	switch {
-	case len(a) < len(b):
-		return -1
-	case len(a) > len(b):
-		return 1
-	}
-	return 0
+	return c - 'a' + 10
 }

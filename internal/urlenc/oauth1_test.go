@@ -1,8 +1,8 @@
 package urlenc
 
 import (
+	"errors"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -11,37 +11,64 @@ import (
 // characters, a space as %20.
 func rfc3986(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
-// TestCompareParams sorts with CompareParams and checks the order against
-// sorting the encoded names, then the encoded values, with strings.Compare.
-func TestCompareParams(t *testing.T) {
-	p := Params{{"b", "1"}, {"a", "2"}, {"a", "1"}, {"a ", ""}, {"a", ""}, {"c@", ""}, {"c2", ""}, {"a-", "x"}, {"a", "~"}, {"a", "%"}}
-	want := p.Clone()
-	slices.SortFunc(want, func(x, y Param) int {
-		if c := strings.Compare(escape(x.Key), escape(y.Key)); c != 0 {
-			return c
+// normalized is what AppendNormalized must append, from net/url alone: the
+// form-decoded s (url.QueryUnescape), encoded as RFC 5849 §3.6 says.
+func normalized(s string) (string, error) {
+	d, err := url.QueryUnescape(s)
+	if err != nil {
+		return "", err
+	}
+	return rfc3986(d), nil
+}
+
+func TestAppendNormalized(t *testing.T) {
+	tests := []struct {
+		in, want string
+		wantErr  error
+	}{
+		{"", "", nil},
+		{"abc-._~", "abc-._~", nil},
+		{"a+b", "a%20b", nil},
+		{"a%20b", "a%20b", nil},
+		{"%41%7e%2d", "A~-", nil},
+		{"%2b%2B+", "%2B%2B%20", nil},
+		{"%e3%80%81", "%E3%80%81", nil},
+		{"Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21", "Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21", nil},
+		{"r b!*'()", "r%20b%21%2A%27%28%29", nil},
+		{"\xff=&", "%FF%3D%26", nil},
+		{"a%", "a", ErrInvalidEscape},
+		{"a%2", "a", ErrInvalidEscape},
+		{"ab%zz", "ab", ErrInvalidEscape},
+		{"%4", "", ErrInvalidEscape},
+	}
+	for _, tt := range tests {
+		got, err := AppendNormalized([]byte("x"), tt.in)
+		if string(got) != "x"+tt.want || !errors.Is(err, tt.wantErr) {
+			t.Errorf("AppendNormalized(x, %q) = %q, %v; want %q, %v", tt.in, got, err, "x"+tt.want, tt.wantErr)
 		}
-		return strings.Compare(escape(x.Value), escape(y.Value))
-	})
-	got := p.Clone()
-	slices.SortFunc(got, CompareParams)
-	if !slices.Equal(got, want) {
-		t.Errorf("sorted with CompareParams = %v, want %v", got, want)
 	}
 }
 
-func TestAppendEscapeTwice(t *testing.T) {
-	for _, s := range []string{"", "abc", "a b", "=%3D", "r b", "æ", "a+b&c", "%", "abc%", "%%x", "Hello Ladies + Gentlemen, a signed OAuth request!"} {
-		if got, want := string(AppendEscapeTwice([]byte("x"), s)), "x"+rfc3986(rfc3986(s)); got != want {
-			t.Errorf("AppendEscapeTwice(x, %q) = %q, want %q", s, got, want)
-		}
+// FuzzAppendNormalized: AppendNormalized appends what url.QueryUnescape
+// then RFC 3986 encoding give, and fails where url.QueryUnescape does.
+func FuzzAppendNormalized(f *testing.F) {
+	for _, s := range []string{"", "a+b", "%41%7e", "%zz", "a%", "Hello%20Ladies%20%2B%20Gentlemen", "é=%E2%82%AC", "\xff"} {
+		f.Add(s)
 	}
-}
-
-func FuzzAppendEscapeTwice(f *testing.F) {
-	f.Add("Hello Ladies + Gentlemen")
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(AppendEscapeTwice(nil, s)), rfc3986(rfc3986(s)); got != want {
-			t.Fatalf("AppendEscapeTwice(%q) = %q, want %q", s, got, want)
+		got, err := AppendNormalized([]byte("pre"), s)
+		want, werr := normalized(s)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("AppendNormalized(%q) error = %v, url.QueryUnescape error = %v", s, err, werr)
+		}
+		if err != nil {
+			if !errors.Is(err, ErrInvalidEscape) {
+				t.Fatalf("AppendNormalized(%q) error = %v, want ErrInvalidEscape", s, err)
+			}
+			return
+		}
+		if string(got) != "pre"+want {
+			t.Fatalf("AppendNormalized(pre, %q) = %q, want %q", s, got, "pre"+want)
 		}
 	})
 }

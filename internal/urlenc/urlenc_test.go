@@ -134,34 +134,6 @@ func TestParamsEditing(t *testing.T) {
 	}
 }
 
-func TestCompareEscaped(t *testing.T) {
-	strs := []string{"", "a", "A", "~", "%", " ", "a b", "a!b", "a~", "é", "\x00", "\xff", "-", "z", "Z9", "ab", "a"}
-	sign := func(n int) int {
-		switch {
-		case n < 0:
-			return -1
-		case n > 0:
-			return 1
-		}
-		return 0
-	}
-	for _, a := range strs {
-		for _, b := range strs {
-			ea, eb := escape(a), escape(b)
-			want := 0
-			switch {
-			case ea < eb:
-				want = -1
-			case ea > eb:
-				want = 1
-			}
-			if got := sign(CompareEscaped(a, b)); got != want {
-				t.Errorf("CompareEscaped(%q, %q) = %d, want %d (%q vs %q)", a, b, got, want, ea, eb)
-			}
-		}
-	}
-}
-
 func TestFormEncodingVectors(t *testing.T) {
 	vs := loadOAuth2(t)
 	n := 0

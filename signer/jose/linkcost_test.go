@@ -39,7 +39,7 @@ func TestLinkCost(t *testing.T) {
 	}{
 		{"hmacjws", append(asymmetricJWS, jwk...), []string{pkg + "SignCompact", pkg + "(*HMAC).Sign"}},
 		{"oauth1hmac", []string{pkg}, []string{"github.com/oauthkit/oauth/signer.(*HMAC).AppendSign"}},
-		{"oauth1client", []string{pkg}, []string{"github.com/oauthkit/oauth/signer.(*HMAC", "github.com/oauthkit/oauth/oauth1.(*Transport).RoundTrip"}},
+		{"oauth1client", []string{pkg}, []string{"github.com/oauthkit/oauth/oauth1.(*hmacMethod).AppendSign", "github.com/oauthkit/oauth/oauth1.(*Transport).RoundTrip"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.prog, func(t *testing.T) {
