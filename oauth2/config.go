@@ -63,6 +63,14 @@ type Endpoint struct {
 	// metadata's jwks_uri), with whose keys package oidc verifies ID
 	// tokens.
 	JWKSURL string
+	// AssertionAudience is the "aud" of the client assertions
+	// (AuthClientSecretJWT, AuthPrivateKeyJWT) sent to every endpoint of
+	// this server. If empty, it is the URL of the endpoint the assertion
+	// is sent to, without query and fragment (RFC 7523 §3), which
+	// Microsoft Entra and Okta expect. Set it to Issuer for servers that
+	// want the issuer identifier: the AT Protocol, FAPI 2.0,
+	// draft-ietf-oauth-rfc7523bis. Discovery leaves it empty.
+	AssertionAudience string
 }
 
 // AuthMethod is how the client authenticates to the token, device

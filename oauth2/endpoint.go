@@ -97,19 +97,23 @@ func (c *Config) postForm(ctx context.Context, name, rawURL string, params urlen
 	if err != nil {
 		return nil, err
 	}
-	aud := *u
-	aud.RawQuery, aud.Fragment = "", ""
+	aud := c.Endpoint.AssertionAudience
+	if aud == "" {
+		a := *u
+		a.RawQuery, a.Fragment = "", ""
+		aud = a.String()
+	}
 	order := c.authOrder(detect)
 	if oneTime {
 		order = order[:1]
 	}
 	var r *response
 	for _, m := range order {
-		if r, err = c.postOnce(ctx, name, u, aud.String(), m, params, nonces); err != nil {
+		if r, err = c.postOnce(ctx, name, u, aud, m, params, nonces); err != nil {
 			return nil, err
 		}
 		if nonces != nil && isUseDPoPNonce(r) {
-			if r, err = c.postOnce(ctx, name, u, aud.String(), m, params, nonces); err != nil {
+			if r, err = c.postOnce(ctx, name, u, aud, m, params, nonces); err != nil {
 				return nil, err
 			}
 		}

@@ -33,6 +33,7 @@ func (d *demo) dpop(ctx context.Context) {
 	atp.OAuth2.RequireDPoP = true
 	atp.OAuth2.RequireDPoPNonce = true
 	atp.OAuth2.RequireResourceDPoPNonce = true
+	atp.OAuth2.RequireIssuerAudience = true // client assertions must name the issuer
 	api := atp.URL + fakeprovider.OAuth2ResourcePath
 
 	var key *dpop.Key
@@ -67,6 +68,9 @@ func (d *demo) dpop(ctx context.Context) {
 		if err != nil {
 			return "", err
 		}
+		// The AT Protocol wants the issuer as the audience of client
+		// assertions, not the URL of the endpoint they are sent to.
+		cfg.Endpoint.AssertionAudience = cfg.Endpoint.Issuer
 		d.printf("require_pushed_authorization_requests: %t; dpop_signing_alg_values_supported: %s",
 			cfg.Endpoint.RequirePushedAuth, strings.Join(p.Metadata().DPoPSigningAlgValuesSupported, " "))
 		return fmt.Sprintf("client authentication %q", cfg.AuthMethod), nil
