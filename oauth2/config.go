@@ -173,7 +173,9 @@ type Hooks struct {
 	TokenResponse func(resp *http.Response) error
 	// ProtectedRequest may change a request made through Session.Client
 	// after the token was placed, before it is sent. It gets a copy, never
-	// the caller's request.
+	// the caller's request. A request it sends over plain http to a host
+	// that is not a loopback address fails with ErrInsecureTransport,
+	// unless InsecureAllowHTTP is set.
 	ProtectedRequest func(req *http.Request) error
 	// EndpointRequest may change a request to the device authorization,
 	// revocation, introspection or pushed authorization request endpoint
