@@ -233,8 +233,9 @@ type Config struct {
 	// with a proof of its own (see Transport), and a server's
 	// use_dpop_nonce is answered by one resend with its nonce (RFC 9449
 	// §8). The nonces of a Session are kept for all its requests; each
-	// call of Config's own (Exchange, CompleteLogin, NewLogin's push,
-	// DeviceAccessToken) learns them afresh. Package oauth2/dpop makes
+	// call of Config's own (Exchange, NewLogin's push, DeviceAccessToken)
+	// learns them afresh, except that CompleteLogin starts with the nonce
+	// the login's push learned (Login.DPoPNonce). Package oauth2/dpop makes
 	// keys; a program that leaves DPoP nil links none of its code. A
 	// DPoP-bound token is useless without its key: save the key with the
 	// token (see package oauth2/dpop).

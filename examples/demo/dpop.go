@@ -119,7 +119,7 @@ func (d *demo) dpop(ctx context.Context) {
 			}
 			who = fmt.Sprintf("%s token of %s, bound to %s", e.TokenType, e.Username, e.JKT)
 		}
-		d.printf("nonce demands answered: %d (pushed request, token request, API); proofs refused otherwise: %d",
+		d.printf("nonce demands answered: %d (pushed request, whose nonce the token request reuses; API); proofs refused otherwise: %d",
 			atp.OAuth2.DPoPNonceChallenges(), atp.OAuth2.DPoPProofsRefused()-atp.OAuth2.DPoPNonceChallenges())
 		return who, nil
 	})

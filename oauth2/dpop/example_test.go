@@ -76,7 +76,7 @@ func Example() {
 	// token type: DPoP bound to the key: true
 	// API: 200 OK DPoP for alice
 	// refreshed, still bound: true
-	// nonce challenges answered: 3 proofs refused otherwise: 0
+	// nonce challenges answered: 2 proofs refused otherwise: 0
 }
 
 // A DPoP-bound token is useless without its key: save the key beside the
