@@ -261,7 +261,10 @@
 // its request carried (client secret, password, code, verifier, refresh or
 // access token, assertion) and its response carried replaced by
 // "[redacted]" in every field, wherever it stands as a whole token, and
-// every field bounded in length (see Error); a callback that does not
-// parse gives [ErrMalformedCallback] without the URL or body; a
-// *PanicError does not print the panic's value.
+// every field bounded in length (see Error); so has the error of a
+// request that failed on the way (net/http's, which may quote what the
+// server sent), to an endpoint or through the Transport, whose text is
+// bounded too; a callback that does not parse gives
+// [ErrMalformedCallback] without the URL or body; a *PanicError does not
+// print the panic's value.
 package oauth2

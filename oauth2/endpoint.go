@@ -186,7 +186,7 @@ func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud stri
 	secrets := c.sentSecrets(p, req.Header)
 	resp, err := c.endpointClient().Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, err)
+		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, scrubSendError(err, secrets))
 	}
 	defer resp.Body.Close()
 	if nonces != nil {
@@ -205,7 +205,7 @@ func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud stri
 	}
 	body, err := readLimited(resp.Body, c.maxBody())
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, err)
+		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, scrubSendError(err, secrets))
 	}
 	return &response{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), header: resp.Header, body: body,
 		secrets: secrets}, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -395,6 +396,53 @@ func (e *PanicError) Error() string { return "oauth2: panic in " + e.Hook }
 // Format implements fmt.Formatter: every verb prints Error (quoted for
 // %q), never Value or Stack.
 func (e *PanicError) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, e.Error()) }
+
+// scrubSendError returns err, the error of sending a request that
+// carried secrets, with its text scrubbed of them and bounded to
+// maxErrorText bytes: net/http's errors quote what the server sent, such
+// as a malformed status line (whole, up to megabytes), in which a hostile
+// server can echo the credentials it received. An error whose text needs
+// no change is returned as it is. A *url.Error stays one, with its URL
+// and the text of its Err scrubbed; errors.Is still sees through the
+// scrubbed text, so that errors.Is(err, context.DeadlineExceeded) holds.
+func scrubSendError(err error, secrets []string) error {
+	if ue, ok := err.(*url.Error); ok {
+		inner := ue.Err
+		if inner != nil {
+			inner = scrubSendError(inner, secrets)
+		}
+		u := clip(urlenc.RedactString(ue.URL, secrets), maxErrorText)
+		if u == ue.URL && inner == ue.Err {
+			return err
+		}
+		return &url.Error{Op: ue.Op, URL: u, Err: inner}
+	}
+	msg := err.Error()
+	if clean := clip(urlenc.RedactString(msg, secrets), maxErrorText); clean != msg {
+		return &scrubbedError{msg: clean, err: err}
+	}
+	return err
+}
+
+// scrubbedError is an error whose text was scrubbed of credentials and
+// bounded. It does not unwrap, which would hand the original text to
+// whoever prints the chain; errors.Is asks the original.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Is reports whether the original error is target or wraps it.
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// Timeout reports whether the original error is a timeout, as
+// *url.Error.Timeout asks.
+func (e *scrubbedError) Timeout() bool {
+	t, ok := e.err.(interface{ Timeout() bool })
+	return ok && t.Timeout()
+}
 
 // callHook calls f, the hook named hook, and returns its error, or a
 // *PanicError if it panics.

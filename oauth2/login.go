@@ -102,7 +102,8 @@ func (l Login) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, l.String(
 // WithState, WithPKCE, S256ChallengeOption, ImplicitFlow,
 // AccessTypeOffline, ApprovalForce, BindCodeToDPoPKey (dpop_jkt, RFC 9449
 // §10), SetParam, SetAuthURLParam (SetAuthURLParam("nonce", n) sends n as
-// the nonce, and Login.Nonce is n).
+// the nonce, and Login.Nonce is n; so with "state" and Login.State, and
+// "redirect_uri" and Login.RedirectURL).
 //
 // With SignedRequestObject, or for a server with
 // Endpoint.RequireSignedRequestObject, the request goes as a request
@@ -186,7 +187,10 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 		p.Add("dpop_jkt", c.DPoP.Thumbprint())
 	}
 	o.applyParams(&p, true)
-	l.Nonce = p.Get("nonce") // the one sent, an option's included
+	// What the request carries, an option's included: the callback is
+	// checked against the state sent, and the token request repeats the
+	// redirect_uri sent (RFC 6749 §4.1.3).
+	l.State, l.RedirectURL, l.Nonce = p.Get("state"), p.Get("redirect_uri"), p.Get("nonce")
 	push := o.push || c.Endpoint.RequirePushedAuth
 	if o.sign || c.Endpoint.RequireSignedRequestObject {
 		now := c.now()
@@ -232,8 +236,8 @@ func (c *Config) CompleteLogin(ctx context.Context, l *Login, r *http.Request, o
 	)
 	if r.Method == http.MethodPost {
 		q, err = c.formPost(r)
-	} else {
-		q, err = urlenc.ParseForm(r.URL.RawQuery)
+	} else if q, err = urlenc.ParseForm(r.URL.RawQuery); err != nil {
+		err = ErrMalformedCallback // err quotes part of the query
 	}
 	if err != nil {
 		return nil, err

@@ -133,3 +133,33 @@ func TestHookPanicOnCallerGoroutine(t *testing.T) {
 		})
 	}
 }
+
+// Config.Now is among what a refresh calls: a panic in it on the
+// refresh's goroutine, here once the token request failed, is a
+// *PanicError for the waiters, never the end of the program.
+func TestNowPanicDuringRefresh(t *testing.T) {
+	var panicking atomic.Bool
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cfg := &oauth2.Config{ClientID: "id", Endpoint: oauth2.Endpoint{TokenURL: "https://as.example/token"},
+		Now: func() time.Time {
+			if panicking.Load() {
+				panic("clock bug")
+			}
+			return start
+		},
+		HTTPClient: &http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+			panicking.Store(true)
+			return nil, errors.New("token endpoint down")
+		})},
+	}
+	s := cfg.NewSession(&oauth2.Token{AccessToken: "AT", RefreshToken: "RT", Expiry: start.Add(time.Hour)})
+	_, err := s.Refresh(context.Background())
+	var pe *oauth2.PanicError
+	if !errors.As(err, &pe) || pe.Hook != "refresh" {
+		t.Fatalf("Refresh: %v, want a *PanicError of the refresh", err)
+	}
+	panicking.Store(false)
+	if got := s.CachedToken(); got == nil || got.AccessToken != "AT" {
+		t.Errorf("CachedToken = %v, want the session's token kept", got)
+	}
+}

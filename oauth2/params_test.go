@@ -397,3 +397,22 @@ func TestNewLoginOptions(t *testing.T) {
 		t.Errorf("login without openid = %v, %v; want no nonce", l, err)
 	}
 }
+
+// SetAuthURLParam may replace the state or redirect_uri NewLogin sends:
+// the Login records what the URL carries, so that the callback's state is
+// checked against the state sent and the token request repeats the
+// redirect_uri of the authorization request (RFC 6749 §4.1.3).
+func TestNewLoginRecordsReplacedParams(t *testing.T) {
+	cfg := &Config{ClientID: "c", Endpoint: Endpoint{AuthURL: "https://as.example/auth"}, RedirectURL: "https://app.example/cb"}
+	l, err := cfg.NewLogin(context.Background(), SetAuthURLParam("state", "S2"),
+		SetAuthURLParam("redirect_uri", "https://app.example/tenant/cb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := mustQuery(t, l.URL)
+	got := [][2]string{{l.State, l.RedirectURL}, {q.Get("state"), q.Get("redirect_uri")}}
+	want := [][2]string{{"S2", "https://app.example/tenant/cb"}, {"S2", "https://app.example/tenant/cb"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("login's and URL's state and redirect_uri (-want +got):\n%s", diff)
+	}
+}

@@ -130,11 +130,16 @@ func (s *Session) slowValid(ctx context.Context, st *tokenState) (*tokenState, e
 // accepted yet, to them again once its back-off has passed, unless
 // another save is under way. The outcome is recorded in the session's
 // state, not returned: the caller goes on with the token either way.
+// ctx, the caller's, is bounded by Config.Timeout when it has no
+// deadline, as a request to an endpoint is: the caller holds a valid
+// token and must not wait for a store that does not answer.
 func (s *Session) offer(ctx context.Context, st *tokenState) {
 	if !st.unsaved || s.cfg.now().Before(st.saveAt) || !s.saveMu.TryLock() {
 		return
 	}
 	defer s.saveMu.Unlock()
+	ctx, cancel := s.cfg.requestContext(ctx)
+	defer cancel()
 	cur := s.cur.Load()
 	if cur == nil || cur.tok != st.tok || !cur.unsaved {
 		return // replaced, or accepted, meanwhile
@@ -238,10 +243,12 @@ func (s *Session) backOff(old *tokenState, err error) {
 	})
 }
 
-// refreshCall is one refresh in flight; done is closed when the other
-// fields are set. saveErr is OnTokenUpdate's error for the new token st.
+// refreshCall is one refresh in flight, for mode; done is closed when
+// the other fields are set. saveErr is OnTokenUpdate's error for the new
+// token st.
 type refreshCall struct {
 	done    chan struct{}
+	mode    renewMode
 	st      *tokenState
 	err     error
 	saveErr error
@@ -268,8 +275,10 @@ type refreshCall struct {
 // token is still valid.
 //
 // Refreshes are single-flight: a Refresh without options while another
-// is in progress waits for it and gets its result; with options, it waits
-// for it to end, then runs its own. The refresh runs on a context
+// is in progress waits for it and gets its result; with options, or when
+// the one in progress is the Transport's for a refused token (which
+// renews at most once a minute), it waits for it to end, then runs its
+// own. The refresh runs on a context
 // detached from the caller's (keeping its values) and bounded by
 // Config.Timeout; ctx bounds only this caller's wait, so a cancelled
 // caller returns ctx.Err() at once and the refresh goes on for the
@@ -312,7 +321,7 @@ func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, mode
 		c := s.flight
 		started := c == nil
 		if started {
-			c = &refreshCall{done: make(chan struct{})}
+			c = &refreshCall{done: make(chan struct{}), mode: mode}
 			s.flight = c
 			go s.runRefresh(context.WithoutCancel(ctx), c, o, mode)
 		}
@@ -325,11 +334,12 @@ func (s *Session) refresh(ctx context.Context, old *tokenState, o *options, mode
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		if started || o == nil {
+		if started || o == nil && (mode != renewForce || c.mode != renewRejected) {
 			return c, nil
 		}
-		// Another refresh, without this call's options, was under way:
-		// now run one with them.
+		// Another refresh was under way that does not serve this call:
+		// one without its options, or, for Refresh, a refused token's,
+		// which may keep the token (see mayRenew). Now run its own.
 	}
 }
 
@@ -340,7 +350,11 @@ func (s *Session) runRefresh(ctx context.Context, c *refreshCall, o *options, mo
 	st, saveErr, err := s.safeRenew(ctx, old, o, mode)
 	if err != nil {
 		// Before the waiters wake, so that they and later callers see it.
-		s.backOff(old, err)
+		// It calls Config.Now, whose panic must not end the program
+		// either.
+		if perr := callHook("refresh", func() error { s.backOff(old, err); return nil }); perr != nil {
+			err = perr
+		}
 	}
 	s.mu.Lock()
 	s.flight = nil

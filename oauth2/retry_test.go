@@ -275,3 +275,74 @@ func TestRetryOnlyReplayable(t *testing.T) {
 		})
 	}
 }
+
+// blockingLoadStore is a memStore whose Load, while block is set, says so
+// on entered and waits for release to be closed.
+type blockingLoadStore struct {
+	*memStore
+	block   atomic.Bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingLoadStore) Load(ctx context.Context) (*oauth2.Token, string, error) {
+	if b.block.Load() {
+		b.entered <- struct{}{}
+		<-b.release
+	}
+	return b.memStore.Load(ctx)
+}
+
+// An explicit Refresh renews the token even when it comes while a refused
+// token's refresh is under way that may not renew (another forced
+// refresh ran less than a minute ago): it does not take that refresh's
+// result, the refused token, for a new one.
+func TestRefreshDuringRejectedRefresh(t *testing.T) {
+	ctx := context.Background()
+	srv, cfg, _, st := fleet(t)
+	bs := &blockingLoadStore{memStore: st, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	s, _ := member(cfg, bs)
+	joins := make(chan struct{}, 8)
+	oauth2.SetJoinHook(s, func() { joins <- struct{}{} })
+	res := &resourceRT{rejectAll: true}
+	c := &http.Client{Transport: &oauth2.Transport{Source: s, Base: res}}
+	if got := do(t, c, resourceGet(t)); got != 401 { // forces the minute's refresh
+		t.Fatalf("status %d, want 401", got)
+	}
+	for len(joins) > 0 {
+		<-joins
+	}
+	refused := s.CachedToken()
+	bs.block.Store(true)
+	done := make(chan struct{})
+	go func() { // refused again: a refresh that may not renew, parked in Load
+		defer close(done)
+		resp, err := c.Do(resourceGet(t))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-bs.entered
+	<-joins
+	type result struct {
+		tok *oauth2.Token
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		tok, err := s.Refresh(ctx)
+		got <- result{tok, err}
+	}()
+	<-joins // the Refresh waits for the refresh under way
+	bs.block.Store(false)
+	close(bs.release)
+	r := <-got
+	<-done
+	if r.err != nil {
+		t.Fatalf("Refresh: %v", r.err)
+	}
+	if r.tok.AccessToken == refused.AccessToken {
+		t.Errorf("Refresh returned the refused token, not a new one")
+	}
+	wantProvider(t, srv, 2)
+}

@@ -1,12 +1,14 @@
 package oauth2_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -288,6 +290,15 @@ func TestCallbackParseErrorHidesURL(t *testing.T) {
 			if err != nil {
 				checkNoCredential(t, err, "CODE-SECRET", "AT-SECRET")
 			}
+			// And as the query of the callback request itself.
+			r = &http.Request{Method: "GET", URL: &url.URL{Path: "/cb", RawQuery: query}, Header: http.Header{}}
+			_, err = cfg.CompleteLogin(context.Background(), l, r)
+			if !errors.Is(err, oauth2.ErrMalformedCallback) {
+				t.Errorf("GET: err = %v, want ErrMalformedCallback", err)
+			}
+			if err != nil {
+				checkNoCredential(t, err, "CODE-SECRET", "AT-SECRET")
+			}
 		})
 	}
 }
@@ -401,4 +412,95 @@ func TestErrorFieldsBounded(t *testing.T) {
 		h := http.Header{"Www-Authenticate": {`Bearer error="` + big + `", error_description="` + big + `", error_uri="` + big + `", scope="` + big + `"`}}
 		check(t, oauth2.CheckResponse(&http.Response{StatusCode: 403, Header: h, Body: io.NopCloser(strings.NewReader(big))}))
 	})
+}
+
+// malformedEcho is a loopback server that answers every request with no
+// HTTP at all: a line holding the credential the request carried (its
+// refresh_token, or its Bearer token) and 100 KB more, which net/http
+// quotes whole in its "malformed HTTP response" error.
+func malformedEcho(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				req, err := http.ReadRequest(bufio.NewReader(c))
+				if err != nil {
+					return
+				}
+				b, _ := io.ReadAll(req.Body)
+				q, _ := url.ParseQuery(string(b))
+				echo := q.Get("refresh_token")
+				if echo == "" {
+					echo = strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
+				}
+				if echo == "" {
+					echo = req.URL.Query().Get("access_token")
+				}
+				io.WriteString(c, echo+strings.Repeat("x", 100<<10)+"\r\n\r\n")
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+// TestSendErrorCarriesNoCredential: a server that answers with a
+// malformed status line holding the credential it received gets it into
+// net/http's error; the error the package returns holds neither the
+// credential nor unbounded server text.
+func TestSendErrorCarriesNoCredential(t *testing.T) {
+	const at, rt = "at-secret-123", "rt-secret-456"
+	base := malformedEcho(t)
+	tests := []struct {
+		name   string
+		call   func(*oauth2.Session) error
+		secret string
+	}{
+		{"refresh", func(s *oauth2.Session) error {
+			_, err := s.Refresh(context.Background())
+			return err
+		}, rt},
+		{"resource, header", func(s *oauth2.Session) error {
+			resp, err := s.Client().Get(base + "/api")
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}, at},
+		{"resource, query", func(s *oauth2.Session) error {
+			c := &http.Client{Transport: &oauth2.Transport{Source: s, Placement: oauth2.InQuery}}
+			resp, err := c.Get(base + "/api")
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}, at},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &oauth2.Config{ClientID: "id", Endpoint: oauth2.Endpoint{TokenURL: base + "/token"}}
+			s := cfg.NewSession(&oauth2.Token{AccessToken: at, RefreshToken: rt})
+			err := tt.call(s)
+			if err == nil {
+				t.Fatal("err = nil, want the malformed response's")
+			}
+			for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+				if got := fmt.Sprintf(f, err); strings.Contains(got, tt.secret) {
+					t.Errorf("Sprintf(%q, err) holds the credential: %.200s", f, got)
+				}
+			}
+			if n := len(err.Error()); n > 4<<10 {
+				t.Errorf("len(err.Error()) = %d, want at most 4 KiB", n)
+			}
+		})
+	}
 }

@@ -39,8 +39,9 @@ type Session struct {
 	// refresh does not fail its request, and the session offers its
 	// token again at its next use after a back-off (1 s, doubling up to a
 	// minute) until it succeeds. CachedToken is always the token to save.
-	// Calls never overlap; ctx is the refresh's own context, or the
-	// caller's for an offer made again. It must not call the session's
+	// Calls never overlap; ctx is the refresh's own context, or for an
+	// offer made again the caller's, bounded by Config.Timeout when it
+	// has no deadline. It must not call the session's
 	// Token, Refresh or Client, which may wait for it.
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 

@@ -541,3 +541,58 @@ func (panicStore) Load(context.Context) (*oauth2.Token, string, error) { panic("
 func (panicStore) Save(context.Context, *oauth2.Token, string) (string, error) {
 	panic("save")
 }
+
+// hangingStore is a memStore whose Save, once hang is set, waits until its
+// context is done, as a store on a server that stopped answering does.
+type hangingStore struct {
+	*memStore
+	hang atomic.Bool
+}
+
+func (h *hangingStore) Save(ctx context.Context, tok *oauth2.Token, prev string) (string, error) {
+	if h.hang.Load() {
+		<-ctx.Done()
+		return "", ctx.Err()
+	}
+	return h.memStore.Save(ctx, tok, prev)
+}
+
+// An unsaved token is offered to the store again on the request path,
+// with the caller's context: a caller without a deadline is still bounded
+// by Config.Timeout there, and goes on with the token.
+func TestStoreOfferBounded(t *testing.T) {
+	ctx := context.Background()
+	_, cfg, clock, st := fleet(t)
+	cfg.Timeout = 50 * time.Millisecond
+	hs := &hangingStore{memStore: st}
+	s, _ := member(cfg, hs)
+	if _, err := s.Token(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Hour)
+	st.beforeSave = func() { st.down.Store(true) }
+	tok, err := s.Token(ctx) // refreshed; the save fails
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.beforeSave = nil
+	st.down.Store(false)
+	hs.hang.Store(true)
+	clock.add(time.Second) // the token is offered again
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Token(ctx)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Token: %v, want the session's token", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Token waits for a store that does not answer, past Config.Timeout")
+	}
+	if got := s.CachedToken(); got != tok {
+		t.Errorf("the session holds another token than the unsaved one")
+	}
+}

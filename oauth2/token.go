@@ -361,7 +361,8 @@ var errNotObject = errors.New("response is not a JSON object")
 var errBadExpiresIn = errors.New("invalid expires_in")
 
 // expiresIn reads expires_in as a JSON number (integer or float) or a
-// string holding one. Fractions are truncated; absent or <= 0 is 0.
+// string holding one. Fractions are truncated; absent or <= 0 is 0; more
+// than 100 years, beyond float64's range included, is 100 years.
 func expiresIn(v any) (int64, error) {
 	var s string
 	switch x := v.(type) {
@@ -382,14 +383,14 @@ func expiresIn(v any) (int64, error) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return min(max(n, 0), maxSecs), nil
 	}
+	// Beyond float64's range, ParseFloat returns ±Inf and ErrRange: the
+	// clamps below apply, before the conversion, which is
+	// implementation-defined out of int64's range.
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) {
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(f) {
 		return 0, errBadExpiresIn
 	}
-	if f > maxSecs {
-		f = maxSecs
-	}
-	return max(int64(f), 0), nil
+	return int64(min(max(f, 0), maxSecs)), nil
 }
 
 func str(v any) string {

@@ -262,7 +262,11 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 		}
 	}
 	if dp == nil {
-		return t.base().RoundTrip(r2)
+		resp, err := t.base().RoundTrip(r2)
+		if err != nil {
+			err = scrubSendError(err, []string{auth, tok.AccessToken})
+		}
+		return resp, err
 	}
 	// The proof is made for the request as it goes out, after the hook.
 	nonces := t.nonceMemory()
@@ -281,10 +285,13 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 	}
 	r2.Header["Dpop"] = []string{proof}
 	resp, err := t.base().RoundTrip(r2)
-	if err == nil && nonces != nil {
+	if err != nil {
+		return nil, scrubSendError(err, []string{auth, tok.AccessToken, proof})
+	}
+	if nonces != nil {
 		nonces.update(origin, resp.Header)
 	}
-	return resp, err
+	return resp, nil
 }
 
 // resendWithNonce handles resp, a 401 answer to req sent with the DPoP
