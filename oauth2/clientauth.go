@@ -16,8 +16,9 @@ const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 // assertionLifetime is how long a client assertion is valid.
 const assertionLifetime = 60 // seconds
 
-// addClientAuth authenticates a request to the endpoint at aud with method m:
-// it adds parameters to p or an Authorization header to h.
+// addClientAuth authenticates a request with method m: it adds parameters
+// to p or an Authorization header to h. aud is the audience of a client
+// assertion (Endpoint.AssertionAudience, or the endpoint's URL).
 func (c *Config) addClientAuth(m AuthMethod, aud string, p *urlenc.Params, h http.Header) error {
 	switch m {
 	case AuthClientSecretBasic:
@@ -43,11 +44,12 @@ func (c *Config) addClientAuth(m AuthMethod, aud string, p *urlenc.Params, h htt
 	return nil
 }
 
-// clientAssertion returns a signed RFC 7523 §3 client assertion: iss = sub =
-// client_id, aud = the endpoint, a random jti, iat and a short exp. The
-// JWS (RFC 7515 §7.1) is put together here rather than by
-// jose.SignCompact, which parses the header back with encoding/json: a
-// program that never sends an assertion still links this code.
+// clientAssertion returns a signed RFC 7523 §3 client assertion: iss =
+// sub = client_id, aud as given (see Endpoint.AssertionAudience), a
+// random jti, iat and a short exp. The JWS (RFC 7515 §7.1) is put
+// together here rather than by jose.SignCompact, which parses the header
+// back with encoding/json: a program that never sends an assertion still
+// links this code.
 func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 	s := c.Signer
 	if s == nil {

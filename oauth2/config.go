@@ -63,6 +63,14 @@ type Endpoint struct {
 	// metadata's jwks_uri), with whose keys package oidc verifies ID
 	// tokens.
 	JWKSURL string
+	// AssertionAudience is the "aud" of the client assertions
+	// (AuthClientSecretJWT, AuthPrivateKeyJWT) sent to every endpoint of
+	// this server. If empty, it is the URL of the endpoint the assertion
+	// is sent to, without query and fragment (RFC 7523 §3), which
+	// Microsoft Entra and Okta expect. Set it to Issuer for servers that
+	// want the issuer identifier: the AT Protocol, FAPI 2.0,
+	// draft-ietf-oauth-rfc7523bis. Discovery leaves it empty.
+	AssertionAudience string
 }
 
 // AuthMethod is how the client authenticates to the token, device
@@ -165,7 +173,9 @@ type Hooks struct {
 	TokenResponse func(resp *http.Response) error
 	// ProtectedRequest may change a request made through Session.Client
 	// after the token was placed, before it is sent. It gets a copy, never
-	// the caller's request.
+	// the caller's request. A request it sends over plain http to a host
+	// that is not a loopback address fails with ErrInsecureTransport,
+	// unless InsecureAllowHTTP is set.
 	ProtectedRequest func(req *http.Request) error
 	// EndpointRequest may change a request to the device authorization,
 	// revocation, introspection or pushed authorization request endpoint
@@ -223,8 +233,9 @@ type Config struct {
 	// with a proof of its own (see Transport), and a server's
 	// use_dpop_nonce is answered by one resend with its nonce (RFC 9449
 	// §8). The nonces of a Session are kept for all its requests; each
-	// call of Config's own (Exchange, CompleteLogin, NewLogin's push,
-	// DeviceAccessToken) learns them afresh. Package oauth2/dpop makes
+	// call of Config's own (Exchange, NewLogin's push, DeviceAccessToken)
+	// learns them afresh, except that CompleteLogin starts with the nonce
+	// the login's push learned (Login.DPoPNonce). Package oauth2/dpop makes
 	// keys; a program that leaves DPoP nil links none of its code. A
 	// DPoP-bound token is useless without its key: save the key with the
 	// token (see package oauth2/dpop).

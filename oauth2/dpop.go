@@ -118,12 +118,18 @@ func (n *dpopNonces) update(origin string, h http.Header) bool {
 	if !validNonce(v) {
 		return false
 	}
+	n.set(origin, v)
+	return true
+}
+
+// set records v, a valid nonce, as origin's nonce.
+func (n *dpopNonces) set(origin, v string) {
 	for {
 		old := n.m.Load()
 		next := make(map[string]string)
 		if old != nil {
 			if (*old)[origin] == v {
-				return true
+				return
 			}
 			// Past maxDPoPOrigins the others are forgotten: a client
 			// talking to that many servers learns their nonces again.
@@ -135,7 +141,7 @@ func (n *dpopNonces) update(origin string, h http.Header) bool {
 		}
 		next[origin] = v
 		if n.m.CompareAndSwap(old, &next) {
-			return true
+			return
 		}
 	}
 }

@@ -30,11 +30,14 @@ type response struct {
 }
 
 // sentSecrets returns the credentials among the parameters p and headers h
-// of a request, and the client secret.
+// of a request, and the client secret. The signed request object
+// ("request", RFC 9101) and the DPoP proof (RFC 9449) count as
+// credentials: the client signed them, and they can be replayed until
+// they expire.
 func (c *Config) sentSecrets(p urlenc.Params, h http.Header) []string {
 	out := []string{c.ClientSecret}
 	for _, kv := range p {
-		if slices.Contains(secretFields, kv.Key) {
+		if kv.Key == "request" || slices.Contains(secretFields, kv.Key) {
 			out = append(out, kv.Value)
 		}
 	}
@@ -42,7 +45,7 @@ func (c *Config) sentSecrets(p urlenc.Params, h http.Header) []string {
 		_, cred, _ := strings.Cut(a, " ")
 		out = append(out, a, cred)
 	}
-	return out
+	return append(out, h.Values("Dpop")...)
 }
 
 // Values of the auto-detect memory of a Session (AuthAutoDetect).
@@ -97,19 +100,23 @@ func (c *Config) postForm(ctx context.Context, name, rawURL string, params urlen
 	if err != nil {
 		return nil, err
 	}
-	aud := *u
-	aud.RawQuery, aud.Fragment = "", ""
+	aud := c.Endpoint.AssertionAudience
+	if aud == "" {
+		a := *u
+		a.RawQuery, a.Fragment = "", ""
+		aud = a.String()
+	}
 	order := c.authOrder(detect)
 	if oneTime {
 		order = order[:1]
 	}
 	var r *response
 	for _, m := range order {
-		if r, err = c.postOnce(ctx, name, u, aud.String(), m, params, nonces); err != nil {
+		if r, err = c.postOnce(ctx, name, u, aud, m, params, nonces); err != nil {
 			return nil, err
 		}
 		if nonces != nil && isUseDPoPNonce(r) {
-			if r, err = c.postOnce(ctx, name, u, aud.String(), m, params, nonces); err != nil {
+			if r, err = c.postOnce(ctx, name, u, aud, m, params, nonces); err != nil {
 				return nil, err
 			}
 		}

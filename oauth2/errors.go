@@ -165,7 +165,8 @@ const (
 // Every string field and Body hold text from the server, scrubbed before
 // the *Error is returned: each credential the request sent (client secret,
 // password, refresh token, code, code verifier, device code, assertions,
-// subject and actor tokens, the token revoked or introspected, the access
+// subject and actor tokens, the token revoked or introspected, the
+// signed request object of a pushed login, the DPoP proof, the access
 // token a protected request carried) or the response carried (its
 // access_token, refresh_token, id_token, ...) is replaced by "[redacted]"
 // wherever it stands as a whole token, in the forms a server echoes it in

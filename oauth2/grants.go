@@ -28,13 +28,13 @@ const (
 // With AuthAutoDetect the code is sent once, with client_secret_basic: a
 // server that wants client_secret_post needs AuthClientSecretPost.
 func (c *Config) Exchange(ctx context.Context, code string, opts ...Option) (*Token, error) {
-	return c.exchange(ctx, code, c.RedirectURL, "", collect(opts))
+	return c.exchange(ctx, code, c.RedirectURL, "", collect(opts), nil)
 }
 
 // exchange sends the token request of the authorization code grant
 // (RFC 6749 §4.1.3), with redirect as redirect_uri and verifier as
-// code_verifier when they are not empty.
-func (c *Config) exchange(ctx context.Context, code, redirect, verifier string, o *options) (*Token, error) {
+// code_verifier when they are not empty; nonces are as for tokenRequest.
+func (c *Config) exchange(ctx context.Context, code, redirect, verifier string, o *options, nonces *dpopNonces) (*Token, error) {
 	p := urlenc.Params{{Key: "grant_type", Value: "authorization_code"}, {Key: "code", Value: code}}
 	if redirect != "" {
 		p.Add("redirect_uri", redirect)
@@ -43,7 +43,7 @@ func (c *Config) exchange(ctx context.Context, code, redirect, verifier string, 
 		p.Add("code_verifier", verifier)
 	}
 	o.applyParams(&p, false)
-	return c.tokenRequest(ctx, p, true, nil, nil)
+	return c.tokenRequest(ctx, p, true, nil, nonces)
 }
 
 // PasswordCredentialsToken runs the resource owner password credentials

@@ -56,6 +56,14 @@ type Login struct {
 	// a login completed later is still checked and exchanged: the server
 	// decides.
 	Expiry time.Time `json:"expiry,omitempty"`
+	// DPoPNonce is the DPoP nonce (RFC 9449 §8) the pushed authorization
+	// request endpoint gave in its answer to the push, or "" (no DPoP, no
+	// push, no nonce). The token request that completes the login puts it
+	// in its proof when the token endpoint has the PAR endpoint's origin,
+	// so that a server that demands nonces is not asked twice in one
+	// login. It is not a secret; a stale one costs one use_dpop_nonce
+	// resend.
+	DPoPNonce string `json:"dpop_nonce,omitempty"`
 }
 
 // String describes l with CodeVerifier masked.
@@ -63,7 +71,14 @@ func (l Login) String() string {
 	return "oauth2.Login{URL:" + strconv.Quote(l.URL) + " State:" + strconv.Quote(l.State) +
 		" CodeVerifier:" + urlenc.Mask(l.CodeVerifier) + " Nonce:" + strconv.Quote(l.Nonce) +
 		" RedirectURL:" + strconv.Quote(l.RedirectURL) + " ResponseType:" + strconv.Quote(l.ResponseType) +
-		" Issuer:" + strconv.Quote(l.Issuer) + expiryString(l.Expiry) + "}"
+		" Issuer:" + strconv.Quote(l.Issuer) + expiryString(l.Expiry) + nonceString(l.DPoPNonce) + "}"
+}
+
+func nonceString(n string) string {
+	if n == "" {
+		return ""
+	}
+	return " DPoPNonce:" + strconv.Quote(n)
 }
 
 func expiryString(t time.Time) string {
@@ -193,11 +208,12 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 		p = q
 	}
 	if push {
-		uri, exp, err := c.pushAuthorization(ctx, p)
+		uri, exp, nonce, err := c.pushAuthorization(ctx, p)
 		if err != nil {
 			return nil, err
 		}
 		l.Expiry = exp // the request object, if any, was checked at the push
+		l.DPoPNonce = nonce
 		p = urlenc.Params{{Key: "client_id", Value: c.ClientID}, {Key: "request_uri", Value: uri}}
 	}
 	u, err := urlenc.AddParams(c.Endpoint.AuthURL, p)
@@ -325,7 +341,7 @@ func (c *Config) complete(ctx context.Context, l *Login, q urlenc.Params, opts [
 	if code == "" {
 		return nil, ErrMissingCode
 	}
-	return c.exchange(ctx, code, l.RedirectURL, l.CodeVerifier, collect(opts))
+	return c.exchange(ctx, code, l.RedirectURL, l.CodeVerifier, collect(opts), c.loginNonces(l.DPoPNonce))
 }
 
 // checkIssuer checks iss, the values of the "iss" parameter of the

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -100,10 +101,10 @@ func contains(list []string, s string) bool {
 // pushAuthorization pushes the authorization request p to
 // Endpoint.PushedAuthURL with client authentication, and a DPoP proof
 // with Config.DPoP (RFC 9126 §2.1), and returns the request_uri the
-// server gave and when it expires (zero when the server did not say).
-// An error response is an *Error with Endpoint "pushed authorization"
-// (§2.3).
-func (c *Config) pushAuthorization(ctx context.Context, p urlenc.Params) (string, time.Time, error) {
+// server gave and when it expires (zero when the server did not say),
+// and the DPoP nonce the endpoint gave last ("" for none). An error
+// response is an *Error with Endpoint "pushed authorization" (§2.3).
+func (c *Config) pushAuthorization(ctx context.Context, p urlenc.Params) (uri string, exp time.Time, nonce string, err error) {
 	const name = "pushed authorization"
 	var nonces *dpopNonces
 	if c.DPoP != nil {
@@ -111,9 +112,42 @@ func (c *Config) pushAuthorization(ctx context.Context, p urlenc.Params) (string
 	}
 	r, err := c.postForm(ctx, name, c.Endpoint.PushedAuthURL, p, false, nil, nonces)
 	if err != nil {
-		return "", time.Time{}, err
+		return "", time.Time{}, "", err
 	}
-	return parsePushResponse(r, c.now())
+	if nonces != nil {
+		if u, err := url.Parse(c.Endpoint.PushedAuthURL); err == nil { // postForm parsed it
+			origin, _ := dpopTarget(u)
+			nonce = nonces.get(origin)
+		}
+	}
+	uri, exp, err = parsePushResponse(r, c.now())
+	return uri, exp, nonce, err
+}
+
+// loginNonces returns the DPoP nonce memory of the token request that
+// completes a login whose push learned nonce (Login.DPoPNonce): it holds
+// nonce for the token endpoint when that endpoint has the origin of the
+// PAR endpoint (RFC 9449 §8: the nonce is the server's), and is empty
+// otherwise. It is nil without Config.DPoP.
+func (c *Config) loginNonces(nonce string) *dpopNonces {
+	if c.DPoP == nil {
+		return nil
+	}
+	n := new(dpopNonces)
+	if !validNonce(nonce) {
+		return n
+	}
+	par, err1 := url.Parse(c.Endpoint.PushedAuthURL)
+	tok, err2 := url.Parse(c.Endpoint.TokenURL)
+	if err1 != nil || err2 != nil || c.Endpoint.PushedAuthURL == "" {
+		return n
+	}
+	if parOrigin, _ := dpopTarget(par); parOrigin != "" {
+		if tokOrigin, _ := dpopTarget(tok); tokOrigin == parOrigin {
+			n.set(tokOrigin, nonce)
+		}
+	}
+	return n
 }
 
 // parsePushResponse reads r, the PAR endpoint's answer received at now

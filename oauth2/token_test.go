@@ -279,6 +279,70 @@ func TestProtectedRequestHook(t *testing.T) {
 	}
 }
 
+// stubProof is a DPoP key for tests of the Transport's checks: its
+// proofs are fixed text.
+type stubProof struct{}
+
+func (stubProof) Proof(method, uri, _, _ string, _ time.Time) (string, error) {
+	return "proof " + method + " " + uri, nil
+}
+func (stubProof) Thumbprint() string { return "jkt" }
+
+// TestProtectedRequestHookInsecure checks that a token is not sent over
+// plain http to a host that is not a loopback address when
+// Hooks.ProtectedRequest, not the caller, sent the request there: the
+// Transport's rule holds after the hook, for Bearer and DPoP tokens and
+// every placement, and InsecureAllowHTTP or a loopback host lift it.
+func TestProtectedRequestHookInsecure(t *testing.T) {
+	tests := []struct {
+		name      string
+		to        string // the URL the hook sets
+		tok       *Token
+		placement Placement
+		allowHTTP bool
+		wantErr   error
+	}{
+		{"bearer to http", "http://api.example/x", &Token{AccessToken: "a"}, InHeader, false, ErrInsecureTransport},
+		{"bearer in query to http", "http://api.example/x", &Token{AccessToken: "a"}, InQuery, false, ErrInsecureTransport},
+		{"bearer in body to http", "http://api.example/x", &Token{AccessToken: "a"}, InFormBody, false, ErrInsecureTransport},
+		{"dpop to http", "http://api.example/x", &Token{AccessToken: "a", TokenType: "DPoP", DPoPJKT: "jkt"}, InHeader, false, ErrInsecureTransport},
+		{"bearer to HTTP upper case host", "http://API.EXAMPLE/x", &Token{AccessToken: "a"}, InHeader, false, ErrInsecureTransport},
+		{"bearer to http, InsecureAllowHTTP", "http://api.example/x", &Token{AccessToken: "a"}, InHeader, true, nil},
+		{"bearer to http loopback", "http://127.0.0.1:8080/x", &Token{AccessToken: "a"}, InHeader, false, nil},
+		{"bearer to another https host", "https://other.example/x", &Token{AccessToken: "a"}, InHeader, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			to, err := url.Parse(tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := &Config{DPoP: stubProof{}, Placement: tt.placement, InsecureAllowHTTP: tt.allowHTTP,
+				Hooks: Hooks{ProtectedRequest: func(r *http.Request) error { r.URL = to; r.Host = ""; return nil }}}
+			rec := &recordRT{}
+			body := &countBody{Reader: strings.NewReader("k=v")}
+			req, _ := http.NewRequest("POST", "https://api.example/x", body)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			_, err = NewClient(cfg.NewSession(tt.tok), &http.Client{Transport: rec}).Transport.RoundTrip(req)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Fatalf("RoundTrip() error = %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantErr != nil {
+				if rec.req != nil {
+					t.Errorf("request sent to %s, want none", rec.req.URL)
+				}
+				if body.closed.Load() == 0 {
+					t.Error("body not closed")
+				}
+				return
+			}
+			if rec.req == nil || rec.req.URL.String() != tt.to {
+				t.Errorf("request sent to %v, want %s", rec.req, tt.to)
+			}
+		})
+	}
+}
+
 // A hook that rewrites the Authorization value in place must not change
 // what later requests with the same token carry.
 func TestProtectedRequestHookInPlace(t *testing.T) {

@@ -23,7 +23,8 @@ import (
 //
 // It refuses, with ErrInsecureTransport, to send a token over plain http
 // to a host that is not a loopback address unless InsecureAllowHTTP is
-// set. Like net/http with the Authorization header, it does not send the
+// set, whether the request came so or Hooks.ProtectedRequest (below)
+// made it so. Like net/http with the Authorization header, it does not send the
 // token when a redirect leads to a host that is neither the original one
 // nor a subdomain of it (an IP address has none), nor on any later hop of
 // that redirect chain; with InQuery, a redirected request's access_token
@@ -245,7 +246,15 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 		r2 = withAuthHeader(req, auth, 0)
 	}
 	if hook != nil {
-		if err := callHook("Hooks.ProtectedRequest", func() error { return hook(r2) }); err != nil {
+		err := callHook("Hooks.ProtectedRequest", func() error { return hook(r2) })
+		if err == nil && !t.InsecureAllowHTTP && !secureURL(r2.URL) {
+			// The hook sent the request elsewhere, over plain http.
+			err = insecure(r2.URL)
+		}
+		if err != nil {
+			if r2.Body != nil && r2.Body != req.Body {
+				r2.Body.Close()
+			}
 			if !readBody {
 				closeBody(req)
 			}

@@ -33,6 +33,7 @@ func (d *demo) dpop(ctx context.Context) {
 	atp.OAuth2.RequireDPoP = true
 	atp.OAuth2.RequireDPoPNonce = true
 	atp.OAuth2.RequireResourceDPoPNonce = true
+	atp.OAuth2.RequireIssuerAudience = true // client assertions must name the issuer
 	api := atp.URL + fakeprovider.OAuth2ResourcePath
 
 	var key *dpop.Key
@@ -67,6 +68,9 @@ func (d *demo) dpop(ctx context.Context) {
 		if err != nil {
 			return "", err
 		}
+		// The AT Protocol wants the issuer as the audience of client
+		// assertions, not the URL of the endpoint they are sent to.
+		cfg.Endpoint.AssertionAudience = cfg.Endpoint.Issuer
 		d.printf("require_pushed_authorization_requests: %t; dpop_signing_alg_values_supported: %s",
 			cfg.Endpoint.RequirePushedAuth, strings.Join(p.Metadata().DPoPSigningAlgValuesSupported, " "))
 		return fmt.Sprintf("client authentication %q", cfg.AuthMethod), nil
@@ -115,7 +119,7 @@ func (d *demo) dpop(ctx context.Context) {
 			}
 			who = fmt.Sprintf("%s token of %s, bound to %s", e.TokenType, e.Username, e.JKT)
 		}
-		d.printf("nonce demands answered: %d (pushed request, token request, API); proofs refused otherwise: %d",
+		d.printf("nonce demands answered: %d (pushed request, whose nonce the token request reuses; API); proofs refused otherwise: %d",
 			atp.OAuth2.DPoPNonceChallenges(), atp.OAuth2.DPoPProofsRefused()-atp.OAuth2.DPoPNonceChallenges())
 		return who, nil
 	})

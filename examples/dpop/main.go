@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		srv = oauth2test.NewServer(nil)
 		defer srv.Close()
 		srv.RequirePAR, srv.RequireDPoP, srv.RequireDPoPNonce, srv.RequireResourceDPoPNonce = true, true, true, true
+		srv.RequireIssuerAudience = true // client assertions name the issuer, as the AT Protocol asks
 		issuer, api, client.ClientID = srv.IssuerURL(), srv.ResourceURL(), oauth2test.KeyClientID
 		s, err := jose.NewECDSASigner(jose.ES256, oauth2test.ClientKey())
 		if err != nil {
@@ -135,6 +136,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The AT Protocol wants the issuer, not the endpoint's URL, as the
+	// audience of client assertions.
+	cfg.Endpoint.AssertionAudience = cfg.Endpoint.Issuer
 
 	// The token: state, in a token file beside the key.
 	store := &tokenstore.File{Path: filepath.Join(*dir, "token.json")}

@@ -154,6 +154,14 @@ type OAuth2 struct {
 	// Default true. Confidential clients may always omit PKCE; whenever a
 	// code_challenge was sent the verifier is checked (S256 or plain).
 	RequirePKCE bool
+	// RequireIssuerAudience makes client authentication accept only
+	// assertions (client_secret_jwt, private_key_jwt) whose aud is the
+	// issuer identifier, a single string, as the AT Protocol's reference
+	// server, FAPI 2.0 and draft-ietf-oauth-rfc7523bis do. Otherwise aud
+	// may name the token endpoint, the endpoint the request was made to,
+	// or the issuer (a string or an array). JWT bearer grant assertions
+	// (RFC 7523 §2.1) are not affected.
+	RequireIssuerAudience bool
 	// DeviceInterval is the polling interval in seconds the device
 	// authorization response announces. Default 5; tests set 0 or 1.
 	// A negative value omits interval.

@@ -142,7 +142,8 @@ func (e assertionError) Error() string { return string(e) }
 // registered client: the signature with the client's key (HS256 with Secret
 // for client_secret_jwt clients, the PublicKey otherwise, with any of the
 // algorithms of [DPoPOptions] that fits it), aud naming this server (see
-// oauth2AudienceOK) or its issuer, exp in the future, nbf past, and a jti
+// oauth2AudienceOK) or its issuer (only the issuer, for client
+// authentication with RequireIssuerAudience), exp in the future, nbf past, and a jti
 // never seen before. For client authentication (auth true) iss must be a
 // client registered for a JWT method; for the jwt-bearer grant any client
 // with a key may issue it. The signature is checked with the provider's
@@ -184,7 +185,12 @@ func (o *OAuth2) verifyAssertion(r *http.Request, token string, auth bool) (*oau
 	if claims.Sub == "" {
 		return nil, nil, assertionError("assertion has no sub")
 	}
-	if !oauth2AudienceOK(r, claims.Aud) && !audienceNames(claims.Aud, o.issuer(r)) {
+	if auth && o.RequireIssuerAudience {
+		var aud string
+		if json.Unmarshal(claims.Aud, &aud) != nil || aud != o.issuer(r) {
+			return nil, nil, assertionError("assertion aud must be the issuer identifier")
+		}
+	} else if !oauth2AudienceOK(r, claims.Aud) && !audienceNames(claims.Aud, o.issuer(r)) {
 		return nil, nil, assertionError("assertion aud does not name this server")
 	}
 	now := o.now()

@@ -131,3 +131,37 @@ func TestOAuth2EndpointsAuthenticate(t *testing.T) {
 		})
 	}
 }
+
+// TestOAuth2RequireIssuerAudience checks that with RequireIssuerAudience
+// client authentication accepts only an assertion whose aud is the issuer
+// identifier as a single string.
+func TestOAuth2RequireIssuerAudience(t *testing.T) {
+	s := o2Server(t, func(o *OAuth2) { o.RequireIssuerAudience = true })
+	issuer := s.URL + "/oauth2"
+	tests := []struct {
+		name       string
+		aud        func(tokenURL string) any
+		wantStatus int
+	}{
+		{name: "issuer", aud: func(string) any { return issuer }, wantStatus: 200},
+		{name: "token endpoint", aud: func(u string) any { return u }, wantStatus: 401},
+		{name: "base URL", aud: func(string) any { return s.URL }, wantStatus: 401},
+		{name: "issuer in an array", aud: func(string) any { return []string{issuer} }, wantStatus: 401},
+		{name: "issuer with a slash", aud: func(string) any { return issuer + "/" }, wantStatus: 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			auth := jwtAuth(func(t testing.TB, tokenURL string) string {
+				c := claims("pkjwt-client", "pkjwt-client", "")
+				c["aud"] = tt.aud(tokenURL)
+				return signJWT(t, jose.ES256, OAuth2TestKey, c)
+			})
+			r := post(t, s, OAuth2TokenPath, auth, params("grant_type", "client_credentials"))
+			if tt.wantStatus == http.StatusOK {
+				r.wantOK(t)
+				return
+			}
+			r.wantError(t, tt.wantStatus, "invalid_client")
+		})
+	}
+}

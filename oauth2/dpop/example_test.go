@@ -22,6 +22,7 @@ func Example() {
 	srv := oauth2test.NewServer(nil) // setup: a local provider (in a test: NewServer(t))
 	defer srv.Close()
 	srv.RequirePAR, srv.RequireDPoP, srv.RequireDPoPNonce, srv.RequireResourceDPoPNonce = true, true, true, true
+	srv.RequireIssuerAudience = true // client assertions must name the issuer
 
 	key, err := dpop.GenerateKey() // ES256; save it with the token (see Key.MarshalPrivateJWK)
 	if err != nil {
@@ -40,6 +41,9 @@ func Example() {
 		Scopes:      []string{"atproto", "transition:generic"},
 		DPoP:        key,
 	}
+	// The AT Protocol wants the issuer as the audience of client
+	// assertions, not the URL of the endpoint they are sent to.
+	cfg.Endpoint.AssertionAudience = cfg.Endpoint.Issuer
 	ctx := context.Background()
 	login, err := cfg.NewLogin(ctx) // pushed, since the server requires it
 	if err != nil {
@@ -72,7 +76,7 @@ func Example() {
 	// token type: DPoP bound to the key: true
 	// API: 200 OK DPoP for alice
 	// refreshed, still bound: true
-	// nonce challenges answered: 3 proofs refused otherwise: 0
+	// nonce challenges answered: 2 proofs refused otherwise: 0
 }
 
 // A DPoP-bound token is useless without its key: save the key beside the

@@ -47,7 +47,8 @@
 // server's: quirks of real providers (srv.FormEncodedTokenResponse = true
 // answers as GitHub does, srv.ErrorWith200 as Slack does), attacks on the
 // client (srv.IDTokenAlgNone, srv.WrongCallbackIssuer), policies
-// (srv.RequirePKCE, srv.RotateRefreshTokens, srv.RequireDPoP), the clock
+// (srv.RequirePKCE, srv.RotateRefreshTokens, srv.RequireDPoP,
+// srv.RequireIssuerAudience), the clock
 // (srv.Now), the device flow's script (srv.DeviceScript) and approval
 // (srv.ApproveDevice), tokens minted directly (srv.IssueToken), what the
 // last token request carried (srv.LastTokenRequest), and counters

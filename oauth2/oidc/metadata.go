@@ -211,6 +211,9 @@ func checkEndpointURL(s string, issuer bool) error {
 // require_signed_request_object (RequirePushedAuth,
 // RequireSignedRequestObject), with which package oauth2's logins push
 // their requests, or sign them, when the server demands it.
+// AssertionAudience is left empty (the metadata does not say which "aud"
+// the server wants in client assertions): set it to Issuer for a server
+// that wants the issuer identifier, as the AT Protocol's does.
 func (m *Metadata) Endpoint() oauth2.Endpoint {
 	return oauth2.Endpoint{
 		AuthURL:                    m.AuthorizationEndpoint,

@@ -80,8 +80,11 @@ func (c Config) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String
 // IDTokenVerifier verifies ID tokens of one issuer for one client
 // (OpenID Connect Core 1.0 §3.1.3.7, §3.2.2.11, §12.2), whether they come
 // from this client's token requests or reach an API by other means.
-// Create one with [NewVerifier] or [Provider.Verifier]. It is safe for
-// concurrent use by multiple goroutines. String and Format, with every fmt
+// Create one with [NewVerifier] or [Provider.Verifier]. A token's "iss"
+// must be the verifier's issuer byte for byte, except that Google's
+// scheme-less "accounts.google.com" is accepted for
+// "https://accounts.google.com" (see [IDTokenVerifier.Verify]). It is
+// safe for concurrent use by multiple goroutines. String and Format, with every fmt
 // verb, never print the client secret.
 type IDTokenVerifier struct {
 	issuer   string
@@ -243,7 +246,11 @@ func WithPrevious(previous *IDToken) VerifyOption {
 //     client secret ([ErrInvalidSignature], [ErrUnknownKey]);
 //   - the claims are a JSON object without duplicate members, with iss,
 //     sub, aud, exp and iat, of their types ([ErrMalformedToken]);
-//   - "iss" is the verifier's issuer, byte for byte ([ErrIssuerMismatch]);
+//   - "iss" is the verifier's issuer, byte for byte ([ErrIssuerMismatch]),
+//     with one exception: for the issuer "https://accounts.google.com",
+//     "accounts.google.com" passes too, since Google documents either
+//     form as the iss of its ID tokens (as coreos/go-oidc accepts);
+//     IDToken.Issuer is the token's own;
 //   - "aud" contains the client ID and, with several audiences, "azp" is
 //     the client ID ([ErrAudienceMismatch]);
 //   - "exp" has not passed ([TokenExpiredError]), and neither "nbf" nor
@@ -322,9 +329,23 @@ func (v *IDTokenVerifier) verifySignature(ctx context.Context, raw string) ([]by
 	return payload, h.Algorithm, nil
 }
 
+// Google's issuer identifier, and the form without the scheme that
+// Google documents as the other possible "iss" of its ID tokens
+// (https://developers.google.com/identity/openid-connect/openid-connect#validatinganidtoken).
+const (
+	googleIssuer         = "https://accounts.google.com"
+	googleIssuerNoScheme = "accounts.google.com"
+)
+
+// issuerMatches reports whether iss, the "iss" of an ID token, names the
+// issuer want: byte for byte, or Google's scheme-less form for Google.
+func issuerMatches(iss, want string) bool {
+	return iss == want || want == googleIssuer && iss == googleIssuerNoScheme
+}
+
 // checkClaims checks iss, aud, azp, exp, nbf and iat.
 func (v *IDTokenVerifier) checkClaims(t *IDToken) error {
-	if !v.skipIss && t.Issuer != v.issuer {
+	if !v.skipIss && !issuerMatches(t.Issuer, v.issuer) {
 		return fmt.Errorf("%w: the id token's iss is %s, not %s", ErrIssuerMismatch, quote(t.Issuer), quote(v.issuer))
 	}
 	if !v.skipAud {
@@ -388,7 +409,7 @@ func (v *IDTokenVerifier) checkExpectations(t *IDToken, e *expectations) error {
 // the one it replaces (OpenID Connect Core 1.0 §12.2).
 func checkRefreshed(prev, next *IDToken) error {
 	switch {
-	case next.Issuer != prev.Issuer:
+	case !issuerMatches(next.Issuer, prev.Issuer) && !issuerMatches(prev.Issuer, next.Issuer):
 		return fmt.Errorf("%w: the refreshed id token's iss is %s, not %s", ErrIssuerMismatch, quote(next.Issuer), quote(prev.Issuer))
 	case next.Subject != prev.Subject:
 		return fmt.Errorf("%w: the refreshed id token's sub is %s, not %s", ErrSubjectMismatch, quote(next.Subject), quote(prev.Subject))

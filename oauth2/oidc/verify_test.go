@@ -321,6 +321,65 @@ func TestVerifyPrevious(t *testing.T) {
 	}
 }
 
+// TestVerifyGoogleIssuer checks the one exception to the byte-for-byte
+// "iss" check: Google documents the iss of its ID tokens as
+// "https://accounts.google.com" or "accounts.google.com"
+// (developers.google.com/identity/openid-connect/openid-connect,
+// "Validating an ID token"), so the scheme-less form passes for that
+// issuer, and for no other; a refreshed token may switch between them.
+func TestVerifyGoogleIssuer(t *testing.T) {
+	k := keys(t)
+	rs := signerFor(t, k, "RS256", nil)
+	ctx := context.Background()
+	tests := []struct {
+		name, issuer, iss string
+		wantErr           error
+	}{
+		{"google, https", "https://accounts.google.com", "https://accounts.google.com", nil},
+		{"google, no scheme", "https://accounts.google.com", "accounts.google.com", nil},
+		{"google, http", "https://accounts.google.com", "http://accounts.google.com", oidc.ErrIssuerMismatch},
+		{"google, no scheme, trailing slash", "https://accounts.google.com", "accounts.google.com/", oidc.ErrIssuerMismatch},
+		{"google, no scheme, upper case", "https://accounts.google.com", "ACCOUNTS.GOOGLE.COM", oidc.ErrIssuerMismatch},
+		{"google with a slash, no scheme", "https://accounts.google.com/", "accounts.google.com", oidc.ErrIssuerMismatch},
+		{"scheme-less issuer, https iss", "accounts.google.com", "https://accounts.google.com", oidc.ErrIssuerMismatch},
+		{"other issuer, no scheme", unitIssuer, "idp.example/tenant", oidc.ErrIssuerMismatch},
+		{"other host, no scheme", "https://idp.example", "idp.example", oidc.ErrIssuerMismatch},
+		{"other issuer, google's scheme-less iss", unitIssuer, "accounts.google.com", oidc.ErrIssuerMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := oidc.NewVerifier(tt.issuer, &oidc.StaticKeySet{PublicKeys: k.publicKeys()},
+				&oidc.Config{ClientID: unitClient, Now: func() time.Time { return unitNow }})
+			c := unitClaims("RS256")
+			c["iss"] = tt.iss
+			got, err := v.Verify(ctx, mint(t, rs, map[string]any{"alg": "RS256"}, c))
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Fatalf("Verify(iss %q) error = %v, want %v", tt.iss, err, tt.wantErr)
+			}
+			if err == nil && got.Issuer != tt.iss {
+				t.Errorf("IDToken.Issuer = %q, want the token's %q", got.Issuer, tt.iss)
+			}
+		})
+	}
+
+	t.Run("refresh switches form", func(t *testing.T) {
+		v := oidc.NewVerifier("https://accounts.google.com", &oidc.StaticKeySet{PublicKeys: k.publicKeys()},
+			&oidc.Config{ClientID: unitClient, Now: func() time.Time { return unitNow }})
+		for _, pair := range [][2]string{{"https://accounts.google.com", "accounts.google.com"}, {"accounts.google.com", "https://accounts.google.com"}} {
+			c := unitClaims("RS256")
+			c["iss"] = pair[0]
+			prev, err := v.Verify(ctx, mint(t, rs, map[string]any{"alg": "RS256"}, c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c["iss"] = pair[1]
+			if _, err := v.Verify(ctx, mint(t, rs, map[string]any{"alg": "RS256"}, c), oidc.WithPrevious(prev)); err != nil {
+				t.Errorf("Verify(iss %q, WithPrevious(iss %q)) error = %v", pair[1], pair[0], err)
+			}
+		}
+	})
+}
+
 // TestPrinting checks that a Config, an IDToken and an IDTokenVerifier
 // (which holds the client secret) print no secret, in any form fmt may
 // print its bytes in.
