@@ -2,6 +2,7 @@ package oauth1
 
 import (
 	"crypto/hmac"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -22,7 +23,9 @@ import (
 // token or PLAINTEXT secret reaches another host. Like [Config.Sign], RoundTrip refuses to send a
 // PLAINTEXT signature over plain http to a remote host
 // ([ErrInsecureTransport]); the request is then not sent and its body is
-// closed.
+// closed. An error of Base whose text holds the token or a secret (a
+// server can echo them in a malformed response, which net/http quotes),
+// or is longer than 512 bytes, is replaced by one that does not.
 //
 // With an HMAC method, a Transport prepares the HMAC of its secrets once
 // ([crypto/hmac.New]) and reuses it for every request (with Reset; one per
@@ -64,11 +67,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if redirected {
 		stripOAuth(r2)
 	}
+	var cr credentials
+	if t.Token != nil {
+		cr.token, cr.tokenSecret = t.Token.Token, t.Token.Secret
+	}
 	if !redirected || sameHost(first, r2) {
-		var cr credentials
-		if t.Token != nil {
-			cr.token, cr.tokenSecret = t.Token.Token, t.Token.Secret
-		}
 		st, _ := t.states.Get().(*signState)
 		if st == nil {
 			st = t.newState(&cr)
@@ -84,11 +87,32 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		base = http.DefaultTransport
 	}
 	resp, err := base.RoundTrip(r2)
+	if err != nil {
+		msg := err.Error()
+		for _, s := range [...]string{t.Config.ConsumerSecret, cr.token, cr.tokenSecret} {
+			if len(msg) > maxSendErrorLen || s != "" && strings.Contains(msg, s) {
+				err = errWithheld
+				break
+			}
+		}
+	}
 	if resp != nil && resp.Request == nil {
 		resp.Request = r2
 	}
 	return resp, err
 }
+
+// maxSendErrorLen bounds the text of an error of the base transport that
+// RoundTrip returns: net/http quotes a malformed response line whole.
+const maxSendErrorLen = 512
+
+// errWithheld is what RoundTrip returns in place of an error of the base
+// transport whose text is longer than maxSendErrorLen or holds the token
+// or a secret: a server can echo the Authorization header or the query
+// (a PLAINTEXT signature is the secrets) in a malformed response line,
+// which net/http quotes. Its text is short: oauth1's Client program is
+// at its binary-size budget (.ci/binsize).
+var errWithheld = errors.New("oauth1: redacted")
 
 // copyHeader returns a new map with the headers of h and those of extra
 // that h has not, and room for the Authorization header that signing
