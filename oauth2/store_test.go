@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
 )
@@ -26,10 +27,11 @@ type memStore struct {
 
 	sem chan struct{} // the refresh lock
 
-	down  atomic.Bool // Load and Save fail with errStoreDown
-	loads atomic.Int32
-	saves atomic.Int32 // successful saves
-	locks atomic.Int32
+	down      atomic.Bool  // Load and Save fail with errStoreDown
+	saveFails atomic.Int32 // the next saveFails Saves fail with errStoreDown
+	loads     atomic.Int32
+	saves     atomic.Int32 // successful saves
+	locks     atomic.Int32
 
 	// lockWait, if set, is called when a Lock starts waiting;
 	// beforeSave, at the start of each Save. Set them before the sessions
@@ -68,7 +70,7 @@ func (m *memStore) Save(ctx context.Context, tok *oauth2.Token, prev string) (st
 	if m.beforeSave != nil {
 		m.beforeSave()
 	}
-	if m.down.Load() {
+	if m.down.Load() || m.saveFails.Add(-1) >= 0 {
 		return "", errStoreDown
 	}
 	m.mu.Lock()
@@ -169,6 +171,12 @@ func member(cfg *oauth2.Config, st oauth2.TokenStore) (*oauth2.Session, *atomic.
 	var updates atomic.Int32
 	s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { updates.Add(1); return nil }
 	return s, &updates
+}
+
+// noSaveRetry makes a session on cfg try a failing Save once per
+// refresh: its Sleep reports the refresh's deadline reached.
+func noSaveRetry(cfg *oauth2.Config) {
+	cfg.Sleep = func(context.Context, time.Duration) error { return context.DeadlineExceeded }
 }
 
 // wantProvider checks the provider's refresh and revocation counters.
@@ -371,6 +379,7 @@ func TestStoreLostRaceAdoptsWinner(t *testing.T) {
 func TestStoreDown(t *testing.T) {
 	ctx := context.Background()
 	srv, cfg, clock, st := fleet(t)
+	noSaveRetry(cfg)
 	s, updates := member(cfg, st)
 	if _, err := s.Token(ctx); err != nil {
 		t.Fatal(err)
@@ -419,6 +428,7 @@ func TestStoreDown(t *testing.T) {
 func TestStoreSaveRetried(t *testing.T) {
 	ctx := context.Background()
 	srv, cfg, clock, st := fleet(t)
+	noSaveRetry(cfg)
 	s, _ := member(cfg, st)
 	if _, err := s.Token(ctx); err != nil {
 		t.Fatal(err)
@@ -594,5 +604,59 @@ func TestStoreOfferBounded(t *testing.T) {
 	}
 	if got := s.CachedToken(); got != tok {
 		t.Errorf("the session holds another token than the unsaved one")
+	}
+}
+
+// A session whose Save fails for a while (a disk full, a database
+// failing over) while Load works keeps the store's lock and saves again
+// until the store takes the token: another session that finds its token
+// due meanwhile waits for the lock, then takes the saved token, and never
+// refreshes with the refresh token the first one spent, which a server
+// with reuse detection answers by revoking the grant.
+func TestStoreSaveFailsWhileLoadWorks(t *testing.T) {
+	ctx := context.Background()
+	srv, cfg, clock, st := fleet(t)
+	var sleeps []time.Duration
+	cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+		sleeps = append(sleeps, d) // only a's refresh sleeps
+		return ctx.Err()
+	}
+	a, updates := member(cfg, st)
+	b, _ := member(cfg, st)
+	for _, s := range []*oauth2.Session{a, b} {
+		if err := get(ctx, srv, s.Client()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.add(time.Hour)
+	// a refreshes; its first Save, before failing, starts b's request and
+	// waits until b waits for the lock; two more Saves fail.
+	bDone := make(chan error, 1)
+	st.beforeSave = func() {
+		st.beforeSave = nil
+		waiting := make(chan struct{})
+		st.lockWait = func() { st.lockWait = nil; close(waiting) }
+		go func() { bDone <- get(ctx, srv, b.Client()) }()
+		<-waiting
+		st.saveFails.Store(3)
+	}
+	if err := get(ctx, srv, a.Client()); err != nil {
+		t.Fatalf("a: %v", err)
+	}
+	if err := <-bDone; err != nil {
+		t.Fatalf("b: %v", err)
+	}
+	wantProvider(t, srv, 1)
+	want := st.stored(t).AccessToken
+	for name, s := range map[string]*oauth2.Session{"a": a, "b": b} {
+		if got := s.CachedToken().AccessToken; got != want {
+			t.Errorf("session %s holds another token than the stored one", name)
+		}
+	}
+	if diff := cmp.Diff([]time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond}, sleeps); diff != "" {
+		t.Errorf("sleeps between Saves mismatch (-want +got):\n%s", diff)
+	}
+	if updates.Load() != 1 || st.saves.Load() != 1 {
+		t.Errorf("%d updates, %d saves; want 1 and 1", updates.Load(), st.saves.Load())
 	}
 }
