@@ -39,8 +39,13 @@ import (
 // hold the token.
 type TokenStore interface {
 	// Load returns the stored token and its version, or a nil token and
-	// "" when nothing is stored. Each call returns a Token of its own,
-	// which the caller may keep.
+	// "" when nothing is stored. When the store holds something that is
+	// not a token (bytes that do not decode as one), Load should return
+	// a nil token and that content's version, so that a Save in place of
+	// it replaces it; an error instead fails every renewal until the
+	// store is repaired by hand. A session treats a stored token with
+	// neither access token nor refresh token as nothing stored. Each call
+	// returns a Token of its own, which the caller may keep.
 	Load(ctx context.Context) (tok *Token, version string, err error)
 	// Save stores tok if the stored version is still prev ("" meaning
 	// that nothing is stored), and returns tok's new version; otherwise
@@ -125,6 +130,9 @@ func (s *Session) load(ctx context.Context) (tok *Token, ver string, err error) 
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("oauth2: token store: %w", err)
+	}
+	if tok != nil && tok.AccessToken == "" && tok.RefreshToken == "" {
+		tok = nil // nothing to use or renew: as if nothing were stored
 	}
 	return tok, ver, nil
 }

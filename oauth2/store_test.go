@@ -61,7 +61,7 @@ func (m *memStore) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	}
 	var tok oauth2.Token
 	if err := json.Unmarshal(m.data, &tok); err != nil {
-		return nil, "", err
+		return nil, m.version(), nil // not a token: nothing, replaceable
 	}
 	return &tok, m.version(), nil
 }
@@ -121,6 +121,15 @@ func (m *memStore) put(t testing.TB, tok *oauth2.Token) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.data = b
+	m.ver++
+}
+
+// putRaw stores b, which need not be a token's JSON, as another program
+// would.
+func (m *memStore) putRaw(b []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.data = b
 	m.ver++
 }
@@ -658,5 +667,43 @@ func TestStoreSaveFailsWhileLoadWorks(t *testing.T) {
 	}
 	if updates.Load() != 1 || st.saves.Load() != 1 {
 		t.Errorf("%d updates, %d saves; want 1 and 1", updates.Load(), st.saves.Load())
+	}
+}
+
+// A store holding what is not a usable token (a token with neither access
+// token nor refresh token, JSON null, bytes that are not a token's JSON)
+// holds none: a session with a token of its own renews that one when it
+// is due and saves the new token over what the store held; a session
+// without one gets ErrNoToken.
+func TestStoreNotAToken(t *testing.T) {
+	tests := []struct{ name, content string }{
+		{name: "empty object", content: `{}`},
+		{name: "null", content: `null`},
+		{name: "no credential", content: `{"token_type":"Bearer","expiry":"2026-01-01T00:00:00Z"}`},
+		{name: "truncated", content: `{"access_token":"at`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv, cfg, clock, st := fleet(t)
+			own := st.stored(t)
+			st.putRaw([]byte(tt.content))
+			empty := cfg.NewSession(nil)
+			empty.Store = st
+			if _, err := empty.Token(ctx); !errors.Is(err, oauth2.ErrNoToken) {
+				t.Errorf("session without a token: %v, want ErrNoToken", err)
+			}
+			s := cfg.NewSession(own)
+			s.Store = st
+			clock.add(time.Hour)
+			tok, err := s.Token(ctx)
+			if err != nil {
+				t.Fatalf("Token: %v", err)
+			}
+			if got := st.stored(t); got.AccessToken != tok.AccessToken {
+				t.Errorf("the store holds %v, want the session's new token", got)
+			}
+			wantProvider(t, srv, 1)
+		})
 	}
 }
