@@ -210,7 +210,9 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 
 // CompleteLogin completes l with r, the request the user's browser made to
 // the redirect URL: its query for a GET, its form body for a POST
-// (response_mode=form_post), read through Config.MaxBodyBytes. See
+// (response_mode=form_post), read through Config.MaxBodyBytes, or
+// r.PostForm when the form was parsed already (by r.ParseForm or
+// r.FormValue, whose own limit then applied). See
 // CompleteLoginURL for what it checks and returns; a login made with
 // ImplicitFlow reads the token from those parameters.
 func (c *Config) CompleteLogin(ctx context.Context, l *Login, r *http.Request, opts ...Option) (*Token, error) {
@@ -234,6 +236,21 @@ func (c *Config) CompleteLogin(ctx context.Context, l *Login, r *http.Request, o
 func (c *Config) formPost(r *http.Request) (urlenc.Params, error) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		return nil, ErrMalformedCallback
+	}
+	if r.PostForm != nil {
+		// Parsed already (r.ParseForm, r.FormValue): the body is spent.
+		var q urlenc.Params
+		keys := make([]string, 0, len(r.PostForm))
+		for k := range r.PostForm {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			for _, v := range r.PostForm[k] {
+				q.Add(k, v)
+			}
+		}
+		return q, nil
 	}
 	if r.Body == nil {
 		return nil, nil
