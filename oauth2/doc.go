@@ -38,9 +38,11 @@
 // [Config.NewLogin] returns a [Login]: the authorization URL with a state
 // of 128 random bits, an S256 PKCE challenge ([Config.PKCE] changes it),
 // and a nonce when the scopes hold "openid". Many logins may be pending at
-// once: each is a value the app stores per user (server-side, or in an
-// HttpOnly, Secure, SameSite=Lax cookie; State, CodeVerifier and Nonce are
-// secrets) and deletes once completed. [Config.CompleteLogin] takes the
+// once: each is a value the app stores per user and deletes once
+// completed: server-side, or in an HttpOnly, Secure, SameSite=Lax cookie
+// encrypted and authenticated with a server key (AES-GCM), since State,
+// CodeVerifier and Nonce are secrets and an edited Login changes what
+// CompleteLogin accepts (see [Login]). [Config.CompleteLogin] takes the
 // callback request (its query, or a response_mode=form_post body),
 // [Config.CompleteLoginURL] the callback URL (its fragment for
 // [ImplicitFlow]), [Config.CompleteLoginCode] a code and state a front end

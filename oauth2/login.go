@@ -21,8 +21,14 @@ import (
 // its own value.
 //
 // State, CodeVerifier and Nonce are secrets: keep a Login server-side, or
-// in a cookie that is HttpOnly, Secure and SameSite=Lax, and delete it
-// once the login completes, so that it completes once. Its JSON form
+// in a cookie that is HttpOnly, Secure and SameSite=Lax (SameSite=None
+// for a response_mode=form_post callback, a cross-site POST), and delete
+// it once the login completes, so that it completes once. In a cookie it
+// must be encrypted and authenticated with a key only the server holds
+// (AES-GCM, say), not just encoded: a Login is what CompleteLogin trusts,
+// and one the user agent edited (another State or CodeVerifier,
+// ResponseType "token" to take a token from the fragment, another Issuer
+// or RedirectURL) changes what it accepts. Its JSON form
 // (field names below) is for that storage and carries them all. String
 // and Format, with every fmt verb, mask CodeVerifier, the one that never
 // leaves the server (State and Nonce are in URL too).
