@@ -322,10 +322,17 @@ func wordByte(c byte) bool {
 }
 
 // secretFields are the names of request parameters and response fields
-// whose values are credentials.
+// whose values are credentials: those of RFC 6749, 7521, 7636, 7009,
+// 7662, 8628 and 8693; the UMA 2.0 grant's (ticket, claim_token, rpt,
+// pct; UMA 2.0 Grant §3.3.1, §3.3.5); OpenID CIBA's auth_req_id and
+// login_hint_token, and OpenID Connect's id_token_hint; Auth0's MFA
+// grants' (mfa_token, otp, oob_code, binding_code). Other parameters an
+// app sends are not scrubbed.
 var secretFields = []string{
 	"access_token", "refresh_token", "id_token", "client_secret", "assertion", "client_assertion",
 	"device_code", "password", "code", "code_verifier", "subject_token", "actor_token", "token",
+	"ticket", "claim_token", "rpt", "pct", "auth_req_id", "login_hint_token", "id_token_hint",
+	"mfa_token", "otp", "oob_code", "binding_code",
 }
 
 // secretMarkers are the field names whose presence in a body withholds its
