@@ -298,8 +298,9 @@ type Config struct {
 	// Rand is the source of states, PKCE verifiers, nonces and assertion
 	// ids; if nil, crypto/rand.Reader. A test seam.
 	Rand io.Reader
-	// Sleep waits d or until ctx is done, between device flow polls; if
-	// nil, a timer. A test seam.
+	// Sleep waits d or until ctx is done, between device flow polls and
+	// between the tries of a failed TokenStore.Save; if nil, a timer. A
+	// test seam.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 

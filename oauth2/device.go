@@ -34,7 +34,8 @@ type DeviceAuthResponse struct {
 	// VerificationURIComplete, if set, includes the user code (for a QR
 	// code or a link).
 	VerificationURIComplete string `json:"verification_uri_complete,omitempty"`
-	// Expiry is when the codes expire; zero if the server did not say.
+	// Expiry is when the codes expire; zero if the server did not say
+	// (DeviceAccessToken then polls for DefaultDeviceCodeLifetime).
 	Expiry time.Time `json:"expires_in,omitempty"`
 	// Interval is the polling interval in seconds; 0 when the server sent
 	// none, which DeviceAccessToken reads as 5 (RFC 8628 §3.2).
@@ -162,6 +163,12 @@ func (c *Config) DeviceAuth(ctx context.Context, opts ...Option) (*DeviceAuthRes
 	return da, nil
 }
 
+// DefaultDeviceCodeLifetime is how long DeviceAccessToken polls for a
+// device authorization whose response had no expires_in (RFC 8628 §3.2
+// requires it; some servers omit it or send 0): device codes commonly
+// live 15 to 30 minutes.
+const DefaultDeviceCodeLifetime = 30 * time.Minute
+
 // DeviceAccessToken polls the token endpoint until the user approves or
 // denies the device authorization da (RFC 8628 §3.4, §3.5), and returns
 // the token. It waits da.Interval seconds before each request
@@ -174,12 +181,18 @@ func (c *Config) DeviceAuth(ctx context.Context, opts ...Option) (*DeviceAuthRes
 // No wait goes past da.Expiry, whatever the interval, slow_down or
 // Retry-After say: when the next poll would come after it,
 // DeviceAccessToken waits until da.Expiry and returns an *Error matching
-// ErrExpiredToken, as it does when da.Expiry has passed. ctx cancels the
+// ErrExpiredToken, as it does when da.Expiry has passed. If da.Expiry is
+// zero, the expiry is DefaultDeviceCodeLifetime after the call, so that
+// polling ends even under a context without a deadline. ctx cancels the
 // wait and the requests, each of which Config.Timeout bounds. Options add
 // parameters to every poll. With AuthAutoDetect, the method that worked
 // for one poll is used for the next.
 func (c *Config) DeviceAccessToken(ctx context.Context, da *DeviceAuthResponse, opts ...Option) (*Token, error) {
 	o := collect(opts)
+	expiry := da.Expiry
+	if expiry.IsZero() {
+		expiry = c.now().Add(DefaultDeviceCodeLifetime)
+	}
 	// Polls send the device code again and again by design (RFC 8628
 	// §3.4): with AuthAutoDetect they may fall back to the other method,
 	// and what worked is kept for the later polls.
@@ -194,24 +207,22 @@ func (c *Config) DeviceAccessToken(ctx context.Context, da *DeviceAuthResponse, 
 	}
 	wait := interval
 	for {
-		if !da.Expiry.IsZero() {
-			// No wait, however long the server asks for, goes past the
-			// expiry: polling after it is pointless.
-			left := da.Expiry.Sub(c.now())
-			if left <= 0 {
-				return nil, expired()
+		// No wait, however long the server asks for, goes past the
+		// expiry: polling after it is pointless.
+		left := expiry.Sub(c.now())
+		if left <= 0 {
+			return nil, expired()
+		}
+		if wait >= left {
+			if err := c.sleep(ctx, left); err != nil {
+				return nil, err
 			}
-			if wait >= left {
-				if err := c.sleep(ctx, left); err != nil {
-					return nil, err
-				}
-				return nil, expired()
-			}
+			return nil, expired()
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		if !da.Expiry.IsZero() && !c.now().Before(da.Expiry) {
+		if !c.now().Before(expiry) {
 			return nil, expired()
 		}
 		p := urlenc.Params{{Key: "grant_type", Value: grantDeviceCode}, {Key: "device_code", Value: da.DeviceCode}}

@@ -38,9 +38,11 @@
 // [Config.NewLogin] returns a [Login]: the authorization URL with a state
 // of 128 random bits, an S256 PKCE challenge ([Config.PKCE] changes it),
 // and a nonce when the scopes hold "openid". Many logins may be pending at
-// once: each is a value the app stores per user (server-side, or in an
-// HttpOnly, Secure, SameSite=Lax cookie; State, CodeVerifier and Nonce are
-// secrets) and deletes once completed. [Config.CompleteLogin] takes the
+// once: each is a value the app stores per user and deletes once
+// completed: server-side, or in an HttpOnly, Secure, SameSite=Lax cookie
+// encrypted and authenticated with a server key (AES-GCM), since State,
+// CodeVerifier and Nonce are secrets and an edited Login changes what
+// CompleteLogin accepts (see [Login]). [Config.CompleteLogin] takes the
 // callback request (its query, or a response_mode=form_post body),
 // [Config.CompleteLoginURL] the callback URL (its fragment for
 // [ImplicitFlow]), [Config.CompleteLoginCode] a code and state a front end
@@ -259,7 +261,11 @@
 // Errors hold no credential the library sent or received: an [*Error]
 // (from an endpoint, a callback or [CheckResponse]) has every credential
 // its request carried (client secret, password, code, verifier, refresh or
-// access token, assertion) and its response carried replaced by
+// access token, assertion, and the well-known credential parameters of
+// other grants sent through GrantSession or SetParam: UMA's ticket,
+// claim_token, rpt and pct, CIBA's auth_req_id, Auth0's mfa_token and
+// otp, and others; not every parameter an app sends) and its response
+// carried replaced by
 // "[redacted]" in every field, wherever it stands as a whole token, and
 // every field bounded in length (see Error); so has the error of a
 // request that failed on the way (net/http's, which may quote what the

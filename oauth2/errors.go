@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -293,40 +290,23 @@ func (e *Error) scrub(body []byte, secrets []string) {
 	e.Body = excerpt(body, secrets)
 }
 
-// clip bounds s, text from a server, to n bytes plus "...": invalid UTF-8
-// is replaced by U+FFFD, and a cut falls between runes and never inside a
-// word (a run of the bytes urlenc.Redact counts as continuing a token);
-// text whose first word is longer than n is cut to "..." alone.
-func clip(s string, n int) string {
-	if len(s) <= n && utf8.ValidString(s) {
-		return s
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	if wordByte(s[cut]) {
-		for cut > 0 && wordByte(s[cut-1]) {
-			cut--
-		}
-	}
-	return s[:cut] + "..."
-}
-
-// wordByte reports whether c continues a token, as urlenc.Redact decides.
-func wordByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
+// clip bounds s, text from a server, to n bytes plus "..." (see
+// urlenc.ClipWords): a cut never makes a secret that Redact left glued to
+// other text stand alone.
+func clip(s string, n int) string { return urlenc.ClipWords(s, n) }
 
 // secretFields are the names of request parameters and response fields
-// whose values are credentials.
+// whose values are credentials: those of RFC 6749, 7521, 7636, 7009,
+// 7662, 8628 and 8693; the UMA 2.0 grant's (ticket, claim_token, rpt,
+// pct; UMA 2.0 Grant §3.3.1, §3.3.5); OpenID CIBA's auth_req_id and
+// login_hint_token, and OpenID Connect's id_token_hint; Auth0's MFA
+// grants' (mfa_token, otp, oob_code, binding_code). Other parameters an
+// app sends are not scrubbed.
 var secretFields = []string{
 	"access_token", "refresh_token", "id_token", "client_secret", "assertion", "client_assertion",
 	"device_code", "password", "code", "code_verifier", "subject_token", "actor_token", "token",
+	"ticket", "claim_token", "rpt", "pct", "auth_req_id", "login_hint_token", "id_token_hint",
+	"mfa_token", "otp", "oob_code", "binding_code",
 }
 
 // secretMarkers are the field names whose presence in a body withholds its
@@ -398,50 +378,10 @@ func (e *PanicError) Error() string { return "oauth2: panic in " + e.Hook }
 func (e *PanicError) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, e.Error()) }
 
 // scrubSendError returns err, the error of sending a request that
-// carried secrets, with its text scrubbed of them and bounded to
-// maxErrorText bytes: net/http's errors quote what the server sent, such
-// as a malformed status line (whole, up to megabytes), in which a hostile
-// server can echo the credentials it received. An error whose text needs
-// no change is returned as it is. A *url.Error stays one, with its URL
-// and the text of its Err scrubbed; errors.Is still sees through the
-// scrubbed text, so that errors.Is(err, context.DeadlineExceeded) holds.
+// carried secrets, scrubbed of them and bounded to maxErrorText bytes
+// (see urlenc.ScrubError): net/http's errors quote what the server sent.
 func scrubSendError(err error, secrets []string) error {
-	if ue, ok := err.(*url.Error); ok {
-		inner := ue.Err
-		if inner != nil {
-			inner = scrubSendError(inner, secrets)
-		}
-		u := clip(urlenc.RedactString(ue.URL, secrets), maxErrorText)
-		if u == ue.URL && inner == ue.Err {
-			return err
-		}
-		return &url.Error{Op: ue.Op, URL: u, Err: inner}
-	}
-	msg := err.Error()
-	if clean := clip(urlenc.RedactString(msg, secrets), maxErrorText); clean != msg {
-		return &scrubbedError{msg: clean, err: err}
-	}
-	return err
-}
-
-// scrubbedError is an error whose text was scrubbed of credentials and
-// bounded. It does not unwrap, which would hand the original text to
-// whoever prints the chain; errors.Is asks the original.
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-
-// Is reports whether the original error is target or wraps it.
-func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
-
-// Timeout reports whether the original error is a timeout, as
-// *url.Error.Timeout asks.
-func (e *scrubbedError) Timeout() bool {
-	t, ok := e.err.(interface{ Timeout() bool })
-	return ok && t.Timeout()
+	return urlenc.ScrubError(err, secrets, maxErrorText)
 }
 
 // callHook calls f, the hook named hook, and returns its error, or a

@@ -2,6 +2,7 @@ package oauth2_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -261,6 +262,47 @@ func TestDeviceTokenStopsAtExpiry(t *testing.T) {
 			}
 			if requests != tt.requests {
 				t.Errorf("%d polls, want %d", requests, tt.requests)
+			}
+		})
+	}
+}
+
+// A device authorization without expires_in (REQUIRED by RFC 8628 §3.2,
+// and omitted or 0 by some servers) is polled for at most
+// DefaultDeviceCodeLifetime: a caller whose context has no deadline still
+// gets the expired error, at that time.
+func TestDeviceTokenStopsWithoutExpiry(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		body string // the device authorization response
+	}{
+		{"no expires_in", `{"device_code":"DC","user_code":"U","verification_uri":"https://example.com/device","interval":5}`},
+		{"expires_in 0", `{"device_code":"DC","user_code":"U","verification_uri":"https://example.com/device","interval":5,"expires_in":0}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := t0
+			sleeps := 0
+			var da oauth2.DeviceAuthResponse
+			if err := json.Unmarshal([]byte(tt.body), &da); err != nil {
+				t.Fatal(err)
+			}
+			cfg := asConfig(reply(400, nil, `{"error":"authorization_pending"}`))
+			cfg.Now = func() time.Time { return now }
+			cfg.Sleep = func(_ context.Context, d time.Duration) error {
+				if sleeps++; sleeps > 10000 {
+					return errors.New("polling does not stop")
+				}
+				now = now.Add(d)
+				return nil
+			}
+			_, err := cfg.DeviceAccessToken(context.Background(), &da)
+			if !errors.Is(err, oauth2.ErrExpiredToken) {
+				t.Fatalf("DeviceAccessToken err = %v, want ErrExpiredToken", err)
+			}
+			if got := now.Sub(t0); got != oauth2.DefaultDeviceCodeLifetime {
+				t.Errorf("returned at t0+%v, want t0+%v", got, oauth2.DefaultDeviceCodeLifetime)
 			}
 		})
 	}

@@ -21,8 +21,14 @@ import (
 // its own value.
 //
 // State, CodeVerifier and Nonce are secrets: keep a Login server-side, or
-// in a cookie that is HttpOnly, Secure and SameSite=Lax, and delete it
-// once the login completes, so that it completes once. Its JSON form
+// in a cookie that is HttpOnly, Secure and SameSite=Lax (SameSite=None
+// for a response_mode=form_post callback, a cross-site POST), and delete
+// it once the login completes, so that it completes once. In a cookie it
+// must be encrypted and authenticated with a key only the server holds
+// (AES-GCM, say), not just encoded: a Login is what CompleteLogin trusts,
+// and one the user agent edited (another State or CodeVerifier,
+// ResponseType "token" to take a token from the fragment, another Issuer
+// or RedirectURL) changes what it accepts. Its JSON form
 // (field names below) is for that storage and carries them all. String
 // and Format, with every fmt verb, mask CodeVerifier, the one that never
 // leaves the server (State and Nonce are in URL too).
@@ -226,7 +232,9 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 
 // CompleteLogin completes l with r, the request the user's browser made to
 // the redirect URL: its query for a GET, its form body for a POST
-// (response_mode=form_post), read through Config.MaxBodyBytes. See
+// (response_mode=form_post), read through Config.MaxBodyBytes, or
+// r.PostForm when the form was parsed already (by r.ParseForm or
+// r.FormValue, whose own limit then applied). See
 // CompleteLoginURL for what it checks and returns; a login made with
 // ImplicitFlow reads the token from those parameters.
 func (c *Config) CompleteLogin(ctx context.Context, l *Login, r *http.Request, opts ...Option) (*Token, error) {
@@ -250,6 +258,21 @@ func (c *Config) CompleteLogin(ctx context.Context, l *Login, r *http.Request, o
 func (c *Config) formPost(r *http.Request) (urlenc.Params, error) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		return nil, ErrMalformedCallback
+	}
+	if r.PostForm != nil {
+		// Parsed already (r.ParseForm, r.FormValue): the body is spent.
+		var q urlenc.Params
+		keys := make([]string, 0, len(r.PostForm))
+		for k := range r.PostForm {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			for _, v := range r.PostForm[k] {
+				q.Add(k, v)
+			}
+		}
+		return q, nil
 	}
 	if r.Body == nil {
 		return nil, nil

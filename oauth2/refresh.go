@@ -412,7 +412,7 @@ func (s *Session) install(ctx context.Context, tok *Token, prev string, saved fu
 	defer s.saveMu.Unlock()
 	st = s.newState(tok, s.cfg.now())
 	if s.Store != nil {
-		ver, err := s.save(ctx, tok, prev)
+		ver, err := s.saveRetrying(ctx, tok, prev)
 		if saved != nil {
 			saved()
 		}

@@ -93,13 +93,15 @@ func TestCompleteLoginVariants(t *testing.T) {
 	ctx := context.Background()
 	srv := newProvider(t)
 	cfg := clients(t, srv)["client_secret_basic"]
-	t.Run("form_post", func(t *testing.T) {
+	// formPost starts a form_post login and returns it with the request
+	// the browser then makes: it loads the provider's page, whose form
+	// posts the response to the redirect URI.
+	formPost := func(t *testing.T) (*oauth2.Login, func(contentType string) *http.Request) {
+		t.Helper()
 		l, err := cfg.NewLogin(context.Background(), oauth2.SetAuthURLParam("response_mode", "form_post"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The browser loads the provider's page, whose form posts the
-		// response to the redirect URI.
 		resp, err := srv.Client().Get(l.URL)
 		if err != nil {
 			t.Fatal(err)
@@ -109,17 +111,33 @@ func TestCompleteLoginVariants(t *testing.T) {
 		if err != nil || action != redirect {
 			t.Fatalf("provider's page: form to %q, %v; want one posting to %q", action, err, redirect)
 		}
-		post := func(contentType string) *http.Request {
+		return l, func(contentType string) *http.Request {
 			r := httptest.NewRequest("POST", action, strings.NewReader(form.Encode()))
 			r.Header.Set("Content-Type", contentType)
 			return r
 		}
+	}
+	t.Run("form_post", func(t *testing.T) {
+		l, post := formPost(t)
 		tok, err := cfg.CompleteLogin(ctx, l, post("application/x-www-form-urlencoded"))
 		if err != nil || !tok.Valid() {
 			t.Fatalf("CompleteLogin = %v, %v", tok, err)
 		}
 		if _, err := cfg.CompleteLogin(ctx, l, post("text/plain")); !errors.Is(err, oauth2.ErrMalformedCallback) {
 			t.Errorf("a POST that is not a form: err = %v, want ErrMalformedCallback", err)
+		}
+	})
+	// The app, or a middleware, parsed the form before: the body is
+	// consumed, and the response is in r.PostForm.
+	t.Run("form_post already parsed", func(t *testing.T) {
+		l, post := formPost(t)
+		r := post("application/x-www-form-urlencoded")
+		if err := r.ParseForm(); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := cfg.CompleteLogin(ctx, l, r)
+		if err != nil || !tok.Valid() {
+			t.Fatalf("CompleteLogin = %v, %v", tok, err)
 		}
 	})
 	t.Run("form_post too large", func(t *testing.T) {

@@ -57,7 +57,9 @@ func received(r *http.Request) []string {
 		r.Body.Close()
 		q, _ := url.ParseQuery(string(b))
 		for _, k := range []string{"client_secret", "password", "refresh_token", "code", "code_verifier", "device_code",
-			"subject_token", "actor_token", "assertion", "client_assertion", "token"} {
+			"subject_token", "actor_token", "assertion", "client_assertion", "token",
+			"ticket", "claim_token", "rpt", "pct", "auth_req_id", "id_token_hint", "login_hint_token",
+			"mfa_token", "otp", "oob_code", "binding_code"} {
 			out = append(out, q[k]...)
 		}
 	}
@@ -138,7 +140,9 @@ func checkNoCredential(t testing.TB, err error, secrets ...string) {
 }
 
 var sentSecrets = []string{"CLIENT-SECRET", `hunter2 "p@ss"&<x>`, "RT-SECRET", "CODE-SECRET", "VERIFIER-SECRET", "SUBJECT-JWT", "ACTOR-JWT",
-	"ASSERTION-JWT", "DEVICE-SECRET", "AT-SECRET", strings.TrimPrefix(urlenc.BasicAuth("id", "CLIENT-SECRET"), "Basic ")}
+	"ASSERTION-JWT", "DEVICE-SECRET", "AT-SECRET", strings.TrimPrefix(urlenc.BasicAuth("id", "CLIENT-SECRET"), "Basic "),
+	"TICKET-SECRET", "CLAIM-TOKEN-SECRET", "RPT-SECRET", "PCT-SECRET", "AUTH-REQ-ID-SECRET", "ID-TOKEN-HINT-JWT",
+	"LOGIN-HINT-TOKEN-JWT", "MFA-TOKEN-SECRET", "OTP-SECRET", "OOB-CODE-SECRET", "BINDING-CODE-SECRET"}
 
 // endpointCalls are the calls that send credentials to an endpoint: with
 // cfg, or with s, a session of cfg holding AT-SECRET and RT-SECRET.
@@ -181,6 +185,41 @@ var endpointCalls = []struct {
 		_, err := c.GrantSession("urn:example:grant", func(context.Context) (url.Values, error) {
 			return url.Values{"assertion": {"ASSERTION-JWT"}}, nil
 		}).Token(context.Background())
+		return err
+	}},
+	// The credentials of grants the package does not name, sent as a
+	// GrantSession's parameters or with SetParam: UMA 2.0 Grant §3.3.1,
+	// OpenID CIBA Core §10.1, Auth0's MFA grants.
+	{"uma grant", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.GrantSession("urn:ietf:params:oauth:grant-type:uma-ticket", func(context.Context) (url.Values, error) {
+			return url.Values{
+				"ticket":             {"TICKET-SECRET"},
+				"claim_token":        {"CLAIM-TOKEN-SECRET"},
+				"claim_token_format": {"http://openid.net/specs/openid-connect-core-1_0.html#IDToken"},
+				"rpt":                {"RPT-SECRET"},
+				"pct":                {"PCT-SECRET"},
+			}, nil
+		}).Token(context.Background())
+		return err
+	}},
+	{"ciba grant", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.GrantSession("urn:openid:params:grant-type:ciba", func(context.Context) (url.Values, error) {
+			return url.Values{"auth_req_id": {"AUTH-REQ-ID-SECRET"}}, nil
+		}).Token(context.Background())
+		return err
+	}},
+	{"mfa grant", func(c *oauth2.Config, _ *oauth2.Session) error {
+		_, err := c.GrantSession("http://auth0.com/oauth/grant-type/mfa-oob", func(context.Context) (url.Values, error) {
+			return url.Values{"mfa_token": {"MFA-TOKEN-SECRET"}}, nil
+		}, oauth2.SetParam("oob_code", "OOB-CODE-SECRET"), oauth2.SetParam("binding_code", "BINDING-CODE-SECRET"),
+			oauth2.SetParam("otp", "OTP-SECRET")).Token(context.Background())
+		return err
+	}},
+	{"pushed login", func(c *oauth2.Config, _ *oauth2.Session) error {
+		p := *c
+		p.Endpoint.PushedAuthURL = asURL + "/par"
+		_, err := p.NewLogin(context.Background(), oauth2.PushedAuthorization,
+			oauth2.SetAuthURLParam("id_token_hint", "ID-TOKEN-HINT-JWT"), oauth2.SetAuthURLParam("login_hint_token", "LOGIN-HINT-TOKEN-JWT"))
 		return err
 	}},
 	{"device", func(c *oauth2.Config, _ *oauth2.Session) error {

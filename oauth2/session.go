@@ -76,8 +76,9 @@ type Session struct {
 	// before OnTokenUpdate sees it. If that save loses to another
 	// session's (ErrStoreConflict), the session uses the token that won
 	// and never spends its own refresh token again; if the save fails,
-	// the token is used and offered to the store again, as to
-	// OnTokenUpdate. OnTokenUpdate sees the tokens this session obtained,
+	// it is tried again under the lock until the refresh's deadline (see
+	// TokenLocker), and then the token is used and offered to the store
+	// again, as to OnTokenUpdate. OnTokenUpdate sees the tokens this session obtained,
 	// not those it took from the store. With a valid token, Token and the
 	// Transport do not touch the store. Refresh renews under the lock
 	// whatever the store holds.

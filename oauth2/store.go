@@ -25,13 +25,27 @@ import (
 // only if the stored version is still the one the caller read. Stores
 // that also implement TokenLocker let one session at a time refresh.
 //
+// A Save that fails while Load works is the one failure sharing cannot
+// hide: until the store takes the session's token, it holds the refresh
+// token the session spent. The session keeps the store's lock and tries
+// the Save again (see TokenLocker), but once the refresh's deadline
+// (Config.Timeout) has passed it releases the lock, uses its token and
+// offers it to the store again later; a session in another process that
+// renews meanwhile refreshes with the spent refresh token, which a server
+// with reuse detection answers by revoking the grant.
+//
 // Implementations must be safe for concurrent use by multiple goroutines.
 // Errors they return reach the session's callers wrapped; they must not
 // hold the token.
 type TokenStore interface {
 	// Load returns the stored token and its version, or a nil token and
-	// "" when nothing is stored. Each call returns a Token of its own,
-	// which the caller may keep.
+	// "" when nothing is stored. When the store holds something that is
+	// not a token (bytes that do not decode as one), Load should return
+	// a nil token and that content's version, so that a Save in place of
+	// it replaces it; an error instead fails every renewal until the
+	// store is repaired by hand. A session treats a stored token with
+	// neither access token nor refresh token as nothing stored. Each call
+	// returns a Token of its own, which the caller may keep.
 	Load(ctx context.Context) (tok *Token, version string, err error)
 	// Save stores tok if the stored version is still prev ("" meaning
 	// that nothing is stored), and returns tok's new version; otherwise
@@ -46,7 +60,14 @@ type TokenStore interface {
 // refresh one at a time. A Session whose Store implements it holds the
 // lock from just before it reads the store a second time until it has
 // saved the token it obtained (OnTokenUpdate runs after the release),
-// never across anything else.
+// never across anything else. A Save that fails (other than by
+// ErrStoreConflict) is tried again under the lock, after 50 ms, doubling
+// up to a second between tries (through Config.Sleep), until it succeeds
+// or the next wait would end past the refresh's deadline (Config.Timeout);
+// only then is the lock released. If the Save still fails, the session
+// uses its token and offers it to the store again later, and another
+// session that renews before that refreshes with the spent refresh token
+// (see TokenStore).
 type TokenLocker interface {
 	// Lock waits until the caller holds the store's refresh lock, or ctx
 	// is done (returning an error wrapping ctx.Err()), and returns the
@@ -110,6 +131,9 @@ func (s *Session) load(ctx context.Context) (tok *Token, ver string, err error) 
 	if err != nil {
 		return nil, "", fmt.Errorf("oauth2: token store: %w", err)
 	}
+	if tok != nil && tok.AccessToken == "" && tok.RefreshToken == "" {
+		tok = nil // nothing to use or renew: as if nothing were stored
+	}
 	return tok, ver, nil
 }
 
@@ -124,6 +148,37 @@ func (s *Session) save(ctx context.Context, tok *Token, prev string) (ver string
 		return "", fmt.Errorf("oauth2: token store: %w", err)
 	}
 	return ver, nil
+}
+
+// Bounds of the back-off between the tries of a Save that failed while
+// the session holds the store's lock.
+const (
+	minStoreRetry = 50 * time.Millisecond
+	maxStoreRetry = time.Second
+)
+
+// saveRetrying saves tok in place of version prev as save does, and while
+// the store fails (not by a conflict, nor by a panic) tries again after a
+// back-off through Config.Sleep, until ctx, the refresh's, is done or its
+// deadline would pass during the next wait. The session holds the store's
+// lock meanwhile: another session that read the store now would find the
+// refresh token this one spent.
+func (s *Session) saveRetrying(ctx context.Context, tok *Token, prev string) (string, error) {
+	wait := minStoreRetry
+	for {
+		ver, err := s.save(ctx, tok, prev)
+		var pe *PanicError
+		if err == nil || errors.Is(err, ErrStoreConflict) || errors.As(err, &pe) || ctx.Err() != nil {
+			return ver, err
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+			return ver, err
+		}
+		if s.cfg.sleep(ctx, wait) != nil {
+			return ver, err
+		}
+		wait = min(2*wait, maxStoreRetry)
+	}
 }
 
 // lock takes the store's refresh lock, if it has one; unlock is never nil.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
 )
@@ -26,10 +27,11 @@ type memStore struct {
 
 	sem chan struct{} // the refresh lock
 
-	down  atomic.Bool // Load and Save fail with errStoreDown
-	loads atomic.Int32
-	saves atomic.Int32 // successful saves
-	locks atomic.Int32
+	down      atomic.Bool  // Load and Save fail with errStoreDown
+	saveFails atomic.Int32 // the next saveFails Saves fail with errStoreDown
+	loads     atomic.Int32
+	saves     atomic.Int32 // successful saves
+	locks     atomic.Int32
 
 	// lockWait, if set, is called when a Lock starts waiting;
 	// beforeSave, at the start of each Save. Set them before the sessions
@@ -59,7 +61,7 @@ func (m *memStore) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	}
 	var tok oauth2.Token
 	if err := json.Unmarshal(m.data, &tok); err != nil {
-		return nil, "", err
+		return nil, m.version(), nil // not a token: nothing, replaceable
 	}
 	return &tok, m.version(), nil
 }
@@ -68,7 +70,7 @@ func (m *memStore) Save(ctx context.Context, tok *oauth2.Token, prev string) (st
 	if m.beforeSave != nil {
 		m.beforeSave()
 	}
-	if m.down.Load() {
+	if m.down.Load() || m.saveFails.Add(-1) >= 0 {
 		return "", errStoreDown
 	}
 	m.mu.Lock()
@@ -123,6 +125,15 @@ func (m *memStore) put(t testing.TB, tok *oauth2.Token) {
 	m.ver++
 }
 
+// putRaw stores b, which need not be a token's JSON, as another program
+// would.
+func (m *memStore) putRaw(b []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.data = b
+	m.ver++
+}
+
 // stored returns the stored token.
 func (m *memStore) stored(t testing.TB) *oauth2.Token {
 	t.Helper()
@@ -169,6 +180,12 @@ func member(cfg *oauth2.Config, st oauth2.TokenStore) (*oauth2.Session, *atomic.
 	var updates atomic.Int32
 	s.OnTokenUpdate = func(context.Context, *oauth2.Token) error { updates.Add(1); return nil }
 	return s, &updates
+}
+
+// noSaveRetry makes a session on cfg try a failing Save once per
+// refresh: its Sleep reports the refresh's deadline reached.
+func noSaveRetry(cfg *oauth2.Config) {
+	cfg.Sleep = func(context.Context, time.Duration) error { return context.DeadlineExceeded }
 }
 
 // wantProvider checks the provider's refresh and revocation counters.
@@ -371,6 +388,7 @@ func TestStoreLostRaceAdoptsWinner(t *testing.T) {
 func TestStoreDown(t *testing.T) {
 	ctx := context.Background()
 	srv, cfg, clock, st := fleet(t)
+	noSaveRetry(cfg)
 	s, updates := member(cfg, st)
 	if _, err := s.Token(ctx); err != nil {
 		t.Fatal(err)
@@ -419,6 +437,7 @@ func TestStoreDown(t *testing.T) {
 func TestStoreSaveRetried(t *testing.T) {
 	ctx := context.Background()
 	srv, cfg, clock, st := fleet(t)
+	noSaveRetry(cfg)
 	s, _ := member(cfg, st)
 	if _, err := s.Token(ctx); err != nil {
 		t.Fatal(err)
@@ -594,5 +613,97 @@ func TestStoreOfferBounded(t *testing.T) {
 	}
 	if got := s.CachedToken(); got != tok {
 		t.Errorf("the session holds another token than the unsaved one")
+	}
+}
+
+// A session whose Save fails for a while (a disk full, a database
+// failing over) while Load works keeps the store's lock and saves again
+// until the store takes the token: another session that finds its token
+// due meanwhile waits for the lock, then takes the saved token, and never
+// refreshes with the refresh token the first one spent, which a server
+// with reuse detection answers by revoking the grant.
+func TestStoreSaveFailsWhileLoadWorks(t *testing.T) {
+	ctx := context.Background()
+	srv, cfg, clock, st := fleet(t)
+	var sleeps []time.Duration
+	cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+		sleeps = append(sleeps, d) // only a's refresh sleeps
+		return ctx.Err()
+	}
+	a, updates := member(cfg, st)
+	b, _ := member(cfg, st)
+	for _, s := range []*oauth2.Session{a, b} {
+		if err := get(ctx, srv, s.Client()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.add(time.Hour)
+	// a refreshes; its first Save, before failing, starts b's request and
+	// waits until b waits for the lock; two more Saves fail.
+	bDone := make(chan error, 1)
+	st.beforeSave = func() {
+		st.beforeSave = nil
+		waiting := make(chan struct{})
+		st.lockWait = func() { st.lockWait = nil; close(waiting) }
+		go func() { bDone <- get(ctx, srv, b.Client()) }()
+		<-waiting
+		st.saveFails.Store(3)
+	}
+	if err := get(ctx, srv, a.Client()); err != nil {
+		t.Fatalf("a: %v", err)
+	}
+	if err := <-bDone; err != nil {
+		t.Fatalf("b: %v", err)
+	}
+	wantProvider(t, srv, 1)
+	want := st.stored(t).AccessToken
+	for name, s := range map[string]*oauth2.Session{"a": a, "b": b} {
+		if got := s.CachedToken().AccessToken; got != want {
+			t.Errorf("session %s holds another token than the stored one", name)
+		}
+	}
+	if diff := cmp.Diff([]time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond}, sleeps); diff != "" {
+		t.Errorf("sleeps between Saves mismatch (-want +got):\n%s", diff)
+	}
+	if updates.Load() != 1 || st.saves.Load() != 1 {
+		t.Errorf("%d updates, %d saves; want 1 and 1", updates.Load(), st.saves.Load())
+	}
+}
+
+// A store holding what is not a usable token (a token with neither access
+// token nor refresh token, JSON null, bytes that are not a token's JSON)
+// holds none: a session with a token of its own renews that one when it
+// is due and saves the new token over what the store held; a session
+// without one gets ErrNoToken.
+func TestStoreNotAToken(t *testing.T) {
+	tests := []struct{ name, content string }{
+		{name: "empty object", content: `{}`},
+		{name: "null", content: `null`},
+		{name: "no credential", content: `{"token_type":"Bearer","expiry":"2026-01-01T00:00:00Z"}`},
+		{name: "truncated", content: `{"access_token":"at`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv, cfg, clock, st := fleet(t)
+			own := st.stored(t)
+			st.putRaw([]byte(tt.content))
+			empty := cfg.NewSession(nil)
+			empty.Store = st
+			if _, err := empty.Token(ctx); !errors.Is(err, oauth2.ErrNoToken) {
+				t.Errorf("session without a token: %v, want ErrNoToken", err)
+			}
+			s := cfg.NewSession(own)
+			s.Store = st
+			clock.add(time.Hour)
+			tok, err := s.Token(ctx)
+			if err != nil {
+				t.Fatalf("Token: %v", err)
+			}
+			if got := st.stored(t); got.AccessToken != tok.AccessToken {
+				t.Errorf("the store holds %v, want the session's new token", got)
+			}
+			wantProvider(t, srv, 1)
+		})
 	}
 }

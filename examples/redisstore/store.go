@@ -68,6 +68,11 @@ func (s *Store) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	}
 	var tok oauth2.Token
 	if err := json.Unmarshal([]byte(raw), &tok); err != nil {
+		if ver != "" {
+			// Not a token: nothing, which a Save in place of ver replaces
+			// (see oauth2.TokenStore).
+			return nil, ver, nil
+		}
 		return nil, "", fmt.Errorf("redisstore: %q does not hold a token: %w", s.Key, err)
 	}
 	return &tok, ver, nil

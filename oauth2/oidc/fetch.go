@@ -75,6 +75,10 @@ const (
 // not seen yet delays a login by seconds at worst.
 const DefaultRefetchInterval = 10 * time.Second
 
+// maxErrorText bounds the text of a failed request's error (net/http's,
+// which may quote what the server sent), as package oauth2 does.
+const maxErrorText = 1024
+
 // fetcher is the copy of Options a Provider or RemoteKeySet keeps.
 type fetcher struct {
 	client   *http.Client
@@ -150,7 +154,8 @@ type request struct {
 // do makes r and returns the body of its 2xx response, read through the
 // size limit, and its header. A non-2xx answer is an *oauth2.Error (see
 // oauth2.CheckResponse) with Endpoint r.endpoint, whose fields never hold
-// the bearer token.
+// the bearer token; nor does the error of a request that failed on the
+// way, whose text is bounded to maxErrorText bytes.
 func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error) {
 	u, err := url.Parse(r.url)
 	if err != nil {
@@ -174,8 +179,13 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		// A *url.Error names the URL, which holds no credential here.
-		return nil, nil, fmt.Errorf("oidc: %s: %w", r.endpoint, err)
+		// net/http's error may quote what the server sent (a malformed
+		// status line, whole): scrubbed of the token, and bounded.
+		var secrets []string
+		if r.bearer != "" {
+			secrets = []string{"Bearer " + r.bearer, r.bearer}
+		}
+		return nil, nil, fmt.Errorf("oidc: %s: %w", r.endpoint, urlenc.ScrubError(err, secrets, maxErrorText))
 	}
 	defer resp.Body.Close()
 	if err := oauth2.CheckResponse(resp); err != nil {

@@ -26,7 +26,11 @@
 // its write happen under the lock, so of two Saves in place of one
 // version, in any processes, one wins and the other gets an error
 // wrapping [oauth2.ErrStoreConflict]. A missing or empty file holds no
-// token (version ""). Reads stop at MaxBytes.
+// token (version ""). Nor does a file that does not hold a token's JSON,
+// or holds a token with neither access token nor refresh token (a
+// truncated or hand-edited file): Load returns no token and the file's
+// version, so that the next session to obtain a token saves it over the
+// file rather than fail on it. Reads stop at MaxBytes.
 //
 // The lock is an operating-system lock on a second file, the path with
 // ".lock" appended, created with mode 0600 and never removed (removing it

@@ -1,6 +1,7 @@
 package tokenstore
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -51,8 +52,12 @@ func (f *File) maxBytes() int64 {
 
 // Load implements oauth2.TokenStore: it returns the token in the file and
 // its version, or nil and "" when the file is missing or empty. A file
-// that does not hold a token's JSON, or is larger than MaxBytes, is an
-// error. It takes no lock: a Save replaces the file whole.
+// that does not hold a token (bytes that are not a token's JSON, JSON
+// null, a token with neither access token nor refresh token) holds none:
+// Load returns nil and the file's version, and a Save in place of that
+// version replaces it. A UTF-8 byte order mark before the JSON is
+// skipped. A file larger than MaxBytes is an error wrapping
+// *http.MaxBytesError. Load takes no lock: a Save replaces the file whole.
 func (f *File) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -62,8 +67,9 @@ func (f *File) Load(ctx context.Context) (*oauth2.Token, string, error) {
 		return nil, "", err
 	}
 	var tok oauth2.Token
-	if err := json.Unmarshal(b, &tok); err != nil {
-		return nil, "", fmt.Errorf("tokenstore: %q does not hold a token: %w", f.Path, err)
+	err = json.Unmarshal(bytes.TrimPrefix(b, []byte("\ufeff")), &tok)
+	if err != nil || tok.AccessToken == "" && tok.RefreshToken == "" {
+		return nil, version(b), nil
 	}
 	return &tok, version(b), nil
 }

@@ -144,8 +144,12 @@ func TestFileForeign(t *testing.T) {
 	}
 }
 
-// A file that is not a token, or too large, fails to load with an error;
-// a token too large to read back fails to save.
+// A file that does not hold a token (not a token's JSON, or a token with
+// neither access token nor refresh token) holds none: Load returns a nil
+// token and the file's version, and a Save in place of that version
+// replaces it. A token's JSON after a UTF-8 byte order mark loads. A file
+// larger than MaxBytes fails to load, and a token too large to read back
+// fails to save.
 func TestFileBadContent(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
@@ -153,10 +157,18 @@ func TestFileBadContent(t *testing.T) {
 		content string
 		max     int64
 		wantMax bool
+		wantTok bool   // Load returns a token
+		wantAT  string // its access token
 	}{
 		{name: "not JSON", content: "access_token=x"},
 		{name: "JSON array", content: "[1,2]"},
 		{name: "truncated", content: `{"access_token":"x`},
+		{name: "null", content: "null"},
+		{name: "empty object", content: "{}"},
+		{name: "no credential", content: `{"token_type":"Bearer"}`},
+		{name: "invalid UTF-8", content: "\xff\xfe"},
+		{name: "BOM", content: "\ufeff" + `{"access_token":"x-at","refresh_token":"x-rt"}`, wantTok: true, wantAT: "x-at"},
+		{name: "refresh token only", content: `{"refresh_token":"x-rt"}`, wantTok: true},
 		{name: "too large", content: `{"access_token":"` + string(make([]byte, 100)) + `"}`, max: 64, wantMax: true},
 	}
 	for _, tt := range tests {
@@ -166,13 +178,28 @@ func TestFileBadContent(t *testing.T) {
 			if err := os.WriteFile(f.Path, []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			tok, _, err := f.Load(ctx)
-			if err == nil || tok != nil {
-				t.Fatalf("Load = %v, %v; want an error", tok, err)
+			tok, ver, err := f.Load(ctx)
+			if tt.wantMax {
+				var mbe *http.MaxBytesError
+				if !errors.As(err, &mbe) || tok != nil {
+					t.Fatalf("Load = %v, %v; want a *http.MaxBytesError", tok, err)
+				}
+				return
 			}
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) != tt.wantMax {
-				t.Errorf("Load error %v: *http.MaxBytesError %v, want %v", err, !tt.wantMax, tt.wantMax)
+			if err != nil || ver == "" {
+				t.Fatalf("Load = %v, %q, %v; want the file's version and no error", tok, ver, err)
+			}
+			if (tok != nil) != tt.wantTok || tok != nil && tok.AccessToken != tt.wantAT {
+				t.Errorf("Load = %v; want a token %v, with access token %q", tok, tt.wantTok, tt.wantAT)
+			}
+			if _, err := f.Save(ctx, testToken(1), ""); !errors.Is(err, oauth2.ErrStoreConflict) {
+				t.Errorf("Save in place of nothing: %v, want ErrStoreConflict", err)
+			}
+			if _, err := f.Save(ctx, testToken(1), ver); err != nil {
+				t.Fatalf("Save in place of the loaded version: %v", err)
+			}
+			if got, _, err := f.Load(ctx); err != nil || got == nil || got.AccessToken != testToken(1).AccessToken {
+				t.Errorf("Load after the Save = %v, %v; want token 1", got, err)
 			}
 		})
 	}

@@ -11,10 +11,11 @@ import (
 	"github.com/oauthkit/oauth/oauth2/tokenstore"
 )
 
-// FuzzFileLoad loads whatever a token file may hold: Load never panics; a
-// file it reads a token from has a non-empty version, and that token
-// saved in place of it loads back with the same JSON form; a version
-// that is not the file's is refused.
+// FuzzFileLoad loads whatever a token file may hold: Load never panics and
+// never fails; a non-empty file has a non-empty version, in place of
+// which a Save succeeds (a version that is not the file's is refused); a
+// token it reads has an access token or a refresh token, and saved in
+// place of the file loads back with the same JSON form.
 func FuzzFileLoad(f *testing.F) {
 	f.Add([]byte(`{"access_token":"x-at","token_type":"Bearer","refresh_token":"x-rt","expiry":"2026-01-01T00:00:00Z"}`))
 	f.Add([]byte(`{"access_token":"a","extra":{"n":1,"s":"t","l":[1,2]},"expires_in":3600}`))
@@ -22,6 +23,9 @@ func FuzzFileLoad(f *testing.F) {
 	f.Add([]byte(""))
 	f.Add([]byte("null"))
 	f.Add([]byte("\xff\xfe"))
+	f.Add([]byte("\ufeff{\"refresh_token\":\"r\"}"))
+	f.Add([]byte(`{"access_token":"x`))
+	f.Add([]byte(`{}`))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, content []byte) {
 		ctx := context.Background()
@@ -31,14 +35,20 @@ func FuzzFileLoad(f *testing.F) {
 		}
 		file := &tokenstore.File{Path: path, MaxBytes: 1 << 16}
 		tok, ver, err := file.Load(ctx)
-		if err != nil || tok == nil {
-			if ver != "" {
-				t.Fatalf("Load = %v, %q, %v: a version without a token", tok, ver, err)
-			}
-			return
+		if err != nil {
+			t.Fatalf("Load: %v", err)
 		}
-		if ver == "" {
-			t.Fatal("a token without a version")
+		if (ver == "") != (len(content) == 0) {
+			t.Fatalf("Load of %d bytes: version %q", len(content), ver)
+		}
+		if tok == nil {
+			if ver == "" {
+				return
+			}
+			tok = &oauth2.Token{AccessToken: "at"}
+		}
+		if tok.AccessToken == "" && tok.RefreshToken == "" {
+			t.Fatalf("Load = %v: a token with neither access token nor refresh token", tok)
 		}
 		if _, err := file.Save(ctx, tok, ver+"x"); !errors.Is(err, oauth2.ErrStoreConflict) {
 			t.Fatalf("Save in place of another version: %v, want ErrStoreConflict", err)
