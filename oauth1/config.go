@@ -143,7 +143,10 @@ type Config struct {
 }
 
 // Endpoint describes a provider: its three URLs (RFC 5849 §2) and what it
-// needs differently from the RFC. See providers.go for presets.
+// needs differently from the RFC. Presets: [Twitter],
+// [TwitterAuthenticate], [Bitbucket], [Tumblr], [Flickr], [Trello],
+// [SmugMug], [Garmin], and the functions [Discogs] (of a User-Agent),
+// [Jira] (of a base URL) and [NetSuite] (of an account ID).
 type Endpoint struct {
 	// RequestTokenURL is the temporary credential request endpoint.
 	RequestTokenURL string

@@ -104,6 +104,9 @@ func TestParseAuthorizationResponse(t *testing.T) {
 		if !errors.Is(err, tt.wantErr) || tok != tt.wantTok || v != tt.wantVerif {
 			t.Errorf("ParseAuthorizationResponse(%q) = %q, %q, %v; want %q, %q, %v", tt.in, tok, v, err, tt.wantTok, tt.wantVerif, tt.wantErr)
 		}
+		if err != nil && strings.Count(err.Error(), "oauth1: ") != 1 {
+			t.Errorf("ParseAuthorizationResponse(%q) error %q does not have the package prefix exactly once", tt.in, err)
+		}
 	}
 	r := httptest.NewRequest("GET", "/cb?oauth_token=t&oauth_verifier=v", nil)
 	if tok, v, err := oauth1.ParseAuthorizationRequest(r); err != nil || tok != "t" || v != "v" {
@@ -151,6 +154,9 @@ func TestTokenResponses(t *testing.T) {
 				t.Fatalf("AccessToken() error = %v, want %v", err, tt.wantErr)
 			}
 			if err != nil {
+				if n := strings.Count(err.Error(), "oauth1: "); n != 1 {
+					t.Errorf("error %q has the package prefix %d times, want once", err, n)
+				}
 				if strings.Contains(err.Error(), "leak") {
 					t.Errorf("error leaks the body: %v", err)
 				}
@@ -257,8 +263,8 @@ func TestVerifierRequiresNonceStore(t *testing.T) {
 }
 
 // TestMissingTokenErrors checks that each missing-credential error says
-// what is missing, and that errors.Is(err, ErrMissingToken) still holds
-// for all of them, as callers written before ErrMissingVerifier expect.
+// what is missing, with the package prefix once, and that
+// errors.Is(err, ErrMissingToken) holds for all of them.
 func TestMissingTokenErrors(t *testing.T) {
 	cfg := &oauth1.Config{ConsumerKey: "k", ConsumerSecret: "s"}
 	callback := func(q string) error {
@@ -293,6 +299,9 @@ func TestMissingTokenErrors(t *testing.T) {
 				t.Errorf("errors.Is(%v, ErrMissingVerifier) = %v, want %v", tt.err, got, tt.wantVerifier)
 			}
 			msg := tt.err.Error()
+			if n := strings.Count(msg, "oauth1: "); n != 1 {
+				t.Errorf("error %q has the package prefix %d times, want once", msg, n)
+			}
 			if !strings.Contains(msg, tt.wantMention) {
 				t.Errorf("error %q does not say it lacks the %s", msg, tt.wantMention)
 			}

@@ -79,14 +79,10 @@
 //
 // # Performance
 //
-// A [Transport] prepares the HMAC of its secrets once (crypto/hmac, reused
-// with Reset, one per request in flight), so that a request hashes only
-// its base string; that state, like its buffers, stays inside the
-// Transport. [Config.Sign] keeps nothing between calls. A signed request
-// costs the allocations of what it carries away: through a Transport, the
-// copy of the request and of its header, one string for the nonce, the
-// timestamp and a body that was read, the decoded value of each escaped
-// parameter, and the header value (or query, or body) written.
+// Make one [Transport] (or one [Config.Client]) per token and reuse it:
+// it prepares the HMAC of its secrets once and keeps that state for the
+// requests it signs. [Config.Sign] keeps nothing between calls, so each
+// call does that work again.
 //
 // # Concurrency
 //

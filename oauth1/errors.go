@@ -40,8 +40,7 @@ var (
 	// [ErrMissingVerifier].
 	ErrMissingToken = errors.New("oauth1: missing oauth_token")
 	// ErrMissingVerifier: an authorization callback lacked oauth_verifier.
-	// It also matches ErrMissingToken, which callers checked for this
-	// case before ErrMissingVerifier existed.
+	// errors.Is(err, ErrMissingToken) also holds for it.
 	ErrMissingVerifier error = missingVerifierError{}
 	// ErrInsecureTransport: a PLAINTEXT signature, which is the consumer
 	// and token secrets themselves, would be sent over plain http to a

@@ -51,7 +51,7 @@ func (c *Config) RequestToken(ctx context.Context) (*Token, error) {
 // wrapping ErrMissingToken.
 func (c *Config) AuthorizationURL(requestToken *Token, extra url.Values) (string, error) {
 	if requestToken == nil || requestToken.Token == "" {
-		return "", fmt.Errorf("oauth1: authorization url: no request token: %w", ErrMissingToken)
+		return "", fmt.Errorf("%w: AuthorizationURL was given no request token", ErrMissingToken)
 	}
 	var p urlenc.Params
 	p.Add("oauth_token", requestToken.Token)
@@ -100,7 +100,7 @@ func ParseAuthorizationRequest(r *http.Request) (token, verifier string, err err
 }
 
 func errCallbackURL() error {
-	return fmt.Errorf("oauth1: callback: url does not parse: %w", ErrBadRequest)
+	return fmt.Errorf("%w: callback url does not parse", ErrBadRequest)
 }
 
 func parseCallbackQuery(rawQuery string) (token, verifier string, err error) {
@@ -110,16 +110,16 @@ func parseCallbackQuery(rawQuery string) (token, verifier string, err error) {
 		// verifier.
 		var ee *urlenc.EscapeError
 		if errors.As(err, &ee) {
-			return "", "", fmt.Errorf("oauth1: callback: invalid percent-encoding at offset %d of the query: %w", ee.Offset, ErrBadRequest)
+			return "", "", fmt.Errorf("%w: callback: invalid percent-encoding at offset %d of the query", ErrBadRequest, ee.Offset)
 		}
-		return "", "", fmt.Errorf("oauth1: callback: query does not parse: %w", ErrBadRequest)
+		return "", "", fmt.Errorf("%w: callback query does not parse", ErrBadRequest)
 	}
 	return authorizationParams(p.Get("oauth_token"), p.Get("oauth_verifier"))
 }
 
 func authorizationParams(token, verifier string) (string, string, error) {
 	if token == "" {
-		return "", "", fmt.Errorf("oauth1: callback: %w", ErrMissingToken)
+		return "", "", fmt.Errorf("%w in the callback", ErrMissingToken)
 	}
 	if verifier == "" {
 		return "", "", ErrMissingVerifier
@@ -135,7 +135,7 @@ func authorizationParams(token, verifier string) (string, string, error) {
 // in an *[Error].
 func (c *Config) AccessToken(ctx context.Context, requestToken *Token, verifier string) (*Token, error) {
 	if requestToken == nil {
-		return nil, fmt.Errorf("oauth1: access token: no request token: %w", ErrMissingToken)
+		return nil, fmt.Errorf("%w: AccessToken was given no request token", ErrMissingToken)
 	}
 	tok, _, err := c.tokenRequest(ctx, endpointAccessToken, c.Endpoint.AccessTokenURL, &credentials{
 		token: requestToken.Token, tokenSecret: requestToken.Secret, verifier: verifier})
@@ -201,11 +201,11 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *cr
 			params, data, c.sentSecrets(req, cr))
 	}
 	if perr != nil {
-		return nil, nil, fmt.Errorf("oauth1: token response: %w", perr)
+		return nil, nil, perr
 	}
 	tok := &Token{Token: params.Get("oauth_token"), Secret: params.Get("oauth_token_secret")}
 	if tok.Token == "" {
-		return nil, nil, fmt.Errorf("oauth1: token response: %w", ErrMissingToken)
+		return nil, nil, fmt.Errorf("%w in the %s response", ErrMissingToken, name)
 	}
 	for _, p := range params {
 		if p.Key != "oauth_token" && p.Key != "oauth_token_secret" {
@@ -223,13 +223,13 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 	if mt == "application/json" || strings.HasSuffix(mt, "+json") || len(trimmed) > 0 && trimmed[0] == '{' {
 		p, err := parseJSONObject(trimmed)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
+			return nil, fmt.Errorf("%w: token response: %w", ErrBadRequest, err)
 		}
 		return p, nil
 	}
 	p, err := urlenc.ParseForm(string(trimmed))
 	if err != nil {
-		return p, fmt.Errorf("%w: %w", ErrBadRequest, err)
+		return p, fmt.Errorf("%w: token response: %w", ErrBadRequest, err)
 	}
 	return p, nil
 }

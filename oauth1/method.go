@@ -41,9 +41,7 @@ type SignatureMethod interface {
 
 // The HMAC and PLAINTEXT signature methods (RFC 5849 §3.4.2, §3.4.4; the
 // SHA-2 variants as most providers that offer them implement them). They
-// must not be changed. Their values are static data, with no code run
-// when the package is initialized, so that a program links only the
-// methods it refers to.
+// must not be changed. A program links only the methods it refers to.
 var (
 	// HMACSHA1 is "HMAC-SHA1", the default method.
 	HMACSHA1 SignatureMethod = &hmacMethod{"HMAC-SHA1", sha1.New}

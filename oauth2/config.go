@@ -293,14 +293,17 @@ type Config struct {
 	// error is returned.
 	Leeway time.Duration
 
-	// Now returns the current time; if nil, time.Now. A test seam.
+	// Now returns the current time, by which token expiries, pending
+	// logins, device codes, assertions and DPoP proofs are timed; if nil,
+	// time.Now. Set it in tests to fix the clock.
 	Now func() time.Time
 	// Rand is the source of states, PKCE verifiers, nonces and assertion
-	// ids; if nil, crypto/rand.Reader. A test seam.
+	// ids; if nil, crypto/rand.Reader. Set it in tests for reproducible
+	// values.
 	Rand io.Reader
 	// Sleep waits d or until ctx is done, between device flow polls and
-	// between the tries of a failed TokenStore.Save; if nil, a timer. A
-	// test seam.
+	// between the tries of a failed TokenStore.Save; if nil, a timer.
+	// Set it in tests to return at once (or to record the waits).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 

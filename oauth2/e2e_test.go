@@ -664,6 +664,11 @@ func TestQuirks(t *testing.T) {
 			if !errors.As(err, &e) || e.Limit != oauth2.DefaultMaxBodyBytes || !strings.HasPrefix(err.Error(), "oauth2: token endpoint: ") {
 				t.Errorf("err = %v, want a wrapped *http.MaxBytesError", err)
 			}
+			// The message speaks of the response, not of a request body
+			// as *http.MaxBytesError's own text does.
+			if msg := err.Error(); !strings.Contains(msg, "response body") || strings.Contains(msg, "request body") {
+				t.Errorf("err = %q, want it to say the response body is too large", msg)
+			}
 		}},
 		{"OversizeBytes under limit", func(o *fakeprovider.OAuth2, c *oauth2.Config) { o.OversizeBytes = 1 << 19 }, func(t *testing.T, tok *oauth2.Token, err error) {
 			if err != nil {

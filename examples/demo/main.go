@@ -6,7 +6,9 @@
 //	go run ./examples/demo -v          # with the full HTTP exchanges
 //	go run ./examples/demo -only oauth2  # or oauth1, oidc, dpop
 //
-// It exits with status 1 if any step fails.
+// It always runs against the fake provider, so -fake, which the other
+// examples take, is accepted and changes nothing. It exits with status 1
+// if any step fails.
 package main
 
 import (
@@ -19,18 +21,62 @@ import (
 	"os"
 	"time"
 
+	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 )
 
+const usage = `demo walks through OAuth 1.0a and OAuth 2.0 against a fake provider it
+starts on loopback, printing what is sent and what comes back, with
+secrets redacted. It exits with status 1 if any step fails.
+
+Environment:
+  none: the demo always runs against its own fake provider, needs no
+  account, and reads no variables (-fake is accepted and changes nothing)
+
+Usage:
+  go run ./examples/demo               # every step
+  go run ./examples/demo -v            # with the full HTTP exchanges
+  go run ./examples/demo -only oauth2  # one part only
+
+Parts (-only):
+  oauth1  the three-legged flow; every signature method in every placement
+  oauth2  authorization code + PKCE, client credentials, device grant,
+          revocation and introspection
+  oidc    sign-in with OpenID Connect: discovery, ID token, UserInfo
+  dpop    AT Protocol style sign-in: PAR, PKCE, DPoP, private_key_jwt
+`
+
 func main() {
-	verbose := flag.Bool("v", false, "print every HTTP exchange (secrets redacted)")
-	only := flag.String("only", "", "run only `oauth1`, oauth2, oidc or dpop")
-	flag.Parse()
-	if *only != "" && *only != "oauth1" && *only != "oauth2" && *only != "oidc" && *only != "dpop" {
-		fmt.Fprintf(os.Stderr, "demo: -only takes oauth1, oauth2, oidc or dpop, not %q\n", *only)
+	verbose, only, err := parseArgs(os.Args[1:], os.Stdout)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "demo: %v\n", err)
 		os.Exit(2)
 	}
-	os.Exit(run(os.Stdout, *verbose, *only))
+	os.Exit(run(os.Stdout, verbose, only))
+}
+
+// parseArgs parses the command line; -h prints the usage to out and
+// returns flag.ErrHelp.
+func parseArgs(args []string, out io.Writer) (verbose bool, only string, err error) {
+	fs := cli.NewFlagSet(out, usage)
+	v := fs.Bool("v", false, "print every HTTP exchange (secrets redacted)")
+	o := fs.String("only", "", "run only `part`: oauth1, oauth2, oidc or dpop")
+	fs.Bool("fake", false, "accepted for symmetry with the other examples; the demo always uses its fake provider")
+	if err := fs.Parse(args); err != nil {
+		return false, "", err
+	}
+	if fs.NArg() > 0 {
+		return false, "", fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	}
+	switch *o {
+	case "", "oauth1", "oauth2", "oidc", "dpop":
+	default:
+		return false, "", fmt.Errorf("-only takes oauth1, oauth2, oidc or dpop, not %q", *o)
+	}
+	return *v, *o, nil
 }
 
 // run starts a provider, runs the selected parts and returns the exit code.

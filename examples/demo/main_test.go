@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -96,6 +99,49 @@ func TestOnlyDPoP(t *testing.T) {
 	for _, line := range strings.Split(text, "\n") {
 		if fakeToken.MatchString(line) || strings.Contains(line, "Dpop: ") && !strings.HasSuffix(line, "(a DPoP proof)") {
 			t.Errorf("a token or a whole proof printed: %s", line)
+		}
+	}
+}
+
+// TestHelp checks that -h says what the demo does and names its flags and
+// the parts -only selects.
+func TestHelp(t *testing.T) {
+	var out bytes.Buffer
+	if _, _, err := parseArgs([]string{"-h"}, &out); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("parseArgs(-h) = %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{"walks through OAuth 1.0a and OAuth 2.0", "-v", "-only", "-fake", "oauth1", "oauth2", "oidc", "dpop"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		name        string
+		args        []string
+		wantVerbose bool
+		wantOnly    string
+	}{
+		{"none", nil, false, ""},
+		{"fake is accepted", []string{"-fake"}, false, ""},
+		{"fake with others", []string{"-fake", "-v", "-only", "oidc"}, true, "oidc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			verbose, only, err := parseArgs(tt.args, io.Discard)
+			if err != nil {
+				t.Fatalf("parseArgs(%q) = %v", tt.args, err)
+			}
+			if verbose != tt.wantVerbose || only != tt.wantOnly {
+				t.Errorf("parseArgs(%q) = %v, %q, want %v, %q", tt.args, verbose, only, tt.wantVerbose, tt.wantOnly)
+			}
+		})
+	}
+	for _, args := range [][]string{{"-only", "oauth3"}, {"extra"}, {"-nosuchflag"}} {
+		if _, _, err := parseArgs(args, io.Discard); err == nil {
+			t.Errorf("parseArgs(%q) succeeded, want an error", args)
 		}
 	}
 }

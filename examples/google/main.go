@@ -17,7 +17,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -49,7 +48,7 @@ func main() { cli.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	flags := cli.NewFlagSet(stdout, usage)
-	tokenFile := flags.String("token", "google-token.json", "file that keeps the token (with -fake: google-fake-token.json)")
+	tokenFile := flags.String("token", "", "`file` that keeps the token: google-token.json, or google-fake-token.json with -fake")
 	fake := flags.Bool("fake", false, "run against a local test provider that approves at once")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -68,9 +67,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer srv.Close()
 		cfg.ClientID, cfg.ClientSecret, cfg.Endpoint = oauth2test.ClientID, oauth2test.ClientSecret, srv.Endpoint()
 		apiURL = srv.UserInfoURL()
-		if !isSet(flags, "token") {
+		if *tokenFile == "" {
 			*tokenFile = "google-fake-token.json" // never overwrite a real token
 		}
+	}
+	if *tokenFile == "" {
+		*tokenFile = "google-token.json"
 	}
 	if cfg.ClientID == "" {
 		return errors.New("set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or use -fake (see -h)")
@@ -195,11 +197,4 @@ func saveToken(name string, t *oauth2.Token) error {
 		return err
 	}
 	return os.Rename(tmp, name)
-}
-
-// isSet reports whether the command line set the flag name.
-func isSet(flags *flag.FlagSet, name string) bool {
-	set := false
-	flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

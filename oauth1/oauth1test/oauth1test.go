@@ -39,16 +39,25 @@
 // # Switches and counters
 //
 // A [Server] embeds its [Provider], so its fields and methods are the
-// server's: quirks of real providers (srv.OmitCallbackConfirmed,
-// srv.JSONResponses, srv.Problem), the accepted clock skew (srv.Window)
-// and the clock (srv.Now), token credentials minted directly
-// (srv.IssueAccessToken), and counters (srv.Counters.AccessTokens.Load(),
-// srv.Counters.Rejected.Load(), ...). Set fields before the first request;
-// methods and counters are safe for concurrent use at any time. Provider
-// is an alias of the internal provider type, whose documentation lists
-// them all:
+// server's. Set fields before the first request; methods and counters are
+// safe for concurrent use at any time.
 //
-//	go doc -all github.com/oauthkit/oauth/internal/fakeprovider.OAuth1
+//   - OmitCallbackConfirmed leaves oauth_callback_confirmed out of
+//     request-token responses (as Magento and TripIt do).
+//   - JSONResponses answers the token endpoints in JSON instead of form
+//     encoding.
+//   - Problem, if set, makes the token endpoints answer 401 with this
+//     oauth_problem.
+//   - Window is the accepted timestamp skew, either way (zero: 5
+//     minutes); Now is the clock timestamps are checked against (nil:
+//     time.Now).
+//   - AddConsumer(c) registers a [Consumer]; IssueAccessToken(consumerKey)
+//     mints token credentials without the three-legged flow.
+//   - Counters holds atomic counts, read with Load():
+//     Counters.RequestTokens (issued), Counters.Authorizations (request
+//     tokens authorized), Counters.AccessTokens (issued),
+//     Counters.Resources (protected resource requests served) and
+//     Counters.Rejected (requests refused, at any endpoint).
 package oauth1test
 
 import (
@@ -84,16 +93,23 @@ const (
 func RSAKey() *rsa.PrivateKey { return fakeprovider.OAuth1RSAPrivateKey() }
 
 // Provider is the OAuth 1.0a provider a [Server] runs: its consumers, its
-// switches and its counters. It is an alias of the internal provider type;
-// go doc github.com/oauthkit/oauth/internal/fakeprovider.OAuth1 documents
-// it.
+// switches and its counters, listed in the package documentation
+// ("Switches and counters").
 type Provider = fakeprovider.OAuth1
 
-// Consumer is a consumer registered with a [Provider] (Provider.AddConsumer).
+// Consumer is a consumer registered with a [Provider] (Provider.AddConsumer):
+// Key and Secret; PublicKey, which verifies its RSA signatures (nil if it
+// has none); CallbackPrefix, if set, the prefix every oauth_callback other
+// than "oob" must have.
 type Consumer = fakeprovider.OAuth1Consumer
 
 // Echo is the JSON body of the protected resource ([Server.ResourceURL]):
-// what the provider verified of the request.
+// what the provider verified of the request. Its fields: Method (the HTTP
+// method); ConsumerKey and Token; Signature, the oauth_signature_method;
+// Placement, where oauth_signature was found ("header", "query" or
+// "body"); Realm, the Authorization header's realm; Params, the request's
+// other parameters (query, then Authorization header, then form body), in
+// order, with repeated names and empty values, without the oauth_* ones.
 type Echo = fakeprovider.OAuth1Echo
 
 // Server is a [Provider] served over HTTP on a loopback address by an

@@ -34,6 +34,10 @@
 //	PublicClientID                  none (a public client: PKCE required)
 //	JWTClientID, JWTClientSecret    client_secret_jwt (HS256)
 //	KeyClientID, ClientKey()        private_key_jwt (ES256)
+//	"1PpG/Q 1", "z/tZ9VwFZqApmIQ+ZH1I5pLk/uB4ud:X2/8bL+wfFTt1rFw="
+//	                                client_secret_basic, with characters
+//	                                that must be form-encoded in the
+//	                                Basic header (RFC 6749 §2.3.1)
 //
 // and one user, [Username] with [Password], who approves every browser
 // step unless the browser or the request names another ([Server.AuthorizeAs],
@@ -44,19 +48,60 @@
 // # Switches and counters
 //
 // A [Server] embeds its [Provider], so its fields and methods are the
-// server's: quirks of real providers (srv.FormEncodedTokenResponse = true
-// answers as GitHub does, srv.ErrorWith200 as Slack does), attacks on the
-// client (srv.IDTokenAlgNone, srv.WrongCallbackIssuer), policies
-// (srv.RequirePKCE, srv.RotateRefreshTokens, srv.RequireDPoP,
-// srv.RequireIssuerAudience), the clock
-// (srv.Now), the device flow's script (srv.DeviceScript) and approval
-// (srv.ApproveDevice), tokens minted directly (srv.IssueToken), what the
-// last token request carried (srv.LastTokenRequest), and counters
-// (srv.Refreshes(), srv.TokensIssued(), ...). Set fields before the first
-// request; methods are safe for concurrent use at any time. Provider is an
-// alias of the internal provider type, whose documentation lists them all:
+// server's. Set fields before the first request; methods are safe for
+// concurrent use at any time.
 //
-//	go doc -all github.com/oauthkit/oauth/internal/fakeprovider.OAuth2
+// Registration: Clients (a map of *[Client] by ID), Users (username to
+// password), DefaultUser (who approves when a request names no one;
+// "alice").
+//
+// Policies: AccessTokenTTL (0: an hour; negative: never expires),
+// RotateRefreshTokens (default true; a spent refresh token presented
+// again revokes its grant unless SkipReuseDetection), RequirePKCE
+// (default true, for public clients), RequireIssuerAudience,
+// DenyAuthorization (every authorization answers access_denied), Scope
+// (the scope every token gets), Now (the clock; nil: time.Now).
+//
+// Quirks of real providers: FormEncodedTokenResponse (GitHub),
+// StringExpiresIn (Microsoft), FloatExpiresIn, OmitTokenType,
+// ErrorWith200 (Slack), Delay, OversizeBytes (pads token responses),
+// TokenStatus and RefreshStatus (answer every token or refresh request
+// with that HTTP status).
+//
+// The device flow: DeviceInterval (seconds announced; default 5),
+// DeviceScript (what successive polls answer: "authorization_pending",
+// "slow_down", "approve", "access_denied", "expired_token"), and
+// ApproveDevice(userCode) to approve a device code as DefaultUser.
+//
+// OpenID Connect: Issuer, IDTokenAlg, IDTokenTTL, MetadataMaxAge,
+// DiscoveryOmit, RotateKeys() and DropRotatedKeys; attacks on the
+// client: WrongMetadataIssuer, WrongCallbackIssuer, OmitCallbackIssuer,
+// IDTokenWrongIssuer, IDTokenAlgNone, IDTokenWrongAudience,
+// IDTokenMultipleAudiences, IDTokenExpired, IDTokenOmitNonce,
+// IDTokenWrongNonce, IDTokenBadAtHash, IDTokenUnknownKid,
+// IDTokenUnknownKidOnce, RefreshChangesSub, WrongUserInfoSub (see
+// [WrongIssuer], [OtherSubject]).
+//
+// DPoP (RFC 9449): RequireDPoP, RequireDPoPNonce,
+// RequireResourceDPoPNonce, DPoPNonceEvery, DPoPProofWindow, DPoPNonce()
+// and RotateDPoPNonce(). Pushed and signed requests: RequirePAR,
+// PARLifetime, RequireSignedRequestObject.
+//
+// Tokens and requests: IssueToken(clientID, ttl) mints an access and a
+// refresh token without a grant (ttl < 0: already expired; 0: never
+// expires); LastTokenRequest() and LastDeviceAuthRequest() return the
+// form the endpoint last read.
+//
+// Counters: TokenRequests(), TokensIssued(), Refreshes(),
+// RefreshTokenReuses(), GrantsRevoked(), ResourceRequests(),
+// IDTokensIssued(), UserInfoRequests(), DiscoveryRequests(),
+// JWKSRequests(), PARRequests(), RequestObjectsRefused(),
+// DPoPProofsRefused(), DPoPNonceChallenges().
+//
+// The browser step: [Server.Authorize] approves an authorization URL and
+// returns the callback URL; [Server.AuthorizeAs] as a given user;
+// [Server.CallbackRequest] returns the callback as an *http.Request (for
+// response_mode=form_post too).
 //
 // The server is also an OpenID provider (discovery, ID tokens, UserInfo,
 // JWKS), accepts DPoP proofs (RFC 9449), pushed authorization requests
@@ -119,9 +164,9 @@ const (
 	OtherSubject = "mallory"
 )
 
-// UserCookie is the cookie of the server's own login session: a browser
-// that sends it to the authorization endpoint approves as the user it
-// names (see [Server.AuthorizeAs]).
+// UserCookie is the name of the cookie of the server's own login session:
+// a browser that sends it to the authorization endpoint, with a username
+// as its value, approves as that user ([Server.AuthorizeAs] sends it).
 const UserCookie = "fakeprovider_user"
 
 // ClientKey returns the P-256 private key of [KeyClientID], shared with
@@ -130,18 +175,30 @@ const UserCookie = "fakeprovider_user"
 func ClientKey() *ecdsa.PrivateKey { return fakeprovider.OAuth2TestKey }
 
 // Provider is the authorization server a [Server] runs: its registered
-// clients and users, its switches and its counters. It is an alias of the
-// internal provider type; go doc
-// github.com/oauthkit/oauth/internal/fakeprovider.OAuth2 documents it.
+// clients and users, its switches and its counters, listed in the package
+// documentation ("Switches and counters").
 type Provider = fakeprovider.OAuth2
 
-// Client is a client registered with a [Provider] (Provider.Clients). A
-// client a test registers must list its RedirectURIs exactly; only the
-// default clients accept any loopback redirect URI.
+// Client is a client registered with a [Provider] (Provider.Clients). Its
+// fields: ID and Secret (empty for a public client); AuthMethod, the one
+// client authentication the server accepts from it
+// ("client_secret_basic", "client_secret_post", "none",
+// "client_secret_jwt" or "private_key_jwt"); RedirectURIs, which a sent
+// redirect_uri must match exactly; PublicKey, which verifies its
+// private_key_jwt assertions and request objects; RawBasic, to read Basic
+// credentials without form-decoding them. Only the default clients accept
+// any loopback redirect URI.
 type Client = fakeprovider.OAuth2Client
 
 // Echo is the JSON body of the protected resource ([Server.ResourceURL]):
-// which client and user the token belongs to, and how it was sent.
+// which client and user the token belongs to, and how it was sent. Its
+// fields: OK (true); ClientID; Username (empty for a token without a user:
+// client credentials, IssueToken); Scope; Method, where the token was
+// found ("header", "body" or "query"); HTTPMethod (GET or POST); Query,
+// the first value of each query parameter but access_token; Aud, the
+// token's audience (the resource and audience values it was issued for);
+// TokenType ("DPoP" for a DPoP-bound token, otherwise empty); JKT, the
+// thumbprint of the key a DPoP-bound token is bound to (RFC 9449 §6.1).
 type Echo = fakeprovider.OAuth2Echo
 
 // Server is a [Provider] served over HTTP on a loopback address by an

@@ -52,8 +52,9 @@ type Options struct {
 	// [DefaultRefetchInterval]; if negative, such fetches are not limited
 	// (for tests).
 	RefetchInterval time.Duration
-	// Now returns the current time, for cache lifetimes; if nil,
-	// time.Now. A test seam.
+	// Now returns the current time, by which cached discovery documents
+	// and JWK Sets expire; if nil, time.Now. Set it in tests to fix the
+	// clock.
 	Now func() time.Time
 }
 

@@ -62,7 +62,9 @@ type Config struct {
 	// Leeway is the clock skew allowed in the "exp", "nbf", "iat" and
 	// "auth_time" checks; if 0, DefaultLeeway; if negative, none.
 	Leeway time.Duration
-	// Now returns the current time; if nil, time.Now. A test seam.
+	// Now returns the current time, against which "exp", "nbf", "iat"
+	// and "auth_time" are checked; if nil, time.Now. Set it in tests to
+	// fix the clock.
 	Now func() time.Time
 }
 

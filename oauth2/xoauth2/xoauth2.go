@@ -1,6 +1,6 @@
 // Package xoauth2 bridges [github.com/oauthkit/oauth/oauth2] and
 // [golang.org/x/oauth2]: it turns a TokenSource of one package into a
-// TokenSource of the other and converts tokens both ways, so that a
+// TokenSource of the other and converts tokens both ways, so that an
 // [oauth2.Session] can be handed to code written for golang.org/x/oauth2
 // (x/oauth2's NewClient, Google's API clients, ...), and a golang.org/x/oauth2
 // TokenSource (Google's default credentials, say) used with
