@@ -32,6 +32,18 @@ func TestSignHost(t *testing.T) {
 			url:  "http://xn--bcher-kva.example/a?b=c",
 			want: `OAuth oauth_nonce="nonce", oauth_timestamp="1300000000", oauth_version="1.0", oauth_signature_method="HMAC-SHA1", oauth_consumer_key="key", oauth_token="token", oauth_signature="fFyLNh0rsmnNKjyaS4UQeXKVups%3D"`,
 		},
+		{
+			// RFC 3986 §6.2.3: the port is left out when its value is the
+			// scheme's default; 0443 is 443.
+			name: "default port with a leading zero",
+			url:  "https://example.com:0443/a?b=c",
+			want: `OAuth oauth_nonce="nonce", oauth_timestamp="1300000000", oauth_version="1.0", oauth_signature_method="HMAC-SHA1", oauth_consumer_key="key", oauth_token="token", oauth_signature="DtKFoTopKl4c0qdeMWO8X6BRjP8%3D"`,
+		},
+		{
+			name: "port with a leading zero",
+			url:  "http://example.com:08080/a?b=c",
+			want: `OAuth oauth_nonce="nonce", oauth_timestamp="1300000000", oauth_version="1.0", oauth_signature_method="HMAC-SHA1", oauth_consumer_key="key", oauth_token="token", oauth_signature="Dj8TzC1VrMSVlG08prgwAZqNN0A%3D"`,
+		},
 		{name: "not ASCII", url: "http://bücher.example/a?b=c", wantErr: oauth1.ErrBadRequest},
 		{name: "Host not ASCII", url: "http://xn--bcher-kva.example/a?b=c", host: "bücher.example", wantErr: oauth1.ErrBadRequest},
 	}
