@@ -184,8 +184,8 @@ func (st *signState) Less(i, j int) bool {
 
 // baseURI returns the parts of the base string URI of req (RFC 5849
 // §3.4.1.2), not yet encoded: the scheme and host in lower case, the port
-// only when it is not the scheme's default, and the path as sent, "/"
-// when empty. The scheme is req.URL's or, for a request a server
+// without leading zeros and only when it is not the scheme's default, and
+// the path as sent, "/" when empty. The scheme is req.URL's or, for a request a server
 // received, "https" with TLS and "http" without; the host is req.Host
 // (the Host header), or req.URL.Host when that is empty.
 func baseURI(req *http.Request) (scheme, host, port, path string) {
@@ -201,6 +201,7 @@ func baseURI(req *http.Request) (scheme, host, port, path string) {
 		host = req.URL.Host
 	}
 	host, port = splitHostPort(host)
+	port = strings.TrimLeft(port, "0") // its value: 0443 is 443 (RFC 3986 §6.2.3)
 	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
 		port = ""
 	}

@@ -29,6 +29,11 @@ import (
 // equivalent one; req.GetBody is set if it was nil. On an error req may
 // have been partly changed and should not be sent; its body is closed.
 //
+// A host (req.Host, or req.URL.Host) that is not ASCII is refused with
+// [ErrBadRequest]: net/http sends it in its IDNA (punycode) form, the
+// form the provider signs with (RFC 5849 §3.4.1.2), so the caller must
+// give that form.
+//
 // A PLAINTEXT signature is the secrets themselves: Sign refuses it, with
 // an error wrapping [ErrInsecureTransport], for a URL that is plain http
 // to a host other than a loopback address, unless
@@ -96,6 +101,19 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 	}
 	if c.Placement < InHeader || c.Placement > InFormBody {
 		return errPlacement
+	}
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			// net/http sends its IDNA (punycode) form, which the
+			// provider signs with and the base string would not have.
+			// ErrBadRequest unwrapped: the Client program is at its
+			// binary-size budget (.ci/binsize).
+			return ErrBadRequest
+		}
 	}
 	method := c.method()
 	if method.Name() == "PLAINTEXT" && !c.InsecureAllowHTTP && !isHTTPS(req.URL) && !urlenc.IsLoopback(req.URL.Hostname()) {

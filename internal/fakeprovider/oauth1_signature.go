@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -197,9 +198,9 @@ func o1RequestBaseURI(r *http.Request) string {
 }
 
 // o1BaseStringURI returns the base string URI (RFC 5849 §3.4.1.2), not yet
-// encoded: scheme and host in lower case, the port only when it is not the
-// scheme's default (80 for http, 443 for https), and the path, "/" when it
-// is empty. There is no query and no fragment.
+// encoded: scheme and host in lower case, the port as a number and only
+// when it is not the scheme's default (80 for http, 443 for https), and the
+// path, "/" when it is empty. There is no query and no fragment.
 func o1BaseStringURI(scheme, host, path string) string {
 	scheme = strings.ToLower(scheme)
 	host = strings.ToLower(host)
@@ -208,6 +209,10 @@ func o1BaseStringURI(scheme, host, path string) string {
 	// literal ("[::1]").
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
 		authority, port = host[:i], host[i+1:]
+	}
+	// The port's value decides (RFC 3986 §6.2.3): "0443" is 443.
+	if n, err := strconv.Atoi(port); err == nil {
+		port = strconv.Itoa(n)
 	}
 	defaultPort := scheme == "http" && port == "80" || scheme == "https" && port == "443"
 	if port != "" && !defaultPort {

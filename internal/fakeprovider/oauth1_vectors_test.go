@@ -365,3 +365,18 @@ func TestOAuth1BodyHashVectors(t *testing.T) {
 		})
 	}
 }
+
+// TestOAuth1BaseStringURIPort checks ports written with leading zeros; the
+// expected values are oauthlib 3.2.2's signature.base_string_uri(url).
+func TestOAuth1BaseStringURIPort(t *testing.T) {
+	tests := []struct{ scheme, host, want string }{
+		{"https", "example.com:0443", "https://example.com/a"},
+		{"http", "example.com:080", "http://example.com/a"},
+		{"http", "example.com:08080", "http://example.com:8080/a"},
+	}
+	for _, tt := range tests {
+		if got := o1BaseStringURI(tt.scheme, tt.host, "/a"); got != tt.want {
+			t.Errorf("o1BaseStringURI(%q, %q, %q) = %q, want %q", tt.scheme, tt.host, "/a", got, tt.want)
+		}
+	}
+}
