@@ -71,15 +71,15 @@ func (c *Config) clientAssertion(m AuthMethod, aud string) (string, error) {
 		return "", err
 	}
 	now := c.now().Unix()
-	header := append(appendJSONString([]byte(`{"alg":`), alg), `,"typ":"JWT"`...)
+	header := append(urlenc.AppendJSONString([]byte(`{"alg":`), alg, true), `,"typ":"JWT"`...)
 	if c.KeyID != "" {
-		header = appendJSONString(append(header, `,"kid":`...), c.KeyID)
+		header = urlenc.AppendJSONString(append(header, `,"kid":`...), c.KeyID, true)
 	}
 	header = append(header, '}')
-	claims := appendJSONString([]byte(`{"iss":`), c.ClientID)
-	claims = appendJSONString(append(claims, `,"sub":`...), c.ClientID)
-	claims = appendJSONString(append(claims, `,"aud":`...), aud)
-	claims = appendJSONString(append(claims, `,"jti":`...), jti)
+	claims := urlenc.AppendJSONString([]byte(`{"iss":`), c.ClientID, true)
+	claims = urlenc.AppendJSONString(append(claims, `,"sub":`...), c.ClientID, true)
+	claims = urlenc.AppendJSONString(append(claims, `,"aud":`...), aud, true)
+	claims = urlenc.AppendJSONString(append(claims, `,"jti":`...), jti, true)
 	claims = strconv.AppendInt(append(claims, `,"iat":`...), now, 10)
 	claims = strconv.AppendInt(append(claims, `,"exp":`...), now+assertionLifetime, 10)
 	claims = append(claims, '}')

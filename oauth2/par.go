@@ -47,19 +47,19 @@ func (c *Config) requestObject(p urlenc.Params, now time.Time) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	claims := appendJSONString([]byte(`{"iss":`), c.ClientID)
-	claims = appendJSONString(append(claims, `,"aud":`...), c.Endpoint.Issuer)
+	claims := urlenc.AppendJSONString([]byte(`{"iss":`), c.ClientID, true)
+	claims = urlenc.AppendJSONString(append(claims, `,"aud":`...), c.Endpoint.Issuer, true)
 	done := make(map[string]bool, len(p))
 	for _, kv := range p {
 		if done[kv.Key] || contains(requestObjectClaims, kv.Key) {
 			continue
 		}
 		done[kv.Key] = true
-		claims = appendJSONString(append(claims, ','), kv.Key)
+		claims = urlenc.AppendJSONString(append(claims, ','), kv.Key, true)
 		claims = append(claims, ':')
 		vals := p.Values(kv.Key)
 		if len(vals) == 1 {
-			claims = appendJSONString(claims, vals[0])
+			claims = urlenc.AppendJSONString(claims, vals[0], true)
 			continue
 		}
 		claims = append(claims, '[')
@@ -67,19 +67,19 @@ func (c *Config) requestObject(p urlenc.Params, now time.Time) (string, error) {
 			if i > 0 {
 				claims = append(claims, ',')
 			}
-			claims = appendJSONString(claims, v)
+			claims = urlenc.AppendJSONString(claims, v, true)
 		}
 		claims = append(claims, ']')
 	}
 	iat := now.Unix()
-	claims = appendJSONString(append(claims, `,"jti":`...), jti)
+	claims = urlenc.AppendJSONString(append(claims, `,"jti":`...), jti, true)
 	claims = strconv.AppendInt(append(claims, `,"iat":`...), iat, 10)
 	claims = strconv.AppendInt(append(claims, `,"nbf":`...), iat, 10)
 	claims = strconv.AppendInt(append(claims, `,"exp":`...), iat+int64(requestObjectLifetime/time.Second), 10)
 	claims = append(claims, '}')
-	header := append(appendJSONString([]byte(`{"alg":`), alg), `,"typ":"oauth-authz-req+jwt"`...)
+	header := append(urlenc.AppendJSONString([]byte(`{"alg":`), alg, true), `,"typ":"oauth-authz-req+jwt"`...)
 	if c.KeyID != "" {
-		header = appendJSONString(append(header, `,"kid":`...), c.KeyID)
+		header = urlenc.AppendJSONString(append(header, `,"kid":`...), c.KeyID, true)
 	}
 	header = append(header, '}')
 	obj, err := signJWS(c.Signer, header, claims)

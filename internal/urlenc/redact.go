@@ -192,30 +192,34 @@ func lowerHex(s string) string {
 	return string(b)
 }
 
-// jsonEscape returns the inside of the JSON string encoding/json writes for
-// s, with or without its HTML escaping of <, > and &.
-func jsonEscape(s string, html bool) string {
+// AppendJSONString appends s to dst as a JSON string, escaped as
+// encoding/json's Marshal escapes it: '"', '\\' and the control
+// characters, U+2028 and U+2029, each byte of invalid UTF-8 as \ufffd, and
+// with html '<', '>' and '&' (Marshal's HTML-safe form; an Encoder with
+// SetEscapeHTML(false) leaves them).
+func AppendJSONString(dst []byte, s string, html bool) []byte {
 	const hex = "0123456789abcdef"
-	var b strings.Builder
+	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case c == '"' || c == '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
+				dst = append(dst, '\\', c)
+			case c == '\b':
+				dst = append(dst, '\\', 'b')
+			case c == '\f':
+				dst = append(dst, '\\', 'f')
 			case c == '\n':
-				b.WriteString(`\n`)
+				dst = append(dst, '\\', 'n')
 			case c == '\r':
-				b.WriteString(`\r`)
+				dst = append(dst, '\\', 'r')
 			case c == '\t':
-				b.WriteString(`\t`)
+				dst = append(dst, '\\', 't')
 			case c < 0x20 || html && (c == '<' || c == '>' || c == '&'):
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&15])
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
 			default:
-				b.WriteByte(c)
+				dst = append(dst, c)
 			}
 			i++
 			continue
@@ -223,16 +227,22 @@ func jsonEscape(s string, html bool) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b.WriteString(`\ufffd`)
+			dst = append(dst, `\ufffd`...)
 		case r == '\u2028' || r == '\u2029':
-			b.WriteString(`\u202`)
-			b.WriteByte(hex[r&15])
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&15])
 		default:
-			b.WriteString(s[i : i+size])
+			dst = append(dst, s[i:i+size]...)
 		}
 		i += size
 	}
-	return b.String()
+	return append(dst, '"')
+}
+
+// jsonEscape returns the inside of the JSON string encoding/json writes for
+// s, with or without its HTML escaping of <, > and &.
+func jsonEscape(s string, html bool) string {
+	b := AppendJSONString(nil, s, html)
+	return string(b[1 : len(b)-1])
 }
 
 // Clip bounds untrusted text before an error message or field holds it: s

@@ -12,8 +12,8 @@ import (
 	"io"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/signer"
 	"github.com/oauthkit/oauth/signer/jose"
 )
@@ -144,7 +144,7 @@ func newKey(s jose.Signer, priv crypto.PrivateKey) (*Key, error) {
 	}
 	// RFC 9449 §4.2: typ, alg, and the public key as a JWK.
 	header := []byte(`{"typ":"dpop+jwt","alg":`)
-	header = appendJSONString(header, alg)
+	header = urlenc.AppendJSONString(header, alg, true)
 	header = append(header, `,"jwk":`...)
 	header = append(header, pubJSON...)
 	header = append(header, '}')
@@ -177,8 +177,8 @@ func (k *Key) Proof(method, uri, accessToken, nonce string, iat time.Time) (stri
 	var cb [512]byte
 	claims := append(cb[:0], `{"jti":"`...)
 	claims = base64.RawURLEncoding.AppendEncode(claims, jti[:])
-	claims = appendJSONString(append(claims, `","htm":`...), method)
-	claims = appendJSONString(append(claims, `,"htu":`...), uri)
+	claims = urlenc.AppendJSONString(append(claims, `","htm":`...), method, true)
+	claims = urlenc.AppendJSONString(append(claims, `,"htu":`...), uri, true)
 	claims = strconv.AppendInt(append(claims, `,"iat":`...), iat.Unix(), 10)
 	if accessToken != "" {
 		sum := sha256.Sum256([]byte(accessToken))
@@ -187,7 +187,7 @@ func (k *Key) Proof(method, uri, accessToken, nonce string, iat time.Time) (stri
 		claims = append(claims, '"')
 	}
 	if nonce != "" {
-		claims = appendJSONString(append(claims, `,"nonce":`...), nonce)
+		claims = urlenc.AppendJSONString(append(claims, `,"nonce":`...), nonce, true)
 	}
 	claims = append(claims, '}')
 
@@ -238,36 +238,6 @@ func (k Key) Format(f fmt.State, verb rune) {
 		s = strconv.Quote(s)
 	}
 	io.WriteString(f, s)
-}
-
-// appendJSONString appends s to dst as a JSON string: '"', '\\' and the
-// control characters escaped, invalid UTF-8 as U+FFFD (RFC 8259 §7).
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }
 
 // clip bounds a value quoted in an error.
