@@ -178,7 +178,7 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *cr
 	}
 	resp, err := c.tokenClient().Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("oauth1: token request: %w", scrubURLError(err, c.sentSecrets(req, cr)))
+		return nil, nil, fmt.Errorf("oauth1: token request: %w", urlenc.ScrubError(err, c.sentSecrets(req, cr), adviceLen))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
@@ -265,44 +265,4 @@ func CheckResponse(resp *http.Response) error {
 // and verifier, which a server may know and echo.
 func (c *Config) sentSecrets(req *http.Request, cr *credentials) []string {
 	return append(sentCredentials(req), c.ConsumerSecret, cr.tokenSecret, cr.verifier, cr.token)
-}
-
-// scrubURLError returns err, an error of http.Client.Do, with the URL of
-// a *url.Error scrubbed of secrets (with the InQuery placement it
-// holds the signature and the verifier), and the text of its Err scrubbed
-// and bounded: a transport error may quote what the server sent, such as
-// a malformed status or header line. errors.Is still sees through it, so
-// that errors.Is(err, context.DeadlineExceeded) holds.
-func scrubURLError(err error, secrets []string) error {
-	ue, ok := err.(*url.Error)
-	if !ok {
-		return err
-	}
-	inner := ue.Err
-	if inner != nil {
-		if msg := urlenc.Clip(urlenc.RedactString(inner.Error(), secrets), adviceLen); msg != inner.Error() {
-			inner = &scrubbedError{msg: msg, err: inner}
-		}
-	}
-	return &url.Error{Op: ue.Op, URL: urlenc.RedactString(ue.URL, secrets), Err: inner}
-}
-
-// scrubbedError is an error whose text was scrubbed of credentials and
-// bounded. It does not unwrap, which would hand the original text to
-// whoever prints the chain; errors.Is asks the original.
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-
-// Is reports whether the original error is target or wraps it.
-func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
-
-// Timeout reports whether the original error is a timeout, as
-// *url.Error.Timeout asks.
-func (e *scrubbedError) Timeout() bool {
-	t, ok := e.err.(interface{ Timeout() bool })
-	return ok && t.Timeout()
 }

@@ -248,7 +248,10 @@ func jsonEscape(s string, html bool) string {
 // Clip bounds untrusted text before an error message or field holds it: s
 // with invalid UTF-8 replaced by U+FFFD, cut to at most n bytes at a rune
 // boundary, and "..." appended when it was cut.
-func Clip(s string, n int) string {
+func Clip(s string, n int) string { return cut(s, n, false) }
+
+// cut is Clip, and with words ClipWords.
+func cut(s string, n int, words bool) string {
 	if len(s) <= n && utf8.ValidString(s) {
 		return s
 	}
@@ -256,9 +259,14 @@ func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	end := n
+	for end > 0 && !utf8.RuneStart(s[end]) {
+		end--
 	}
-	return s[:cut] + "..."
+	if words && wordByte(s[end]) {
+		for end > 0 && wordByte(s[end-1]) {
+			end--
+		}
+	}
+	return s[:end] + "..."
 }

@@ -3,8 +3,6 @@ package urlenc
 import (
 	"errors"
 	"net/url"
-	"strings"
-	"unicode/utf8"
 )
 
 // ClipWords is [Clip] for text that may hold secrets [Redact] left alone
@@ -12,25 +10,7 @@ import (
 // (a run of the bytes Redact counts as continuing a token), which would
 // make such a secret stand alone; text whose first word is longer than n
 // is cut to "..." alone.
-func ClipWords(s string, n int) string {
-	if len(s) <= n && utf8.ValidString(s) {
-		return s
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	if wordByte(s[cut]) {
-		for cut > 0 && wordByte(s[cut-1]) {
-			cut--
-		}
-	}
-	return s[:cut] + "..."
-}
+func ClipWords(s string, n int) string { return cut(s, n, true) }
 
 // ScrubError returns err, the error of sending a request that carried
 // secrets, with its text scrubbed of them ([Redact]) and bounded to n
