@@ -19,7 +19,8 @@ import (
 // ([WithAccessToken]). opts add expectations ([WithMaxAge] for a login
 // that sent max_age), and replace these when they set the same one.
 //
-// A login whose Issuer is set and is not v's issuer fails with
+// A login whose Issuer is set and is not v's issuer (or, for a Microsoft
+// Entra multi-tenant issuer, its metadata's issuer) fails with
 // [ErrIssuerMismatch] before anything else: the token answers a request
 // to another server. A nil tok, or one without an ID token, fails with
 // [ErrNoIDToken]; a nil login with oauth2.ErrNoState. Otherwise errors
@@ -29,7 +30,7 @@ func (v *IDTokenVerifier) VerifyLogin(ctx context.Context, tok *oauth2.Token, lo
 	if login == nil {
 		return nil, fmt.Errorf("oidc: VerifyLogin: %w", oauth2.ErrNoState)
 	}
-	if login.Issuer != "" && login.Issuer != v.issuer {
+	if login.Issuer != "" && login.Issuer != v.issuer && login.Issuer != v.tenant {
 		return nil, fmt.Errorf("%w: the login was sent to %s, the verifier is for %s", ErrIssuerMismatch, quote(login.Issuer), quote(v.issuer))
 	}
 	if tok == nil || tok.IDToken == "" {

@@ -39,7 +39,13 @@ type Provider struct {
 // The document's "issuer" must be issuer byte for byte, or NewProvider
 // fails with an error wrapping [ErrIssuerMismatch]: this is what stops a
 // document of one server from sending the client to another (RFC 8414
-// §3.3, mix-up). issuer itself must be an https URL without query or
+// §3.3, mix-up). One exception: Microsoft Entra's multi-tenant issuers,
+// "https://login.microsoftonline.com/common/v2.0" and
+// ".../organizations/v2.0", publish the issuer
+// "https://login.microsoftonline.com/{tenantid}/v2.0", and a document
+// whose issuer holds "{tenantid}" once where issuer has "common" or
+// "organizations" is accepted; [Provider.Verifier] then checks each ID
+// token's issuer against its tenant. issuer itself must be an https URL without query or
 // fragment (http is accepted for loopback hosts and with
 // opts.InsecureAllowHTTP), and so must every endpoint of the document,
 // or the error wraps oauth2.ErrInsecureTransport. A document that does not
@@ -115,7 +121,7 @@ func (p *Provider) fetchMetadata(ctx context.Context, u string) (*Metadata, time
 	if err != nil {
 		return nil, 0, fmt.Errorf("oidc: discovery: %w", err)
 	}
-	if m.Issuer != p.issuer {
+	if m.Issuer != p.issuer && !isTenantTemplate(m.Issuer, p.issuer) {
 		return nil, 0, fmt.Errorf("oidc: discovery: %w: the document at %s names issuer %s, not %s",
 			ErrIssuerMismatch, quote(u), quote(m.Issuer), quote(p.issuer))
 	}

@@ -56,8 +56,9 @@ type Config struct {
 	// known to be old on purpose.
 	SkipExpiryCheck bool
 	// SkipIssuerCheck skips the "iss" check, for multi-tenant providers
-	// whose tokens name each tenant as issuer; the caller must then check
-	// IDToken.Issuer itself.
+	// whose tokens name each tenant as issuer (other than Microsoft
+	// Entra's, which [Provider.Verifier] checks); the caller must then
+	// check IDToken.Issuer itself.
 	SkipIssuerCheck bool
 	// Leeway is the clock skew allowed in the "exp", "nbf", "iat" and
 	// "auth_time" checks; if 0, DefaultLeeway; if negative, none.
@@ -90,6 +91,7 @@ func (c Config) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String
 // verb, never print the client secret.
 type IDTokenVerifier struct {
 	issuer   string
+	tenant   string // a tenant issuer template (see tenantIssuer), or ""
 	keySet   KeySet
 	clientID string
 	algs     []string
@@ -125,8 +127,19 @@ func NewVerifier(issuer string, keySet KeySet, config *Config) *IDTokenVerifier 
 // describes, with p's JWK Set ([Provider.KeySet]). When
 // config.SupportedSigningAlgs is empty, the algorithms are those p's
 // metadata lists in id_token_signing_alg_values_supported (see Config).
+//
+// For Microsoft Entra's multi-tenant issuers (see [NewProvider]), a
+// token's "iss" must be the metadata's issuer with "{tenantid}" replaced
+// by the token's "tid" claim, a tenant ID: users of every tenant pass, so
+// an app that serves only some tenants checks IDToken.Issuer (or "tid")
+// against its own list.
 func (p *Provider) Verifier(config *Config) *IDTokenVerifier {
-	return newVerifier(p.issuer, p.keys, config, p.Metadata().IDTokenSigningAlgValuesSupported)
+	m := p.Metadata()
+	v := newVerifier(p.issuer, p.keys, config, m.IDTokenSigningAlgValuesSupported)
+	if m.Issuer != p.issuer { // a tenant template: NewProvider checked it
+		v.tenant = m.Issuer
+	}
+	return v
 }
 
 func newVerifier(issuer string, keySet KeySet, config *Config, advertised []string) *IDTokenVerifier {
@@ -249,9 +262,11 @@ func WithPrevious(previous *IDToken) VerifyOption {
 //   - the claims are a JSON object without duplicate members, with iss,
 //     sub, aud, exp and iat, of their types ([ErrMalformedToken]);
 //   - "iss" is the verifier's issuer, byte for byte ([ErrIssuerMismatch]),
-//     with one exception: for the issuer "https://accounts.google.com",
+//     with two exceptions: for the issuer "https://accounts.google.com",
 //     "accounts.google.com" passes too, since Google documents either
-//     form as the iss of its ID tokens (as coreos/go-oidc accepts);
+//     form as the iss of its ID tokens (as coreos/go-oidc accepts); and a
+//     verifier of a Microsoft Entra multi-tenant issuer wants the
+//     tenant's issuer named by "tid" (see [Provider.Verifier]);
 //     IDToken.Issuer is the token's own;
 //   - "aud" contains the client ID and, with several audiences, "azp" is
 //     the client ID ([ErrAudienceMismatch]);
@@ -345,10 +360,75 @@ func issuerMatches(iss, want string) bool {
 	return iss == want || want == googleIssuer && iss == googleIssuerNoScheme
 }
 
+// tenantPlaceholder stands for the tenant in the issuer that Microsoft
+// Entra's multi-tenant endpoints ("common", "organizations") publish,
+// "https://login.microsoftonline.com/{tenantid}/v2.0": each ID token's
+// "iss" names its user's tenant, which its "tid" claim holds
+// (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-the-issuer).
+const tenantPlaceholder = "{tenantid}"
+
+// isTenantTemplate reports whether template, the issuer of the discovery
+// document fetched for issuer, is a tenant template for it: it holds
+// "{tenantid}" once, and issuer is template with "common" or
+// "organizations" in its place.
+func isTenantTemplate(template, issuer string) bool {
+	if strings.Count(template, tenantPlaceholder) != 1 {
+		return false
+	}
+	for _, t := range [...]string{"common", "organizations"} {
+		if strings.Replace(template, tenantPlaceholder, t, 1) == issuer {
+			return true
+		}
+	}
+	return false
+}
+
+// tenantIssuer returns template with "{tenantid}" replaced by tid, or ""
+// when tid is not a tenant ID: a GUID, 36 characters, hexadecimal digits
+// with hyphens at 8, 13, 18 and 23.
+func tenantIssuer(template, tid string) string {
+	if len(tid) != 36 {
+		return ""
+	}
+	for i := 0; i < len(tid); i++ {
+		c := tid[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return ""
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f') {
+				return ""
+			}
+		}
+	}
+	return strings.Replace(template, tenantPlaceholder, tid, 1)
+}
+
+// checkIssuer checks the token's "iss": v's issuer (see issuerMatches), or
+// for a verifier of a tenant template, the template with the token's
+// "tid".
+func (v *IDTokenVerifier) checkIssuer(t *IDToken) error {
+	if v.skipIss || issuerMatches(t.Issuer, v.issuer) {
+		return nil
+	}
+	if v.tenant == "" {
+		return fmt.Errorf("%w: the id token's iss is %s, not %s", ErrIssuerMismatch, quote(t.Issuer), quote(v.issuer))
+	}
+	var c struct {
+		TenantID string `json:"tid"`
+	}
+	if err := t.Claims(&c); err != nil || t.Issuer != tenantIssuer(v.tenant, c.TenantID) {
+		return fmt.Errorf("%w: the id token's iss is %s, not %s with its tid %s", ErrIssuerMismatch, quote(t.Issuer), quote(v.tenant), quote(c.TenantID))
+	}
+	return nil
+}
+
 // checkClaims checks iss, aud, azp, exp, nbf and iat.
 func (v *IDTokenVerifier) checkClaims(t *IDToken) error {
-	if !v.skipIss && !issuerMatches(t.Issuer, v.issuer) {
-		return fmt.Errorf("%w: the id token's iss is %s, not %s", ErrIssuerMismatch, quote(t.Issuer), quote(v.issuer))
+	if err := v.checkIssuer(t); err != nil {
+		return err
 	}
 	if !v.skipAud {
 		if !contains(t.Audience, v.clientID) {
