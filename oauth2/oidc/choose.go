@@ -38,6 +38,11 @@ const (
 //     client_secret_jwt;
 //   - with neither: none.
 //
+// With c.AuthMethod [oauth2.AuthAutoDetect], a client secret and a server
+// that lists both client_secret_basic and client_secret_post, the answer
+// stays AuthAutoDetect: a server may accept only the method a client is
+// registered with, which the metadata does not say.
+//
 // A client is never moved to a method that uses weaker credentials than it
 // has, nor a confidential client to none: when the server lists nothing
 // that fits, AuthMethod returns an error wrapping [ErrNotSupported].
@@ -53,6 +58,11 @@ func (m *Metadata) AuthMethod(c *oauth2.Config) (oauth2.AuthMethod, error) {
 		switch {
 		case c.Signer != nil && !hmac:
 			candidates = []string{authPrivateJWT}
+		case c.ClientSecret != "" && c.AuthMethod == oauth2.AuthAutoDetect &&
+			contains(supported, authSecretBasic) && contains(supported, authSecretPost):
+			// The server takes either; which one this client is
+			// registered for is what auto-detection finds out.
+			return oauth2.AuthAutoDetect, nil
 		case c.ClientSecret != "":
 			candidates = []string{authSecretBasic, authSecretPost, authSecretJWT}
 		default:

@@ -191,6 +191,10 @@ func TestAuthMethod(t *testing.T) {
 		{"explicit, not listed", []string{"client_secret_basic"}, oauth2.Config{ClientSecret: "s", AuthMethod: "client_secret_post"}, "", oidc.ErrNotSupported},
 		{"explicit unencoded basic", nil, oauth2.Config{ClientSecret: "s", AuthMethod: "client_secret_basic_unencoded"}, "client_secret_basic_unencoded", nil},
 		{"auto-detect follows the credentials", []string{"client_secret_post"}, oauth2.Config{ClientSecret: "s", AuthMethod: "auto"}, "client_secret_post", nil},
+		{"auto-detect, basic and post listed: stays auto", []string{"client_secret_basic", "client_secret_post", "private_key_jwt"}, oauth2.Config{ClientSecret: "s", AuthMethod: "auto"}, "auto", nil},
+		{"auto-detect, nothing listed: basic", nil, oauth2.Config{ClientSecret: "s", AuthMethod: "auto"}, "client_secret_basic", nil},
+		{"auto-detect with a key: private_key_jwt", []string{"client_secret_basic", "client_secret_post", "private_key_jwt"}, oauth2.Config{ClientSecret: "s", Signer: es, AuthMethod: "auto"}, "private_key_jwt", nil},
+		{"default, basic and post listed: basic", []string{"client_secret_post", "client_secret_basic"}, oauth2.Config{ClientSecret: "s"}, "client_secret_basic", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
