@@ -131,9 +131,10 @@ type Config struct {
 	// Now is the clock for oauth_timestamp. If nil, time.Now is used.
 	Now func() time.Time
 
-	// Rand is the source of the 32 random bytes behind each oauth_nonce,
-	// read for each signing. If nil, crypto/rand.Reader is used. A read
-	// error fails the signing.
+	// Rand is the source of the 30 random bytes behind each oauth_nonce,
+	// read for each signing: the nonce is 30 letters and digits
+	// (A-Z, a-z, 0-9), one per byte. If nil, crypto/rand.Reader is used.
+	// A read error fails the signing.
 	Rand io.Reader
 
 	// Nonce, if non-nil, returns each oauth_nonce instead of Rand; for

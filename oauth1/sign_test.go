@@ -1,6 +1,7 @@
 package oauth1_test
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"hash"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -123,7 +125,12 @@ func TestSignConcurrentCredentials(t *testing.T) {
 }
 
 // TestSignNoncesUnique signs from many goroutines at once and checks that
-// no nonce comes out twice and that each is 32 bytes of Base64url.
+// no nonce comes out twice and that each is 30 letters and digits: what
+// providers built on oauthlib accept by default (its RequestValidator's
+// check_nonce: 20 to 30 of A-Z, a-z, 0-9) and what NetSuite documents
+// (6 to 64 alphanumeric characters).
+var alphanumeric = regexp.MustCompile(`^[A-Za-z0-9]{30}$`)
+
 func TestSignNoncesUnique(t *testing.T) {
 	const goroutines, each = 16, 250
 	nonces := make(chan string, goroutines*each)
@@ -148,8 +155,8 @@ func TestSignNoncesUnique(t *testing.T) {
 	close(nonces)
 	seen := make(map[string]bool, goroutines*each)
 	for n := range nonces {
-		if b, err := base64.RawURLEncoding.DecodeString(n); err != nil || len(b) != 32 {
-			t.Fatalf("nonce %q: not 32 bytes of Base64url (%v)", n, err)
+		if !alphanumeric.MatchString(n) {
+			t.Fatalf("nonce %q: not 30 letters and digits", n)
 		}
 		if seen[n] {
 			t.Fatalf("nonce %q came out twice", n)
@@ -185,5 +192,33 @@ func TestBaseStringMethod(t *testing.T) {
 		if !strings.HasPrefix(base, tt.want) {
 			t.Errorf("base string of a %q request = %q, want it to start with %q", tt.method, base, tt.want)
 		}
+	}
+}
+
+// TestSignNonceFromRand checks how Config.Rand's bytes become the nonce:
+// each byte modulo 62, as a digit, a lower-case or an upper-case letter.
+func TestSignNonceFromRand(t *testing.T) {
+	rnd := []byte{0, 9, 10, 35, 36, 61, 62, 255, 123, 124}
+	rnd = append(rnd, make([]byte, 20)...)
+	cfg := *twConfig
+	cfg.Rand = bytes.NewReader(rnd)
+	req, _ := http.NewRequest("GET", "https://api.example.com/r", nil)
+	if err := cfg.Sign(req, twToken); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, p := range headerParams(t, req.Header.Get("Authorization")) {
+		if p[0] == "oauth_nonce" {
+			got = p[1]
+		}
+	}
+	// 0-9 are digits, 10-35 lower-case, 36-61 upper-case letters; 62 is
+	// 0, 255 is 7 (255 = 4*62 + 7), 123 is 61, 124 is 0.
+	if want := "09azAZ07Z0" + strings.Repeat("0", 20); got != want {
+		t.Errorf("oauth_nonce = %q, want %q", got, want)
+	}
+	cfg.Rand = bytes.NewReader(rnd[:29])
+	if err := cfg.Sign(req, twToken); err == nil {
+		t.Error("Sign() with 29 random bytes succeeded, want the read error")
 	}
 }
