@@ -29,7 +29,8 @@ const DefaultMaxBytes = 1 << 20
 // any processes, may share one path.
 type File struct {
 	// Path names the token file; its directory must exist. The lock is
-	// Path + ".lock".
+	// Path + ".lock". Anything at Path but a regular file (a directory,
+	// a FIFO, a device) fails Load and Save with an error.
 	Path string
 	// MaxBytes bounds a read of the file; if 0, DefaultMaxBytes. A larger
 	// file fails to load with an error wrapping *http.MaxBytesError, and a
@@ -159,7 +160,9 @@ func (f *File) read(ctx context.Context) ([]byte, error) {
 	var fh *os.File
 	err := retry(ctx, func() error {
 		var err error
-		fh, err = os.Open(f.Path)
+		// Non-blocking, so that a FIFO put at Path does not block the
+		// open until a writer comes; it is refused below.
+		fh, err = os.OpenFile(f.Path, os.O_RDONLY|openNonblock, 0)
 		return err
 	})
 	if errors.Is(err, fs.ErrNotExist) {
@@ -169,6 +172,9 @@ func (f *File) read(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("tokenstore: %w", err)
 	}
 	defer fh.Close()
+	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("tokenstore: %q is not a regular file", f.Path)
+	}
 	n := f.maxBytes()
 	b, err := io.ReadAll(io.LimitReader(fh, n+1))
 	if err != nil {

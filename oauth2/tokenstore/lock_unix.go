@@ -81,3 +81,7 @@ func syncDir(dir string) error {
 // transient reports whether err may go away if the call is tried again: it
 // never does here.
 func transient(error) bool { return false }
+
+// openNonblock is the flag that opens a FIFO without waiting for a writer,
+// where there is one.
+const openNonblock = syscall.O_NONBLOCK

@@ -106,3 +106,7 @@ func syncDir(string) error { return nil }
 func transient(err error) bool {
 	return errors.Is(err, errorAccessDenied) || errors.Is(err, errorSharingViolation)
 }
+
+// openNonblock is the flag that opens a FIFO without waiting for a writer,
+// where there is one.
+const openNonblock = 0
