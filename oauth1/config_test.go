@@ -187,6 +187,9 @@ func TestResponseTooLarge(t *testing.T) {
 	if !errors.As(err, &tl) || tl.Limit != 1000 {
 		t.Errorf("RequestToken() error = %v, want *http.MaxBytesError{Limit: 1000}", err)
 	}
+	if err != nil && strings.Contains(err.Error(), "request body") {
+		t.Errorf("RequestToken() error = %q: the response is too large, not a request", err)
+	}
 }
 
 func TestSignInPlace(t *testing.T) {

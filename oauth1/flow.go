@@ -192,7 +192,7 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *cr
 		return nil, nil, fmt.Errorf("oauth1: reading token response: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, nil, fmt.Errorf("oauth1: %s endpoint: %w", name, &http.MaxBytesError{Limit: limit})
+		return nil, nil, fmt.Errorf("oauth1: %s endpoint: %w", name, urlenc.TooLarge("response body", limit))
 	}
 	params, perr := parseTokenResponse(resp.Header.Get("Content-Type"), data)
 	problem := params.Get("oauth_problem")

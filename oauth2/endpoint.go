@@ -205,7 +205,7 @@ func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud stri
 	}
 	body, err := readLimited(resp.Body, c.maxBody())
 	if mb, ok := err.(*http.MaxBytesError); ok {
-		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, responseTooLargeError{mb})
+		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, urlenc.TooLarge("response body", mb.Limit))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("oauth2: %s endpoint: %w", name, scrubSendError(err, secrets))
@@ -230,17 +230,6 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
-
-// responseTooLargeError is a response body longer than the limit. It
-// unwraps to the *http.MaxBytesError, whose own text ("request body too
-// large") speaks of a request.
-type responseTooLargeError struct{ err *http.MaxBytesError }
-
-func (e responseTooLargeError) Error() string {
-	return "response body exceeds the limit of " + strconv.FormatInt(e.err.Limit, 10) + " bytes"
-}
-
-func (e responseTooLargeError) Unwrap() error { return e.err }
 
 // maxRetryAfter bounds the Retry-After delay the package honours (see
 // Error.RetryAfter).

@@ -201,7 +201,7 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 		return nil, nil, fmt.Errorf("oidc: %s: reading response: %w", r.endpoint, err)
 	}
 	if int64(len(body)) > f.maxBody {
-		return nil, nil, fmt.Errorf("oidc: %s: %w", r.endpoint, &http.MaxBytesError{Limit: f.maxBody})
+		return nil, nil, fmt.Errorf("oidc: %s: %w", r.endpoint, urlenc.TooLarge("response body", f.maxBody))
 	}
 	return body, resp.Header, nil
 }

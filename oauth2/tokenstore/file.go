@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/oauth2"
 )
 
@@ -91,7 +91,7 @@ func (f *File) Save(ctx context.Context, tok *oauth2.Token, prev string) (string
 	}
 	data = append(data, '\n')
 	if n := f.maxBytes(); int64(len(data)) > n {
-		return "", fmt.Errorf("tokenstore: token too large to save: %w", &http.MaxBytesError{Limit: n})
+		return "", fmt.Errorf("tokenstore: %w", urlenc.TooLarge("the token's JSON", n))
 	}
 	release, err := f.writeLock(ctx)
 	if err != nil {
@@ -181,7 +181,7 @@ func (f *File) read(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("tokenstore: %w", err)
 	}
 	if int64(len(b)) > n {
-		return nil, fmt.Errorf("tokenstore: %q: %w", f.Path, &http.MaxBytesError{Limit: n})
+		return nil, fmt.Errorf("tokenstore: %q: %w", f.Path, urlenc.TooLarge("the file", n))
 	}
 	return b, nil
 }
