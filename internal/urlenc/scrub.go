@@ -2,6 +2,8 @@ package urlenc
 
 import (
 	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -59,3 +61,23 @@ func (e *scrubbedError) Timeout() bool {
 	t, ok := e.err.(interface{ Timeout() bool })
 	return ok && t.Timeout()
 }
+
+// TooLarge returns the error for what (a response body, a file) when it
+// is longer than limit bytes. Its text says so, "<what> exceeds the limit
+// of <limit> bytes", and it unwraps to an *http.MaxBytesError, the type
+// callers test for, whose own text ("http: request body too large")
+// speaks of a request.
+func TooLarge(what string, limit int64) error {
+	return &tooLargeError{what, &http.MaxBytesError{Limit: limit}}
+}
+
+type tooLargeError struct {
+	what string
+	err  *http.MaxBytesError
+}
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%s exceeds the limit of %d bytes", e.what, e.err.Limit)
+}
+
+func (e *tooLargeError) Unwrap() error { return e.err }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -55,5 +56,16 @@ func TestScrubError(t *testing.T) {
 	plain := errors.New("connection refused")
 	if got := ScrubError(plain, []string{secret}, 100); got != plain {
 		t.Errorf("ScrubError of a clean error = %v, want it unchanged", got)
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	err := fmt.Errorf("pkg: %w", TooLarge("response body", 1<<20))
+	if got, want := err.Error(), "pkg: response body exceeds the limit of 1048576 bytes"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	var mb *http.MaxBytesError
+	if !errors.As(err, &mb) || mb.Limit != 1<<20 {
+		t.Errorf("errors.As(*http.MaxBytesError) = %v, %v; want Limit 1048576", mb, err)
 	}
 }
