@@ -78,7 +78,10 @@ type Config struct {
 	Method SignatureMethod
 
 	// Placement is where the protocol parameters go; InHeader by
-	// default. It applies to the token requests too.
+	// default. It applies to the token requests too. Keep InHeader for
+	// providers built on Python's oauthlib: it decodes oauth_ parameters
+	// of a query or form body twice, so that a PLAINTEXT signature or a
+	// callback URL holding %-escapes fails its check there.
 	Placement Placement
 
 	// Realm is sent first and unsigned in the Authorization header
