@@ -72,12 +72,12 @@ func BenchmarkSignManyTokens(b *testing.B) {
 	sink = req.Header.Get("Authorization")
 }
 
-// BenchmarkFloor does only what signing cannot avoid: 32 random bytes for
+// BenchmarkFloor does only what signing cannot avoid: 30 random bytes for
 // the nonce, HMAC-SHA1 (crypto/hmac, keyed anew) over the prebuilt base
 // string, Base64.
 func BenchmarkFloor(b *testing.B) {
 	base, key := []byte(twBase), []byte(twKey)
-	var nonce [32]byte
+	var nonce [30]byte
 	out := make([]byte, 0, 64)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -136,13 +136,13 @@ func BenchmarkTransport(b *testing.B) {
 		// What any RoundTripper that signs this request must do besides
 		// collecting the parameters and building the base string: copy
 		// the request with a header of its own, read the form body and
-		// give the copy a new one, 32 random bytes, HMAC-SHA1 prepared
+		// give the copy a new one, 30 random bytes, HMAC-SHA1 prepared
 		// once over the prebuilt base string, Base64, and an
 		// Authorization value as long as the Twitter example's.
 		req := twRequest()
 		mac := hmac.New(sha1.New, []byte(twKey))
 		base := []byte(twBase)
-		var nonce [32]byte
+		var nonce [30]byte
 		var sum [sha1.Size]byte
 		buf := make([]byte, 0, 512)
 		b.ReportAllocs()

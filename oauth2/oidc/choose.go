@@ -41,7 +41,10 @@ const (
 // With c.AuthMethod [oauth2.AuthAutoDetect], a client secret and a server
 // that lists both client_secret_basic and client_secret_post, the answer
 // stays AuthAutoDetect: a server may accept only the method a client is
-// registered with, which the metadata does not say.
+// registered with, which the metadata does not say. Auto-detection sends
+// an authorization code once, with client_secret_basic
+// ([oauth2.AuthAutoDetect]): a client registered for client_secret_post
+// sets c.AuthMethod to it to exchange codes.
 //
 // A client is never moved to a method that uses weaker credentials than it
 // has, nor a confidential client to none: when the server lists nothing
@@ -61,7 +64,8 @@ func (m *Metadata) AuthMethod(c *oauth2.Config) (oauth2.AuthMethod, error) {
 		case c.ClientSecret != "" && c.AuthMethod == oauth2.AuthAutoDetect &&
 			contains(supported, authSecretBasic) && contains(supported, authSecretPost):
 			// The server takes either; which one this client is
-			// registered for is what auto-detection finds out.
+			// registered for is what auto-detection finds out
+			// (for every grant but the authorization code).
 			return oauth2.AuthAutoDetect, nil
 		case c.ClientSecret != "":
 			candidates = []string{authSecretBasic, authSecretPost, authSecretJWT}

@@ -86,6 +86,10 @@ func TestMicrosoftTenantDiscovery(t *testing.T) {
 	}
 }
 
+// caseClaim is a claim, for the tid of TestMicrosoftTenantVerify, under
+// another name than "tid".
+type caseClaim struct{ name, value string }
+
 func TestMicrosoftTenantVerify(t *testing.T) {
 	ctx := context.Background()
 	now := unitNow
@@ -98,7 +102,11 @@ func TestMicrosoftTenantVerify(t *testing.T) {
 	token := func(iss string, tid any) string {
 		c := unitClaims("RS256")
 		c["iss"] = iss
-		if tid != nil {
+		switch tid := tid.(type) {
+		case nil:
+		case caseClaim:
+			c[tid.name] = tid.value
+		default:
 			c["tid"] = tid
 		}
 		return mint(t, rs, map[string]any{"alg": "RS256", "kid": "k1"}, c)
@@ -122,6 +130,10 @@ func TestMicrosoftTenantVerify(t *testing.T) {
 		{"tid with a slash", "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab/2d7cd011db4/v2.0", "72f988bf-86f1-41af-91ab/2d7cd011db4", oidc.ErrIssuerMismatch},
 		{"the template itself", msTemplate, "{tenantid}", oidc.ErrIssuerMismatch},
 		{"another host", "https://attacker.example/" + msTenant + "/v2.0", msTenant, oidc.ErrIssuerMismatch},
+		// Claim names are case-sensitive (RFC 7519 §4): "TID" is not
+		// "tid", however encoding/json would match a struct field.
+		{"TID for tid", tenantIssuer, caseClaim{"TID", msTenant}, oidc.ErrIssuerMismatch},
+		{"Tid for tid", tenantIssuer, caseClaim{"Tid", msTenant}, oidc.ErrIssuerMismatch},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := v.Verify(ctx, token(tt.iss, tt.tid))

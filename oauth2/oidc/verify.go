@@ -3,6 +3,7 @@ package oidc
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -416,11 +417,14 @@ func (v *IDTokenVerifier) checkIssuer(t *IDToken) error {
 	if v.tenant == "" {
 		return fmt.Errorf("%w: the id token's iss is %s, not %s", ErrIssuerMismatch, quote(t.Issuer), quote(v.issuer))
 	}
-	var c struct {
-		TenantID string `json:"tid"`
+	// The claims by exact name: a struct field would take "TID" too.
+	var obj map[string]json.RawMessage
+	tid := ""
+	if t.Claims(&obj) == nil {
+		tid, _, _ = getString(obj, "tid")
 	}
-	if err := t.Claims(&c); err != nil || t.Issuer != tenantIssuer(v.tenant, c.TenantID) {
-		return fmt.Errorf("%w: the id token's iss is %s, not %s with its tid %s", ErrIssuerMismatch, quote(t.Issuer), quote(v.tenant), quote(c.TenantID))
+	if t.Issuer != tenantIssuer(v.tenant, tid) {
+		return fmt.Errorf("%w: the id token's iss is %s, not %s with its tid %s", ErrIssuerMismatch, quote(t.Issuer), quote(v.tenant), quote(tid))
 	}
 	return nil
 }
