@@ -69,7 +69,10 @@ type Endpoint struct {
 	// is sent to, without query and fragment (RFC 7523 §3), which
 	// Microsoft Entra and Okta expect. Set it to Issuer for servers that
 	// want the issuer identifier: the AT Protocol, FAPI 2.0,
-	// draft-ietf-oauth-rfc7523bis. Discovery leaves it empty.
+	// draft-ietf-oauth-rfc7523bis, zitadel/oidc. Set it to TokenURL for
+	// servers that want the token endpoint's URL at every endpoint (OpenID
+	// Connect Core 1.0 §9), such as ORY Hydra at its revocation endpoint.
+	// Discovery leaves it empty.
 	AssertionAudience string
 }
 
