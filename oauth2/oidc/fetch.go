@@ -150,13 +150,20 @@ type request struct {
 	url      string
 	accept   string
 	bearer   string // an access token for the Authorization header, or ""
+	// session, if not nil, places its token instead: the request goes
+	// through an oauth2.Transport whose Source is session (token, DPoP
+	// proof and nonce, resend of a refused token), over the fetcher's
+	// client (its Transport as Base, its redirect policy, Jar and
+	// Timeout).
+	session *oauth2.Session
+	secret  string // a credential to scrub from errors, besides bearer
 }
 
 // do makes r and returns the body of its 2xx response, read through the
 // size limit, and its header. A non-2xx answer is an *oauth2.Error (see
 // oauth2.CheckResponse) with Endpoint r.endpoint, whose fields never hold
-// the bearer token; nor does the error of a request that failed on the
-// way, whose text is bounded to maxErrorText bytes.
+// the token; nor does the error of a request that failed on the way,
+// whose text is bounded to maxErrorText bytes.
 func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error) {
 	u, err := url.Parse(r.url)
 	if err != nil {
@@ -178,13 +185,20 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 	if r.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+r.bearer)
 	}
-	resp, err := f.client.Do(req)
+	client := f.client
+	if r.session != nil {
+		client = oauth2.NewClient(r.session, f.client)
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		// net/http's error may quote what the server sent (a malformed
 		// status line, whole): scrubbed of the token, and bounded.
 		var secrets []string
 		if r.bearer != "" {
-			secrets = []string{"Bearer " + r.bearer, r.bearer}
+			secrets = append(secrets, "Bearer "+r.bearer, r.bearer)
+		}
+		if r.secret != "" {
+			secrets = append(secrets, r.secret)
 		}
 		return nil, nil, fmt.Errorf("oidc: %s: %w", r.endpoint, urlenc.ScrubError(err, secrets, maxErrorText))
 	}

@@ -38,12 +38,32 @@ func (u *UserInfo) Claims(v any) error {
 }
 
 // UserInfo asks p's UserInfo endpoint about the end-user of the access
-// token src supplies (§5.3), sent as a Bearer token (RFC 6750 §2.1), and
-// returns the claims. subject is the "sub" of the end-user's ID token: a
-// response about anyone else fails with an error wrapping
-// [ErrSubjectMismatch] (§5.3.4: its claims must not be used, a token of
-// another user may have been substituted). Pass "" only when there is no
-// ID token to compare with.
+// token src supplies (§5.3), and returns the claims. subject is the "sub"
+// of the end-user's ID token: a response about anyone else fails with an
+// error wrapping [ErrSubjectMismatch] (§5.3.4: its claims must not be
+// used, a token of another user may have been substituted). Pass "" only
+// when there is no ID token to compare with.
+//
+// When src is an *oauth2.Session, the request goes through an
+// oauth2.Transport with the session as its Source, as the requests of
+// Session.Client do, over p's HTTP client (Options.HTTPClient): the
+// session's token is placed as Config.Placement says, seen by
+// Hooks.ProtectedRequest and sent over plain http to a host that is not a
+// loopback address only if both Config.InsecureAllowHTTP and
+// Options.InsecureAllowHTTP allow it. A DPoP-bound token goes as
+// "Authorization: DPoP" with a proof for the request (RFC 9449 §7.1), a
+// server nonce challenge is answered with one resend (§9), and a token
+// the server refuses as invalid_token is replaced and the request sent
+// once more (see oauth2.Transport). Any other src supplies a token that is sent as a
+// Bearer token in the Authorization header (RFC 6750 §2.1); a token whose
+// type (oauth2.Token.Type) is not Bearer, such as a DPoP-bound one, is
+// then refused, and nothing is sent: it would need a proof, which only a
+// Session's key makes.
+//
+// Either way, redirects are followed only to the same origin (see
+// Options.HTTPClient), the body is read through Options.MaxBodyBytes, and
+// ctx bounds the request (and Options.Timeout, when ctx has no deadline),
+// src's Token call and the wait for a refresh the session makes for it.
 //
 // A JSON response is read as a JSON object with a non-empty "sub". A
 // signed response (Content-Type application/jwt) is verified as an ID
@@ -56,10 +76,6 @@ func (u *UserInfo) Claims(v any) error {
 // server refuses), whose fields never hold the access token; a wrapped
 // *http.MaxBytesError for a body over the limit; [ErrMalformedToken] for a
 // response without a usable "sub".
-//
-// A token whose type (oauth2.Token.Type) is not Bearer, such as a
-// DPoP-bound one, is refused, and nothing is sent: it would need a proof. ctx bounds the request (and Options.Timeout, when ctx
-// has no deadline) and src's Token call.
 func (p *Provider) UserInfo(ctx context.Context, src TokenSource, subject string) (*UserInfo, error) {
 	tok, err := src.Token(ctx)
 	if err != nil {
@@ -68,9 +84,10 @@ func (p *Provider) UserInfo(ctx context.Context, src TokenSource, subject string
 	if tok == nil || tok.AccessToken == "" {
 		return nil, fmt.Errorf("oidc: userinfo: %w", oauth2.ErrNoToken)
 	}
+	sess, _ := src.(*oauth2.Session)
 	// Type, not TokenType: a token with a DPoPJKT is DPoP-bound whatever
 	// its TokenType says.
-	if typ := tok.Type(); typ != "Bearer" {
+	if typ := tok.Type(); typ != "Bearer" && sess == nil {
 		return nil, fmt.Errorf("oidc: userinfo: token type %s is not Bearer", quote(typ))
 	}
 	m, err := p.current(ctx)
@@ -80,8 +97,15 @@ func (p *Provider) UserInfo(ctx context.Context, src TokenSource, subject string
 	if m.UserInfoEndpoint == "" {
 		return nil, fmt.Errorf("oidc: userinfo: %w: the metadata has no userinfo_endpoint", oauth2.ErrNoEndpoint)
 	}
-	body, h, err := p.f.do(ctx, request{endpoint: "userinfo", url: m.UserInfoEndpoint,
-		accept: "application/json, application/jwt", bearer: tok.AccessToken})
+	r := request{endpoint: "userinfo", url: m.UserInfoEndpoint, accept: "application/json, application/jwt"}
+	if sess != nil {
+		// The session's Transport takes the token again when it sends:
+		// the one it sends may be a renewed one.
+		r.session, r.secret = sess, tok.AccessToken
+	} else {
+		r.bearer = tok.AccessToken
+	}
+	body, h, err := p.f.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -126,6 +126,13 @@ func (f tokenFunc) Token(context.Context) (*oauth2.Token, error) { return f(), n
 // with a body the test chooses.
 func opServer(t testing.TB, userinfo func(iss string) (contentType, body string)) *httptest.Server {
 	t.Helper()
+	return opServerWrapped(t, userinfo, nil)
+}
+
+// opServerWrapped is opServer whose handler is wrap's of the usual one,
+// if wrap is not nil.
+func opServerWrapped(t testing.TB, userinfo func(iss string) (contentType, body string), wrap func(http.Handler) http.Handler) *httptest.Server {
+	t.Helper()
 	k := keys(t)
 	var s *httptest.Server
 	mux := http.NewServeMux()
@@ -148,7 +155,11 @@ func opServer(t testing.TB, userinfo func(iss string) (contentType, body string)
 		w.Header().Set("Content-Type", ct)
 		w.Write([]byte(body))
 	})
-	s = httptest.NewServer(mux)
+	var h http.Handler = mux
+	if wrap != nil {
+		h = wrap(h)
+	}
+	s = httptest.NewServer(h)
 	t.Cleanup(s.Close)
 	return s
 }
