@@ -196,6 +196,12 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 		sent = &sentCredentials{base: base.Transport}
 		base.Transport = sent
 		client = oauth2.NewClient(r.session, &base)
+		if t, ok := client.Transport.(*oauth2.Transport); ok {
+			// Plain http to a host that is not a loopback address needs
+			// Options.InsecureAllowHTTP too, where Hooks.ProtectedRequest
+			// sends the request as well.
+			t.InsecureAllowHTTP = t.InsecureAllowHTTP && f.insecure
+		}
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -359,3 +359,59 @@ func TestUserInfoSessionErrorScrubsWhatWasSent(t *testing.T) {
 		})
 	}
 }
+
+// roundTripFunc is an http.RoundTripper of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestUserInfoSessionHookInsecure checks that a session's token goes over
+// plain http to a host that is not a loopback address only when both the
+// session's Config and the provider's Options allow it, also when
+// Hooks.ProtectedRequest is what sends the request there.
+func TestUserInfoSessionHookInsecure(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name                   string
+		config, options        bool
+		wantInsecure, wantSent bool
+	}{
+		{"config only", true, false, true, false},
+		{"options only", false, true, true, false},
+		{"both", true, true, false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := opServer(t, nil)
+			var mu sync.Mutex
+			var elsewhere []string
+			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.URL.Hostname() == "userinfo.example" {
+					// Never on the network: the test only sees it sent.
+					mu.Lock()
+					elsewhere = append(elsewhere, r.URL.String())
+					mu.Unlock()
+					return nil, errors.New("not sent")
+				}
+				return http.DefaultTransport.RoundTrip(r)
+			})}
+			p, err := oidc.NewProvider(ctx, s.URL, &oidc.Options{HTTPClient: hc, InsecureAllowHTTP: tt.options})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := &oauth2.Config{ClientID: "client", InsecureAllowHTTP: tt.config}
+			cfg.Hooks.ProtectedRequest = func(r *http.Request) error {
+				r.URL.Scheme, r.URL.Host = "http", "userinfo.example"
+				return nil
+			}
+			_, err = p.UserInfo(ctx, cfg.NewSession(&oauth2.Token{AccessToken: "good-token"}), "")
+			if got := errors.Is(err, oauth2.ErrInsecureTransport); got != tt.wantInsecure {
+				t.Errorf("UserInfo() error = %v, errors.Is(ErrInsecureTransport) = %t, want %t", err, got, tt.wantInsecure)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if got := len(elsewhere) > 0; got != tt.wantSent {
+				t.Errorf("sent to userinfo.example: %q, want sent %t", elsewhere, tt.wantSent)
+			}
+		})
+	}
+}
