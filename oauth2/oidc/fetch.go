@@ -186,19 +186,37 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 		req.Header.Set("Authorization", "Bearer "+r.bearer)
 	}
 	client := f.client
+	var sent *sentCredentials
 	if r.session != nil {
-		client = oauth2.NewClient(r.session, f.client)
+		// The session may send another token than r.secret (one it
+		// renewed during the call) and DPoP proofs: the client's error
+		// may quote them (a Location that echoes them), so every
+		// request's are kept to be scrubbed.
+		base := *f.client
+		sent = &sentCredentials{base: base.Transport}
+		base.Transport = sent
+		client = oauth2.NewClient(r.session, &base)
+		if t, ok := client.Transport.(*oauth2.Transport); ok {
+			// Plain http to a host that is not a loopback address needs
+			// Options.InsecureAllowHTTP too, where Hooks.ProtectedRequest
+			// sends the request as well.
+			t.InsecureAllowHTTP = t.InsecureAllowHTTP && f.insecure
+		}
 	}
 	resp, err := client.Do(req)
 	if err != nil {
 		// net/http's error may quote what the server sent (a malformed
-		// status line, whole): scrubbed of the token, and bounded.
+		// status line, whole, or a Location): scrubbed of the token, and
+		// bounded.
 		var secrets []string
 		if r.bearer != "" {
 			secrets = append(secrets, "Bearer "+r.bearer, r.bearer)
 		}
 		if r.secret != "" {
 			secrets = append(secrets, r.secret)
+		}
+		if sent != nil {
+			secrets = append(secrets, sent.all()...)
 		}
 		return nil, nil, fmt.Errorf("oidc: %s: %w", r.endpoint, urlenc.ScrubError(err, secrets, maxErrorText))
 	}
@@ -218,6 +236,51 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 		return nil, nil, fmt.Errorf("oidc: %s: %w", r.endpoint, urlenc.TooLarge("response body", f.maxBody))
 	}
 	return body, resp.Header, nil
+}
+
+// sentCredentials is an http.RoundTripper that sends with base (if nil,
+// http.DefaultTransport) and keeps the credentials each request carried:
+// its Authorization value and the token in it, its DPoP proofs and its
+// access_token query parameters. It is safe for concurrent use.
+type sentCredentials struct {
+	base http.RoundTripper
+
+	mu   sync.Mutex
+	seen []string
+}
+
+func (s *sentCredentials) RoundTrip(req *http.Request) (*http.Response, error) {
+	var add []string
+	if a := req.Header.Get("Authorization"); a != "" {
+		add = append(add, a)
+		if _, tok, ok := strings.Cut(a, " "); ok {
+			add = append(add, strings.TrimSpace(tok))
+		}
+	}
+	add = append(add, req.Header.Values("DPoP")...)
+	if req.URL != nil {
+		q, _ := url.ParseQuery(req.URL.RawQuery) // the pairs before an error
+		add = append(add, q["access_token"]...)
+	}
+	s.mu.Lock()
+	for _, v := range add {
+		if v != "" {
+			s.seen = append(s.seen, v)
+		}
+	}
+	s.mu.Unlock()
+	base := s.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(req)
+}
+
+// all returns the credentials kept so far.
+func (s *sentCredentials) all() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.seen...)
 }
 
 // cacheAge returns how long a response with header h may be used: its

@@ -2,12 +2,17 @@ package oidc_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/oauthkit/oauth/internal/fakeprovider"
 	"github.com/oauthkit/oauth/oauth2"
@@ -252,5 +257,161 @@ func TestUserInfoDPoPWithoutSession(t *testing.T) {
 	}
 	if n := s.OAuth2.UserInfoRequests() + s.OAuth2.DPoPProofsRefused(); n != 0 {
 		t.Errorf("the provider saw %d UserInfo requests or proofs, want 0", n)
+	}
+}
+
+// echoServer is an OpenID provider whose UserInfo endpoint refuses the
+// token "old-token" as invalid_token and answers any other request with
+// a redirect, to itself, whose Location carries what echo picks from the
+// request; its token endpoint answers every refresh with a new token.
+func echoServer(t testing.TB, echo func(r *http.Request) string) *httptest.Server {
+	t.Helper()
+	var s *httptest.Server
+	var refreshes atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"issuer": s.URL, "jwks_uri": s.URL + "/jwks",
+			"userinfo_endpoint": s.URL + "/userinfo", "token_endpoint": s.URL + "/token"})
+	})
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":"renewed-token-%d","token_type":"Bearer","expires_in":3600}`, refreshes.Add(1))
+	})
+	mux.HandleFunc("/userinfo", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("Authorization"), " old-token") || r.URL.Query().Get("access_token") == "old-token" {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, "/userinfo?echo="+url.QueryEscape(echo(r)), http.StatusFound)
+	})
+	s = httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// TestUserInfoSessionErrorScrubsWhatWasSent checks that the error of a
+// session's UserInfo request holds none of the credentials sent, when a
+// hostile server echoes them into the Location of redirects until the
+// client gives up: not the token the session renewed during the call
+// after the server refused the first one, nor a DPoP proof.
+func TestUserInfoSessionErrorScrubsWhatWasSent(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	authToken := func(r *http.Request) string {
+		if q := r.URL.Query().Get("access_token"); q != "" {
+			return q
+		}
+		_, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		return tok
+	}
+	proof := func(r *http.Request) string { return r.Header.Get("DPoP") }
+	key, err := dpop.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		placement oauth2.Placement
+		dpop      bool
+		echo      func(r *http.Request) string
+	}{
+		{"renewed token in header", oauth2.InHeader, false, authToken},
+		{"renewed token in query", oauth2.InQuery, false, authToken},
+		{"DPoP proof", oauth2.InHeader, true, proof},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var echoed []string
+			s := echoServer(t, func(r *http.Request) string {
+				v := tt.echo(r)
+				mu.Lock()
+				defer mu.Unlock()
+				echoed = append(echoed, v)
+				return v
+			})
+			p, err := oidc.NewProvider(ctx, s.URL, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := &oauth2.Config{ClientID: "client", Endpoint: oauth2.Endpoint{TokenURL: s.URL + "/token"},
+				Placement: tt.placement, Now: func() time.Time { return now }}
+			tok := &oauth2.Token{AccessToken: "old-token", RefreshToken: "refresh-token", Expiry: now.Add(time.Hour)}
+			if tt.dpop {
+				cfg.DPoP = key
+				tok = &oauth2.Token{AccessToken: "dpop-token", TokenType: "DPoP", DPoPJKT: key.Thumbprint(), Expiry: now.Add(time.Hour)}
+			}
+			_, err = p.UserInfo(ctx, cfg.NewSession(tok), "")
+			if err == nil {
+				t.Fatal("UserInfo() error = nil, want the redirect limit's")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(echoed) == 0 || echoed[0] == "" || !tt.dpop && echoed[0] != "renewed-token-1" {
+				t.Fatalf("the server echoed %q: the test tests nothing", echoed)
+			}
+			for _, secret := range echoed {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("UserInfo() error = %v, holds %q", err, secret)
+					break
+				}
+			}
+		})
+	}
+}
+
+// roundTripFunc is an http.RoundTripper of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestUserInfoSessionHookInsecure checks that a session's token goes over
+// plain http to a host that is not a loopback address only when both the
+// session's Config and the provider's Options allow it, also when
+// Hooks.ProtectedRequest is what sends the request there.
+func TestUserInfoSessionHookInsecure(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name                   string
+		config, options        bool
+		wantInsecure, wantSent bool
+	}{
+		{"config only", true, false, true, false},
+		{"options only", false, true, true, false},
+		{"both", true, true, false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := opServer(t, nil)
+			var mu sync.Mutex
+			var elsewhere []string
+			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.URL.Hostname() == "userinfo.example" {
+					// Never on the network: the test only sees it sent.
+					mu.Lock()
+					elsewhere = append(elsewhere, r.URL.String())
+					mu.Unlock()
+					return nil, errors.New("not sent")
+				}
+				return http.DefaultTransport.RoundTrip(r)
+			})}
+			p, err := oidc.NewProvider(ctx, s.URL, &oidc.Options{HTTPClient: hc, InsecureAllowHTTP: tt.options})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := &oauth2.Config{ClientID: "client", InsecureAllowHTTP: tt.config}
+			cfg.Hooks.ProtectedRequest = func(r *http.Request) error {
+				r.URL.Scheme, r.URL.Host = "http", "userinfo.example"
+				return nil
+			}
+			_, err = p.UserInfo(ctx, cfg.NewSession(&oauth2.Token{AccessToken: "good-token"}), "")
+			if got := errors.Is(err, oauth2.ErrInsecureTransport); got != tt.wantInsecure {
+				t.Errorf("UserInfo() error = %v, errors.Is(ErrInsecureTransport) = %t, want %t", err, got, tt.wantInsecure)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if got := len(elsewhere) > 0; got != tt.wantSent {
+				t.Errorf("sent to userinfo.example: %q, want sent %t", elsewhere, tt.wantSent)
+			}
+		})
 	}
 }
