@@ -15,8 +15,8 @@ import (
 // *VerifyError for Parameter "oauth_nonce" wrapping ErrBadRequest. Every
 // nonce it keeps then costs a bounded amount of memory. RFC 5849 §3.3 sets
 // no length; clients send far less (this package 30 letters and digits,
-// oauthlib 30 digits, others a UUID or a hex SHA-1 or SHA-256: 36, 40 or 64), and 128
-// leaves room for twice the longest of those.
+// oauthlib 30 digits, others a UUID or a hex SHA-1 or SHA-256: 36, 40 or
+// 64), and 128 leaves room for twice the longest of those.
 const MaxNonceLength = 128
 
 // A NonceStore remembers the nonces a provider has accepted (RFC 5849

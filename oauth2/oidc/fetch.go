@@ -156,7 +156,6 @@ type request struct {
 	// client (its Transport as Base, its redirect policy, Jar and
 	// Timeout).
 	session *oauth2.Session
-	secret  string // a credential to scrub from errors, besides bearer
 }
 
 // do makes r and returns the body of its 2xx response, read through the
@@ -188,10 +187,10 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 	client := f.client
 	var sent *sentCredentials
 	if r.session != nil {
-		// The session may send another token than r.secret (one it
-		// renewed during the call) and DPoP proofs: the client's error
-		// may quote them (a Location that echoes them), so every
-		// request's are kept to be scrubbed.
+		// The session may send a token it renewed during the call, and
+		// DPoP proofs: the client's error may quote them (a Location that
+		// echoes them), so what every request carried is kept to be
+		// scrubbed.
 		base := *f.client
 		sent = &sentCredentials{base: base.Transport}
 		base.Transport = sent
@@ -211,9 +210,6 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 		var secrets []string
 		if r.bearer != "" {
 			secrets = append(secrets, "Bearer "+r.bearer, r.bearer)
-		}
-		if r.secret != "" {
-			secrets = append(secrets, r.secret)
 		}
 		if sent != nil {
 			secrets = append(secrets, sent.all()...)

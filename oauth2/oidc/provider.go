@@ -45,8 +45,8 @@ type Provider struct {
 // "https://login.microsoftonline.com/{tenantid}/v2.0", and a document
 // whose issuer holds "{tenantid}" once where issuer has "common" or
 // "organizations" is accepted; [Provider.Verifier] then checks each ID
-// token's issuer against its tenant. issuer itself must be an https URL without query or
-// fragment (http is accepted for loopback hosts and with
+// token's issuer against its tenant. issuer itself must be an https URL
+// without query or fragment (http is accepted for loopback hosts and with
 // opts.InsecureAllowHTTP), and so must every endpoint of the document,
 // or the error wraps oauth2.ErrInsecureTransport. A document that does not
 // parse gives an error wrapping [ErrMalformedMetadata], an error status an

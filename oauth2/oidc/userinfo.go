@@ -54,11 +54,11 @@ func (u *UserInfo) Claims(v any) error {
 // "Authorization: DPoP" with a proof for the request (RFC 9449 §7.1), a
 // server nonce challenge is answered with one resend (§9), and a token
 // the server refuses as invalid_token is replaced and the request sent
-// once more (see oauth2.Transport). Any other src supplies a token that is sent as a
-// Bearer token in the Authorization header (RFC 6750 §2.1); a token whose
-// type (oauth2.Token.Type) is not Bearer, such as a DPoP-bound one, is
-// then refused, and nothing is sent: it would need a proof, which only a
-// Session's key makes.
+// once more (see oauth2.Transport). The token of any other src is sent
+// as a Bearer token in the Authorization header (RFC 6750 §2.1); a token
+// whose type (oauth2.Token.Type) is not Bearer, such as a DPoP-bound one,
+// is then refused, and nothing is sent: it would need a proof, which only
+// a Session's key makes.
 //
 // Either way, redirects are followed only to the same origin (see
 // Options.HTTPClient), the body is read through Options.MaxBodyBytes, and
@@ -101,7 +101,7 @@ func (p *Provider) UserInfo(ctx context.Context, src TokenSource, subject string
 	if sess != nil {
 		// The session's Transport takes the token again when it sends:
 		// the one it sends may be a renewed one.
-		r.session, r.secret = sess, tok.AccessToken
+		r.session = sess
 	} else {
 		r.bearer = tok.AccessToken
 	}
