@@ -447,8 +447,8 @@ func isFormCT(ct string) bool { return strings.HasPrefix(ct, "application/x-www-
 // §3.4.4), and oauth_body_hash.
 func plainVerify(query, body string, form bool, authz string, consumers, tokens map[string]string, pub *rsa.PublicKey) error {
 	var params [][2]string
-	for _, s := range []string{query, body} {
-		if s == body && !form {
+	for i, s := range []string{query, body} {
+		if i == 1 && !form {
 			continue
 		}
 		for _, pair := range strings.Split(s, "&") {
@@ -631,4 +631,66 @@ func plainAuthParams(h string) ([][2]string, error) {
 		}
 		out = append(out, [2]string{k, v})
 	}
+}
+
+// FuzzSign signs a POST to https://api.example.com/r with a fuzzed query,
+// body and secrets, with Config.Sign or through a Transport, in every
+// method, placement and body kind. Never a panic; an error wraps
+// ErrBadRequest or ErrNotForm and holds no secret; a signed request
+// verifies with plainVerify, which recomputes the signature from the sent
+// query, body and Authorization header with net/url and crypto alone.
+func FuzzSign(f *testing.F) {
+	f.Add("include_entities=true", twBody, "c s&", "t%s", uint8(1))
+	f.Add("a=1&a=1&b=%20+&c", "x=%zz", "", "", uint8(0x43))
+	f.Add("", "not a form", "é", "&&", uint8(0x80|5<<3))
+	f.Add("oauth_x=1&=&", "=&a=%7e~", "k", "s", uint8(1|2<<1|6<<3))
+	key := fakeprovider.OAuth1RSAPrivateKey()
+	methods := []oauth1.SignatureMethod{oauth1.HMACSHA1, oauth1.HMACSHA256, oauth1.HMACSHA512, oauth1.Plaintext,
+		oauth1.RSASHA1(key), oauth1.RSASHA256(key), oauth1.RSASHA512(key)}
+	f.Fuzz(func(t *testing.T, query, body, consumerSecret, tokenSecret string, flags uint8) {
+		// Secrets that a leak would show: no error text holds them by chance.
+		consumerSecret, tokenSecret = fzConsumerSecret+consumerSecret, fzTokenSecret+tokenSecret
+		target := fvURL
+		if query != "" {
+			target += "?" + query
+		}
+		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		if err != nil || req.URL.Host != "api.example.com" || req.URL.Path != "/r" || req.URL.RawQuery != query {
+			return // not a query this target can carry
+		}
+		if flags&1 != 0 {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: consumerSecret,
+			Method:    methods[int(flags>>3&7)%len(methods)],
+			Placement: oauth1.Placement(flags >> 1 & 3 % 3),
+			BodyHash:  flags&0x80 != 0,
+			Now:       func() time.Time { return fvNow }}
+		tok := &oauth1.Token{Token: "tk", Secret: tokenSecret}
+		var sent *http.Request
+		var sentBody string
+		if flags&0x40 != 0 {
+			rt := &fuzzRT{status: 200}
+			_, err = (&oauth1.Transport{Config: cfg, Token: tok, Base: rt}).RoundTrip(req)
+			sent, sentBody = rt.got, rt.gotBody
+		} else if err = cfg.Sign(req, tok); err == nil {
+			b, _ := io.ReadAll(req.Body)
+			sent, sentBody = req, string(b)
+		}
+		if err != nil {
+			if !errors.Is(err, oauth1.ErrBadRequest) && !errors.Is(err, oauth1.ErrNotForm) {
+				t.Fatalf("signing: %v, want an error wrapping ErrBadRequest or ErrNotForm", err)
+			}
+			checkFuzzScrubbed(t, err, consumerSecret, tokenSecret)
+			return
+		}
+		form := isFormCT(sent.Header.Get("Content-Type"))
+		consumers, tokens := map[string]string{"ck": consumerSecret}, map[string]string{"tk": tokenSecret}
+		if err := plainVerify(sent.URL.RawQuery, sentBody, form, sent.Header.Get("Authorization"), consumers, tokens, &key.PublicKey); err != nil {
+			t.Fatalf("signed request does not verify: %v\nquery %q\nbody %q\nauthorization %q", err, sent.URL.RawQuery, sentBody, sent.Header.Get("Authorization"))
+		}
+		if !form && sentBody != body {
+			t.Fatalf("body sent %q, want %q", sentBody, body)
+		}
+	})
 }

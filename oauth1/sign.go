@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -137,8 +138,9 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 
 	// 1. The nonce and the timestamp (RFC 5849 §3.3) and, when it is
 	// signed, the body: a form body parameter by parameter, any other by
-	// its hash (Config.BodyHash). They are read into one buffer and made
-	// one string: one allocation for the three.
+	// its hash (Config.BodyHash). They are read into st.out, where step 5
+	// appends what it places: the body and what is placed become one
+	// string, one allocation.
 	b := st.out
 	nonce := ""
 	if c.Nonce != nil {
@@ -178,11 +180,14 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 		bodyHash = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}
 	st.out = b
-	all := string(b)
+	// Views of st.out, which nothing changes until signing is done: the
+	// parameters are copied from them, and the body is copied with what
+	// is placed.
+	v := unsafe.String(unsafe.SliceData(b), len(b))
 	if c.Nonce == nil {
-		nonce = all[:nonceEnd]
+		nonce = v[:nonceEnd]
 	}
-	timestamp, body := all[nonceEnd:timeEnd], all[timeEnd:]
+	timestamp, body := v[nonceEnd:timeEnd], v[timeEnd:]
 
 	// 2. The protocol parameters (§3.1), in the order oauthlib sends
 	// them, so that its published output is reproduced byte for byte;
@@ -240,13 +245,19 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 
 	// 5. The protocol parameters and the signature, where
 	// Config.Placement says (§3.5); the body, if read, replaced.
-	placed := c.place(req, st, st.enc[:nProtocol], body)
+	// The body and what is placed are one string (one allocation), and
+	// the Authorization header's value is kept with the body's reader.
+	c.place(req, st, st.enc[:nProtocol], body)
+	all := string(st.out[timeEnd:])
+	body, placed := all[:len(body)], all[len(body):]
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
+	sent := new(stringBody)
 	switch c.Placement {
 	case InHeader:
-		req.Header["Authorization"] = []string{placed}
+		sent.auth[0] = placed
+		req.Header["Authorization"] = sent.auth[:]
 	case InQuery:
 		req.URL.RawQuery = placed
 	default:
@@ -257,17 +268,18 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 		body, readBody = placed, true
 	}
 	if readBody {
-		setBody(req, body)
+		sent.s = body
+		setBody(req, sent)
 	}
 	return nil
 }
 
-// place returns the protocol parameters, as enc has them, and the
-// signature, as Config.Placement places them (RFC 5849 §3.5): after
+// place appends to st.out the protocol parameters, as enc has them, and
+// the signature, as Config.Placement places them (RFC 5849 §3.5): after
 // "OAuth " and the realm for the Authorization header, or after the
 // parameters of the query or of the form body.
-func (c *Config) place(req *http.Request, st *signState, enc []byte, body string) string {
-	out := st.out[:0]
+func (c *Config) place(req *http.Request, st *signState, enc []byte, body string) {
+	out := st.out
 	switch c.Placement {
 	case InHeader:
 		out = append(out, "OAuth "...)
@@ -285,18 +297,16 @@ func (c *Config) place(req *http.Request, st *signState, enc []byte, body string
 	out = append(out, "oauth_signature"...)
 	out = append(out, st.eq...)
 	out = urlenc.AppendEscapeBytes(out, st.sig)
-	out = append(out, st.eq[1:]...) // the closing quote, if any
-	st.out = out
-	return string(out)
+	st.out = append(out, st.eq[1:]...) // the closing quote, if any
 }
 
 // appendBase64 appends the standard Base64 encoding of mac, a MAC of at
 // most 64 bytes, to dst.
 func appendBase64(dst, mac []byte) []byte {
-	var enc [88]byte // base64.StdEncoding.EncodedLen(64)
-	n := base64.StdEncoding.EncodedLen(len(mac))
-	base64.StdEncoding.Encode(enc[:n], mac)
-	return append(dst, enc[:n]...)
+	n := len(dst)
+	dst = append(dst, make([]byte, (len(mac)+2)/3*4)...) // its padded length
+	base64.StdEncoding.Encode(dst[n:], mac)
+	return dst
 }
 
 // appendParams appends the parameters of a query or form body, and the
@@ -364,18 +374,24 @@ func readAll(dst []byte, body io.Reader, limit int64) ([]byte, error) {
 	return dst, fmt.Errorf("oauth1: request body: %w", err)
 }
 
-// setBody sets req's body to s: Body, ContentLength, and GetBody if it is
-// nil.
-func setBody(req *http.Request, s string) {
-	req.Body = &stringBody{s}
+// setBody sets req's body to body: Body, ContentLength, and GetBody if it
+// is nil.
+func setBody(req *http.Request, body *stringBody) {
+	s := body.s
+	req.Body = body
 	req.ContentLength = int64(len(s))
 	if req.GetBody == nil {
-		req.GetBody = func() (io.ReadCloser, error) { return &stringBody{s}, nil }
+		req.GetBody = func() (io.ReadCloser, error) { return &stringBody{s: s}, nil }
 	}
 }
 
-// stringBody is a request body that reads s.
-type stringBody struct{ s string }
+// stringBody is a request body that reads s. A request signed with the
+// Authorization header holds the header's value in auth, so that one
+// allocation serves both.
+type stringBody struct {
+	s    string
+	auth [1]string
+}
 
 func (b *stringBody) Read(p []byte) (int, error) {
 	if b.s == "" {

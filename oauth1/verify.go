@@ -46,7 +46,7 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			return nil, err
 		}
 		body := string(b)
-		setBody(req, body)
+		setBody(req, &stringBody{s: body})
 		n := len(rc.params)
 		if rc.params, err = urlenc.AppendParseForm(rc.params, body); err != nil {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: form body: %w", ErrBadRequest, err)}
@@ -364,7 +364,7 @@ func checkBodyHash(req *http.Request, want string, limit int64) error {
 		}
 		body = b
 		s := string(b)
-		setBody(req, s)
+		setBody(req, &stringBody{s: s})
 	}
 	sum := sha1.Sum(body)
 	var buf [28]byte // base64.StdEncoding.EncodedLen(sha1.Size)

@@ -27,6 +27,12 @@ var unreserved = [2]uint64{
 // AppendEscape appends the RFC 5849 §3.6 percent-encoding of s to dst and
 // returns the extended slice: the unreserved characters pass unchanged, and
 // every other byte of s becomes %XX with upper-case hex digits.
+//
+// It is not inlined: each inlined call grows a program's line tables, and
+// oauth1's signing calls it from a dozen places (224 bytes of its Client
+// program, which is at its size budget).
+//
+//go:noinline
 func AppendEscape(dst []byte, s string) []byte {
 	dst, _ = appendEscape(dst, s, false)
 	return dst
