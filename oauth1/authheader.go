@@ -18,7 +18,7 @@ func parseAuthHeader(h string) (realm string, hasRealm bool, params urlenc.Param
 		return "", false, nil, false, nil
 	}
 	if err != nil {
-		return "", false, nil, true, fmt.Errorf("oauth1: authorization header: %w: %w", ErrBadRequest, err)
+		return "", false, nil, true, fmt.Errorf("%w: authorization header: %w", ErrBadRequest, err)
 	}
 	for _, p := range raw {
 		if p.Key == "realm" {
@@ -30,11 +30,11 @@ func parseAuthHeader(h string) (realm string, hasRealm bool, params urlenc.Param
 		}
 		k, err := urlenc.Unescape(p.Key)
 		if err != nil {
-			return "", false, nil, true, fmt.Errorf("oauth1: authorization header: %w: %w", ErrBadRequest, err)
+			return "", false, nil, true, fmt.Errorf("%w: authorization header: %w", ErrBadRequest, err)
 		}
 		v, err := urlenc.Unescape(p.Value)
 		if err != nil {
-			return "", false, nil, true, fmt.Errorf("oauth1: authorization header: %w: %w", ErrBadRequest, err)
+			return "", false, nil, true, fmt.Errorf("%w: authorization header: %w", ErrBadRequest, err)
 		}
 		params = append(params, urlenc.Param{Key: k, Value: v})
 	}

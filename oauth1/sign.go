@@ -225,7 +225,7 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 		err = st.addForm(body)
 	}
 	if err != nil {
-		return fmt.Errorf("oauth1: query or form body: %w: %w", ErrBadRequest, err)
+		return fmt.Errorf("%w: query or form body: %w", ErrBadRequest, err)
 	}
 
 	// 4. The signature base string (§3.4.1) and its signature (§3.4.2 to
