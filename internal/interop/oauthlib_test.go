@@ -69,7 +69,7 @@ var q2 = quirk{"Q2", "oauthlib percent-decodes a PLAINTEXT oauth_signature from 
 	func(err error) bool { return httpStatus(err) == 401 }}
 
 // Q5: Client.sign(body=[(k,v),...]) turns the list into a dict, so repeated
-// keys are lost. No case is marked with it: client.py's cases pass form
+// keys are lost. No case is marked with it: TestOAuthlibClient passes form
 // bodies as encoded strings, which oauthlib keeps as they are.
 
 // Q6: a query with raw (unescaped) non-ASCII bytes raises ValueError in
