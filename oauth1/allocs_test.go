@@ -1,7 +1,10 @@
 package oauth1_test
 
 import (
+	"io"
 	"net/http"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/oauthkit/oauth/oauth1"
@@ -62,5 +65,33 @@ func TestTransportAllocs(t *testing.T) {
 				t.Errorf("RoundTrip allocations = %v over a bare RoundTrip, want at most %v", got-bare, tt.want)
 			}
 		})
+	}
+}
+
+// bigFormBody is a form body of 1 MiB. Made once: what a test makes is
+// garbage the heap figures of TestFormBodyPlacedOnce would count.
+var bigFormBody = "a=" + strings.Repeat("x", 1<<20)
+
+// TestFormBodyPlacedOnce: a request signed in its form body keeps one
+// copy of the body, the one sent, not the one read as well.
+func TestFormBodyPlacedOnce(t *testing.T) {
+	body := bigFormBody
+	cfg := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: "cs", Placement: oauth1.InFormBody, MaxBodyBytes: 4 << 20}
+	req, _ := http.NewRequest(http.MethodPost, "https://api.example.com/r", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if err := cfg.Sign(req, nil); err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if sent, _ := io.ReadAll(req.Body); len(sent) < len(body) {
+		t.Fatalf("sent %d bytes", len(sent))
+	}
+	held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if held > int64(len(body))*3/2 {
+		t.Errorf("the signed request holds %d bytes for a body of %d", held, len(body))
 	}
 }

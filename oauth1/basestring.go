@@ -28,7 +28,7 @@ type signState struct {
 	eq, sep string
 	params  []param  // every parameter but oauth_signature, ranges of enc
 	base    []byte   // the signature base string
-	out     []byte   // in turn: the nonce, timestamp and body; what is placed
+	out     []byte   // the nonce, timestamp and body, then what is placed
 	key     []byte   // the RFC 5849 §3.4.2 key; with mac, the MAC
 	sig     []byte   // the signature, in Base64
 	nonce   [32]byte // nonceBytes of it: an array type the program has already

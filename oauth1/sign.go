@@ -169,9 +169,10 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 		b, err = readAll(b, req.Body, c.maxBody())
 		req.Body.Close()
 		req.Body = http.NoBody // until it is replaced, once signed
-		if err != nil {
-			return err
-		}
+	}
+	st.out = b // on an error too: putBare clears what was read
+	if err != nil {
+		return err
 	}
 	bodyHash := ""
 	if c.BodyHash && !form {
@@ -179,7 +180,6 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 		h.Write(b[timeEnd:])
 		bodyHash = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}
-	st.out = b
 	// Views of st.out, which nothing changes until signing is done: the
 	// parameters are copied from them, and the body is copied with what
 	// is placed.
@@ -247,7 +247,11 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 	// Config.Placement says (§3.5); the body, if read, replaced.
 	// The body and what is placed are one string (one allocation), and
 	// the Authorization header's value is kept with the body's reader.
+	// In a form body what is placed is the body: the read one is left out.
 	c.place(req, st, st.enc[:nProtocol], body)
+	if c.Placement == InFormBody {
+		timeEnd, body = len(b), ""
+	}
 	all := string(st.out[timeEnd:])
 	body, placed := all[:len(body)], all[len(body):]
 	if req.Header == nil {
