@@ -634,20 +634,21 @@ func plainAuthParams(h string) ([][2]string, error) {
 }
 
 // FuzzSign signs a POST to https://api.example.com/r with a fuzzed query,
-// body and secrets, with Config.Sign or through a Transport, in every
-// method, placement and body kind. Never a panic; an error wraps
+// body, secrets and nonce (Config.Nonce, when not empty), with
+// Config.Sign or through a Transport, in every method, placement and body
+// kind. Never a panic; an error wraps
 // ErrBadRequest or ErrNotForm and holds no secret; a signed request
 // verifies with plainVerify, which recomputes the signature from the sent
 // query, body and Authorization header with net/url and crypto alone.
 func FuzzSign(f *testing.F) {
-	f.Add("include_entities=true", twBody, "c s&", "t%s", uint8(1))
-	f.Add("a=1&a=1&b=%20+&c", "x=%zz", "", "", uint8(0x43))
-	f.Add("", "not a form", "é", "&&", uint8(0x80|5<<3))
-	f.Add("oauth_x=1&=&", "=&a=%7e~", "k", "s", uint8(1|2<<1|6<<3))
+	f.Add("include_entities=true", twBody, "c s&", "t%s", "", uint8(1))
+	f.Add("a=1&a=1&b=%20+&c", "x=%zz", "", "", "n\"o=n%ce, ", uint8(0x43))
+	f.Add("", "not a form", "é", "&&", "", uint8(0x80|5<<3))
+	f.Add("oauth_x=1&=&", "=&a=%7e~", "k", "s", "\x00\xff", uint8(1|2<<1|6<<3))
 	key := fakeprovider.OAuth1RSAPrivateKey()
 	methods := []oauth1.SignatureMethod{oauth1.HMACSHA1, oauth1.HMACSHA256, oauth1.HMACSHA512, oauth1.Plaintext,
 		oauth1.RSASHA1(key), oauth1.RSASHA256(key), oauth1.RSASHA512(key)}
-	f.Fuzz(func(t *testing.T, query, body, consumerSecret, tokenSecret string, flags uint8) {
+	f.Fuzz(func(t *testing.T, query, body, consumerSecret, tokenSecret, nonce string, flags uint8) {
 		// Secrets that a leak would show: no error text holds them by chance.
 		consumerSecret, tokenSecret = fzConsumerSecret+consumerSecret, fzTokenSecret+tokenSecret
 		target := fvURL
@@ -666,6 +667,9 @@ func FuzzSign(f *testing.F) {
 			Placement: oauth1.Placement(flags >> 1 & 3 % 3),
 			BodyHash:  flags&0x80 != 0,
 			Now:       func() time.Time { return fvNow }}
+		if nonce != "" {
+			cfg.Nonce = func() (string, error) { return nonce, nil }
+		}
 		tok := &oauth1.Token{Token: "tk", Secret: tokenSecret}
 		var sent *http.Request
 		var sentBody string
