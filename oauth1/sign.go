@@ -249,11 +249,12 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 	// the Authorization header's value is kept with the body's reader.
 	// In a form body what is placed is the body: the read one is left out.
 	c.place(req, st, st.enc[:nProtocol], body)
+	from, n := timeEnd, len(body)
 	if c.Placement == InFormBody {
-		timeEnd, body = len(b), ""
+		from, n = len(b), 0
 	}
-	all := string(st.out[timeEnd:])
-	body, placed := all[:len(body)], all[len(body):]
+	all := string(st.out[from:])
+	body, placed := all[:n], all[n:]
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
