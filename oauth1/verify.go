@@ -363,8 +363,7 @@ func checkBodyHash(req *http.Request, want string, limit int64) error {
 			return err
 		}
 		body = b
-		s := string(b)
-		setBody(req, &stringBody{s: s})
+		setBody(req, &stringBody{s: string(b)})
 	}
 	sum := sha1.Sum(body)
 	var buf [28]byte // base64.StdEncoding.EncodedLen(sha1.Size)
