@@ -297,6 +297,27 @@ func FuzzCheckResponse(f *testing.F) {
 	})
 }
 
+// allMethods returns every signature method of the package, the RSA ones
+// with key.
+func allMethods(key *rsa.PrivateKey) []oauth1.SignatureMethod {
+	return []oauth1.SignatureMethod{oauth1.HMACSHA1, oauth1.HMACSHA256, oauth1.HMACSHA512, oauth1.Plaintext,
+		oauth1.RSASHA1(key), oauth1.RSASHA256(key), oauth1.RSASHA512(key)}
+}
+
+// fvRequest returns a POST of body to fvURL with query, or nil when
+// net/http would not send that query as it is.
+func fvRequest(query, body string) *http.Request {
+	target := fvURL
+	if query != "" {
+		target += "?" + query
+	}
+	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+	if err != nil || req.URL.Host != "api.example.com" || req.URL.Path != "/r" || req.URL.RawQuery != query {
+		return nil
+	}
+	return req
+}
+
 // fvURL is the target of FuzzVerify's requests, and fvNow its clock.
 const fvURL = "https://api.example.com/r"
 
@@ -325,8 +346,7 @@ func fuzzCredentials(vs []vector) (consumers, tokens map[string]string) {
 // the request as this test parses it with net/url, is right.
 func FuzzVerify(f *testing.F) {
 	key := fakeprovider.OAuth1RSAPrivateKey()
-	signers := []oauth1.SignatureMethod{oauth1.HMACSHA1, oauth1.HMACSHA256, oauth1.HMACSHA512, oauth1.Plaintext,
-		oauth1.RSASHA1(key), oauth1.RSASHA256(key), oauth1.RSASHA512(key)}
+	signers := allMethods(key)
 	vectors := loadVectors(f)
 	consumers, tokens := fuzzCredentials(vectors)
 	seen := map[string]bool{}
@@ -377,12 +397,8 @@ func FuzzVerify(f *testing.F) {
 	}
 	pub := &key.PublicKey
 	f.Fuzz(func(t *testing.T, query, body, authz string, flags uint8) {
-		target := fvURL
-		if query != "" {
-			target += "?" + query
-		}
-		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
-		if err != nil || req.URL.Host != "api.example.com" || req.URL.Path != "/r" || req.URL.RawQuery != query {
+		req := fvRequest(query, body)
+		if req == nil {
 			return // not a query this target can carry
 		}
 		form := flags&1 != 0
@@ -646,17 +662,12 @@ func FuzzSign(f *testing.F) {
 	f.Add("", "not a form", "é", "&&", "", uint8(0x80|5<<3))
 	f.Add("oauth_x=1&=&", "=&a=%7e~", "k", "s", "\x00\xff", uint8(1|2<<1|6<<3))
 	key := fakeprovider.OAuth1RSAPrivateKey()
-	methods := []oauth1.SignatureMethod{oauth1.HMACSHA1, oauth1.HMACSHA256, oauth1.HMACSHA512, oauth1.Plaintext,
-		oauth1.RSASHA1(key), oauth1.RSASHA256(key), oauth1.RSASHA512(key)}
+	methods := allMethods(key)
 	f.Fuzz(func(t *testing.T, query, body, consumerSecret, tokenSecret, nonce string, flags uint8) {
 		// Secrets that a leak would show: no error text holds them by chance.
 		consumerSecret, tokenSecret = fzConsumerSecret+consumerSecret, fzTokenSecret+tokenSecret
-		target := fvURL
-		if query != "" {
-			target += "?" + query
-		}
-		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
-		if err != nil || req.URL.Host != "api.example.com" || req.URL.Path != "/r" || req.URL.RawQuery != query {
+		req := fvRequest(query, body)
+		if req == nil {
 			return // not a query this target can carry
 		}
 		if flags&1 != 0 {
@@ -673,6 +684,7 @@ func FuzzSign(f *testing.F) {
 		tok := &oauth1.Token{Token: "tk", Secret: tokenSecret}
 		var sent *http.Request
 		var sentBody string
+		var err error
 		if flags&0x40 != 0 {
 			rt := &fuzzRT{status: 200}
 			_, err = (&oauth1.Transport{Config: cfg, Token: tok, Base: rt}).RoundTrip(req)
