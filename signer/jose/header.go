@@ -1,9 +1,6 @@
 package jose
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // A Header is the protected header of a compact JWS as [ParseHeader] reads
 // it, before any signature check: what a verifier needs to choose the key
@@ -27,16 +24,15 @@ type Header struct {
 // one the verifier expects, never the token's own "alg" taken blindly.
 //
 // The header is read as VerifyCompact reads it: token must have three
-// parts and a base64url header that is a JSON object without duplicate
+// parts, no line break, and a base64url header that is a JSON object without duplicate
 // members and without "crit", whose "alg", "kid" and "typ" are strings when
 // present ([ErrMalformedJWS]); a missing "alg" gives an error wrapping
 // [ErrAlgorithmMismatch]. The payload and signature are not decoded. No
 // error contains the token.
 func ParseHeader(token string) (Header, error) {
-	h, rest, ok1 := strings.Cut(token, ".")
-	_, s, ok2 := strings.Cut(rest, ".")
-	if !ok1 || !ok2 || strings.Contains(s, ".") {
-		return Header{}, fmt.Errorf("%w: compact serialization needs 3 parts, got %d", ErrMalformedJWS, strings.Count(token, ".")+1)
+	h, _, _, err := splitCompact(token)
+	if err != nil {
+		return Header{}, err
 	}
 	header, err := b64.DecodeString(h)
 	if err != nil {

@@ -270,7 +270,8 @@ func SignCompact(s Signer, header, payload []byte) (string, error) {
 
 // VerifyCompact checks a JWS compact serialization (RFC 7515 §7.1) with v
 // and returns its decoded header and payload. It checks, in order: that the
-// token has three base64url parts and a header that is a JSON object without
+// token has three base64url parts (without padding, whitespace or line
+// breaks, RFC 7515 §2) and a header that is a JSON object without
 // duplicate members or "crit" ([ErrMalformedJWS]), that the header's "alg"
 // is v.Alg() ([ErrAlgorithmMismatch]; "none" never matches), and the
 // signature ([signer.ErrVerification]). The token's "alg" never chooses the
@@ -284,10 +285,9 @@ func VerifyCompact(v Verifier, token string) (header, payload []byte, err error)
 	if v == nil {
 		return nil, nil, fmt.Errorf("jose: %w: nil Verifier", signer.ErrWrongKeyType)
 	}
-	h, rest, ok1 := strings.Cut(token, ".")
-	p, s, ok2 := strings.Cut(rest, ".")
-	if !ok1 || !ok2 || strings.Contains(s, ".") {
-		return nil, nil, fmt.Errorf("%w: compact serialization needs 3 parts, got %d", ErrMalformedJWS, strings.Count(token, ".")+1)
+	h, p, s, err := splitCompact(token)
+	if err != nil {
+		return nil, nil, err
 	}
 	header, err = b64.DecodeString(h)
 	if err != nil {
@@ -312,6 +312,22 @@ func VerifyCompact(v Verifier, token string) (header, payload []byte, err error)
 		return nil, nil, err
 	}
 	return header, payload, nil
+}
+
+// splitCompact returns the three parts of the compact serialization
+// token, or an error wrapping ErrMalformedJWS when it has another number
+// of parts or a line break: BASE64URL has none (RFC 7515 §2), and
+// encoding/base64 would skip it, giving one token many spellings.
+func splitCompact(token string) (h, p, s string, err error) {
+	h, rest, ok1 := strings.Cut(token, ".")
+	p, s, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.Contains(s, ".") {
+		return "", "", "", fmt.Errorf("%w: compact serialization needs 3 parts, got %d", ErrMalformedJWS, strings.Count(token, ".")+1)
+	}
+	if i := strings.IndexAny(token, "\r\n"); i >= 0 {
+		return "", "", "", fmt.Errorf("%w: line break at byte %d", ErrMalformedJWS, i)
+	}
+	return h, p, s, nil
 }
 
 // headerAlg returns the "alg" of a JOSE header. The header must be a JSON
