@@ -1,0 +1,69 @@
+package oauth2_test
+
+// Adversarial tests of session 20 (break2): each pins a claim of the
+// package that a hostile or merely unusual server, or configuration,
+// broke.
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oauthkit/oauth/oauth2"
+)
+
+// A token endpoint that labels its JSON text/plain, as Kanidm 1.10 does
+// for its error responses (kanidm/kanidm#4470), is read as JSON: the
+// error code reaches errors.Is, device polling goes on after
+// authorization_pending, and auto-detection falls back on invalid_client.
+// text/plain says nothing of the encoding, so the body decides, as for a
+// missing Content-Type; a form body labelled text/plain (Facebook's) still
+// reads as a form (TestParseTokenResponse).
+func TestTextPlainJSON(t *testing.T) {
+	plain := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+	ctx := context.Background()
+	t.Run("refresh error", func(t *testing.T) {
+		cfg := asConfig(reply(400, plain, `{"error":"invalid_grant","error_description":"refresh token expired"}`))
+		_, err := cfg.NewSession(&oauth2.Token{AccessToken: "AT", RefreshToken: "RT"}).Refresh(ctx)
+		if !errors.Is(err, oauth2.ErrInvalidGrant) {
+			t.Errorf("Refresh() = %v, want ErrInvalidGrant", err)
+		}
+	})
+	t.Run("token", func(t *testing.T) {
+		cfg := asConfig(reply(200, plain, `{"access_token":"AT","token_type":"bearer","expires_in":3600}`))
+		tok, err := cfg.ClientCredentials().Token(ctx)
+		if err != nil || tok.AccessToken != "AT" {
+			t.Fatalf("Token() = %v, %v; want AT", tok, err)
+		}
+	})
+	t.Run("device polling", func(t *testing.T) {
+		var polls atomic.Int32
+		cfg := asConfig(rtFunc(func(r *http.Request) (*http.Response, error) {
+			if polls.Add(1) == 1 {
+				return reply(400, plain, `{"error":"authorization_pending"}`)(r)
+			}
+			return reply(200, plain, `{"access_token":"AT","token_type":"bearer"}`)(r)
+		}))
+		cfg.Sleep = func(context.Context, time.Duration) error { return nil }
+		tok, err := cfg.DeviceAccessToken(ctx, &oauth2.DeviceAuthResponse{DeviceCode: "DC"})
+		if err != nil || tok.AccessToken != "AT" {
+			t.Fatalf("DeviceAccessToken() = %v, %v; want AT after one pending poll", tok, err)
+		}
+	})
+	t.Run("auto-detect", func(t *testing.T) {
+		cfg := asConfig(rtFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Header.Get("Authorization") != "" {
+				return reply(400, plain, `{"error":"invalid_client"}`)(r)
+			}
+			return reply(200, nil, `{"access_token":"AT"}`)(r)
+		}))
+		cfg.AuthMethod = oauth2.AuthAutoDetect
+		tok, err := cfg.ClientCredentials().Token(ctx)
+		if err != nil || tok.AccessToken != "AT" {
+			t.Fatalf("Token() = %v, %v; want AT with client_secret_post", tok, err)
+		}
+	})
+}
