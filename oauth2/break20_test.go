@@ -7,7 +7,11 @@ package oauth2_test
 import (
 	"context"
 	"errors"
+	"io"
+	"math"
 	"net/http"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -64,6 +68,50 @@ func TestTextPlainJSON(t *testing.T) {
 		tok, err := cfg.ClientCredentials().Token(ctx)
 		if err != nil || tok.AccessToken != "AT" {
 			t.Fatalf("Token() = %v, %v; want AT with client_secret_post", tok, err)
+		}
+	})
+}
+
+// MaxBodyBytes of math.MaxInt64, the natural "no limit", is a limit no
+// body reaches: the token response, the form body InFormBody adds the
+// token to, and a form_post callback are read whole, never as empty.
+func TestMaxBodyBytesMaxInt64(t *testing.T) {
+	ctx := context.Background()
+	var sent []string // the bodies the base transport sent
+	cfg := asConfig(rtFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil {
+			b, _ := io.ReadAll(r.Body)
+			sent = append(sent, string(b))
+		}
+		return reply(200, nil, `{"access_token":"AT","token_type":"bearer"}`)(r)
+	}))
+	cfg.MaxBodyBytes = math.MaxInt64
+	t.Run("token response", func(t *testing.T) {
+		tok, err := cfg.ClientCredentials().Token(ctx)
+		if err != nil || tok.AccessToken != "AT" {
+			t.Fatalf("Token() = %v, %v; want AT", tok, err)
+		}
+	})
+	t.Run("form body", func(t *testing.T) {
+		c := *cfg
+		c.Placement = oauth2.InFormBody
+		sent = nil
+		resp, err := c.NewSession(&oauth2.Token{AccessToken: "AT"}).Client().Post("https://rs.example.com/pay",
+			"application/x-www-form-urlencoded", strings.NewReader("amount=100&to=bob"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := []string{"amount=100&to=bob&access_token=AT"}; !slices.Equal(sent, want) {
+			t.Errorf("bodies sent = %q, want %q", sent, want)
+		}
+	})
+	t.Run("form_post callback", func(t *testing.T) {
+		r, _ := http.NewRequest(http.MethodPost, "https://app.example.com/cb", strings.NewReader("state=S&code=C"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		tok, err := cfg.CompleteLogin(ctx, &oauth2.Login{State: "S"}, r)
+		if err != nil || tok.AccessToken != "AT" {
+			t.Fatalf("CompleteLogin() = %v, %v; want AT", tok, err)
 		}
 	})
 }
