@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -114,4 +115,22 @@ func TestMaxBodyBytesMaxInt64(t *testing.T) {
 			t.Fatalf("CompleteLogin() = %v, %v; want AT", tok, err)
 		}
 	})
+}
+
+// With InQuery, a redirect whose Location does not parse fails the
+// request, and net/http's Client quotes in that error the URL of the
+// request the response answers: the token must not be in it.
+func TestQueryTokenNotInRedirectError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Location"] = []string{"https://a b/next"}
+		w.WriteHeader(http.StatusFound)
+	}))
+	defer srv.Close()
+	s := (&oauth2.Config{Placement: oauth2.InQuery}).NewSession(&oauth2.Token{AccessToken: "AT-SECRET"})
+	resp, err := s.Client().Get(srv.URL + "/things?page=2")
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("Get() succeeded, want the Client's error for the malformed Location")
+	}
+	checkNoCredential(t, err, "AT-SECRET")
 }
