@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -264,9 +265,17 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 	if dp == nil {
 		resp, err := t.base().RoundTrip(r2)
 		if err != nil {
-			err = scrubSendError(err, []string{auth, tok.AccessToken})
+			return nil, scrubSendError(err, []string{auth, tok.AccessToken})
 		}
-		return resp, err
+		if resp.Request != nil && badRedirect(resp) {
+			// net/http's Client fails on it with an error quoting
+			// resp.Request's URL, which with InQuery carries the token:
+			// quote the caller's instead.
+			r := *resp.Request
+			r.URL = req.URL
+			resp.Request = &r
+		}
+		return resp, nil
 	}
 	// The proof is made for the request as it goes out, after the hook.
 	nonces := t.nonceMemory()
@@ -313,6 +322,23 @@ func (t *Transport) resendWithNonce(req *http.Request, resp *http.Response, tok 
 		return nil, fmt.Errorf("oauth2: the resource server demands a DPoP nonce: %w", err)
 	}
 	return t.send(req2, tok, auth, nonce)
+}
+
+// badRedirect reports whether resp is a redirect that net/http's Client
+// follows but whose Location does not parse, which fails the request.
+func badRedirect(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return false
+	}
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return false
+	}
+	_, err := url.Parse(loc)
+	return err != nil
 }
 
 // replayRequest returns req with a body of its own to send it again: req
