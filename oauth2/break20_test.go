@@ -134,3 +134,36 @@ func TestQueryTokenNotInRedirectError(t *testing.T) {
 	}
 	checkNoCredential(t, err, "AT-SECRET")
 }
+
+// With InQuery, a server that copies the query into Location, as
+// net/http's ServeMux does when it redirects /things to /things/, puts
+// the token into the URL of the next hop, which net/http's Client quotes
+// in its error when that hop fails, and into the Location it quotes when
+// it stops following: the token must be in neither.
+func TestQueryTokenNotInRedirectHopError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/things": // the hop after it fails
+			http.Redirect(w, r, "/things/?"+r.URL.RawQuery, http.StatusMovedPermanently)
+		case "/things/":
+			c, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				c.Close()
+			}
+		default: // a loop the Client stops after 10 hops
+			http.Redirect(w, r, "/loop?"+r.URL.RawQuery, http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	for _, path := range []string{"/things?page=2", "/loop?page=2"} {
+		t.Run(path, func(t *testing.T) {
+			s := (&oauth2.Config{Placement: oauth2.InQuery}).NewSession(&oauth2.Token{AccessToken: "AT-SECRET"})
+			resp, err := s.Client().Get(srv.URL + path)
+			if err == nil {
+				resp.Body.Close()
+				t.Fatal("Get() succeeded, want the Client's error")
+			}
+			checkNoCredential(t, err, "AT-SECRET")
+		})
+	}
+}
