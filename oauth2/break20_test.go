@@ -167,3 +167,32 @@ func TestQueryTokenNotInRedirectHopError(t *testing.T) {
 		})
 	}
 }
+
+// With InQuery, a redirect the caller gets (its CheckRedirect stops at
+// it) has no access_token in its Location, whatever else the Location
+// holds; a redirect without one keeps its Location byte for byte.
+func TestQueryTokenNotInReturnedLocation(t *testing.T) {
+	tests := []struct{ location, want string }{
+		{"/things/?page=2&access_token=AT-SECRET", "/things/?page=2"},
+		{"https://api.example.com/x?access_token=AT-SECRET#top", "https://api.example.com/x#top"},
+		{"/x?a=%zz&access%5Ftoken=AT-SECRET&b=1", "/x?a=%zz&b=1"},
+		{"/x?page=2#access_token=AT-SECRET", "/x?page=2#access_token=AT-SECRET"}, // a fragment is not sent
+		{"/x?a=1&&b=%41", "/x?a=1&&b=%41"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.location, func(t *testing.T) {
+			base := reply(http.StatusFound, http.Header{"Location": {tt.location}}, "")
+			s := (&oauth2.Config{Placement: oauth2.InQuery}).NewSession(&oauth2.Token{AccessToken: "AT-SECRET"})
+			c := oauth2.NewClient(s, &http.Client{Transport: base,
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }})
+			resp, err := c.Get("https://api.example.com/things?page=2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("Location"); got != tt.want {
+				t.Errorf("Location = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
