@@ -254,9 +254,9 @@
 // only to the original host or a subdomain of it, compared as net/http
 // compares hosts for the Authorization header (an IP address or IPv6 zone
 // only to itself), and never again on that redirect chain once a hop went
-// without it; with [InQuery] it removes access_token from a redirected
-// request's query first, so a server that copies the query into Location
-// cannot carry the token along.
+// without it; with [InQuery] it removes access_token from a redirect's
+// Location and a redirected request's query first, so a server that
+// copies the query into Location cannot carry the token along.
 //
 // Errors hold no credential the library sent or received: an [*Error]
 // (from an endpoint, a callback or [CheckResponse]) has every credential

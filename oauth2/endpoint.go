@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -216,12 +217,13 @@ func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud stri
 
 // readLimited reads r to its end, at most limit bytes: a longer body is a
 // *http.MaxBytesError, never a truncated result. A nil r, a body a hook
-// set to nil, reads as empty.
+// set to nil, reads as empty. A limit of math.MaxInt64 is no limit (one
+// byte more would wrap around, and read nothing).
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	if r == nil {
 		return nil, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	b, err := io.ReadAll(io.LimitReader(r, min(limit, math.MaxInt64-1)+1))
 	if err != nil {
 		return nil, err
 	}

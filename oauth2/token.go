@@ -405,15 +405,17 @@ func str(v any) string {
 
 // decodeResponse decodes a JSON object or a form-encoded body into a map,
 // and reports whether it was a form (the values are then the first value
-// of each field). The Content-Type decides; an unknown or missing one is
-// sniffed (a body starting with '{' is JSON).
+// of each field). The Content-Type decides; any other one, or none, is
+// sniffed (a body starting with '{' is JSON): text/plain too, which
+// servers use for forms (Facebook's tokens) and for JSON (Kanidm's
+// errors) alike.
 func decodeResponse(contentType string, body []byte) (map[string]any, bool, error) {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	asJSON := false
 	switch {
 	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
 		asJSON = true
-	case mt == "application/x-www-form-urlencoded" || mt == "text/plain":
+	case mt == "application/x-www-form-urlencoded":
 		asJSON = false
 	default:
 		asJSON = bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -27,9 +28,10 @@ import (
 // made it so. Like net/http with the Authorization header, it does not send the
 // token when a redirect leads to a host that is neither the original one
 // nor a subdomain of it (an IP address has none), nor on any later hop of
-// that redirect chain; with InQuery, a redirected request's access_token
-// query parameters are removed first, so that a server that copies the
-// query into Location does not carry the token on. A Source that returns
+// that redirect chain; with InQuery, the access_token query parameters
+// of a redirect's Location, and of a redirected request, are removed
+// first, so that a server that copies the query into Location carries the
+// token neither on nor into the Client's errors. A Source that returns
 // a token without an access token gets ErrNoToken: such a token is never
 // sent. The request body is closed on every path, errors included.
 //
@@ -264,9 +266,12 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 	if dp == nil {
 		resp, err := t.base().RoundTrip(r2)
 		if err != nil {
-			err = scrubSendError(err, []string{auth, tok.AccessToken})
+			return nil, scrubSendError(err, []string{auth, tok.AccessToken})
 		}
-		return resp, err
+		if isRedirect(resp.StatusCode) {
+			t.cleanRedirect(resp, req)
+		}
+		return resp, nil
 	}
 	// The proof is made for the request as it goes out, after the hook.
 	nonces := t.nonceMemory()
@@ -313,6 +318,61 @@ func (t *Transport) resendWithNonce(req *http.Request, resp *http.Response, tok 
 		return nil, fmt.Errorf("oauth2: the resource server demands a DPoP nonce: %w", err)
 	}
 	return t.send(req2, tok, auth, nonce)
+}
+
+// isRedirect reports whether status is one of the redirects net/http's
+// Client follows.
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// cleanRedirect keeps the token out of what net/http's Client makes of
+// resp, a redirect answering req: the next hop's URL, and the errors that
+// quote it. With InQuery it removes access_token from the query of the
+// Location, where a server that copies the query (net/http's ServeMux
+// does) hands the token back; the Transport places it again on a hop that
+// may carry it. And when the Location does not parse, which fails the
+// request with an error quoting resp.Request's URL, resp.Request gets the
+// URL of req, which has no token in it.
+func (t *Transport) cleanRedirect(resp *http.Response, req *http.Request) {
+	loc := resp.Header.Get("Location")
+	if t.Placement == InQuery {
+		if l, ok := withoutLocationParam(loc, "access_token"); ok {
+			loc = l
+			resp.Header.Set("Location", l)
+		}
+	}
+	if _, err := url.Parse(loc); err != nil && resp.Request != nil {
+		r := *resp.Request
+		r.URL = req.URL
+		resp.Request = &r
+	}
+}
+
+// withoutLocationParam returns loc, a URL reference, without the query
+// parameters named name (see withoutParam), and whether it had any.
+func withoutLocationParam(loc, name string) (string, bool) {
+	rest, frag, hasFrag := strings.Cut(loc, "#")
+	path, query, hasQuery := strings.Cut(rest, "?")
+	if !hasQuery {
+		return loc, false
+	}
+	q, ok := withoutParam(query, name)
+	if !ok {
+		return loc, false
+	}
+	if q != "" {
+		path += "?" + q
+	}
+	if hasFrag {
+		path += "#" + frag
+	}
+	return path, true
 }
 
 // replayRequest returns req with a body of its own to send it again: req

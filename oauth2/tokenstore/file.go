@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -176,7 +177,9 @@ func (f *File) read(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("tokenstore: %q is not a regular file", f.Path)
 	}
 	n := f.maxBytes()
-	b, err := io.ReadAll(io.LimitReader(fh, n+1))
+	// One byte more tells a larger file; at math.MaxInt64 it would wrap
+	// around and read nothing.
+	b, err := io.ReadAll(io.LimitReader(fh, min(n, math.MaxInt64-1)+1))
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: %w", err)
 	}
