@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -334,5 +335,23 @@ func TestPlacementString(t *testing.T) {
 	var zero oauth1.Config
 	if zero.Placement != oauth1.InHeader {
 		t.Errorf("zero Config.Placement = %v, want InHeader", zero.Placement)
+	}
+}
+
+// TestResponseNoLimit checks that a MaxBodyBytes of math.MaxInt64, the
+// largest, reads the token response whole: one byte more than the limit
+// must not wrap around to a limit that reads nothing.
+func TestResponseNoLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed=true")
+	}))
+	defer srv.Close()
+	cfg := &oauth1.Config{ConsumerKey: "k", MaxBodyBytes: math.MaxInt64, CallbackURL: "oob", Endpoint: oauth1.Endpoint{RequestTokenURL: srv.URL}}
+	tok, err := cfg.RequestToken(context.Background())
+	if err != nil {
+		t.Fatalf("RequestToken() error = %v", err)
+	}
+	if tok.Token != "a" || tok.Secret != "b" {
+		t.Errorf("RequestToken() = %q, %q; want a, b", tok.Token, tok.Secret)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -200,6 +201,10 @@ func TestUserInfoResponses(t *testing.T) {
 		{"duplicate sub", func(string) (string, string) {
 			return "application/json", `{"sub":"248289761001","sub":"mallory"}`
 		}, 0, oidc.ErrMalformedToken},
+		{"no limit", func(string) (string, string) {
+			// math.MaxInt64: one byte more must not wrap around.
+			return "application/json", `{"sub":"248289761001","name":"Jane Doe","email_verified":true}`
+		}, math.MaxInt64, nil},
 		{"too large", func(string) (string, string) {
 			return "application/json", `{"sub":"248289761001","padding":"` + strings.Repeat("x", 2000) + `"}`
 		}, 1000, errWantMaxBytes},
