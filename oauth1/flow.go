@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -187,7 +188,9 @@ func (c *Config) tokenRequest(ctx context.Context, name, endpoint string, cr *cr
 		return nil, nil, &Error{Endpoint: name, StatusCode: resp.StatusCode}
 	}
 	limit := c.maxBody()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	// One byte more tells a larger body; at math.MaxInt64 it would wrap
+	// around and read nothing.
+	data, err := io.ReadAll(io.LimitReader(resp.Body, min(limit, math.MaxInt64-1)+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("oauth1: reading token response: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -224,7 +225,9 @@ func (f *fetcher) do(ctx context.Context, r request) ([]byte, http.Header, error
 		}
 		return nil, nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBody+1))
+	// One byte more tells a larger body; at math.MaxInt64 it would wrap
+	// around and read nothing.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, min(f.maxBody, math.MaxInt64-1)+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("oidc: %s: reading response: %w", r.endpoint, err)
 	}
