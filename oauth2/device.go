@@ -57,7 +57,9 @@ type deviceJSON struct {
 }
 
 // MarshalJSON implements json.Marshaler: the RFC 8628 §3.2 response, with
-// expires_in the whole seconds left until Expiry.
+// expires_in the whole seconds left until Expiry. It carries the device
+// code, a credential: log/slog's JSON handler prints it whole, so log a
+// DeviceAuthResponse with String, never as JSON.
 func (d DeviceAuthResponse) MarshalJSON() ([]byte, error) {
 	j := deviceJSON{DeviceCode: d.DeviceCode, UserCode: d.UserCode, VerificationURI: d.VerificationURI,
 		VerificationURIComplete: d.VerificationURIComplete, Message: d.Message}

@@ -244,9 +244,10 @@
 // text handler, which prints through them), of Token, Config, Session,
 // Login and DeviceAuthResponse redact every credential (but a Login's state
 // and nonce, which its URL carries anyway), inside structs and slices too.
-// The JSON forms of Token and Login are their storage formats and carry
-// them, and log/slog's JSON handler uses them: never log a Token, or a value
-// holding one, with a JSON handler.
+// The JSON forms of Token, Login and DeviceAuthResponse are their storage
+// formats and carry them (the device code included), and log/slog's JSON
+// handler uses them: never log one, or a value holding one, with a JSON
+// handler.
 //
 // Requests to the token, device, revocation, introspection and PAR
 // endpoints never follow redirects (a 3xx answer is an [*Error]), so credentials are
