@@ -11,8 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -218,3 +220,356 @@ func TestNodeOPCodeFlow(t *testing.T) {
 var sortStrings = cmpopts.SortSlices(func(a, b string) bool { return a < b })
 
 func splitScope(s string) []string { return strings.Fields(s) }
+
+// TestNodeOPPushedLogin pushes logins to the PAR endpoint (RFC 9126):
+// asked for with PushedAuthorization, and by the Config itself for a
+// server whose metadata requires it. The client "par" requires it of
+// itself, which its metadata says and discovery cannot know: the OP
+// refuses its plain login.
+func TestNodeOPPushedLogin(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name string
+		opts nodeOPOptions
+		cfg  func(o *nodeOP, t testing.TB) *oauth2.Config
+		push []oauth2.Option
+	}{
+		{"PushedAuthorization, client_secret_basic", nodeOPOptions{}, (*nodeOP).basic, []oauth2.Option{oauth2.PushedAuthorization}},
+		{"PushedAuthorization, none", nodeOPOptions{}, (*nodeOP).public, []oauth2.Option{oauth2.PushedAuthorization}},
+		{"PushedAuthorization, client requires it", nodeOPOptions{}, (*nodeOP).par, []oauth2.Option{oauth2.PushedAuthorization}},
+		{"server requires it", nodeOPOptions{RequirePAR: true}, (*nodeOP).basic, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := startNodeOP(t, tt.opts)
+			cfg := tt.cfg(o, t)
+			before := o.log.len()
+			tok, id, l := o.login(t, cfg, tt.push...)
+
+			u, err := url.Parse(l.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := u.Query()
+			if len(q) != 2 || q.Get("client_id") != cfg.ClientID || q.Get("request_uri") == "" {
+				t.Errorf("authorization URL of a pushed login has %v, want only client_id and request_uri", paramNames(q))
+			}
+			if l.Expiry.IsZero() {
+				t.Errorf("Login.Expiry is zero, want the request_uri's expiry")
+			}
+			if got := o.log.since(before); len(got) == 0 || got[0].Path != "/request" || got[0].Status != 201 {
+				t.Errorf("first request of the login: %v, want POST /request -> 201", got)
+			}
+			if tok.RefreshToken == "" || id.Subject != nodeUser.Subject {
+				t.Errorf("pushed login: refresh token %t, sub %q; want true, %q", tok.RefreshToken != "", id.Subject, nodeUser.Subject)
+			}
+		})
+	}
+
+	t.Run("client requires it, not pushed", func(t *testing.T) {
+		o := startNodeOP(t, nodeOPOptions{})
+		cfg := o.par(t)
+		l, err := cfg.NewLogin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cfg.CompleteLoginURL(ctx, l, o.authorize(t, l.URL))
+		if !errors.Is(err, oauth2.ErrInvalidRequest) {
+			t.Errorf("CompleteLoginURL of a login not pushed: got %v, want ErrInvalidRequest", err)
+		}
+	})
+
+	t.Run("wrong secret", func(t *testing.T) {
+		o := startNodeOP(t, nodeOPOptions{})
+		cfg := o.config(t, oauth2.Config{ClientID: "par", ClientSecret: "wrong", Scopes: nodeScopes})
+		_, err := cfg.NewLogin(ctx, oauth2.PushedAuthorization)
+		var e *oauth2.Error
+		if !errors.As(err, &e) || e.Endpoint != "pushed authorization" || !errors.Is(err, oauth2.ErrInvalidClient) {
+			t.Errorf("NewLogin pushed with a wrong secret: got %v, want an *oauth2.Error from the pushed authorization endpoint matching ErrInvalidClient", err)
+		}
+	})
+}
+
+func (o *nodeOP) par(t testing.TB) *oauth2.Config {
+	return o.config(t, oauth2.Config{ClientID: "par", ClientSecret: nodePARSecret, Scopes: nodeScopes})
+}
+
+func paramNames(v url.Values) []string {
+	var out []string
+	for k := range v {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestNodeOPPKCE checks that the OP, which requires PKCE of every
+// client, refuses a login without it (an error redirect, RFC 6749
+// §4.1.2.1), and that the verifier is what it checks: a code exchanged
+// with another login's verifier is refused (RFC 7636 §4.6).
+func TestNodeOPPKCE(t *testing.T) {
+	o := startNodeOP(t, nodeOPOptions{})
+	ctx := context.Background()
+
+	t.Run("no challenge", func(t *testing.T) {
+		cfg := o.basic(t)
+		cfg.PKCE = oauth2.PKCEOff
+		l, err := cfg.NewLogin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := url.Parse(l.URL); u.Query().Has("code_challenge") || l.CodeVerifier != "" {
+			t.Fatalf("login with PKCEOff sent a challenge")
+		}
+		_, err = cfg.CompleteLoginURL(ctx, l, o.authorize(t, l.URL))
+		var e *oauth2.Error
+		if !errors.As(err, &e) || e.Endpoint != "authorization" || !errors.Is(err, oauth2.ErrInvalidRequest) {
+			t.Errorf("CompleteLoginURL of a login without PKCE: got %v, want an authorization *oauth2.Error matching ErrInvalidRequest", err)
+		}
+	})
+
+	t.Run("another verifier", func(t *testing.T) {
+		cfg := o.public(t)
+		l, err := cfg.NewLogin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cb := o.authorize(t, l.URL)
+		other, err := cfg.NewLogin(ctx, oauth2.WithState(l.State))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cfg.CompleteLoginURL(ctx, other, cb)
+		if !errors.Is(err, oauth2.ErrInvalidGrant) {
+			t.Errorf("CompleteLoginURL with another login's verifier: got %v, want ErrInvalidGrant", err)
+		}
+	})
+}
+
+// TestNodeOPRefresh refreshes a login's token in a session that checks
+// the refreshed ID token (CheckRefreshes). The OP rotates refresh tokens:
+// the old one is refused with invalid_grant, and, since it was presented
+// again, the OP ends the grant (RFC 9700 §4.14.2): the new one is refused
+// too.
+func TestNodeOPRefresh(t *testing.T) {
+	o := startNodeOP(t, nodeOPOptions{})
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name string
+		cfg  func(t testing.TB) *oauth2.Config
+	}{
+		{"client_secret_basic", o.basic},
+		{"none", o.public},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg(t)
+			tok, id, _ := o.login(t, cfg)
+
+			s := cfg.NewSession(tok)
+			var saved []*oauth2.Token
+			s.OnTokenUpdate = func(_ context.Context, tok *oauth2.Token) error {
+				saved = append(saved, tok)
+				return nil
+			}
+			s.VerifyToken = o.verifier(cfg.ClientID).CheckRefreshes(id)
+			nt, err := s.Refresh(ctx)
+			if err != nil {
+				t.Fatalf("Session.Refresh: %v", err)
+			}
+			type refreshed struct {
+				NewAccess, NewRefresh, IDToken bool
+				Saved                          int
+			}
+			got := refreshed{nt.AccessToken != tok.AccessToken, nt.RefreshToken != "" && nt.RefreshToken != tok.RefreshToken, nt.IDToken != "", len(saved)}
+			if diff := cmp.Diff(refreshed{true, true, true, 1}, got); diff != "" {
+				t.Errorf("refreshed token (-want +got):\n%s", diff)
+			}
+			if _, err := o.provider.UserInfo(ctx, s, id.Subject); err != nil {
+				t.Errorf("UserInfo with the refreshed token: %v", err)
+			}
+
+			if _, err := cfg.NewSession(tok).Refresh(ctx); !errors.Is(err, oauth2.ErrInvalidGrant) {
+				t.Errorf("Refresh with the rotated-out refresh token: got %v, want ErrInvalidGrant", err)
+			}
+			if _, err := s.Refresh(ctx); !errors.Is(err, oauth2.ErrInvalidGrant) {
+				t.Errorf("Refresh with the newest refresh token after the old one was replayed: got %v, want ErrInvalidGrant", err)
+			}
+		})
+	}
+}
+
+// TestNodeOPIntrospectionRevocation introspects a login's tokens (RFC
+// 7662), revokes them (RFC 7009), and checks that the OP no longer
+// honours them, with a confidential and a public client.
+func TestNodeOPIntrospectionRevocation(t *testing.T) {
+	o := startNodeOP(t, nodeOPOptions{})
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name string
+		cfg  func(t testing.TB) *oauth2.Config
+	}{
+		{"client_secret_basic", o.basic},
+		{"none", o.public},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg(t)
+			tok, id, _ := o.login(t, cfg)
+			type intro struct {
+				Active                   bool
+				ClientID, Sub, TokenType string
+				Scope                    []string
+				Expires                  bool
+			}
+			for _, tc := range []struct {
+				token     string
+				hint      oauth2.TokenTypeHint
+				tokenType string
+			}{
+				{tok.AccessToken, oauth2.HintAccessToken, "Bearer"},
+				{tok.RefreshToken, oauth2.HintRefreshToken, ""},
+			} {
+				in, err := cfg.IntrospectToken(ctx, tc.token, tc.hint)
+				if err != nil {
+					t.Fatalf("IntrospectToken(%s): %v", tc.hint, err)
+				}
+				want := intro{true, cfg.ClientID, nodeUser.Subject, tc.tokenType, nodeScopes, true}
+				got := intro{in.Active, in.ClientID, in.Sub, in.TokenType, in.Scope, in.Exp.After(time.Now())}
+				if diff := cmp.Diff(want, got, sortStrings); diff != "" {
+					t.Errorf("IntrospectToken(%s) (-want +got):\n%s", tc.hint, diff)
+				}
+			}
+			if in, err := cfg.IntrospectToken(ctx, "never-issued", ""); err != nil || in.Active {
+				t.Errorf("IntrospectToken of an unknown token: active %t, error %v; want inactive, no error", in != nil && in.Active, err)
+			}
+
+			s := cfg.NewSession(tok)
+			if err := s.Revoke(ctx, oauth2.HintAccessToken); err != nil {
+				t.Fatalf("Session.Revoke(access token): %v", err)
+			}
+			if in, err := cfg.IntrospectToken(ctx, tok.AccessToken, oauth2.HintAccessToken); err != nil || in.Active {
+				t.Errorf("IntrospectToken of the revoked access token: active %t, error %v; want inactive, no error", in != nil && in.Active, err)
+			}
+			if _, err := o.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok), id.Subject); !errors.Is(err, oauth2.ErrInvalidToken) {
+				t.Errorf("UserInfo with the revoked access token: got %v, want ErrInvalidToken", err)
+			}
+			if err := cfg.RevokeToken(ctx, tok.RefreshToken, oauth2.HintRefreshToken); err != nil {
+				t.Fatalf("RevokeToken(refresh token): %v", err)
+			}
+			if _, err := cfg.NewSession(tok).Refresh(ctx); !errors.Is(err, oauth2.ErrInvalidGrant) {
+				t.Errorf("Refresh with the revoked refresh token: got %v, want ErrInvalidGrant", err)
+			}
+			// RFC 7009 §2.2: an invalid token is answered with 200.
+			if err := cfg.RevokeToken(ctx, "never-issued", ""); err != nil {
+				t.Errorf("RevokeToken of an unknown token: %v", err)
+			}
+		})
+	}
+
+	t.Run("wrong secret", func(t *testing.T) {
+		cfg := o.config(t, oauth2.Config{ClientID: "basic", ClientSecret: "wrong"})
+		if _, err := cfg.IntrospectToken(ctx, "never-issued", ""); !errors.Is(err, oauth2.ErrInvalidClient) {
+			t.Errorf("IntrospectToken with a wrong secret: got %v, want ErrInvalidClient", err)
+		}
+		if err := cfg.RevokeToken(ctx, "never-issued", ""); !errors.Is(err, oauth2.ErrInvalidClient) {
+			t.Errorf("RevokeToken with a wrong secret: got %v, want ErrInvalidClient", err)
+		}
+	})
+}
+
+// TestNodeOPClientCredentials gets a token for the service client (RFC
+// 6749 §4.4), from the OP and then from the session's cache, introspects
+// it, and checks that a wrong secret is refused.
+func TestNodeOPClientCredentials(t *testing.T) {
+	o := startNodeOP(t, nodeOPOptions{})
+	ctx := context.Background()
+	cfg := o.config(t, oauth2.Config{ClientID: "service", ClientSecret: nodeSvcSecret})
+	s := cfg.ClientCredentials()
+	tok, err := s.Token(ctx)
+	if err != nil {
+		t.Fatalf("ClientCredentials: %v", err)
+	}
+	if tok.AccessToken == "" || tok.TokenType != "Bearer" || !tok.Expiry.After(time.Now()) {
+		t.Errorf("token: access token %t, type %q, expiry %v", tok.AccessToken != "", tok.TokenType, tok.Expiry)
+	}
+	again, err := s.Token(ctx)
+	if err != nil || again.AccessToken != tok.AccessToken {
+		t.Errorf("second Token: not the cached token (err %v)", err)
+	}
+	in, err := s.Introspect(ctx, oauth2.HintAccessToken)
+	if err != nil {
+		t.Fatalf("Session.Introspect: %v", err)
+	}
+	if !in.Active || in.ClientID != "service" || in.Sub != "" {
+		t.Errorf("introspection: active %t, client_id %q, sub %q; want active, %q, no sub", in.Active, in.ClientID, in.Sub, "service")
+	}
+	bad := o.config(t, oauth2.Config{ClientID: "service", ClientSecret: "wrong"})
+	if _, err := bad.ClientCredentials().Token(ctx); !errors.Is(err, oauth2.ErrInvalidClient) {
+		t.Errorf("ClientCredentials with a wrong secret: got %v, want ErrInvalidClient", err)
+	}
+}
+
+// TestNodeOPDeviceFlow runs the device flow (RFC 8628): the user enters
+// the code at the OP's device pages during the first wait between polls
+// (Config.Sleep records the waits instead), and allows or aborts.
+func TestNodeOPDeviceFlow(t *testing.T) {
+	o := startNodeOP(t, nodeOPOptions{})
+	ctx := context.Background()
+	for _, allow := range []bool{true, false} {
+		t.Run(map[bool]string{true: "allowed", false: "aborted"}[allow], func(t *testing.T) {
+			cfg := o.config(t, oauth2.Config{ClientID: "device", ClientSecret: nodeDevSecret, Scopes: nodeScopes})
+			da, err := cfg.DeviceAuth(ctx)
+			if err != nil {
+				t.Fatalf("DeviceAuth: %v", err)
+			}
+			if da.DeviceCode == "" || da.UserCode == "" || da.VerificationURI != o.issuer+"/device" || !da.Expiry.After(time.Now()) {
+				t.Fatalf("DeviceAuth: unexpected response %v", da)
+			}
+			var waits []time.Duration
+			cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+				waits = append(waits, d)
+				if len(waits) == 2 {
+					o.device(t, da.VerificationURI, da.UserCode, allow)
+				}
+				return ctx.Err()
+			}
+			before := o.log.len()
+			tok, err := cfg.DeviceAccessToken(ctx, da)
+			interval := time.Duration(da.Interval) * time.Second
+			if da.Interval == 0 {
+				interval = 5 * time.Second
+			}
+			if diff := cmp.Diff([]time.Duration{interval, interval}, waits); diff != "" {
+				t.Errorf("waits between polls (-want +got):\n%s", diff)
+			}
+			var polls []string
+			for _, e := range o.log.since(before) {
+				polls = append(polls, e.Error)
+			}
+			wantPolls := []string{"authorization_pending", ""}
+			if !allow {
+				wantPolls[1] = "access_denied"
+			}
+			if diff := cmp.Diff(wantPolls, polls); diff != "" {
+				t.Errorf("errors of the polls (-want +got):\n%s", diff)
+			}
+			if !allow {
+				if !errors.Is(err, oauth2.ErrAccessDenied) {
+					t.Fatalf("DeviceAccessToken, aborted: got %v, want ErrAccessDenied", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("DeviceAccessToken: %v", err)
+			}
+			id, err := o.verifier(cfg.ClientID).Verify(ctx, tok.IDToken)
+			if err != nil {
+				t.Fatalf("Verify(ID token): %v", err)
+			}
+			if id.Subject != nodeUser.Subject || tok.RefreshToken == "" {
+				t.Errorf("device token: sub %q, refresh token %t; want %q, true", id.Subject, tok.RefreshToken != "", nodeUser.Subject)
+			}
+			if _, err := cfg.NewSession(tok).Refresh(ctx); err != nil {
+				t.Errorf("Refresh of the device token: %v", err)
+			}
+		})
+	}
+}

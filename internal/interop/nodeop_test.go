@@ -68,8 +68,7 @@ const (
 //	par        client_secret_basic, require_pushed_authorization_requests
 //	device     client_secret_basic; device code, refresh
 //	service    client_secret_basic; client credentials
-func nodeClients(t testing.TB) []map[string]any {
-	t.Helper()
+func nodeClients() ([]map[string]any, error) {
 	k := keys()
 	var set []json.RawMessage
 	for _, c := range []struct {
@@ -78,12 +77,12 @@ func nodeClients(t testing.TB) []map[string]any {
 	}{{"ec1", k.ec1.Public()}, {"rsa1", k.rsa1.Public()}} {
 		jwk, err := jose.PublicJWK(c.key)
 		if err != nil {
-			t.Fatalf("jose.PublicJWK: %v", err)
+			return nil, err
 		}
 		jwk.KeyID = c.kid
 		b, err := json.Marshal(jwk)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		set = append(set, b)
 	}
@@ -122,7 +121,7 @@ func nodeClients(t testing.TB) []map[string]any {
 		par,
 		noRedirect("device", nodeDevSecret, "urn:ietf:params:oauth:grant-type:device_code", "refresh_token"),
 		noRedirect("service", nodeSvcSecret, "client_credentials"),
-	}
+	}, nil
 }
 
 // testOPSigner is a JWS signer with one of the client keys of keys().
@@ -206,48 +205,118 @@ type nodeOP struct {
 	log      *transcript
 	client   *http.Client // the HTTP client of oauthkit's calls: records them in log
 	provider *oidc.Provider
+	stderr   *lockedBuffer
+	cmd      *exec.Cmd
 }
 
-// startNodeOP runs server.js with opts, stopped when t ends (its stderr
-// logged then if t failed), and runs discovery against it.
+// The node OPs, one per nodeOPOptions, each started by the first test
+// that needs it and stopped by TestMain after the last: starting one
+// costs more than all the flows a test runs against it. Tests that share
+// one do not run in parallel, so that each test's exchanges are the
+// transcript's since it began.
+var nodeOPs = struct {
+	sync.Mutex
+	m map[nodeOPOptions]*nodeOPStart
+}{m: map[nodeOPOptions]*nodeOPStart{}}
+
+type nodeOPStart struct {
+	once sync.Once
+	op   *nodeOP
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	nodeOPs.Lock()
+	for _, s := range nodeOPs.m {
+		if s.op != nil {
+			s.op.stop()
+		}
+	}
+	nodeOPs.Unlock()
+	os.Exit(code)
+}
+
+// startNodeOP returns the node OP for opts, started when no test started
+// it before. If t fails, the OP's stderr and the client's requests since
+// the call are logged at its end.
 func startNodeOP(t testing.TB, opts nodeOPOptions) *nodeOP {
 	t.Helper()
 	node := nodeBinary(t)
+	nodeOPs.Lock()
+	s := nodeOPs.m[opts]
+	if s == nil {
+		s = &nodeOPStart{}
+		nodeOPs.m[opts] = s
+	}
+	nodeOPs.Unlock()
+	s.once.Do(func() { s.op, s.err = runNodeOP(node, opts) })
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	o := s.op
+	since := o.log.len()
+	t.Cleanup(func() {
+		if !t.Failed() && !testing.Verbose() {
+			return
+		}
+		var b strings.Builder
+		for _, e := range o.log.since(since) {
+			fmt.Fprintf(&b, "\t%s\n", e)
+		}
+		t.Logf("requests of the client to %s:\n%s", o.issuer, b.String())
+		if t.Failed() {
+			t.Logf("server.js stderr:\n%s", o.stderr.String())
+		}
+	})
+	return o
+}
+
+// runNodeOP starts server.js with opts, waits for it to listen, and runs
+// discovery against it.
+func runNodeOP(node string, opts nodeOPOptions) (*nodeOP, error) {
+	clients, err := nodeClients()
+	if err != nil {
+		return nil, err
+	}
 	conf := struct {
 		nodeOPOptions
 		Clients []map[string]any `json:"clients"`
 		User    map[string]any   `json:"user"`
-	}{opts, nodeClients(t), map[string]any{
+	}{opts, clients, map[string]any{
 		"sub": nodeUser.Subject, "name": nodeUser.Name, "given_name": nodeUser.GivenName,
 		"family_name": nodeUser.FamilyName, "email": nodeUser.Email, "email_verified": nodeUser.EmailVerified,
 	}}
 	b, err := json.Marshal(conf)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	confFile := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(confFile, b, 0o600); err != nil {
-		t.Fatal(err)
+	// server.js reads its configuration at once, before it listens: the
+	// file can go as soon as it does.
+	f, err := os.CreateTemp("", "oauthkit-nodeop-*.json")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
 	}
 
-	cmd := exec.Command(node, "server.js", confFile)
-	cmd.Dir = nodeOPDir
-	stderr := &lockedBuffer{}
-	cmd.Stderr = stderr
-	stdout, err := cmd.StdoutPipe()
+	o := &nodeOP{log: &transcript{}, stderr: &lockedBuffer{}}
+	o.cmd = exec.Command(node, "server.js", f.Name())
+	o.cmd.Dir = nodeOPDir
+	o.cmd.Stderr = o.stderr
+	stdout, err := o.cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", node, err)
+	if err := o.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", node, err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() && stderr.Len() > 0 {
-			t.Logf("server.js stderr:\n%s", stderr.String())
-		}
-	})
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(stdout).ReadString('\n')
@@ -256,30 +325,32 @@ func startNodeOP(t testing.TB, opts nodeOPOptions) *nodeOP {
 	}()
 	timer := time.NewTimer(nodeOPStartTimeout)
 	defer timer.Stop()
-	var issuer string
 	select {
 	case s := <-line:
 		var ok bool
-		issuer, ok = strings.CutPrefix(strings.TrimSpace(s), "listening ")
-		if !ok || !strings.HasPrefix(issuer, "http://127.0.0.1:") {
-			t.Fatalf("server.js did not start: stdout %q\nstderr:\n%s", s, stderr.String())
+		o.issuer, ok = strings.CutPrefix(strings.TrimSpace(s), "listening ")
+		if !ok || !strings.HasPrefix(o.issuer, "http://127.0.0.1:") {
+			o.stop()
+			return nil, fmt.Errorf("server.js did not start: stdout %q\nstderr:\n%s", s, o.stderr.String())
 		}
 	case <-timer.C:
-		t.Fatalf("server.js did not say it was listening within %v\nstderr:\n%s", nodeOPStartTimeout, stderr.String())
+		o.stop()
+		return nil, fmt.Errorf("server.js did not say it was listening within %v\nstderr:\n%s", nodeOPStartTimeout, o.stderr.String())
 	}
 
-	o := &nodeOP{issuer: issuer, log: &transcript{}}
 	o.client = &http.Client{Transport: &recorder{base: http.DefaultTransport, log: o.log}}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("requests of the client:\n%s", o.log)
-		}
-	})
-	o.provider, err = oidc.NewProvider(context.Background(), issuer, &oidc.Options{HTTPClient: o.client})
+	o.provider, err = oidc.NewProvider(context.Background(), o.issuer, &oidc.Options{HTTPClient: o.client})
 	if err != nil {
-		t.Fatalf("oidc.NewProvider(%q): %v", issuer, err)
+		o.stop()
+		return nil, fmt.Errorf("oidc.NewProvider(%q): %w\nserver.js stderr:\n%s", o.issuer, err, o.stderr.String())
 	}
-	return o
+	return o, nil
+}
+
+// stop kills server.js and waits for it.
+func (o *nodeOP) stop() {
+	o.cmd.Process.Kill()
+	o.cmd.Wait()
 }
 
 // config is the oauth2.Config discovery makes of c for the node OP.
@@ -486,14 +557,6 @@ func (l *transcript) len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.entries)
-}
-
-func (l *transcript) String() string {
-	var b strings.Builder
-	for _, e := range l.since(0) {
-		fmt.Fprintf(&b, "\t%s\n", e)
-	}
-	return b.String()
 }
 
 // recorder is the base RoundTripper of oauthkit's calls: it adds each
