@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -368,4 +369,42 @@ func TestNodeOPMixUp(t *testing.T) {
 			t.Errorf("error callback: got %v, want an authorization *oauth2.Error matching ErrAccessDenied", err)
 		}
 	})
+}
+
+// TestNodeOPDPoPDeviceFlow binds a device flow's token to the key (RFC
+// 9449 §5), with nonces required: the first poll meets the nonce
+// challenge.
+func TestNodeOPDPoPDeviceFlow(t *testing.T) {
+	o := startNodeOP(t, nodeOPOptions{RequireDPoPNonce: true})
+	ctx := context.Background()
+	key := newDPoPKey(t)
+	cfg := o.config(t, oauth2.Config{ClientID: "device", ClientSecret: nodeDevSecret, Scopes: nodeScopes, DPoP: key})
+	da, err := cfg.DeviceAuth(ctx)
+	if err != nil {
+		t.Fatalf("DeviceAuth: %v", err)
+	}
+	cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+		o.device(t, da.VerificationURI, da.UserCode, true)
+		return ctx.Err()
+	}
+	start := o.log.len()
+	tok, err := cfg.DeviceAccessToken(ctx, da)
+	if err != nil {
+		t.Fatalf("DeviceAccessToken: %v", err)
+	}
+	if tok.TokenType != "DPoP" || tok.DPoPJKT != key.Thumbprint() {
+		t.Errorf("token: type %q, bound to the key %t; want DPoP, true", tok.TokenType, tok.DPoPJKT == key.Thumbprint())
+	}
+	log := o.log.since(start)
+	o.checkDPoPExchanges(t, log, "/token", true)
+	if log[0].Error != "use_dpop_nonce" {
+		t.Errorf("first poll: %v, want the use_dpop_nonce challenge", log[0])
+	}
+	s := cfg.NewSession(tok)
+	if _, err := o.provider.UserInfo(ctx, s, nodeUser.Subject); err != nil {
+		t.Errorf("UserInfo: %v", err)
+	}
+	if _, err := s.Refresh(ctx); err != nil {
+		t.Errorf("Session.Refresh: %v", err)
+	}
 }

@@ -237,6 +237,10 @@ func TestNodeOPPushedLogin(t *testing.T) {
 		{"PushedAuthorization, client_secret_basic", nodeOPOptions{}, (*nodeOP).basic, []oauth2.Option{oauth2.PushedAuthorization}},
 		{"PushedAuthorization, none", nodeOPOptions{}, (*nodeOP).public, []oauth2.Option{oauth2.PushedAuthorization}},
 		{"PushedAuthorization, client requires it", nodeOPOptions{}, (*nodeOP).par, []oauth2.Option{oauth2.PushedAuthorization}},
+		{"PushedAuthorization, private_key_jwt", nodeOPOptions{}, func(o *nodeOP, t testing.TB) *oauth2.Config {
+			return o.config(t, oauth2.Config{ClientID: "pkjwt", Scopes: nodeScopes,
+				AuthMethod: oauth2.AuthPrivateKeyJWT, Signer: testOPSigner(t, "ES256", "ec1"), KeyID: "ec1"})
+		}, []oauth2.Option{oauth2.PushedAuthorization}},
 		{"server requires it", nodeOPOptions{RequirePAR: true}, (*nodeOP).basic, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -408,6 +412,10 @@ func TestNodeOPIntrospectionRevocation(t *testing.T) {
 		cfg  func(t testing.TB) *oauth2.Config
 	}{
 		{"client_secret_basic", o.basic},
+		{"private_key_jwt", func(t testing.TB) *oauth2.Config {
+			return o.config(t, oauth2.Config{ClientID: "pkjwt", Scopes: nodeScopes,
+				AuthMethod: oauth2.AuthPrivateKeyJWT, Signer: testOPSigner(t, "RS256", "rsa1"), KeyID: "rsa1"})
+		}},
 		{"none", o.public},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -571,5 +579,33 @@ func TestNodeOPDeviceFlow(t *testing.T) {
 				t.Errorf("Refresh of the device token: %v", err)
 			}
 		})
+	}
+}
+
+// TestNodeOPFormPost completes a login whose response comes as a form
+// POST to the redirect URL (OAuth 2.0 Form Post Response Mode), iss
+// included, with Config.CompleteLogin.
+func TestNodeOPFormPost(t *testing.T) {
+	o := startNodeOP(t, nodeOPOptions{})
+	ctx := context.Background()
+	cfg := o.basic(t)
+	mode, err := o.provider.Metadata().ResponseMode("form_post")
+	if err != nil || mode != "form_post" {
+		t.Fatalf("Metadata.ResponseMode(form_post) = %q, %v", mode, err)
+	}
+	l, err := cfg.NewLogin(ctx, oauth2.ApprovalForce, oauth2.SetParam("response_mode", mode))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := o.authorizeFormPost(t, l.URL)
+	tok, err := cfg.CompleteLogin(ctx, l, r)
+	if err != nil {
+		t.Fatalf("CompleteLogin: %v", err)
+	}
+	if _, err := o.verifier(cfg.ClientID).VerifyLogin(ctx, tok, l); err != nil {
+		t.Errorf("VerifyLogin: %v", err)
+	}
+	if tok.RefreshToken == "" {
+		t.Errorf("no refresh token")
 	}
 }

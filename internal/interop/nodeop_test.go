@@ -442,6 +442,33 @@ func (o *nodeOP) authorize(t testing.TB, authURL string) string {
 	return ua.callback
 }
 
+// authorizeFormPost sends the user to authURL, an authorization request
+// with response_mode=form_post, and returns the request the user agent
+// makes to the redirect URL: a POST of the OP's auto-submitting form.
+func (o *nodeOP) authorizeFormPost(t testing.TB, authURL string) *http.Request {
+	t.Helper()
+	ua := newUserAgent(t)
+	req, err := http.NewRequest(http.MethodGet, authURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, last, body := ua.do(t, req)
+	i := strings.Index(body, `<form method="post" action="`+redirectURL+`">`)
+	if status != http.StatusOK || i < 0 {
+		t.Fatalf("authorization request: no form posting to the client: %d %s\n%s", status, last, pageText(body))
+	}
+	v := url.Values{}
+	for _, m := range hiddenInput.FindAllStringSubmatch(body[i:], -1) {
+		v.Add(html.UnescapeString(m[1]), html.UnescapeString(m[2]))
+	}
+	cb, err := http.NewRequest(http.MethodPost, redirectURL, strings.NewReader(v.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return cb
+}
+
 // hiddenInput matches the hidden inputs of oidc-provider's forms
 // (helpers/user_code_form.js, response_modes/form_post.js).
 var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)"/>`)
