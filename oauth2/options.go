@@ -75,8 +75,11 @@ var (
 	// (access_type=online), its default. It applies to logins only.
 	AccessTypeOnline Option
 	// ApprovalForce asks the server to show the consent screen again
-	// (prompt=consent), which Google needs to issue a new refresh token.
-	// It applies to logins only.
+	// (prompt=consent), which Google needs to issue a new refresh token
+	// and an OpenID provider to grant the offline_access scope (OpenID
+	// Connect Core 1.0 §11): without it, such a provider may drop the
+	// scope and issue no refresh token, without an error. It applies to
+	// logins only.
 	ApprovalForce Option
 	// ImplicitFlow makes a login ask for a token in the redirect's
 	// fragment (response_type=token, RFC 6749 §4.2), without PKCE;
