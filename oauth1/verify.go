@@ -88,7 +88,11 @@ func (st *signState) addReceived(params urlenc.Params) {
 // String and Format (every fmt verb, and so log/slog's text handler) never
 // print Secret; encoding/json, and so slog's JSON handler, does.
 type Consumer struct {
-	// Secret is the consumer secret (HMAC and PLAINTEXT methods).
+	// Secret is the consumer secret (HMAC and PLAINTEXT methods). If it
+	// is empty and PublicKey is set, a Verifier refuses those methods for
+	// the consumer ([ErrUnsupportedMethod]): their key would be "&" and a
+	// token secret, which anyone can compute. A consumer with neither
+	// (a public one) signs with the empty secret.
 	Secret string
 	// PublicKey is the consumer's RSA public key (*rsa.PublicKey) for the
 	// RSA methods; nil if the consumer does not use them.
@@ -190,7 +194,8 @@ func verr(problem, param string, err error) *VerifyError {
 // Verify checks req. It returns what the request proved, or a
 // *[VerifyError] wrapping one of ErrBadRequest (an oauth_nonce longer than
 // [MaxNonceLength] included), ErrMissingParameter,
-// ErrUnsupportedMethod, ErrUnknownConsumer, ErrUnknownToken,
+// ErrUnsupportedMethod (an HMAC or PLAINTEXT signature of a consumer
+// with a PublicKey and no Secret included), ErrUnknownConsumer, ErrUnknownToken,
 // ErrInvalidSignature, ErrStaleTimestamp, ErrReplayedNonce (or the
 // error of a lookup or of the nonce store). A form body is read and
 // restored. The checks run in that order, so a request with a bad
@@ -305,6 +310,9 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	if err != nil {
 		return nil, verr(ProblemConsumerKeyUnknown, "oauth_consumer_key", err)
 	}
+	if consumer.Secret == "" && consumer.PublicKey != nil && signsWithSecret(m) {
+		return nil, verr(ProblemSignatureMethodRejected, "oauth_signature_method", fmt.Errorf("%w: %q for a consumer without a secret", ErrUnsupportedMethod, out.Method))
+	}
 	var tokenSecret string
 	if out.Token != "" {
 		if v.LookupToken == nil {
@@ -349,6 +357,20 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		return nil, verr(ProblemNonceUsed, "oauth_nonce", err)
 	}
 	return out, nil
+}
+
+// signsWithSecret reports whether m is one of this package's methods
+// whose key is made of the consumer secret: HMAC and PLAINTEXT. A
+// consumer that has a public key and no secret must not pass them, as
+// anyone can make their key. (A key starts with '&' exactly when the
+// consumer secret is empty, so a SignatureMethod of the caller's can tell
+// too.)
+func signsWithSecret(m SignatureMethod) bool {
+	switch m.(type) {
+	case *hmacMethod, *plaintextMethod:
+		return true
+	}
+	return false
 }
 
 // checkBodyHash reads req's body, if any, up to limit bytes, restores it
