@@ -2,10 +2,17 @@ package oauth1_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthkit/oauth/oauth1"
 	"github.com/oauthkit/oauth/oauth1/oauth1test"
@@ -76,4 +83,100 @@ func signedRequest(cfg *oauth1.Config, tok *oauth1.Token) (*http.Request, error)
 	srv := httptest.NewRequest(http.MethodGet, req.URL.String(), nil)
 	srv.Header = req.Header.Clone()
 	return srv, nil
+}
+
+// handSigned returns a GET (a POST when body is set, form-encoded) of
+// https://api.example/r with the given query, form body and Authorization
+// header parameters (name="value", comma-separated) as a server receives
+// it, with an HMAC-SHA1 oauth_signature for the consumer secret "cs"
+// added where sigIn says: "query", "body" or "header".
+func handSigned(t *testing.T, query, body, header, sigIn string) *http.Request {
+	t.Helper()
+	method, ct := http.MethodGet, ""
+	var rb io.Reader
+	if body != "" {
+		method, ct, rb = http.MethodPost, "application/x-www-form-urlencoded", strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, "https://api.example/r?"+query, rb)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if header != "" {
+		req.Header.Set("Authorization", "OAuth "+header)
+	}
+	base, err := oauth1.SignatureBaseString(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := hmac.New(sha1.New, []byte(oauth1.SigningKey("cs", "")))
+	mac.Write([]byte(base))
+	sig := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	switch sigIn {
+	case "query":
+		query += "&oauth_signature=" + url.QueryEscape(sig)
+	case "body":
+		body += "&oauth_signature=" + url.QueryEscape(sig)
+	case "header":
+		if header != "" {
+			header += ", "
+		}
+		header += `oauth_signature="` + url.QueryEscape(sig) + `"`
+	}
+	return handRequest(method, query, body, header)
+}
+
+func handRequest(method, query, body, header string) *http.Request {
+	var rb io.Reader
+	if body != "" {
+		rb = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, "https://api.example/r?"+query, rb)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if header != "" {
+		req.Header.Set("Authorization", "OAuth "+header)
+	}
+	return req
+}
+
+// TestVerifyProtocolParamsInOnePlace checks RFC 5849 §3.5: the protocol
+// parameters, and any other parameter whose name starts with "oauth_",
+// "SHALL be included in the request using one and only one" of the
+// Authorization header, the form body and the query. A request that
+// spreads them over two is malformed (oauthlib refuses it too: "oauth_
+// params must come from only 1 signature type").
+func TestVerifyProtocolParamsInOnePlace(t *testing.T) {
+	const (
+		now    = 1700000000
+		common = "oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1700000000&oauth_version=1.0"
+		header = `oauth_consumer_key="k", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1700000000", oauth_version="1.0"`
+	)
+	tests := []struct {
+		name                string
+		query, body, header string
+		sigIn               string
+		wantErr             error
+	}{
+		{"all in the query", "a=1&" + common + "&oauth_nonce=n1", "", "", "query", nil},
+		{"all in the header", "a=1", "", header + `, oauth_nonce="n2"`, "header", nil},
+		{"all in the form body", "a=1", "b=2&" + common + "&oauth_nonce=n3", "", "body", nil},
+		{"signature in the header, the rest in the query", "a=1&" + common + "&oauth_nonce=n4", "", "", "header", oauth1.ErrBadRequest},
+		{"nonce in the query, the rest in the header", "a=1&oauth_nonce=n5", "", header, "header", oauth1.ErrBadRequest},
+		{"signature in the query, the rest in the form body", "a=1", "b=2&" + common + "&oauth_nonce=n6", "", "query", oauth1.ErrBadRequest},
+		{"another oauth_ parameter in the query", "oauth_extra=1", "", header + `, oauth_nonce="n7"`, "header", oauth1.ErrBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := &oauth1.Verifier{
+				LookupConsumer: func(context.Context, string) (oauth1.Consumer, error) { return oauth1.Consumer{Secret: "cs"}, nil },
+				Nonces:         oauth1.NewMemoryNonceStore(0),
+				Now:            func() time.Time { return time.Unix(now, 0) },
+			}
+			got, err := v.Verify(context.Background(), handSigned(t, tt.query, tt.body, tt.header, tt.sigIn))
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Verify() = %+v, %v; want error %v", got, err, tt.wantErr)
+			}
+		})
+	}
 }
