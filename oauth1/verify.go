@@ -23,6 +23,18 @@ type received struct {
 	params    urlenc.Params // query, then body, then header; oauth_signature included
 	placement Placement     // where oauth_signature was found
 	realm     string
+	places    int // how many of the query, body and header have oauth_ parameters
+}
+
+// hasOAuth reports whether params has a parameter whose name starts with
+// "oauth_".
+func hasOAuth(params urlenc.Params) bool {
+	for _, p := range params {
+		if strings.HasPrefix(p.Key, "oauth_") {
+			return true
+		}
+	}
+	return false
 }
 
 // collect gathers the parameters of req (RFC 5849 §3.4.1.3.1): the query,
@@ -37,6 +49,9 @@ func collect(req *http.Request, limit int64) (*received, error) {
 		}
 		if rc.params.Has("oauth_signature") {
 			rc.placement = InQuery
+		}
+		if hasOAuth(rc.params) {
+			rc.places++
 		}
 	}
 	if hasBody(req) && isForm(req.Header.Get("Content-Type")) {
@@ -54,7 +69,11 @@ func collect(req *http.Request, limit int64) (*received, error) {
 		if rc.params[n:].Has("oauth_signature") {
 			rc.placement = InFormBody
 		}
+		if hasOAuth(rc.params[n:]) {
+			rc.places++
+		}
 	}
+	n := len(rc.params)
 	for _, h := range req.Header.Values("Authorization") {
 		realm, hasRealm, hp, ok, err := parseAuthHeader(h)
 		if err != nil {
@@ -70,6 +89,9 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			rc.placement = InHeader
 		}
 		rc.params = append(rc.params, hp...)
+	}
+	if hasOAuth(rc.params[n:]) {
+		rc.places++
 	}
 	return rc, nil
 }
@@ -193,7 +215,9 @@ func verr(problem, param string, err error) *VerifyError {
 
 // Verify checks req. It returns what the request proved, or a
 // *[VerifyError] wrapping one of ErrBadRequest (an oauth_nonce longer than
-// [MaxNonceLength] included), ErrMissingParameter,
+// [MaxNonceLength], and parameters named oauth_... in more than one of
+// the query, the form body and the Authorization header, which RFC 5849
+// §3.5 forbids, included), ErrMissingParameter,
 // ErrUnsupportedMethod (an HMAC or PLAINTEXT signature of a consumer
 // with a PublicKey and no Secret included), ErrUnknownConsumer, ErrUnknownToken,
 // ErrInvalidSignature, ErrStaleTimestamp, ErrReplayedNonce (or the
@@ -224,6 +248,10 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	rc, err := collect(req, limit)
 	if err != nil {
 		return nil, err
+	}
+	if rc.places > 1 {
+		// RFC 5849 §3.5: in one and only one place.
+		return nil, verr(ProblemParameterRejected, "", fmt.Errorf("%w: oauth_ parameters in more than one of the query, the form body and the authorization header", ErrBadRequest))
 	}
 	out := &Verified{Realm: rc.realm, Placement: rc.placement}
 	var sig string
