@@ -180,3 +180,21 @@ func TestVerifyProtocolParamsInOnePlace(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyRequestWithoutURL checks that Verify and SignatureBaseString
+// refuse a request without a URL, as Config.Sign does, instead of
+// panicking.
+func TestVerifyRequestWithoutURL(t *testing.T) {
+	req := &http.Request{Method: http.MethodGet, Header: http.Header{"Authorization": {
+		`OAuth oauth_consumer_key="k", oauth_signature_method="HMAC-SHA1", oauth_signature="c2ln", oauth_timestamp="1", oauth_nonce="n"`}}}
+	v := &oauth1.Verifier{
+		LookupConsumer: func(context.Context, string) (oauth1.Consumer, error) { return oauth1.Consumer{Secret: "cs"}, nil },
+		Nonces:         oauth1.NewMemoryNonceStore(0),
+	}
+	if _, err := v.Verify(context.Background(), req); !errors.Is(err, oauth1.ErrBadRequest) {
+		t.Errorf("Verify() error = %v, want %v", err, oauth1.ErrBadRequest)
+	}
+	if _, err := oauth1.SignatureBaseString(req); !errors.Is(err, oauth1.ErrBadRequest) {
+		t.Errorf("SignatureBaseString() error = %v, want %v", err, oauth1.ErrBadRequest)
+	}
+}
