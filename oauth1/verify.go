@@ -39,11 +39,15 @@ func hasOAuth(params urlenc.Params) bool {
 
 // collect gathers the parameters of req (RFC 5849 §3.4.1.3.1): the query,
 // the body when it is form-encoded (read and restored), and the
-// Authorization header's OAuth parameters other than realm.
+// Authorization header's OAuth parameters other than realm. A request
+// without a URL is an error wrapping ErrBadRequest.
 func collect(req *http.Request, limit int64) (*received, error) {
+	if req.URL == nil {
+		return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: request has no URL", ErrBadRequest)}
+	}
 	rc := &received{placement: -1}
 	var err error
-	if req.URL != nil && req.URL.RawQuery != "" {
+	if req.URL.RawQuery != "" {
 		if rc.params, err = urlenc.AppendParseForm(rc.params, req.URL.RawQuery); err != nil {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: query: %w", ErrBadRequest, err)}
 		}
