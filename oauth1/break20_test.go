@@ -198,3 +198,22 @@ func TestVerifyRequestWithoutURL(t *testing.T) {
 		t.Errorf("SignatureBaseString() error = %v, want %v", err, oauth1.ErrBadRequest)
 	}
 }
+
+// TestTokenResponseBadEscapeHidden checks that a token response with a
+// malformed percent-escape inside its oauth_token_secret gives an error
+// that names where it is but quotes none of the secret's bytes, as the
+// callback's errors do for the verifier.
+func TestTokenResponseBadEscapeHidden(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("oauth_token=tok&oauth_token_secret=Qz%Qzsecret&oauth_callback_confirmed=true"))
+	}))
+	defer srv.Close()
+	cfg := &oauth1.Config{ConsumerKey: "k", ConsumerSecret: "cs", Endpoint: oauth1.Endpoint{RequestTokenURL: srv.URL}}
+	_, err := cfg.RequestToken(context.Background())
+	if !errors.Is(err, oauth1.ErrBadRequest) {
+		t.Fatalf("RequestToken() error = %v, want %v", err, oauth1.ErrBadRequest)
+	}
+	if strings.Contains(err.Error(), "Qz") {
+		t.Errorf("RequestToken() error = %q, quotes bytes of the token secret", err)
+	}
+}
