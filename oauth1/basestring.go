@@ -244,7 +244,8 @@ func BaseStringURI(req *http.Request) string {
 // and OAuth Authorization header, except oauth_signature and the header's
 // realm. It is what a [Verifier] computes; on a request signed by
 // [Config.Sign] it is the string that was signed. A query, body or header
-// that does not parse is a *[VerifyError] wrapping ErrBadRequest.
+// that does not parse, or a request without a URL, is a *[VerifyError]
+// wrapping ErrBadRequest.
 func SignatureBaseString(req *http.Request) (string, error) {
 	rc, err := collect(req, DefaultMaxBodyBytes)
 	if err != nil {

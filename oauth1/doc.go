@@ -67,7 +67,9 @@
 //
 // A [Verifier] checks a request as a provider receives it: the signature
 // in any placement and method, with the consumer and token secrets (or the
-// consumer's RSA public key) looked up by the caller; the timestamp within
+// consumer's RSA public key) looked up by the caller, and HMAC or
+// PLAINTEXT refused for a consumer with a public key and no secret; the
+// timestamp within
 // a window; and the nonce through a [NonceStore] that rejects replays
 // ([MemoryNonceStore] is one). Failures are *[VerifyError] values that
 // wrap sentinels such as [ErrInvalidSignature], [ErrStaleTimestamp] and

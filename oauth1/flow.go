@@ -231,6 +231,12 @@ func parseTokenResponse(contentType string, data []byte) (urlenc.Params, error) 
 		return p, nil
 	}
 	p, err := urlenc.ParseForm(string(trimmed))
+	var ee *urlenc.EscapeError
+	if errors.As(err, &ee) {
+		// Only the offset: the malformed bytes may be part of the
+		// token secret.
+		return p, fmt.Errorf("%w: token response: invalid percent-encoding at offset %d of a field", ErrBadRequest, ee.Offset)
+	}
 	if err != nil {
 		return p, fmt.Errorf("%w: token response: %w", ErrBadRequest, err)
 	}

@@ -23,20 +23,39 @@ type received struct {
 	params    urlenc.Params // query, then body, then header; oauth_signature included
 	placement Placement     // where oauth_signature was found
 	realm     string
+	places    int // how many of the query, body and header have oauth_ parameters
+}
+
+// hasOAuth reports whether params has a parameter whose name starts with
+// "oauth_".
+func hasOAuth(params urlenc.Params) bool {
+	for _, p := range params {
+		if strings.HasPrefix(p.Key, "oauth_") {
+			return true
+		}
+	}
+	return false
 }
 
 // collect gathers the parameters of req (RFC 5849 §3.4.1.3.1): the query,
 // the body when it is form-encoded (read and restored), and the
-// Authorization header's OAuth parameters other than realm.
+// Authorization header's OAuth parameters other than realm. A request
+// without a URL is an error wrapping ErrBadRequest.
 func collect(req *http.Request, limit int64) (*received, error) {
+	if req.URL == nil {
+		return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: request has no URL", ErrBadRequest)}
+	}
 	rc := &received{placement: -1}
 	var err error
-	if req.URL != nil && req.URL.RawQuery != "" {
+	if req.URL.RawQuery != "" {
 		if rc.params, err = urlenc.AppendParseForm(rc.params, req.URL.RawQuery); err != nil {
 			return nil, &VerifyError{Problem: ProblemParameterRejected, Err: fmt.Errorf("%w: query: %w", ErrBadRequest, err)}
 		}
 		if rc.params.Has("oauth_signature") {
 			rc.placement = InQuery
+		}
+		if hasOAuth(rc.params) {
+			rc.places++
 		}
 	}
 	if hasBody(req) && isForm(req.Header.Get("Content-Type")) {
@@ -54,7 +73,11 @@ func collect(req *http.Request, limit int64) (*received, error) {
 		if rc.params[n:].Has("oauth_signature") {
 			rc.placement = InFormBody
 		}
+		if hasOAuth(rc.params[n:]) {
+			rc.places++
+		}
 	}
+	n := len(rc.params)
 	for _, h := range req.Header.Values("Authorization") {
 		realm, hasRealm, hp, ok, err := parseAuthHeader(h)
 		if err != nil {
@@ -70,6 +93,9 @@ func collect(req *http.Request, limit int64) (*received, error) {
 			rc.placement = InHeader
 		}
 		rc.params = append(rc.params, hp...)
+	}
+	if hasOAuth(rc.params[n:]) {
+		rc.places++
 	}
 	return rc, nil
 }
@@ -88,7 +114,11 @@ func (st *signState) addReceived(params urlenc.Params) {
 // String and Format (every fmt verb, and so log/slog's text handler) never
 // print Secret; encoding/json, and so slog's JSON handler, does.
 type Consumer struct {
-	// Secret is the consumer secret (HMAC and PLAINTEXT methods).
+	// Secret is the consumer secret (HMAC and PLAINTEXT methods). If it
+	// is empty and PublicKey is set, a Verifier refuses those methods for
+	// the consumer ([ErrUnsupportedMethod]): their key would be "&" and a
+	// token secret, which anyone can compute. A consumer with neither
+	// (a public one) signs with the empty secret.
 	Secret string
 	// PublicKey is the consumer's RSA public key (*rsa.PublicKey) for the
 	// RSA methods; nil if the consumer does not use them.
@@ -189,8 +219,11 @@ func verr(problem, param string, err error) *VerifyError {
 
 // Verify checks req. It returns what the request proved, or a
 // *[VerifyError] wrapping one of ErrBadRequest (an oauth_nonce longer than
-// [MaxNonceLength] included), ErrMissingParameter,
-// ErrUnsupportedMethod, ErrUnknownConsumer, ErrUnknownToken,
+// [MaxNonceLength], and parameters named oauth_... in more than one of
+// the query, the form body and the Authorization header, which RFC 5849
+// §3.5 forbids, included), ErrMissingParameter,
+// ErrUnsupportedMethod (an HMAC or PLAINTEXT signature of a consumer
+// with a PublicKey and no Secret included), ErrUnknownConsumer, ErrUnknownToken,
 // ErrInvalidSignature, ErrStaleTimestamp, ErrReplayedNonce (or the
 // error of a lookup or of the nonce store). A form body is read and
 // restored. The checks run in that order, so a request with a bad
@@ -219,6 +252,10 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	rc, err := collect(req, limit)
 	if err != nil {
 		return nil, err
+	}
+	if rc.places > 1 {
+		// RFC 5849 §3.5: in one and only one place.
+		return nil, verr(ProblemParameterRejected, "", fmt.Errorf("%w: oauth_ parameters in more than one of the query, the form body and the authorization header", ErrBadRequest))
 	}
 	out := &Verified{Realm: rc.realm, Placement: rc.placement}
 	var sig string
@@ -305,6 +342,9 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	if err != nil {
 		return nil, verr(ProblemConsumerKeyUnknown, "oauth_consumer_key", err)
 	}
+	if consumer.Secret == "" && consumer.PublicKey != nil && signsWithSecret(m) {
+		return nil, verr(ProblemSignatureMethodRejected, "oauth_signature_method", fmt.Errorf("%w: %q for a consumer without a secret", ErrUnsupportedMethod, out.Method))
+	}
 	var tokenSecret string
 	if out.Token != "" {
 		if v.LookupToken == nil {
@@ -349,6 +389,20 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		return nil, verr(ProblemNonceUsed, "oauth_nonce", err)
 	}
 	return out, nil
+}
+
+// signsWithSecret reports whether m is one of this package's methods
+// whose key is made of the consumer secret: HMAC and PLAINTEXT. A
+// consumer that has a public key and no secret must not pass them, as
+// anyone can make their key. (A key starts with '&' exactly when the
+// consumer secret is empty, so a SignatureMethod of the caller's can tell
+// too.)
+func signsWithSecret(m SignatureMethod) bool {
+	switch m.(type) {
+	case *hmacMethod, *plaintextMethod:
+		return true
+	}
+	return false
 }
 
 // checkBodyHash reads req's body, if any, up to limit bytes, restores it

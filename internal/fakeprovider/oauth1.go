@@ -35,7 +35,9 @@ const (
 // OAuth1Consumer is a consumer (client) registered with the OAuth 1
 // provider.
 type OAuth1Consumer struct {
-	Key    string
+	Key string
+	// Secret signs with the HMAC and PLAINTEXT methods; a consumer
+	// with a PublicKey and no Secret may sign with the RSA methods only.
 	Secret string
 	// PublicKey verifies the RSA methods; nil if the consumer has none.
 	PublicKey *rsa.PublicKey

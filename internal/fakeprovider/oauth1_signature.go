@@ -50,15 +50,22 @@ type o1Collected struct {
 //
 // form is the body already read when the request's Content-Type is
 // application/x-www-form-urlencoded, "" otherwise. Repeated names and empty
-// values are kept.
+// values are kept. Parameters named oauth_... in more than one of the
+// three places are an error (RFC 5849 §3.5).
 func o1Collect(r *http.Request, form string) (*o1Collected, error) {
 	c := &o1Collected{}
+	places := 0 // how many places have oauth_ parameters
 	add := func(params []o1Param, placement string) {
+		has := false
 		for _, p := range params {
 			if p.name == "oauth_signature" {
 				c.placement = placement
 			}
+			has = has || strings.HasPrefix(p.name, "oauth_")
 			c.params = append(c.params, p)
+		}
+		if has {
+			places++
 		}
 	}
 
@@ -101,6 +108,11 @@ func o1Collect(r *http.Request, form string) (*o1Collected, error) {
 		return nil, fmt.Errorf("fakeprovider: form body: %w", err)
 	}
 	add(body, "body")
+	if places > 1 {
+		// RFC 5849 §3.5: the protocol parameters, and any other oauth_
+		// parameter, in one and only one place.
+		return nil, errors.New("fakeprovider: oauth_ parameters in more than one of the query, the Authorization header and the form body")
+	}
 	return c, nil
 }
 

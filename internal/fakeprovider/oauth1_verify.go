@@ -47,13 +47,15 @@ type o1NonceKey struct {
 }
 
 // check verifies r as a provider does (RFC 5849 §3.2), in this order: the
-// parameters (each protocol parameter at most once, oauth_version 1.0 if
-// sent, the required ones present, no oauth_body_hash on a form body, a
-// timestamp of digits), the signature method (PLAINTEXT only over TLS),
-// the consumer, the token (through lookupToken; nil means the endpoint
-// takes none), the signature, oauth_body_hash, the timestamp window, and
-// last the nonce, so that a refused request never uses one up. Every
-// refusal is a 401 but for a full nonce map (503).
+// parameters (the oauth_ ones all in one place, each protocol parameter
+// at most once, oauth_version 1.0 if sent, the required ones present, no
+// oauth_body_hash on a form body, a timestamp of digits), the signature
+// method (PLAINTEXT only over TLS), the consumer (HMAC and PLAINTEXT
+// refused for an RSA consumer without a secret), the token (through
+// lookupToken; nil means the endpoint takes none), the signature,
+// oauth_body_hash, the timestamp window, and last the nonce, so that a
+// refused request never uses one up. Every refusal is a 401 but for a
+// full nonce map (503).
 func (o *OAuth1) check(r *http.Request, lookupToken o1TokenLookup) (*o1Verified, *o1Refusal) {
 	refuse := func(problem, advice string) (*o1Verified, *o1Refusal) {
 		return nil, &o1Refusal{status: http.StatusUnauthorized, problem: problem, advice: advice}
@@ -120,6 +122,11 @@ func (o *OAuth1) check(r *http.Request, lookupToken o1TokenLookup) (*o1Verified,
 	o.mu.Unlock()
 	if !known {
 		return refuse("consumer_key_unknown", "")
+	}
+	if consumer.Secret == "" && consumer.PublicKey != nil && !strings.HasPrefix(got.method, "RSA-") {
+		// The HMAC and PLAINTEXT key would be "&" and a token secret:
+		// anyone could make it.
+		return refuse("signature_method_rejected", "the consumer has no secret: sign with RSA")
 	}
 	var tokenSecret string
 	if got.token != "" { // §3.1: an empty oauth_token is no token

@@ -99,8 +99,9 @@ type Provider = fakeprovider.OAuth1
 
 // Consumer is a consumer registered with a [Provider] (Provider.AddConsumer):
 // Key and Secret; PublicKey, which verifies its RSA signatures (nil if it
-// has none); CallbackPrefix, if set, the prefix every oauth_callback other
-// than "oob" must have.
+// has none; a consumer with a PublicKey and no Secret may sign with the
+// RSA methods only, as a key anyone can make is refused); CallbackPrefix,
+// if set, the prefix every oauth_callback other than "oob" must have.
 type Consumer = fakeprovider.OAuth1Consumer
 
 // Echo is the JSON body of the protected resource ([Server.ResourceURL]):
