@@ -84,3 +84,37 @@ func TestStoreOfferDuringRefresh(t *testing.T) {
 		t.Errorf("%d refresh tokens reused, want 0", n)
 	}
 }
+
+// Sessions whose clocks disagree by more than a token's lifetime share a
+// store: the one whose clock is ahead finds every stored token expired,
+// and the one whose clock is behind uses tokens the server finds expired
+// (and refuses). Neither ever refreshes with a spent refresh token, and
+// each refresh is the one holder's under the lock.
+func TestStoreClockSkew(t *testing.T) {
+	ctx := context.Background()
+	srv, cfg, clock, st := fleet(t)
+	ahead, behind := *cfg, *cfg
+	ahead.Now = func() time.Time { return clock.now().Add(2 * time.Hour) }
+	behind.Now = func() time.Time { return clock.now().Add(-2 * time.Hour) }
+	sessions := map[string]*oauth2.Session{}
+	for name, c := range map[string]*oauth2.Config{"ahead": &ahead, "behind": &behind, "right": cfg} {
+		s, _ := member(c, st)
+		sessions[name] = s
+	}
+	for round := 0; round < 6; round++ {
+		for _, name := range []string{"ahead", "behind", "right"} {
+			// behind's requests may be refused until it forces a refresh
+			_ = get(ctx, srv, sessions[name].Client())
+		}
+		clock.add(30 * time.Minute)
+	}
+	if n := srv.OAuth2.RefreshTokenReuses(); n != 0 {
+		t.Errorf("%d refresh tokens reused, want 0", n)
+	}
+	if n := srv.OAuth2.GrantsRevoked(); n != 0 {
+		t.Errorf("%d grants revoked, want 0", n)
+	}
+	if n := srv.OAuth2.Refreshes(); n > 6 {
+		t.Errorf("%d refreshes in 6 rounds, want at most one a round", n)
+	}
+}
