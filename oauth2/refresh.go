@@ -410,6 +410,11 @@ func (s *Session) renew(ctx context.Context, old *tokenState, o *options, mode r
 func (s *Session) install(ctx context.Context, tok *Token, prev string, saved func()) (st *tokenState, saveErr, err error) {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
+	return s.installLocked(ctx, tok, prev, saved)
+}
+
+// installLocked is install for a caller that holds s.saveMu.
+func (s *Session) installLocked(ctx context.Context, tok *Token, prev string, saved func()) (st *tokenState, saveErr, err error) {
 	st = s.newState(tok, s.cfg.now())
 	if s.Store != nil {
 		ver, err := s.saveRetrying(ctx, tok, prev)

@@ -101,7 +101,9 @@ type Session struct {
 	mu     sync.Mutex   // guards flight
 	flight *refreshCall // refresh in progress, or nil
 	// saveMu is held across each OnTokenUpdate call and the install of
-	// its result, so that calls never overlap.
+	// its result, so that calls never overlap, and with a Store from
+	// before the refresh takes the store's lock until it has saved, so
+	// that no offer saves in between.
 	saveMu sync.Mutex
 
 	detect atomic.Int32 // AuthAutoDetect memory, see Config.authOrder

@@ -248,6 +248,12 @@ func (s *Session) renewShared(ctx context.Context, old *tokenState, o *options, 
 	if stored == nil && old == nil && s.grant == nil {
 		return nil, nil, ErrNoToken // nothing to renew: no need to lock
 	}
+	// No offer of the session's unsaved token may save it between the
+	// reload below and the save of the token renewed from it: that save
+	// would then lose to its own predecessor, whose refresh token it
+	// spent. Offers skip while a refresh holds saveMu.
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	unlock, err := s.lock(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -276,7 +282,7 @@ func (s *Session) renewShared(ctx context.Context, old *tokenState, o *options, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.install(ctx, tok, ver, release)
+	return s.installLocked(ctx, tok, ver, release)
 }
 
 // adoptAfterConflict is what a session does when its Save of a token in

@@ -55,7 +55,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `)
 
-// Load implements oauth2.TokenStore.
+// Load implements oauth2.TokenStore: it returns the stored token and
+// its version; when the hash holds no token's JSON (nothing, or what
+// another program left), no token and the hash's version, in place of
+// which a Save writes.
 func (s *Store) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	vals, err := s.Client.HMGet(ctx, s.Key, "token", "version").Result()
 	if err != nil {
@@ -63,17 +66,12 @@ func (s *Store) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	}
 	raw, _ := vals[0].(string)
 	ver, _ := vals[1].(string)
-	if raw == "" {
-		return nil, "", nil
-	}
 	var tok oauth2.Token
-	if err := json.Unmarshal([]byte(raw), &tok); err != nil {
-		if ver != "" {
-			// Not a token: nothing, which a Save in place of ver replaces
-			// (see oauth2.TokenStore).
-			return nil, ver, nil
-		}
-		return nil, "", fmt.Errorf("redisstore: %q does not hold a token: %w", s.Key, err)
+	if raw == "" || json.Unmarshal([]byte(raw), &tok) != nil {
+		// Not a token: nothing, which a Save in place of ver (the
+		// hash's version field, "" when it has none, as saveScript
+		// reads it) replaces (see oauth2.TokenStore).
+		return nil, ver, nil
 	}
 	return &tok, ver, nil
 }

@@ -30,7 +30,7 @@ import (
 
 // The environment of a child: its part, and what it needs.
 const (
-	childEnv = "TOKENSTORE_TEST_CHILD" // "worker", "victim" or "hold"
+	childEnv = "TOKENSTORE_TEST_CHILD" // "worker", "victim", "hold" or "storm"
 	urlEnv   = "TOKENSTORE_TEST_URL"   // the provider
 	storeEnv = "TOKENSTORE_TEST_STORE" // the token file; a worker without one uses seedEnv
 	seedEnv  = "TOKENSTORE_TEST_SEED"  // the token's JSON
@@ -69,6 +69,9 @@ func child(part string) int {
 }
 
 func runChild(part string) error {
+	if part == "storm" {
+		return stormChild()
+	}
 	ctx := context.Background()
 	base := os.Getenv(urlEnv)
 	file := &tokenstore.File{Path: os.Getenv(storeEnv)}
