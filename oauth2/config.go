@@ -84,7 +84,9 @@ type AuthMethod string
 
 const (
 	// AuthDefault (the zero value) is AuthClientSecretBasic when
-	// Config.ClientSecret is set and AuthNone otherwise.
+	// Config.ClientSecret is set and AuthNone otherwise, whatever
+	// Config.Signer holds: a client with a key and no secret sets
+	// AuthPrivateKeyJWT.
 	AuthDefault AuthMethod = ""
 	// AuthClientSecretBasic sends the id and secret in an HTTP Basic
 	// Authorization header, each form-encoded first (RFC 6749 §2.3.1).
@@ -218,7 +220,8 @@ type Config struct {
 
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
-	// Signer signs client assertions for AuthPrivateKeyJWT (required) and
+	// Signer signs client assertions for AuthPrivateKeyJWT (required; set
+	// AuthMethod too, as a Signer does not choose the method) and
 	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default),
 	// and the request objects of logins (SignedRequestObject, required).
 	// It is made by the constructor of one algorithm family, such as

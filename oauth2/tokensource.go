@@ -84,7 +84,10 @@ func (s *staticSource) tokenHeader(context.Context) (*Token, string, error) {
 //
 // The token goes in the Authorization header; when src is a *Session,
 // the Transport places it as the session's Config says (Placement,
-// InsecureAllowHTTP). The client is safe for concurrent use.
+// InsecureAllowHTTP), but base is still the one given: a session's
+// Config.HTTPClient (its proxy, its timeouts) is the base of
+// Session.Client, not of NewClient(s, nil). The client is safe for
+// concurrent use.
 func NewClient(src TokenSource, base *http.Client) *http.Client {
 	if base == nil {
 		base = http.DefaultClient

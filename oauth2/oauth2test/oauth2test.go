@@ -176,7 +176,10 @@ func ClientKey() *ecdsa.PrivateKey { return fakeprovider.OAuth2TestKey }
 
 // Provider is the authorization server a [Server] runs: its registered
 // clients and users, its switches and its counters, listed in the package
-// documentation ("Switches and counters").
+// documentation ("Switches and counters"). Being an alias of a type of an
+// internal package, its fields and methods are documented there: go doc
+// github.com/oauthkit/oauth/internal/fakeprovider OAuth2.IssueToken (or
+// any other name) shows them.
 type Provider = fakeprovider.OAuth2
 
 // Client is a client registered with a [Provider] (Provider.Clients). Its

@@ -30,12 +30,26 @@ func ExampleFile() {
 	}
 	path := filepath.Join(dir, "token.json")
 
-	// Once, after the login: the grant's token goes to the store.
+	// After each login: the new grant's token replaces whatever the file
+	// holds, an earlier login's token included, under the lock so that no
+	// session saves in between. (Save(ctx, tok, "") would fail with
+	// oauth2.ErrStoreConflict once a token is stored, and the sessions
+	// would go on renewing the earlier grant.)
 	tok, err := cfg.PasswordCredentialsToken(ctx, oauth2test.Username, oauth2test.Password)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := (&tokenstore.File{Path: path}).Save(ctx, tok, ""); err != nil {
+	store := &tokenstore.File{Path: path}
+	unlock, err := store.Lock(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, version, err := store.Load(ctx)
+	if err == nil {
+		_, err = store.Save(ctx, tok, version)
+	}
+	unlock()
+	if err != nil {
 		log.Fatal(err)
 	}
 
