@@ -84,9 +84,9 @@ type AuthMethod string
 
 const (
 	// AuthDefault (the zero value) is AuthClientSecretBasic when
-	// Config.ClientSecret is set and AuthNone otherwise, whatever
-	// Config.Signer holds: a client with a key and no secret sets
-	// AuthPrivateKeyJWT.
+	// Config.ClientSecret is set; without a secret, AuthPrivateKeyJWT when
+	// Config.Signer signs with a private key (not a *jose.HMAC), and
+	// AuthNone otherwise, as oidc.Metadata.AuthMethod chooses.
 	AuthDefault AuthMethod = ""
 	// AuthClientSecretBasic sends the id and secret in an HTTP Basic
 	// Authorization header, each form-encoded first (RFC 6749 §2.3.1).
@@ -220,8 +220,8 @@ type Config struct {
 
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
-	// Signer signs client assertions for AuthPrivateKeyJWT (required; set
-	// AuthMethod too, as a Signer does not choose the method) and
+	// Signer signs client assertions for AuthPrivateKeyJWT (required;
+	// the method AuthDefault means without a ClientSecret) and
 	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default),
 	// and the request objects of logins (SignedRequestObject, required).
 	// It is made by the constructor of one algorithm family, such as
@@ -407,6 +407,9 @@ func (c *Config) authMethod() AuthMethod {
 	}
 	if c.ClientSecret != "" {
 		return AuthClientSecretBasic
+	}
+	if _, isHMAC := c.Signer.(*jose.HMAC); c.Signer != nil && !isHMAC {
+		return AuthPrivateKeyJWT
 	}
 	return AuthNone
 }

@@ -95,10 +95,11 @@
 // [Config.PasswordCredentialsToken], [Config.DeviceAuth] with
 // [Config.DeviceAccessToken] (RFC 8628 polling, slow_down honoured), and
 // [Config.RevokeToken] and [Config.IntrospectToken] for any token. Clients
-// authenticate as [Config.AuthMethod] says: client_secret_basic
-// (credentials form-encoded before Base64, RFC 6749 §2.3.1) by default,
-// client_secret_post, none, client_secret_jwt, private_key_jwt
-// ([Config.Signer]); [AuthAutoDetect] only when asked.
+// authenticate as [Config.AuthMethod] says: by default client_secret_basic
+// (credentials form-encoded before Base64, RFC 6749 §2.3.1) with a
+// secret, private_key_jwt with a private key ([Config.Signer]) and no
+// secret, none with neither; or client_secret_post, client_secret_jwt;
+// [AuthAutoDetect] only when asked.
 //
 // Every call takes [Option] values: [SetParam] adds a parameter (keys may
 // repeat, as RFC 8707's resource does), [SetAuthURLParam] replaces one,

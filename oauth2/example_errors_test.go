@@ -15,8 +15,8 @@ import (
 )
 
 // A service that authenticates with a private key (private_key_jwt, RFC
-// 7523 §2.2), as Microsoft Entra and Okta offer: AuthMethod says so, since a
-// Signer alone does not choose the method. Config.HTTPClient, with its
+// 7523 §2.2), as Microsoft Entra and Okta offer: a Signer and no secret
+// mean that method (AuthMethod may say so too). Config.HTTPClient, with its
 // timeouts (and proxy), makes the token requests and is the base of the
 // session's Client.
 func ExampleConfig_ClientCredentials_privateKeyJWT() {
