@@ -30,8 +30,8 @@
 //	resp, err := s.Client().Get("https://api.github.com/user")
 //
 //	// A service: the first token on first use, a new one when it is due.
-//	src := cfg.ClientCredentials(oauth2.SetParam("resource", "https://api.example.com"))
-//	client := oauth2.NewClient(src, nil)
+//	svc := cfg.ClientCredentials(oauth2.SetParam("resource", "https://api.example.com"))
+//	resp, err = svc.Client().Get("https://api.example.com/reports")
 //
 // # Logins
 //

@@ -208,9 +208,8 @@ func ExampleConfig_ClientCredentials() {
 		Endpoint:     srv.Endpoint(),
 		Scopes:       []string{"read"},
 	}
-	src := cfg.ClientCredentials(oauth2.SetParam("resource", srv.ResourceURL()))
-	client := oauth2.NewClient(src, nil)
-	resp, err := client.Get(srv.ResourceURL())
+	s := cfg.ClientCredentials(oauth2.SetParam("resource", srv.ResourceURL()))
+	resp, err := s.Client().Get(srv.ResourceURL()) // through cfg.HTTPClient's transport, if set
 	if err != nil {
 		log.Fatal(err)
 	}
