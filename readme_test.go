@@ -244,9 +244,8 @@ func Example_oauth2ClientCredentials() {
 	}
 	// The first token on first use, a new one whenever it is due, with
 	// this resource indicator (RFC 8707) on every token request.
-	src := cfg.ClientCredentials(oauth2.SetParam("resource", "https://api.example.com"))
-	client := oauth2.NewClient(src, nil)
-	resp, err := client.Get("https://api.example.com/reports")
+	s := cfg.ClientCredentials(oauth2.SetParam("resource", "https://api.example.com"))
+	resp, err := s.Client().Get("https://api.example.com/reports") // on cfg.HTTPClient, if set
 	if err != nil {
 		log.Fatal(err)
 	}
