@@ -170,7 +170,9 @@
 // whose context's deadline ([Config.Timeout]) the Lock call gets. A
 // refresh whose answer is lost (the process dies after the server
 // rotated) spends the stored refresh token for everyone: no store can
-// prevent that, and the grant must then be authorized again.
+// prevent that, and the grant must then be authorized again. A new
+// grant's token (after a login) goes into the store with
+// [ReplaceStoredToken].
 //
 // A resource server may refuse a token before its expiry (revoked, or
 // ended by the rotation another process did): on a 401 invalid_token,

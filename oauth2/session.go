@@ -86,7 +86,7 @@ type Session struct {
 	// Once the store holds a token, it is the session's source of truth:
 	// a token given to NewSession or SetToken is used while it lasts, and
 	// its renewal starts from the stored one. To move a store to a new
-	// grant, Save the grant's token to it.
+	// grant, save the grant's token to it with ReplaceStoredToken.
 	Store TokenStore
 
 	cfg Config

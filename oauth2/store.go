@@ -85,6 +85,43 @@ type TokenLocker interface {
 // won, never its refresh token's predecessor again.
 var ErrStoreConflict = errors.New("oauth2: token store changed since it was read")
 
+// ReplaceStoredToken saves tok in store in place of whatever it holds:
+// the token of a new grant (a login's) that the sessions sharing store
+// are to use from now on. They take it at their next read of the store
+// (when their token is due, or at their first use), and renew from it;
+// the grant stored before is no longer refreshed by them. It holds the
+// store's lock while it reads the version and saves, when store is a
+// TokenLocker, so that no session's save comes in between; without a
+// lock, it reads and saves again after each ErrStoreConflict, as long as
+// ctx allows. A nil tok, or one without an access token, is refused with
+// an error wrapping ErrMissingAccessToken. (store.Save(ctx, tok, "")
+// fails with ErrStoreConflict once a token is stored.)
+func ReplaceStoredToken(ctx context.Context, store TokenStore, tok *Token) error {
+	if tok == nil || tok.AccessToken == "" {
+		return fmt.Errorf("oauth2: replace stored token: %w", ErrMissingAccessToken)
+	}
+	if l, ok := store.(TokenLocker); ok {
+		unlock, err := l.Lock(ctx)
+		if err != nil {
+			return fmt.Errorf("oauth2: token store lock: %w", err)
+		}
+		defer unlock()
+	}
+	for {
+		_, ver, err := store.Load(ctx)
+		if err != nil {
+			return fmt.Errorf("oauth2: token store: %w", err)
+		}
+		_, err = store.Save(ctx, tok, ver)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, ErrStoreConflict) || ctx.Err() != nil {
+			return fmt.Errorf("oauth2: token store: %w", err)
+		}
+	}
+}
+
 // renewMode is why a refresh runs.
 type renewMode uint8
 

@@ -31,25 +31,14 @@ func ExampleFile() {
 	path := filepath.Join(dir, "token.json")
 
 	// After each login: the new grant's token replaces whatever the file
-	// holds, an earlier login's token included, under the lock so that no
-	// session saves in between. (Save(ctx, tok, "") would fail with
-	// oauth2.ErrStoreConflict once a token is stored, and the sessions
-	// would go on renewing the earlier grant.)
+	// holds, an earlier login's token included, under the file's lock.
+	// (Save(ctx, tok, "") would fail with oauth2.ErrStoreConflict once a
+	// token is stored.)
 	tok, err := cfg.PasswordCredentialsToken(ctx, oauth2test.Username, oauth2test.Password)
 	if err != nil {
 		log.Fatal(err)
 	}
-	store := &tokenstore.File{Path: path}
-	unlock, err := store.Lock(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	_, version, err := store.Load(ctx)
-	if err == nil {
-		_, err = store.Save(ctx, tok, version)
-	}
-	unlock()
-	if err != nil {
+	if err := oauth2.ReplaceStoredToken(ctx, &tokenstore.File{Path: path}, tok); err != nil {
 		log.Fatal(err)
 	}
 
