@@ -189,9 +189,12 @@ type Endpoint struct {
 //
 // String and Format redact Secret, so a Token (or a struct holding one)
 // can be printed with any fmt verb, and logged by log/slog's text
-// handler, which prints through Format. Its encoding/json form keeps
-// Secret, as saving a token needs it, and so does slog's JSON handler,
-// which uses encoding/json.
+// handler, which prints through Format. Its encoding/json form,
+// {"Token":…,"Secret":…}, keeps Secret, as saving a token needs it, and
+// so does slog's JSON handler, which uses encoding/json; it leaves out the
+// extra fields (save Extras yourself if you need them). A token that
+// dghubble/oauth1 saved as JSON names its secret "TokenSecret": it loads
+// with an empty Secret unless the field is renamed.
 type Token struct {
 	// Token is the oauth_token value.
 	Token string
