@@ -22,6 +22,7 @@ package xoauth2
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"sync/atomic"
 
@@ -123,8 +124,16 @@ func ToToken(t *oauth2.Token) *x.Token {
 // waits for it whatever becomes of ctx: its bounds are src's own (for a
 // source from golang.org/x/oauth2's Config.TokenSource, the context given
 // to that and its HTTP client's Timeout). A src that returns neither a
-// token nor an error gives [oauth2.ErrNoToken]; src's errors are returned
-// as they are (such as a *golang.org/x/oauth2.RetrieveError).
+// token nor an error gives [oauth2.ErrNoToken]. A
+// *golang.org/x/oauth2.RetrieveError (the token endpoint's refusal) comes
+// back as an error that is both an [*oauth2.Error], with its endpoint
+// ("token"), error code, description, URI and HTTP status, so that
+// errors.Is(err, oauth2.ErrInvalidGrant) and the other sentinels hold as
+// for this module's own sessions, and the *RetrieveError, for errors.As;
+// its text is the *oauth2.Error's, without the response body, which the
+// RetrieveError's quotes and a server may have filled with the refresh
+// token or the client secret it was sent. src's other errors are returned
+// as they are.
 //
 // The source is safe for concurrent use if src is, as golang.org/x/oauth2's
 // sources are.
@@ -152,7 +161,7 @@ func (s *fromSource) Token(ctx context.Context) (*oauth2.Token, error) {
 	}
 	xt, err := s.src.Token()
 	if err != nil {
-		return nil, err
+		return nil, fromError(err)
 	}
 	if xt == nil {
 		return nil, oauth2.ErrNoToken
@@ -164,6 +173,30 @@ func (s *fromSource) Token(ctx context.Context) (*oauth2.Token, error) {
 	s.last.Store(&fromPair{xt, tok})
 	return tok, nil
 }
+
+// fromError returns err, from a golang.org/x/oauth2 TokenSource, as
+// FromTokenSource describes.
+func fromError(err error) error {
+	var re *x.RetrieveError
+	if !errors.As(err, &re) {
+		return err
+	}
+	e := &oauth2.Error{Endpoint: "token", ErrorCode: re.ErrorCode, ErrorDescription: re.ErrorDescription, ErrorURI: re.ErrorURI}
+	if re.Response != nil {
+		e.StatusCode = re.Response.StatusCode
+	}
+	return &retrieveError{e, err}
+}
+
+// retrieveError is a *golang.org/x/oauth2.RetrieveError (in err) read as
+// an *oauth2.Error: its text is e's, and errors.Is and errors.As find both.
+type retrieveError struct {
+	e   *oauth2.Error
+	err error
+}
+
+func (r *retrieveError) Error() string   { return r.e.Error() }
+func (r *retrieveError) Unwrap() []error { return []error{r.e, r.err} }
 
 // ToTokenSource returns src as a [golang.org/x/oauth2.TokenSource] whose
 // tokens are ToToken of those src returns; each token src returns is

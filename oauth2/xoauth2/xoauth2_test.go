@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -361,5 +362,67 @@ func TestConcurrent(t *testing.T) {
 	}
 	if got := srv.OAuth2.ResourceRequests(); got != 2*n {
 		t.Errorf("the resource served %d requests, want %d", got, 2*n)
+	}
+}
+
+// TestFromTokenSourceErrors checks the errors of golang.org/x/oauth2's
+// own refreshing source, against the fake provider: a refusal is an
+// *oauth2.Error with its sentinel and a *RetrieveError, and its text
+// holds neither the response body nor what was sent.
+func TestFromTokenSourceErrors(t *testing.T) {
+	srv := fakeprovider.NewServer()
+	defer srv.Close()
+	tokenURL := srv.URL + fakeprovider.OAuth2TokenPath
+	ctx := context.Background()
+	_, refresh := srv.OAuth2.IssueToken("basic-client", -time.Minute)
+	tests := []struct {
+		name, secret, refresh string
+		want                  error
+		status                int
+	}{
+		{"revoked refresh token", "basic-secret", "not-" + refresh, oauth2.ErrInvalidGrant, http.StatusBadRequest},
+		{"wrong secret", "not-the-secret", refresh, oauth2.ErrInvalidClient, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			xcfg := &x.Config{ClientID: "basic-client", ClientSecret: tt.secret, Endpoint: x.Endpoint{TokenURL: tokenURL, AuthStyle: x.AuthStyleInHeader}}
+			xsrc := xcfg.TokenSource(ctx, &x.Token{AccessToken: "expired", RefreshToken: tt.refresh, Expiry: time.Now().Add(-time.Minute)})
+			_, err := xoauth2.FromTokenSource(xsrc).Token(ctx)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Token() error = %v, want %v", err, tt.want)
+			}
+			var oe *oauth2.Error
+			if !errors.As(err, &oe) || oe.StatusCode != tt.status || oe.Endpoint != "token" {
+				t.Errorf("*oauth2.Error = %+v, want StatusCode %d, Endpoint token", oe, tt.status)
+			}
+			var re *x.RetrieveError
+			if !errors.As(err, &re) || re.Response == nil {
+				t.Errorf("errors.As(*RetrieveError) = false or without Response: %v", err)
+			}
+			if msg := err.Error(); strings.Contains(msg, tt.refresh) || strings.Contains(msg, tt.secret) || strings.Contains(msg, "{") {
+				t.Errorf("error text %q holds what was sent or the response body", msg)
+			}
+		})
+	}
+}
+
+// A RetrieveError whose body echoes the refresh token keeps it out of the
+// error's text.
+func TestFromTokenSourceErrorText(t *testing.T) {
+	re := &x.RetrieveError{
+		Response:  &http.Response{StatusCode: 500, Status: "500 Internal Server Error"},
+		Body:      []byte(`{"refresh_token_received":"rt-secret-value"}`),
+		ErrorCode: "",
+	}
+	if !strings.Contains(re.Error(), "rt-secret-value") {
+		t.Fatal("precondition: x/oauth2 quotes the body")
+	}
+	_, err := xoauth2.FromTokenSource(&xsource{err: re}).Token(context.Background())
+	if strings.Contains(err.Error(), "rt-secret-value") {
+		t.Errorf("error text %q holds the body", err)
+	}
+	var oe *oauth2.Error
+	if !errors.As(err, &oe) || oe.StatusCode != 500 || !errors.Is(err, re) {
+		t.Errorf("error = %#v, want an *oauth2.Error with status 500 wrapping the RetrieveError", err)
 	}
 }
