@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime"
+	"strconv"
 	"strings"
 
+	"github.com/oauthkit/oauth/internal/urlenc"
 	"github.com/oauthkit/oauth/internal/urlenc/jsonobj"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/signer/jose"
@@ -27,6 +29,17 @@ type UserInfo struct {
 
 	claims []byte
 }
+
+// String describes u by its subject alone: the other claims are personal
+// data, which u's fields and Claims give to a caller who asks.
+func (u UserInfo) String() string {
+	return "oidc.UserInfo{Subject:" + strconv.Quote(urlenc.Clip(u.Subject, maxQuoted)) + "}"
+}
+
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so that printing a UserInfo, or a value holding one, shows no
+// claim but the subject (and not the response's bytes).
+func (u UserInfo) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, u.String()) }
 
 // Claims unmarshals every claim of the response into v, with
 // encoding/json.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -237,3 +238,34 @@ func TestUserInfoResponses(t *testing.T) {
 
 // errWantMaxBytes marks the tests that expect a *http.MaxBytesError.
 var errWantMaxBytes = errors.New("a *http.MaxBytesError")
+
+// TestUserInfoPrints checks that printing a UserInfo, with every verb and
+// inside a struct, shows its subject and none of its other claims, nor the
+// response's bytes.
+func TestUserInfoPrints(t *testing.T) {
+	const body = `{"sub":"248289761001","name":"Jane Doe","email":"janedoe@example.com","email_verified":true}`
+	s := opServer(t, func(string) (string, string) { return "application/json", body })
+	p, err := oidc.NewProvider(context.Background(), s.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := p.UserInfo(context.Background(), staticToken("good-token"), "248289761001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type holder struct{ U oidc.UserInfo }
+	rawBytes := strings.Trim(fmt.Sprint([]byte(body)), "[]")
+	for _, v := range []any{u, *u, holder{*u}} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+			got := fmt.Sprintf(verb, v)
+			for _, claim := range []string{"Jane Doe", "janedoe@example.com", rawBytes[:20], fmt.Sprintf("%x", "janedoe")} {
+				if strings.Contains(got, claim) {
+					t.Errorf("Sprintf(%s, %T) = %q shows %q", verb, v, got, claim)
+				}
+			}
+		}
+	}
+	if got := fmt.Sprintf("%v", u); !strings.Contains(got, "248289761001") {
+		t.Errorf("Sprintf(%%v, u) = %q, want the subject", got)
+	}
+}
