@@ -142,3 +142,23 @@ func TestFleet(t *testing.T) {
 		t.Errorf("%d refreshes in %v, want between %d and %d", r.Refreshes, elapsed, min, max)
 	}
 }
+
+// A Save whose context's deadline has just passed still saves, within
+// Margin (the lease the caller holds lasts that long): a refresh whose
+// answer came as its deadline ended must not leave the spent refresh
+// token in the store. Past the Margin it fails.
+func TestStoreSaveAfterDeadline(t *testing.T) {
+	c, key := redisClient(t)
+	s := &Store{Client: c, Key: key}
+	tok := &oauth2.Token{AccessToken: "a1", RefreshToken: "r1"}
+	ended, cancel := context.WithDeadline(context.Background(), time.Now().Add(-10*time.Millisecond))
+	defer cancel()
+	if _, err := s.Save(ended, tok, ""); err != nil {
+		t.Fatalf("Save just after the deadline: %v, want it saved within Margin", err)
+	}
+	long, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Hour))
+	defer cancel2()
+	if _, err := s.Save(long, tok, ""); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Save an hour after the deadline: %v, want context.DeadlineExceeded", err)
+	}
+}

@@ -76,8 +76,18 @@ func (s *Store) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	return &tok, ver, nil
 }
 
-// Save implements oauth2.TokenStore.
+// Save implements oauth2.TokenStore. It runs until Margin past ctx's
+// deadline, not just until the deadline: a session's refresh whose answer
+// came as its deadline ended still saves, within the lease it holds, so
+// that no other session takes the lock and spends the refresh token the
+// answer replaced. The save is a compare-and-swap, so a late one never
+// overwrites a newer token.
 func (s *Store) Save(ctx context.Context, tok *oauth2.Token, prev string) (string, error) {
+	if d, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), d.Add(s.margin()))
+		defer cancel()
+	}
 	b, err := json.Marshal(tok)
 	if err != nil {
 		return "", fmt.Errorf("redisstore: %w", err)
@@ -128,12 +138,17 @@ func (s *Store) Lock(ctx context.Context) (func(), error) {
 	}
 }
 
+// margin is Margin, or its default.
+func (s *Store) margin() time.Duration {
+	if s.Margin <= 0 {
+		return 5 * time.Second
+	}
+	return s.Margin
+}
+
 // lease is how long a lock taken now with ctx lasts.
 func (s *Store) lease(ctx context.Context) time.Duration {
-	m := s.Margin
-	if m <= 0 {
-		m = 5 * time.Second
-	}
+	m := s.margin()
 	if d, ok := ctx.Deadline(); ok {
 		return time.Until(d) + m
 	}
