@@ -3,7 +3,9 @@ package oauth2_test
 // Adversarial tests of session 20's changes (review).
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -41,4 +43,79 @@ func TestQueryTokenNotInRedirectGetBodyError(t *testing.T) {
 			checkNoCredential(t, err, "AT-SECRET")
 		})
 	}
+}
+
+// conflictingStore is a store whose Save never matches the version its
+// Load reports, as a store does whose Load reads what is stored as ""
+// (a bug redisstore had): every Save conflicts. After giveUp Saves it
+// fails otherwise, so that a test of a loop that never ends does end.
+type conflictingStore struct {
+	m     *memStore
+	saves int
+}
+
+const giveUp = 1000
+
+var errGaveUp = errors.New("conflictingStore: too many saves")
+
+func (c *conflictingStore) Load(ctx context.Context) (*oauth2.Token, string, error) {
+	tok, _, err := c.m.Load(ctx)
+	return tok, "", err
+}
+
+func (c *conflictingStore) Save(ctx context.Context, tok *oauth2.Token, prev string) (string, error) {
+	if c.saves++; c.saves > giveUp {
+		return "", errGaveUp
+	}
+	return c.m.Save(ctx, tok, prev)
+}
+
+type lockingConflictingStore struct{ *conflictingStore }
+
+func (l lockingConflictingStore) Lock(ctx context.Context) (func(), error) { return l.m.Lock(ctx) }
+
+// nilUnlockStore is a TokenLocker whose Lock returns no unlock function.
+type nilUnlockStore struct{ unlockedStore }
+
+func (nilUnlockStore) Lock(context.Context) (func(), error) { return nil, nil }
+
+// ReplaceStoredToken with a context that is never done gives up on a
+// store whose every Save conflicts, rather than loading and saving
+// forever; and a Lock that returns a nil unlock does not make it panic
+// once it has saved.
+func TestReplaceStoredTokenEnds(t *testing.T) {
+	ctx := context.Background()
+	tok := &oauth2.Token{AccessToken: "login", RefreshToken: "login-rt"}
+	for _, locked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("conflicts forever, locked=%v", locked), func(t *testing.T) {
+			m := newMemStore()
+			m.put(t, &oauth2.Token{AccessToken: "old", RefreshToken: "old-rt"})
+			cs := &conflictingStore{m: m}
+			var st oauth2.TokenStore = cs
+			if locked {
+				st = lockingConflictingStore{cs}
+			}
+			err := oauth2.ReplaceStoredToken(ctx, st, tok)
+			if !errors.Is(err, oauth2.ErrStoreConflict) {
+				t.Errorf("ReplaceStoredToken() error = %v after %d saves, want ErrStoreConflict", err, cs.saves)
+			}
+			if locked && !m.free() {
+				t.Error("the lock was not released")
+			}
+		})
+	}
+	t.Run("nil unlock", func(t *testing.T) {
+		m := newMemStore()
+		defer func() {
+			if v := recover(); v != nil {
+				t.Errorf("ReplaceStoredToken() panicked: %v", v)
+			}
+		}()
+		if err := oauth2.ReplaceStoredToken(ctx, nilUnlockStore{unlockedStore{m}}, tok); err != nil {
+			t.Errorf("ReplaceStoredToken() error = %v", err)
+		}
+		if got := m.stored(t); got.AccessToken != "login" {
+			t.Errorf("stored token %q, want the login's", got.AccessToken)
+		}
+	})
 }
