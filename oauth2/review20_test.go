@@ -119,3 +119,41 @@ func TestReplaceStoredTokenEnds(t *testing.T) {
 		}
 	})
 }
+
+// With InQuery, a redirect to a query-only reference that holds nothing
+// but the token ("?access_token=..." : this path, that query) is still
+// followed, to this path with an empty query, and the token reaches the
+// next hop (the same host) again. Removing the parameter must not leave
+// an empty Location, which net/http's Client does not follow (it returns
+// the 302), nor a fragment-only one, which keeps the old query.
+func TestQueryTokenRedirectToQueryOnly(t *testing.T) {
+	tests := []struct{ location, wantQuery string }{
+		{"?access_token=AT-SECRET", "access_token=AT-SECRET"},
+		{"?access_token=AT-SECRET#top", "access_token=AT-SECRET"},
+		{"?access_token=AT-SECRET&next=1", "next=1&access_token=AT-SECRET"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.location, func(t *testing.T) {
+			var hops []string
+			base := rtFunc(func(r *http.Request) (*http.Response, error) {
+				hops = append(hops, r.URL.RawQuery)
+				if len(hops) == 1 {
+					return reply(http.StatusFound, http.Header{"Location": {tt.location}}, "")(r)
+				}
+				return reply(http.StatusOK, nil, "{}")(r)
+			})
+			s := (&oauth2.Config{Placement: oauth2.InQuery}).NewSession(&oauth2.Token{AccessToken: "AT-SECRET"})
+			resp, err := oauth2.NewClient(s, &http.Client{Transport: base}).Get("https://api.example.com/things?page=2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || len(hops) != 2 {
+				t.Fatalf("status %d after %d hops, want 200 after 2 (the redirect followed)", resp.StatusCode, len(hops))
+			}
+			if hops[1] != tt.wantQuery {
+				t.Errorf("next hop's query = %q, want %q", hops[1], tt.wantQuery)
+			}
+		})
+	}
+}
