@@ -370,7 +370,10 @@ func (t *Transport) cleanRedirect(resp *http.Response, req *http.Request) {
 }
 
 // withoutLocationParam returns loc, a URL reference, without the query
-// parameters named name (see withoutParam), and whether it had any.
+// parameters named name (see withoutParam), and whether it had any. A
+// reference of a query alone keeps its "?": without it, "" or "#frag"
+// would be a reference to the current URL, query included (RFC 3986
+// §5.2.2), and net/http's Client does not follow an empty Location.
 func withoutLocationParam(loc, name string) (string, bool) {
 	rest, frag, hasFrag := strings.Cut(loc, "#")
 	path, query, hasQuery := strings.Cut(rest, "?")
@@ -381,7 +384,7 @@ func withoutLocationParam(loc, name string) (string, bool) {
 	if !ok {
 		return loc, false
 	}
-	if q != "" {
+	if q != "" || path == "" {
 		path += "?" + q
 	}
 	if hasFrag {
