@@ -86,7 +86,11 @@ const (
 	// AuthDefault (the zero value) is AuthClientSecretBasic when
 	// Config.ClientSecret is set; without a secret, AuthPrivateKeyJWT when
 	// Config.Signer signs with a private key (not a *jose.HMAC), and
-	// AuthNone otherwise, as oidc.Metadata.AuthMethod chooses.
+	// AuthNone otherwise. (oidc.Metadata.AuthMethod chooses alike, but
+	// for a client with both a secret and a private key it chooses
+	// private_key_jwt.) A public client whose Signer signs only its
+	// request objects (SignedRequestObject) sets AuthNone: a server that
+	// registered it for none may refuse a client assertion.
 	AuthDefault AuthMethod = ""
 	// AuthClientSecretBasic sends the id and secret in an HTTP Basic
 	// Authorization header, each form-encoded first (RFC 6749 §2.3.1).
@@ -221,7 +225,8 @@ type Config struct {
 	// AuthMethod is the client authentication method; see AuthDefault.
 	AuthMethod AuthMethod
 	// Signer signs client assertions for AuthPrivateKeyJWT (required;
-	// the method AuthDefault means without a ClientSecret) and
+	// the method AuthDefault means with a private key and no
+	// ClientSecret, request objects or not: see AuthDefault) and
 	// AuthClientSecretJWT (optional: HS256 with ClientSecret by default),
 	// and the request objects of logins (SignedRequestObject, required).
 	// It is made by the constructor of one algorithm family, such as

@@ -91,11 +91,15 @@ var ErrStoreConflict = errors.New("oauth2: token store changed since it was read
 // (when their token is due, or at their first use), and renew from it;
 // the grant stored before is no longer refreshed by them. It holds the
 // store's lock while it reads the version and saves, when store is a
-// TokenLocker, so that no session's save comes in between; without a
-// lock, it reads and saves again after each ErrStoreConflict, as long as
-// ctx allows. A nil tok, or one without an access token, is refused with
-// an error wrapping ErrMissingAccessToken. (store.Save(ctx, tok, "")
-// fails with ErrStoreConflict once a token is stored.)
+// TokenLocker, so that no session's save comes in between; a save that
+// loses to another's (ErrStoreConflict: an offer, which saves without
+// the lock, or a session of a store without one) is read and saved again,
+// as long as ctx allows, at most 10 times in all: a store
+// whose every Save conflicts misreports its versions, and the error
+// wraps ErrStoreConflict then. A nil tok, or one without an access token,
+// is refused with an error wrapping ErrMissingAccessToken.
+// (store.Save(ctx, tok, "") fails with ErrStoreConflict once a token is
+// stored.)
 func ReplaceStoredToken(ctx context.Context, store TokenStore, tok *Token) error {
 	if tok == nil || tok.AccessToken == "" {
 		return fmt.Errorf("oauth2: replace stored token: %w", ErrMissingAccessToken)
@@ -105,9 +109,11 @@ func ReplaceStoredToken(ctx context.Context, store TokenStore, tok *Token) error
 		if err != nil {
 			return fmt.Errorf("oauth2: token store lock: %w", err)
 		}
-		defer unlock()
+		if unlock != nil {
+			defer unlock()
+		}
 	}
-	for {
+	for try := 1; ; try++ {
 		_, ver, err := store.Load(ctx)
 		if err != nil {
 			return fmt.Errorf("oauth2: token store: %w", err)
@@ -116,11 +122,16 @@ func ReplaceStoredToken(ctx context.Context, store TokenStore, tok *Token) error
 		if err == nil {
 			return nil
 		}
-		if !errors.Is(err, ErrStoreConflict) || ctx.Err() != nil {
+		if !errors.Is(err, ErrStoreConflict) || ctx.Err() != nil || try == replaceTries {
 			return fmt.Errorf("oauth2: token store: %w", err)
 		}
 	}
 }
+
+// replaceTries bounds the saves of ReplaceStoredToken: each conflict is
+// another save landing between its read and its save, which a few tries
+// outlast.
+const replaceTries = 10
 
 // renewMode is why a refresh runs.
 type renewMode uint8

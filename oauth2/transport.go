@@ -333,12 +333,14 @@ func isRedirect(status int) bool {
 
 // cleanRedirect keeps the token out of what net/http's Client makes of
 // resp, a redirect answering req: the next hop's URL, and the errors that
-// quote it. With InQuery it removes access_token from the query of the
-// Location, where a server that copies the query (net/http's ServeMux
-// does) hands the token back; the Transport places it again on a hop that
-// may carry it. And when the Location does not parse, which fails the
-// request with an error quoting resp.Request's URL, resp.Request gets the
-// URL of req, which has no token in it.
+// quote it or resp.Request's URL. With InQuery it removes access_token
+// from the query of the Location, where a server that copies the query
+// (net/http's ServeMux does) hands the token back, and from the URL of
+// resp.Request, which the Client quotes when it cannot follow the
+// redirect (a body that GetBody cannot give again); the Transport places
+// the token again on a hop that may carry it. When the Location does not
+// parse, which fails the request with an error quoting resp.Request's
+// URL, resp.Request gets the URL of req, which has no token in it.
 func (t *Transport) cleanRedirect(resp *http.Response, req *http.Request) {
 	loc := resp.Header.Get("Location")
 	if t.Placement == InQuery {
@@ -347,15 +349,31 @@ func (t *Transport) cleanRedirect(resp *http.Response, req *http.Request) {
 			resp.Header.Set("Location", l)
 		}
 	}
-	if _, err := url.Parse(loc); err != nil && resp.Request != nil {
+	if resp.Request == nil {
+		return
+	}
+	u := resp.Request.URL
+	if _, err := url.Parse(loc); err != nil {
+		u = req.URL
+	} else if t.Placement == InQuery && u != nil {
+		if q, ok := withoutParam(u.RawQuery, "access_token"); ok {
+			u2 := *u
+			u2.RawQuery = q
+			u = &u2
+		}
+	}
+	if u != resp.Request.URL {
 		r := *resp.Request
-		r.URL = req.URL
+		r.URL = u
 		resp.Request = &r
 	}
 }
 
 // withoutLocationParam returns loc, a URL reference, without the query
-// parameters named name (see withoutParam), and whether it had any.
+// parameters named name (see withoutParam), and whether it had any. A
+// reference of a query alone keeps its "?": without it, "" or "#frag"
+// would be a reference to the current URL, query included (RFC 3986
+// §5.2.2), and net/http's Client does not follow an empty Location.
 func withoutLocationParam(loc, name string) (string, bool) {
 	rest, frag, hasFrag := strings.Cut(loc, "#")
 	path, query, hasQuery := strings.Cut(rest, "?")
@@ -366,7 +384,7 @@ func withoutLocationParam(loc, name string) (string, bool) {
 	if !ok {
 		return loc, false
 	}
-	if q != "" {
+	if q != "" || path == "" {
 		path += "?" + q
 	}
 	if hasFrag {

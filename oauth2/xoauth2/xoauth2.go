@@ -178,7 +178,7 @@ func (s *fromSource) Token(ctx context.Context) (*oauth2.Token, error) {
 // FromTokenSource describes.
 func fromError(err error) error {
 	var re *x.RetrieveError
-	if !errors.As(err, &re) {
+	if !errors.As(err, &re) || re == nil {
 		return err
 	}
 	e := &oauth2.Error{Endpoint: "token", ErrorCode: re.ErrorCode, ErrorDescription: re.ErrorDescription, ErrorURI: re.ErrorURI}

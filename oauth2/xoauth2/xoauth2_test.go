@@ -426,3 +426,23 @@ func TestFromTokenSourceErrorText(t *testing.T) {
 		t.Errorf("error = %#v, want an *oauth2.Error with status 500 wrapping the RetrieveError", err)
 	}
 }
+
+// A source that returns a nil *RetrieveError as a non-nil error (a nil
+// pointer in an error interface) gets it back as it is, as any other
+// error, and FromTokenSource's Token does not panic on it.
+func TestFromTokenSourceNilRetrieveError(t *testing.T) {
+	var re *x.RetrieveError
+	var err error
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				t.Fatalf("Token() panicked: %v", v)
+			}
+		}()
+		_, err = xoauth2.FromTokenSource(&xsource{err: re}).Token(context.Background())
+	}()
+	var got *x.RetrieveError
+	if !errors.As(err, &got) || got != nil {
+		t.Errorf("Token() error = %#v, want the nil *RetrieveError", err)
+	}
+}
