@@ -212,9 +212,11 @@
 // for its result, success or failure, each on its own context, and none
 // retries on its own. The refresh runs on a context detached from any
 // single caller, bounded by [Config.Timeout], so one caller giving up does
-// not cancel it for the rest. No lock of the session is held across
-// network I/O (a Store's lock is, across the refresh it guards), and
-// OnTokenUpdate calls never overlap.
+// not cancel it for the rest. No request waits on a lock held across
+// network I/O: the refresh holds the session's save lock, and a Store's
+// lock, across the refresh they guard, and only other saves wait for them
+// (an offer of an unsaved token skips instead). OnTokenUpdate calls never
+// overlap.
 //
 // # Timeouts
 //

@@ -26,8 +26,10 @@ import (
 // comparison. When many callers find the token due, one refresh runs and
 // its result, success or failure, goes to them all; each waits on its own
 // context, while the refresh runs on a context detached from theirs,
-// bounded by Config.Timeout. No lock of the session is held across
-// network I/O (a Store's lock is, across the refresh it guards).
+// bounded by Config.Timeout. No request waits on a lock held across
+// network I/O: the refresh holds the session's save lock, and a Store's
+// lock, across the refresh they guard, and only other saves wait for
+// them.
 //
 // String and Format, with every fmt verb, redact every credential.
 type Session struct {
