@@ -33,7 +33,9 @@ import (
 // A host (req.Host, or req.URL.Host) that is not ASCII is refused with
 // [ErrBadRequest]: net/http sends it in its IDNA (punycode) form, the
 // form the provider signs with (RFC 5849 §3.4.1.2), so the caller must
-// give that form.
+// give that form. So is a URL with Opaque set, which net/http sends in
+// place of the path: to send a path with escapes of its own, such as
+// %2F, set URL.RawPath (and Path) instead.
 //
 // A PLAINTEXT signature is the secrets themselves: Sign refuses it, with
 // an error wrapping [ErrInsecureTransport], for a URL that is plain http
@@ -114,10 +116,11 @@ func (c *Config) signSteps(req *http.Request, cr *credentials, st *signState) (e
 		host = req.URL.Host
 	}
 	for i := 0; i < len(host); i++ {
-		if host[i] >= 0x80 {
-			// net/http sends its IDNA (punycode) form, which the
-			// provider signs with and the base string would not have.
-			// ErrBadRequest unwrapped: the Client program is at its
+		if host[i] >= 0x80 || req.URL.Opaque != "" {
+			// net/http sends the IDNA (punycode) form of the host, and
+			// URL.Opaque as the path: what the provider signs with and
+			// the base string would not have. ErrBadRequest unwrapped,
+			// and one test for both: the Client program is at its
 			// binary-size budget (.ci/binsize).
 			return ErrBadRequest
 		}
