@@ -46,3 +46,39 @@ func TestCheckResponseRedactsDPoPProof(t *testing.T) {
 	}
 	checkNoCredential(t, err, proof, "at-1")
 }
+
+// CheckResponse fills Error.RetryAfter from the Retry-After of a resource
+// server's answer (RFC 9110 §10.2.3), as the token endpoint's errors do:
+// in seconds, or as a date, at most 24 hours.
+func TestCheckResponseRetryAfter(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		value  string
+		want   time.Duration
+	}{
+		{"429 in seconds", 429, "120", 2 * time.Minute},
+		{"503 in seconds", 503, "7", 7 * time.Second},
+		{"401 in seconds", 401, "30", 30 * time.Second},
+		{"a date far ahead", 503, "Fri, 31 Dec 9999 23:59:59 GMT", 24 * time.Hour},
+		{"a date in the past", 503, "Sun, 06 Nov 1994 08:49:37 GMT", 0},
+		{"not a delay", 429, "soon", 0},
+		{"none", 429, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.value != "" {
+				h.Set("Retry-After", tt.value)
+			}
+			resp := &http.Response{StatusCode: tt.status, Header: h, Body: http.NoBody}
+			var e *oauth2.Error
+			if err := oauth2.CheckResponse(resp); !errors.As(err, &e) {
+				t.Fatalf("CheckResponse = %v, want an *oauth2.Error", err)
+			}
+			if e.RetryAfter != tt.want {
+				t.Errorf("RetryAfter = %v, want %v", e.RetryAfter, tt.want)
+			}
+		})
+	}
+}
