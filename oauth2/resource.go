@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -22,16 +23,17 @@ const maxResourceErrorBody = 64 << 10
 // insufficient_scope, invalid_dpop_proof, use_dpop_nonce), its description
 // and URI, and the scope needed. errors.Is(err, [ErrInvalidToken]) tells a
 // token the server no longer accepts (revoked, say) from other failures.
-// The credentials resp.Request carried (its Authorization header, its
-// DPoP proof, access_token in its query or, read again through GetBody,
-// its form body) are redacted from every field, should the server echo
-// them (see Error). CheckResponse reads at most 64 KiB of the body; the
-// caller still closes it.
+// RetryAfter is the answer's Retry-After (RFC 9110 §10.2.3), as for the
+// token endpoint's errors. The credentials resp.Request carried (its
+// Authorization header, its DPoP proof, access_token in its query or,
+// read again through GetBody, its form body) are redacted from every
+// field, should the server echo them (see Error). CheckResponse reads at
+// most 64 KiB of the body; the caller still closes it.
 func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	e := &Error{Endpoint: "resource", StatusCode: resp.StatusCode}
+	e := &Error{Endpoint: "resource", StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, time.Now())}
 	c, ok := bearerChallenge(resp.Header)
 	if !ok || resp.Request != nil && hasScheme(resp.Request.Header.Get("Authorization"), "DPoP") {
 		if d, dok := authChallenge(resp.Header, "DPoP"); dok {
