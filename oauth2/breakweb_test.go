@@ -1,10 +1,14 @@
 package oauth2_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,5 +84,68 @@ func TestCheckResponseRetryAfter(t *testing.T) {
 				t.Errorf("RetryAfter = %v, want %v", e.RetryAfter, tt.want)
 			}
 		})
+	}
+}
+
+// A callback that carries state or code more than once is refused before
+// any token request (RFC 6749 §3.1: response parameters are not repeated):
+// the login must not check one value while another layer of the app, or
+// the token request, takes the other. The iss parameter is refused the
+// same way already (ErrIssuerMismatch).
+func TestCallbackRepeatedParams(t *testing.T) {
+	var sent atomic.Int32
+	token := rtFunc(func(r *http.Request) (*http.Response, error) {
+		sent.Add(1)
+		return reply(200, nil, `{"access_token":"at","token_type":"bearer"}`)(r)
+	})
+	cfg := &oauth2.Config{ClientID: "id", RedirectURL: "https://app.example/cb", HTTPClient: &http.Client{Transport: token},
+		Endpoint: oauth2.Endpoint{AuthURL: "https://as.example/authorize", TokenURL: "https://as.example/token"}}
+	ctx := context.Background()
+	l, err := cfg.NewLogin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := "state=" + url.QueryEscape(l.State)
+	tests := []struct {
+		name, query string
+	}{
+		{"state twice, the login's first", st + "&state=other&code=c"},
+		{"state twice, the login's second", "state=other&" + st + "&code=c"},
+		{"state twice, both the login's", st + "&" + st + "&code=c"},
+		{"code twice", st + "&code=c1&code=c2"},
+		{"code twice, the first empty", st + "&code=&code=c2"},
+	}
+	complete := map[string]func(query string) error{
+		"CompleteLoginURL": func(q string) error {
+			_, err := cfg.CompleteLoginURL(ctx, l, "https://app.example/cb?"+q)
+			return err
+		},
+		"CompleteLogin GET": func(q string) error {
+			_, err := cfg.CompleteLogin(ctx, l, httptest.NewRequest(http.MethodGet, "/cb?"+q, nil))
+			return err
+		},
+		"CompleteLogin form_post": func(q string) error {
+			r := httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(q))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			_, err := cfg.CompleteLogin(ctx, l, r)
+			return err
+		},
+	}
+	for _, tt := range tests {
+		for how, f := range complete {
+			t.Run(tt.name+"/"+how, func(t *testing.T) {
+				sent.Store(0)
+				if err := f(tt.query); !errors.Is(err, oauth2.ErrMalformedCallback) {
+					t.Errorf("err = %v, want ErrMalformedCallback", err)
+				}
+				if n := sent.Load(); n != 0 {
+					t.Errorf("%d token requests, want none", n)
+				}
+			})
+		}
+	}
+	// The same login completes with each parameter once.
+	if _, err := cfg.CompleteLoginURL(ctx, l, "https://app.example/cb?"+st+"&code=c"); err != nil || sent.Load() != 1 {
+		t.Errorf("CompleteLoginURL with one state and one code: err %v, %d token requests; want nil, 1", err, sent.Load())
 	}
 }
