@@ -302,8 +302,8 @@ func (c *Config) formPost(r *http.Request) (urlenc.Params, error) {
 // always sends it (ErrMissingIssuer); with neither issuer known, an "iss"
 // is not checked. It then turns an error response into an *Error
 // (errors.Is(err, ErrAccessDenied) when the user said no), and requires a
-// code (ErrMissingCode); a URL that does not parse gives
-// ErrMalformedCallback. Last, it exchanges the code for a token with
+// code (ErrMissingCode); a URL that does not parse, or carries state or
+// code more than once (RFC 6749 §3.1), gives ErrMalformedCallback. Last, it exchanges the code for a token with
 // l.RedirectURL and l.CodeVerifier (RFC 6749 §4.1.3); an implicit login's
 // token is read from the fragment instead, with no request. ctx bounds the
 // token request; opts add to it (SetParam, SetAuthURLParam).
@@ -347,6 +347,14 @@ func (c *Config) CompleteLoginCode(ctx context.Context, l *Login, code, state st
 func (c *Config) complete(ctx context.Context, l *Login, q urlenc.Params, opts []Option) (*Token, error) {
 	if l == nil || l.State == "" {
 		return nil, ErrNoState
+	}
+	// RFC 6749 §3.1: a parameter is not repeated. Two values would leave
+	// the check to one and the exchange, or another layer of the app, to
+	// the other.
+	for _, k := range [...]string{"state", "code"} {
+		if n := len(q.Values(k)); n > 1 {
+			return nil, fmt.Errorf("%w: the callback carries %s %d times", ErrMalformedCallback, k, n)
+		}
 	}
 	if subtle.ConstantTimeCompare([]byte(l.State), []byte(q.Get("state"))) != 1 {
 		return nil, ErrStateMismatch
