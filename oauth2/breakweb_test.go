@@ -149,3 +149,39 @@ func TestCallbackRepeatedParams(t *testing.T) {
 		t.Errorf("CompleteLoginURL with one state and one code: err %v, %d token requests; want nil, 1", err, sent.Load())
 	}
 }
+
+// A login whose scope holds "openid" sends a nonce and records it in
+// Login.Nonce however Config.Scopes spells the scope: the elements are
+// joined with spaces (RFC 6749 §3.3), so {"openid profile"} asks the
+// server for the same OpenID Connect request as {"openid", "profile"},
+// and the ID token's replay check (OpenID Connect Core 1.0 §3.1.2.1)
+// must not depend on the spelling.
+func TestNewLoginOpenIDInOneScopeString(t *testing.T) {
+	tests := []struct {
+		name      string
+		scopes    []string
+		wantNonce bool
+	}{
+		{"separate", []string{"openid", "profile"}, true},
+		{"one string", []string{"openid profile"}, true},
+		{"one string, openid last", []string{"email", "profile openid"}, true},
+		{"not openid", []string{"openidx profile", "xopenid"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &oauth2.Config{ClientID: "id", Scopes: tt.scopes, Endpoint: oauth2.Endpoint{AuthURL: "https://as.example/authorize"}}
+			l, err := cfg.NewLogin(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := url.Parse(l.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent := u.Query()["nonce"]
+			if got := len(sent) == 1 && sent[0] != "" && sent[0] == l.Nonce; got != tt.wantNonce {
+				t.Errorf("nonce sent %q, Login.Nonce %q; want one nonce, recorded: %v", sent, l.Nonce, tt.wantNonce)
+			}
+		})
+	}
+}
