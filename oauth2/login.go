@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
@@ -43,7 +44,7 @@ type Login struct {
 	CodeVerifier string `json:"code_verifier,omitempty"`
 	// Nonce is the OpenID Connect nonce (OpenID Connect Core §3.1.2.1)
 	// the request carries, for the ID token's check: 128 random bits when
-	// Config.Scopes holds "openid", or the one set with
+	// the scope Config.Scopes makes holds "openid", or the one set with
 	// SetAuthURLParam("nonce", n).
 	Nonce string `json:"nonce,omitempty"`
 	// RedirectURL is the redirect_uri of the request, repeated in the
@@ -179,7 +180,10 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 			p.Add("code_challenge_method", "S256")
 		}
 	}
-	if slices.Contains(c.Scopes, "openid") {
+	// Scopes are joined with spaces: {"openid profile"} asks for OpenID
+	// Connect as {"openid", "profile"} does.
+	openID := slices.Contains(strings.Split(c.scope(), " "), "openid")
+	if openID {
 		n, err := randomString(c.rand(), 16)
 		if err != nil {
 			return nil, err
@@ -206,7 +210,7 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 		}
 		l.Expiry = now.Add(requestObjectLifetime)
 		q := urlenc.Params{{Key: "client_id", Value: c.ClientID}}
-		if !push && slices.Contains(c.Scopes, "openid") {
+		if !push && openID {
 			q.Add("response_type", l.ResponseType)
 			q.Add("scope", p.Get("scope"))
 		}
