@@ -267,16 +267,15 @@
 // Errors hold no credential the library sent or received: an [*Error]
 // (from an endpoint, a callback or [CheckResponse]) has every credential
 // its request carried (client secret, password, code, verifier, refresh or
-// access token, assertion, and the well-known credential parameters of
-// other grants sent through GrantSession or SetParam: UMA's ticket,
-// claim_token, rpt and pct, CIBA's auth_req_id, Auth0's mfa_token and
-// otp, and others; not every parameter an app sends) and its response
-// carried replaced by
-// "[redacted]" in every field, wherever it stands as a whole token, and
-// every field bounded in length (see Error); so has the error of a
-// request that failed on the way (net/http's, which may quote what the
-// server sent), to an endpoint or through the Transport, whose text is
-// bounded too; a callback that does not parse gives
+// access token, assertion, DPoP proof, and the well-known credential
+// parameters of other grants sent through GrantSession or SetParam: UMA's
+// ticket, claim_token, rpt and pct, CIBA's auth_req_id, Auth0's mfa_token
+// and otp, and others; not every parameter an app sends) and its response
+// carried replaced by "[redacted]" in every field, wherever it stands as
+// a whole token, and every field bounded in length (see Error); so has
+// the error of a request that failed on the way (net/http's, which may
+// quote what the server sent), to an endpoint or through the Transport,
+// whose text is bounded too; a callback that does not parse gives
 // [ErrMalformedCallback] without the URL or body; a *PanicError does not
 // print the panic's value.
 package oauth2

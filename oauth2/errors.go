@@ -77,9 +77,9 @@ var (
 	ErrMissingCode = errors.New("oauth2: callback has no code")
 
 	// ErrMalformedCallback is returned when a callback URL, or the
-	// parameters of its query, fragment or form body, do not parse. The
-	// error says nothing of the URL or body, which carry the code or the
-	// token.
+	// parameters of its query, fragment or form body, do not parse, or
+	// carry state or code more than once (RFC 6749 §3.1). The error says
+	// nothing of the URL or body, which carry the code or the token.
 	ErrMalformedCallback = errors.New("oauth2: malformed callback")
 )
 

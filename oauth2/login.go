@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
@@ -43,7 +44,7 @@ type Login struct {
 	CodeVerifier string `json:"code_verifier,omitempty"`
 	// Nonce is the OpenID Connect nonce (OpenID Connect Core §3.1.2.1)
 	// the request carries, for the ID token's check: 128 random bits when
-	// Config.Scopes holds "openid", or the one set with
+	// the scope Config.Scopes makes holds "openid", or the one set with
 	// SetAuthURLParam("nonce", n).
 	Nonce string `json:"nonce,omitempty"`
 	// RedirectURL is the redirect_uri of the request, repeated in the
@@ -179,7 +180,10 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 			p.Add("code_challenge_method", "S256")
 		}
 	}
-	if slices.Contains(c.Scopes, "openid") {
+	// Scopes are joined with spaces: {"openid profile"} asks for OpenID
+	// Connect as {"openid", "profile"} does.
+	openID := slices.Contains(strings.Split(c.scope(), " "), "openid")
+	if openID {
 		n, err := randomString(c.rand(), 16)
 		if err != nil {
 			return nil, err
@@ -206,7 +210,7 @@ func (c *Config) NewLogin(ctx context.Context, opts ...Option) (*Login, error) {
 		}
 		l.Expiry = now.Add(requestObjectLifetime)
 		q := urlenc.Params{{Key: "client_id", Value: c.ClientID}}
-		if !push && slices.Contains(c.Scopes, "openid") {
+		if !push && openID {
 			q.Add("response_type", l.ResponseType)
 			q.Add("scope", p.Get("scope"))
 		}
@@ -302,8 +306,8 @@ func (c *Config) formPost(r *http.Request) (urlenc.Params, error) {
 // always sends it (ErrMissingIssuer); with neither issuer known, an "iss"
 // is not checked. It then turns an error response into an *Error
 // (errors.Is(err, ErrAccessDenied) when the user said no), and requires a
-// code (ErrMissingCode); a URL that does not parse gives
-// ErrMalformedCallback. Last, it exchanges the code for a token with
+// code (ErrMissingCode); a URL that does not parse, or carries state or
+// code more than once (RFC 6749 §3.1), gives ErrMalformedCallback. Last, it exchanges the code for a token with
 // l.RedirectURL and l.CodeVerifier (RFC 6749 §4.1.3); an implicit login's
 // token is read from the fragment instead, with no request. ctx bounds the
 // token request; opts add to it (SetParam, SetAuthURLParam).
@@ -347,6 +351,14 @@ func (c *Config) CompleteLoginCode(ctx context.Context, l *Login, code, state st
 func (c *Config) complete(ctx context.Context, l *Login, q urlenc.Params, opts []Option) (*Token, error) {
 	if l == nil || l.State == "" {
 		return nil, ErrNoState
+	}
+	// RFC 6749 §3.1: a parameter is not repeated. Two values would leave
+	// the check to one and the exchange, or another layer of the app, to
+	// the other.
+	for _, k := range [...]string{"state", "code"} {
+		if n := len(q.Values(k)); n > 1 {
+			return nil, fmt.Errorf("%w: the callback carries %s %d times", ErrMalformedCallback, k, n)
+		}
 	}
 	if subtle.ConstantTimeCompare([]byte(l.State), []byte(q.Get("state"))) != 1 {
 		return nil, ErrStateMismatch

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/oauthkit/oauth/internal/urlenc"
 )
@@ -21,16 +22,18 @@ const maxResourceErrorBody = 64 << 10
 // challenge: the error code (invalid_request, invalid_token,
 // insufficient_scope, invalid_dpop_proof, use_dpop_nonce), its description
 // and URI, and the scope needed. errors.Is(err, [ErrInvalidToken]) tells a
-// token the server no longer accepts (revoked, say) from other failures. The credentials
-// resp.Request carried (its Authorization header, access_token in its
-// query or, read again through GetBody, its form body) are redacted from
-// every field, should the server echo them (see Error). CheckResponse
-// reads at most 64 KiB of the body; the caller still closes it.
+// token the server no longer accepts (revoked, say) from other failures.
+// RetryAfter is the answer's Retry-After (RFC 9110 §10.2.3), as for the
+// token endpoint's errors. The credentials resp.Request carried (its
+// Authorization header, its DPoP proof, access_token in its query or,
+// read again through GetBody, its form body) are redacted from every
+// field, should the server echo them (see Error). CheckResponse reads at
+// most 64 KiB of the body; the caller still closes it.
 func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	e := &Error{Endpoint: "resource", StatusCode: resp.StatusCode}
+	e := &Error{Endpoint: "resource", StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, time.Now())}
 	c, ok := bearerChallenge(resp.Header)
 	if !ok || resp.Request != nil && hasScheme(resp.Request.Header.Get("Authorization"), "DPoP") {
 		if d, dok := authChallenge(resp.Header, "DPoP"); dok {
@@ -50,9 +53,9 @@ func CheckResponse(resp *http.Response) error {
 }
 
 // requestSecrets returns the credentials req sent: its Authorization
-// header (whole, its credentials, and a Basic password), and the
-// access_token parameters of its query and of its form body, which is
-// read again through GetBody when req has one.
+// header (whole, its credentials, and a Basic password), its DPoP proof,
+// and the access_token parameters of its query and of its form body,
+// which is read again through GetBody when req has one.
 func requestSecrets(req *http.Request) []string {
 	if req == nil {
 		return nil
@@ -65,6 +68,7 @@ func requestSecrets(req *http.Request) []string {
 	if _, pw, ok := req.BasicAuth(); ok {
 		out = append(out, pw)
 	}
+	out = append(out, req.Header.Values("Dpop")...)
 	if req.URL != nil {
 		q, _ := urlenc.ParseForm(req.URL.RawQuery) // the pairs before an error
 		out = append(out, q.Values("access_token")...)
