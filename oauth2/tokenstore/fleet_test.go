@@ -183,9 +183,10 @@ func (v victimStore) Lock(ctx context.Context) (func(), error) {
 // proc is a running child.
 type proc struct {
 	cmd    *exec.Cmd
+	stdin  io.WriteCloser
 	stderr bytes.Buffer
 	done   chan struct{} // closed when its output has been read
-	result *childResult  // set once done, if it printed one
+	result []byte        // its result line's JSON, once done, if it printed one
 }
 
 // event is a line a child printed, other than its result.
@@ -202,6 +203,10 @@ func start(t *testing.T, part string, env []string, events chan<- event) *proc {
 	p.cmd = exec.Command(os.Args[0])
 	p.cmd.Env = append(append(os.Environ(), childEnv+"="+part), env...)
 	p.cmd.Stderr = &p.stderr
+	var err error
+	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -216,10 +221,7 @@ func start(t *testing.T, part string, env []string, events chan<- event) *proc {
 		for sc.Scan() {
 			line := sc.Text()
 			if r, ok := strings.CutPrefix(line, lineResult); ok {
-				var res childResult
-				if json.Unmarshal([]byte(r), &res) == nil {
-					p.result = &res
-				}
+				p.result = []byte(r)
 				continue
 			}
 			select {
@@ -234,12 +236,21 @@ func start(t *testing.T, part string, env []string, events chan<- event) *proc {
 // wait waits for p to exit and returns its result.
 func (p *proc) wait(t *testing.T) childResult {
 	t.Helper()
+	var r childResult
+	p.waitJSON(t, &r)
+	return r
+}
+
+// waitJSON waits for p to exit and decodes its result into v.
+func (p *proc) waitJSON(t *testing.T, v any) {
+	t.Helper()
 	<-p.done
-	err := p.cmd.Wait()
-	if err != nil || p.result == nil {
-		t.Fatalf("child: %v, result %v; stderr:\n%s", err, p.result, p.stderr.String())
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("child: %v; stderr:\n%s", err, p.stderr.String())
 	}
-	return *p.result
+	if err := json.Unmarshal(p.result, v); err != nil {
+		t.Fatalf("child result %q: %v; stderr:\n%s", p.result, err, p.stderr.String())
+	}
 }
 
 // fleetRun is what a run of workers did, summed.

@@ -10,11 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -121,14 +119,14 @@ func TestFleetStormProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := []string{urlEnv + "=" + srv.URL, storeEnv + "=" + file.Path, goroutinesEnv + "=" + strconv.Itoa(goroutines)}
-	ps := make([]*stormProc, procs)
-	ready := make(chan string, procs)
+	ps := make([]*proc, procs)
+	ready := make(chan event, procs)
 	for i := range ps {
-		ps[i] = startStorm(t, env, ready)
+		ps[i] = start(t, "storm", env, ready)
 	}
 	for range ps {
-		if line := <-ready; line != lineReady {
-			t.Fatalf("child printed %q, want %q", line, lineReady)
+		if e := <-ready; e.line != lineReady {
+			t.Fatalf("child printed %q, want %q", e.line, lineReady)
 		}
 	}
 	for _, p := range ps {
@@ -138,7 +136,7 @@ func TestFleetStormProcesses(t *testing.T) {
 	}
 	results := make([]stormResult, procs)
 	for i, p := range ps {
-		results[i] = p.wait(t)
+		p.waitJSON(t, &results[i])
 	}
 	stored, _, err := file.Load(ctx)
 	if err != nil || stored == nil {
@@ -161,64 +159,4 @@ func TestFleetStormProcesses(t *testing.T) {
 	if r, g := srv.OAuth2.RefreshTokenReuses(), srv.OAuth2.GrantsRevoked(); r != 0 || g != 0 {
 		t.Errorf("%d refresh tokens reused, %d grants revoked; want 0 and 0", r, g)
 	}
-}
-
-// stormProc is a running storm child.
-type stormProc struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stderr strings.Builder
-	done   chan struct{} // closed when its output has been read
-	result []byte        // its result line's JSON, once done
-}
-
-// startStorm runs the test binary as a storm child with env added to its
-// environment; the lines it prints but its result go to lines.
-func startStorm(t *testing.T, env []string, lines chan<- string) *stormProc {
-	t.Helper()
-	p := &stormProc{done: make(chan struct{})}
-	p.cmd = exec.Command(os.Args[0])
-	p.cmd.Env = append(append(os.Environ(), childEnv+"=storm"), env...)
-	p.cmd.Stderr = &p.stderr
-	var err error
-	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	out, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
-	go func() {
-		defer close(p.done)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if r, ok := strings.CutPrefix(sc.Text(), lineResult); ok {
-				p.result = []byte(r)
-				continue
-			}
-			select {
-			case lines <- sc.Text():
-			default:
-			}
-		}
-	}()
-	return p
-}
-
-// wait waits for p to exit and returns its result.
-func (p *stormProc) wait(t *testing.T) stormResult {
-	t.Helper()
-	<-p.done
-	if err := p.cmd.Wait(); err != nil {
-		t.Fatalf("child: %v; stderr:\n%s", err, p.stderr.String())
-	}
-	var r stormResult
-	if err := json.Unmarshal(p.result, &r); err != nil {
-		t.Fatalf("child result %q: %v", p.result, err)
-	}
-	return r
 }
