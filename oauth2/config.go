@@ -249,7 +249,11 @@ type Config struct {
 	// the login's push learned (Login.DPoPNonce). Package oauth2/dpop makes
 	// keys; a program that leaves DPoP nil links none of its code. A
 	// DPoP-bound token is useless without its key: save the key with the
-	// token (see package oauth2/dpop).
+	// token (see package oauth2/dpop). A server that does not bind the
+	// token answers token_type Bearer (RFC 9449 §5), and the token is sent
+	// as a bearer token; a client that must use sender-constrained tokens
+	// only (FAPI 2.0) refuses such a token with Session.VerifyToken (and
+	// checks the TokenType of a login's token).
 	DPoP DPoP
 
 	// PKCE selects the code challenge method of logins; S256 by default.
