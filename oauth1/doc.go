@@ -69,9 +69,8 @@
 // in any placement and method, with the consumer and token secrets (or the
 // consumer's RSA public key) looked up by the caller, and HMAC or
 // PLAINTEXT refused for a consumer with a public key and no secret; the
-// timestamp within
-// a window; and the nonce through a [NonceStore] that rejects replays
-// ([MemoryNonceStore] is one). Failures are *[VerifyError] values that
+// timestamp within a window; and the nonce through a [NonceStore] that
+// rejects replays ([MemoryNonceStore] is one). Failures are *[VerifyError] values that
 // wrap sentinels such as [ErrInvalidSignature], [ErrStaleTimestamp] and
 // [ErrReplayedNonce] and name the oauth_problem to report. A nonce longer
 // than [MaxNonceLength] is refused before the store sees it; a

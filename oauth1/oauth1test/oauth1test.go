@@ -94,13 +94,17 @@ func RSAKey() *rsa.PrivateKey { return fakeprovider.OAuth1RSAPrivateKey() }
 
 // Provider is the OAuth 1.0a provider a [Server] runs: its consumers, its
 // switches and its counters, listed in the package documentation
-// ("Switches and counters").
+// ("Switches and counters"). Being an alias of a type of an internal
+// package, its fields and methods are documented there: go doc
+// github.com/oauthkit/oauth/internal/fakeprovider OAuth1.IssueAccessToken
+// (or any other name) shows them.
 type Provider = fakeprovider.OAuth1
 
 // Consumer is a consumer registered with a [Provider] (Provider.AddConsumer):
 // Key and Secret; PublicKey, which verifies its RSA signatures (nil if it
 // has none; a consumer with a PublicKey and no Secret may sign with the
-// RSA methods only, as a key anyone can make is refused); CallbackPrefix,
+// RSA methods only: the HMAC and PLAINTEXT key would be one anyone can
+// make); CallbackPrefix,
 // if set, the prefix every oauth_callback other than "oob" must have.
 type Consumer = fakeprovider.OAuth1Consumer
 
