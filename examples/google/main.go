@@ -59,6 +59,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ClientSecret: os.Getenv("GOOGLE_CLIENT_SECRET"),
 		Endpoint:     oauth2.Google,
 		Scopes:       []string{"openid", "email"},
+		// Bounds the API calls too: the package bounds its own requests
+		// to the provider (Config.Timeout), not those of Session.Client.
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
 	}
 	apiURL := "https://openidconnect.googleapis.com/v1/userinfo"
 	var srv *oauth2test.Server
