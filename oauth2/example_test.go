@@ -59,7 +59,7 @@ func ExampleConfig_NewLogin() {
 	var me struct {
 		Username string `json:"username"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for", me.Username)
@@ -188,7 +188,7 @@ func ExampleConfig_PasswordCredentialsToken() {
 	var me struct {
 		Username string `json:"username"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for", me.Username)
@@ -219,7 +219,7 @@ func ExampleConfig_ClientCredentials() {
 	var me struct {
 		ClientID string `json:"client_id"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for client", me.ClientID)
@@ -354,7 +354,7 @@ func ExampleConfig_JWTBearer() {
 	var me struct {
 		Username string `json:"username"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for", me.Username)
@@ -399,7 +399,7 @@ func ExampleNewClient() {
 	var me struct {
 		ClientID string `json:"client_id"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for client", me.ClientID)
