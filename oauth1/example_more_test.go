@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -56,7 +57,7 @@ func ExampleRSASHA1() {
 	}
 	defer resp.Body.Close()
 	var echo oauth1test.Echo // what the provider verified
-	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&echo); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(resp.Status, echo.Signature)
@@ -82,7 +83,7 @@ func ExampleNetSuite() {
 	}
 	defer resp.Body.Close()
 	var echo oauth1test.Echo
-	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&echo); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(resp.Status, echo.Signature, "realm", echo.Realm)

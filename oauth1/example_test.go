@@ -117,7 +117,7 @@ func ExampleConfig_Client() {
 		log.Fatal(err)
 	}
 	var echo oauth1test.Echo // what the provider verified
-	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&echo); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(resp.Status, echo.Signature, echo.Params)
@@ -152,7 +152,10 @@ func ExampleVerifier() {
 		log.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(string(b))
 	// Output:
 	// hello app, you sent map[context:[42]]

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net/url"
 	"os"
@@ -34,7 +35,7 @@ func ExampleConfig_GrantSession() {
 	}
 	defer resp.Body.Close()
 	var me oauth2test.Echo // what the provider saw
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for", me.Username)

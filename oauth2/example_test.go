@@ -3,6 +3,8 @@ package oauth2_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,7 +59,7 @@ func ExampleConfig_NewLogin() {
 	var me struct {
 		Username string `json:"username"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for", me.Username)
@@ -186,7 +188,7 @@ func ExampleConfig_PasswordCredentialsToken() {
 	var me struct {
 		Username string `json:"username"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for", me.Username)
@@ -217,7 +219,7 @@ func ExampleConfig_ClientCredentials() {
 	var me struct {
 		ClientID string `json:"client_id"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for client", me.ClientID)
@@ -331,12 +333,17 @@ func ExampleConfig_JWTBearer() {
 
 	cfg := &oauth2.Config{ClientID: oauth2test.KeyClientID, AuthMethod: oauth2.AuthPrivateKeyJWT, Signer: key,
 		Endpoint: srv.Endpoint()}
-	n := 0
 	s := cfg.JWTBearer(func(ctx context.Context) (string, error) {
-		n++
+		jti := make([]byte, 16) // unique across restarts and replicas: servers refuse a jti they saw
+		if _, err := rand.Read(jti); err != nil {
+			return "", err
+		}
 		now := time.Now().Unix()
-		claims, _ := json.Marshal(map[string]any{"iss": cfg.ClientID, "sub": "alice", "aud": cfg.Endpoint.TokenURL,
-			"jti": fmt.Sprint("assertion-", n), "iat": now, "exp": now + 60})
+		claims, err := json.Marshal(map[string]any{"iss": cfg.ClientID, "sub": "alice", "aud": cfg.Endpoint.TokenURL,
+			"jti": base64.RawURLEncoding.EncodeToString(jti), "iat": now, "exp": now + 60})
+		if err != nil {
+			return "", err
+		}
 		return jose.SignCompact(key, []byte(`{"alg":"ES256","typ":"JWT"}`), claims)
 	})
 	resp, err := s.Client().Get(srv.ResourceURL())
@@ -347,7 +354,7 @@ func ExampleConfig_JWTBearer() {
 	var me struct {
 		Username string `json:"username"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for", me.Username)
@@ -392,7 +399,7 @@ func ExampleNewClient() {
 	var me struct {
 		ClientID string `json:"client_id"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&me); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("api:", resp.Status, "for client", me.ClientID)

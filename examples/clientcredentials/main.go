@@ -28,9 +28,9 @@ import (
 const usage = `clientcredentials gets a token with the client credentials grant
 (RFC 6749 §4.4), as a service would, and calls an API with it.
 
-Environment (or -client-id, -client-secret):
-  OAUTH_CLIENT_ID      the client's ID
-  OAUTH_CLIENT_SECRET  the client's secret
+Environment:
+  OAUTH_CLIENT_ID      the client's ID (or -client-id)
+  OAUTH_CLIENT_SECRET  the client's secret: never a flag, which ps shows
 
 Usage:
   go run ./examples/clientcredentials -token-url https://as.example/token -api https://api.example/items
@@ -43,7 +43,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := cli.NewFlagSet(stdout, usage)
 	tokenURL := fs.String("token-url", "", "token endpoint URL")
 	clientID := fs.String("client-id", os.Getenv("OAUTH_CLIENT_ID"), "client ID")
-	clientSecret := fs.String("client-secret", os.Getenv("OAUTH_CLIENT_SECRET"), "client secret")
 	method := fs.String("auth", "client_secret_basic", "client authentication: client_secret_basic, client_secret_post or auto")
 	scope := fs.String("scope", "", "space-separated scopes")
 	api := fs.String("api", "", "API URL to call with the token")
@@ -52,11 +51,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// The secret comes from the environment (or a file), never from a flag:
+	// the command line is visible to every user of the machine (ps), and
+	// -h would print a flag's default.
+	clientSecret := os.Getenv("OAUTH_CLIENT_SECRET")
 	if *fake {
 		srv := oauth2test.NewServer(nil)
 		defer srv.Close()
 		*tokenURL, *api = srv.Endpoint().TokenURL, srv.ResourceURL()
-		*clientID, *clientSecret, *method = oauth2test.PostClientID, oauth2test.PostClientSecret, "auto" // auto finds client_secret_post
+		*clientID, clientSecret, *method = oauth2test.PostClientID, oauth2test.PostClientSecret, "auto" // auto finds client_secret_post
 	}
 	if *tokenURL == "" || *clientID == "" {
 		return errors.New("set -token-url and OAUTH_CLIENT_ID (or -client-id), or use -fake (see -h)")
@@ -64,7 +67,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	cfg := &oauth2.Config{
 		ClientID:     *clientID,
-		ClientSecret: *clientSecret,
+		ClientSecret: clientSecret,
 		AuthMethod:   oauth2.AuthMethod(*method),
 		Endpoint:     oauth2.Endpoint{TokenURL: *tokenURL},
 		Scopes:       strings.Fields(*scope),

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"strings"
 	"testing"
 
 	"github.com/oauthkit/oauth/examples/internal/clitest"
@@ -13,4 +18,18 @@ func TestFake(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	clitest.Help(t, run, "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET")
+}
+
+// TestHelpHidesSecret checks that -h does not print the secret of the
+// environment (a flag's default would be).
+func TestHelpHidesSecret(t *testing.T) {
+	const secret = "s3cret-from-the-environment"
+	t.Setenv("OAUTH_CLIENT_SECRET", secret)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &out); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run -h = %v, want flag.ErrHelp", err)
+	}
+	if strings.Contains(out.String(), secret) {
+		t.Errorf("-h prints the client secret:\n%s", out.String())
+	}
 }

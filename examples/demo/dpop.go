@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -177,7 +178,7 @@ func getEcho(c *http.Client, api string) (*fakeprovider.OAuth2Echo, error) {
 		return nil, err
 	}
 	var e fakeprovider.OAuth2Echo
-	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e); err != nil {
 		return nil, err
 	}
 	return &e, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -207,7 +208,7 @@ func (d *demo) oauth1Call(client *http.Client, req *http.Request) (*fakeprovider
 		return nil, err
 	}
 	var echo fakeprovider.OAuth1Echo
-	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&echo); err != nil {
 		return nil, err
 	}
 	return &echo, nil

@@ -30,7 +30,8 @@ const usage = `device gets a token with the OAuth 2.0 device authorization grant
 (RFC 8628): it shows a URL and a code, and polls while the user approves
 on another device.
 
-Environment (or -client-id, -client-secret), by -provider:
+Environment, by -provider (the client ID may be given with -client-id;
+a secret never is, as the command line is visible to others):
   GITHUB_CLIENT_ID                         github (the default)
   GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET   google
   MICROSOFT_CLIENT_ID                      microsoft
@@ -45,7 +46,6 @@ func main() { cli.Main(run) }
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := cli.NewFlagSet(stdout, usage)
 	clientID := fs.String("client-id", "", "client ID (default $<PROVIDER>_CLIENT_ID)")
-	clientSecret := fs.String("client-secret", "", "client secret, if the provider needs one (default $<PROVIDER>_CLIENT_SECRET)")
 	provider := fs.String("provider", "github", "github, google or microsoft")
 	tenant := fs.String("tenant", "common", "Microsoft tenant")
 	scope := fs.String("scope", "", "space-separated scopes")
@@ -57,12 +57,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *clientID == "" {
 		*clientID = os.Getenv(env + "_CLIENT_ID")
 	}
-	if *clientSecret == "" {
-		*clientSecret = os.Getenv(env + "_CLIENT_SECRET")
-	}
+	clientSecret := os.Getenv(env + "_CLIENT_SECRET") // never a flag: ps shows the command line
 
-	cfg := &oauth2.Config{ClientID: *clientID, ClientSecret: *clientSecret, Scopes: strings.Fields(*scope)}
-	if *clientSecret != "" {
+	cfg := &oauth2.Config{ClientID: *clientID, ClientSecret: clientSecret, Scopes: strings.Fields(*scope)}
+	if clientSecret != "" {
 		cfg.AuthMethod = oauth2.AuthClientSecretPost // Google's choice
 	}
 	switch *provider {

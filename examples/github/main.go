@@ -19,6 +19,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/oauthkit/oauth/examples/internal/cli"
 	"github.com/oauthkit/oauth/oauth2"
@@ -52,6 +53,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ClientSecret: os.Getenv("GITHUB_CLIENT_SECRET"),
 		Endpoint:     oauth2.GitHub,
 		Scopes:       []string{"read:user"},
+		// Bounds the API calls too: the package bounds its own requests
+		// to the provider (Config.Timeout), not those of Session.Client.
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
 	}
 	apiURL := "https://api.github.com/user"
 	var srv *oauth2test.Server

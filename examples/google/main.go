@@ -59,6 +59,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ClientSecret: os.Getenv("GOOGLE_CLIENT_SECRET"),
 		Endpoint:     oauth2.Google,
 		Scopes:       []string{"openid", "email"},
+		// Bounds the API calls too: the package bounds its own requests
+		// to the provider (Config.Timeout), not those of Session.Client.
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
 	}
 	apiURL := "https://openidconnect.googleapis.com/v1/userinfo"
 	var srv *oauth2test.Server
@@ -186,15 +189,30 @@ func loadToken(name string) (*oauth2.Token, error) {
 	return &t, nil
 }
 
-// saveToken writes the token atomically, readable only by the user.
+// saveToken writes the token atomically, readable only by the user: to a
+// new file of mode 0600 beside name (os.CreateTemp picks a name no one can
+// have prepared, as a file or a symlink), synced, then renamed over name.
+// (Package oauth2/tokenstore's File does this, with a lock, for you.)
 func saveToken(name string, t *oauth2.Token) error {
 	data, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := name + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	defer os.Remove(f.Name()) // after a failure; after the rename there is nothing to remove
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil { // on disk before it replaces the old token
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
 }

@@ -33,11 +33,17 @@ import (
 )
 
 func main() {
-	url := flag.String("redis", "redis://127.0.0.1:6379/0", "Redis `URL` (redis://host:port/db or unix:///path)")
+	url := flag.String("redis", "", "Redis `URL` (redis://host:port/db or unix:///path); default $REDIS_URL, else redis://127.0.0.1:6379/0.\nA URL with a password belongs in $REDIS_URL: ps shows the command line")
 	replicas := flag.Int("replicas", 8, "sessions sharing the grant, each renewing on its own")
 	run := flag.Duration("for", 5*time.Second, "how long each replica calls the API")
 	key := flag.String("key", "oauthkit:example:grant", "Redis key of the shared token")
 	flag.Parse()
+	if *url == "" {
+		*url = os.Getenv("REDIS_URL")
+	}
+	if *url == "" {
+		*url = "redis://127.0.0.1:6379/0"
+	}
 	opt, err := redis.ParseURL(*url)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "redisstore:", err)

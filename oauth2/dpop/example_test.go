@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -62,7 +63,7 @@ func Example() {
 	}
 	defer resp.Body.Close()
 	var echo oauth2test.Echo
-	if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&echo); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("API:", resp.Status, echo.TokenType, "for", echo.Username)

@@ -87,8 +87,17 @@ type callbackRequest struct {
 }
 
 // Listen starts a Callback on addr ("127.0.0.1:8080"; port 0 picks a free
-// one). Close it when done.
+// one). Close it when done. addr must be a loopback IP address, as RFC
+// 8252 §7.3 and §8.3 ask: a callback server on ":8080" or "0.0.0.0:8080"
+// would take requests from the whole network.
 func Listen(addr string) (*Callback, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("callback address %q is not a loopback IP address such as 127.0.0.1 or [::1]", addr)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err

@@ -102,3 +102,17 @@ func TestReadLine(t *testing.T) {
 		t.Error("ReadLine of nothing succeeded")
 	}
 }
+
+// Listen refuses an address that is not a loopback IP: the callback
+// server would take requests from the network.
+func TestListenLoopbackOnly(t *testing.T) {
+	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0", "localhost:0", "192.0.2.1:0", "127.0.0.1"} {
+		t.Run(addr, func(t *testing.T) {
+			cb, err := Listen(addr)
+			if err == nil {
+				cb.Close()
+				t.Fatalf("Listen(%q) succeeded, want an error", addr)
+			}
+		})
+	}
+}
