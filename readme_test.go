@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/oauthkit/oauth/oauth1"
 	"github.com/oauthkit/oauth/oauth1/oauth1test"
@@ -115,11 +116,18 @@ func saveUserToken(user string, tok *oauth2.Token) error { return nil }
 // Login per sign-in and a Session per signed-in user are kept server-side,
 // under a random cookie. TestWebAppManyUsers runs it.
 func newApp(cfg *oauth2.Config, apiURL string) http.Handler {
+	type pending struct {
+		login *oauth2.Login
+		at    time.Time
+	}
 	var (
 		mu       sync.Mutex
-		logins   = map[string]*oauth2.Login{}   // pending sign-ins, by browser
-		sessions = map[string]*oauth2.Session{} // signed-in users, by browser
+		logins   = map[string]pending{}         // pending sign-ins, by browser
+		sessions = map[string]*oauth2.Session{} // signed-in users, by session cookie
 	)
+	setCookie := func(w http.ResponseWriter, id string) {
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: id, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
 		login, err := cfg.NewLogin(r.Context()) // URL, state and PKCE verifier: secrets, kept server-side
@@ -129,9 +137,14 @@ func newApp(cfg *oauth2.Config, apiURL string) http.Handler {
 		}
 		id := newID()
 		mu.Lock()
-		logins[id] = login
+		for k, p := range logins {
+			if time.Since(p.at) > 10*time.Minute { // abandoned: forget it
+				delete(logins, k)
+			}
+		}
+		logins[id] = pending{login, time.Now()}
 		mu.Unlock()
-		http.SetCookie(w, &http.Cookie{Name: "sid", Value: id, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+		setCookie(w, id)
 		http.Redirect(w, r, login.URL, http.StatusFound)
 	})
 	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
@@ -141,21 +154,23 @@ func newApp(cfg *oauth2.Config, apiURL string) http.Handler {
 			return
 		}
 		mu.Lock()
-		login := logins[c.Value]
+		p := logins[c.Value]
 		delete(logins, c.Value) // a login completes once
 		mu.Unlock()
-		tok, err := cfg.CompleteLogin(r.Context(), login, r) // checks state, sends the verifier
+		tok, err := cfg.CompleteLogin(r.Context(), p.login, r) // checks state, sends the verifier
 		if err != nil {
 			http.Error(w, "sign-in failed", http.StatusBadRequest)
 			return
 		}
+		sid := newID()           // a new cookie for the signed-in user: the one before may have been planted
 		s := cfg.NewSession(tok) // refreshes the token when needed
 		s.OnTokenUpdate = func(ctx context.Context, tok *oauth2.Token) error {
-			return saveUserToken(c.Value, tok) // every new token, rotated refresh tokens included
+			return saveUserToken(sid, tok) // every new token, rotated refresh tokens included
 		}
 		mu.Lock()
-		sessions[c.Value] = s
+		sessions[sid] = s
 		mu.Unlock()
+		setCookie(w, sid)
 		http.Redirect(w, r, "/me", http.StatusFound)
 	})
 	mux.HandleFunc("/me", func(w http.ResponseWriter, r *http.Request) {
@@ -175,7 +190,7 @@ func newApp(cfg *oauth2.Config, apiURL string) http.Handler {
 			return
 		}
 		defer resp.Body.Close()
-		io.Copy(w, resp.Body)
+		io.Copy(w, io.LimitReader(resp.Body, 1<<20))
 	})
 	return mux
 }
@@ -196,8 +211,10 @@ func Example_oauth2GitHub() {
 		Endpoint:     oauth2.GitHub,
 		RedirectURL:  "https://app.example.com/callback",
 		Scopes:       []string{"read:user"},
+		HTTPClient:   &http.Client{Timeout: 30 * time.Second}, // the API calls too
 	}
-	log.Fatal(http.ListenAndServeTLS(":443", "cert.pem", "key.pem", newApp(cfg, "https://api.github.com/user")))
+	srv := &http.Server{Addr: ":443", Handler: newApp(cfg, "https://api.github.com/user"), ReadHeaderTimeout: 10 * time.Second}
+	log.Fatal(srv.ListenAndServeTLS("cert.pem", "key.pem"))
 }
 
 func Example_oidcSignIn() {
@@ -467,11 +484,34 @@ func TestWebAppManyUsers(t *testing.T) {
 	for i := range forward {
 		forward[i], backward[i] = i, users-1-i
 	}
-	next := make([]string, users)
-	each(forward, func(i int) { next[i] = step(i, app.URL+"/login") }) // every login pending
-	each(backward, func(i int) { next[i] = step(i, next[i]) })         // the provider approves
-	each(forward, func(i int) { next[i] = step(i, next[i]) })          // the callbacks
-	each(backward, func(i int) { next[i] = step(i, app.URL+next[i]) }) // /me
+	appURL, _ := url.Parse(app.URL)
+	sid := func(i int) string {
+		for _, c := range browsers[i].Jar.Cookies(appURL) {
+			if c.Name == "sid" {
+				return c.Value
+			}
+		}
+		return ""
+	}
+	next, pendingSID := make([]string, users), make([]string, users)
+	each(forward, func(i int) { next[i] = step(i, app.URL+"/login"); pendingSID[i] = sid(i) }) // every login pending
+	each(backward, func(i int) { next[i] = step(i, next[i]) })                                 // the provider approves
+	each(forward, func(i int) { next[i] = step(i, next[i]) })                                  // the callbacks
+	each(backward, func(i int) { next[i] = step(i, app.URL+next[i]) })                         // /me
+	// A signed-in user has a new cookie: the one of the pending sign-in
+	// (which another site could have planted) opens no session.
+	for i := range browsers {
+		if s := sid(i); s == "" || s == pendingSID[i] {
+			t.Errorf("user %d: session cookie %q after sign-in, want a new one (was %q)", i, s, pendingSID[i])
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, app.URL+"/me", nil)
+	req.AddCookie(&http.Cookie{Name: "sid", Value: pendingSID[0]})
+	if resp, err := app.Client().Transport.RoundTrip(req); err != nil || resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login" {
+		t.Errorf("/me with the cookie of a sign-in that completed: %v, %v; want a redirect to /login", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	for i, body := range next {
 		var echo struct {
 			OK       bool   `json:"ok"`
