@@ -104,7 +104,7 @@ func Example_oauth2SignIn() {
 			return
 		}
 		defer resp.Body.Close()
-		io.Copy(w, resp.Body)
+		io.Copy(w, io.LimitReader(resp.Body, 1<<20))
 	})
 	log.Fatal(http.ListenAndServe("localhost:8080", nil))
 }
