@@ -217,7 +217,7 @@ func signIn(ctx context.Context, cfg *oauth2.Config, cb *cli.Callback, srv *oaut
 	}
 	return cli.Wait(ctx, cb, func(r *http.Request) (*oauth2.Token, error) {
 		tok, err := cfg.CompleteLogin(r.Context(), login, r) // state, iss, then the code with a DPoP proof
-		if errors.Is(err, oauth2.ErrStateMismatch) {
+		if errors.Is(err, oauth2.ErrStateMismatch) || errors.Is(err, oauth2.ErrMalformedCallback) {
 			return nil, cli.ErrStray // not the answer to this login: keep waiting
 		}
 		return tok, err

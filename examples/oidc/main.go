@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	tok, err := cli.Wait(ctx, cb, func(r *http.Request) (*oauth2.Token, error) {
 		tok, err := cfg.CompleteLogin(r.Context(), login, r) // state, iss, then the code
-		if errors.Is(err, oauth2.ErrStateMismatch) {
+		if errors.Is(err, oauth2.ErrStateMismatch) || errors.Is(err, oauth2.ErrMalformedCallback) {
 			return nil, cli.ErrStray // not the answer to this login: keep waiting
 		}
 		return tok, err
