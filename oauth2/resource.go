@@ -70,18 +70,35 @@ func requestSecrets(req *http.Request) []string {
 	}
 	out = append(out, req.Header.Values("Dpop")...)
 	if req.URL != nil {
-		q, _ := urlenc.ParseForm(req.URL.RawQuery) // the pairs before an error
-		out = append(out, q.Values("access_token")...)
+		out = append(out, formValues(req.URL.RawQuery, "access_token")...)
 	}
 	if req.GetBody != nil && hasFormBody(req) {
 		if rc, err := req.GetBody(); err == nil {
 			b, _ := io.ReadAll(io.LimitReader(rc, DefaultMaxBodyBytes))
 			rc.Close()
-			p, _ := urlenc.ParseForm(string(b))
-			out = append(out, p.Values("access_token")...)
+			out = append(out, formValues(string(b), "access_token")...)
 		}
 	}
 	return out
+}
+
+// formValues returns the values of the parameters named name in the
+// form-encoded text s, as sent and decoded. Each pair is read on its own,
+// so that a malformed escape in another (a stray '%' in "q=100%") hides
+// none of them, as it would from urlenc.ParseForm.
+func formValues(s, name string) []string {
+	var vs []string
+	for _, pair := range strings.Split(s, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		if dk, err := urlenc.FormUnescape(k); k != name && (err != nil || dk != name) {
+			continue
+		}
+		vs = append(vs, v)
+		if dv, err := urlenc.FormUnescape(v); err == nil && dv != v {
+			vs = append(vs, dv)
+		}
+	}
+	return vs
 }
 
 // bearerChallenge returns the first Bearer challenge of h's WWW-Authenticate

@@ -34,16 +34,25 @@ var ErrNotExportable = errors.New("dpop: the key's private half is not at hand")
 // and safe for concurrent use by multiple goroutines. String and Format,
 // with every fmt verb, show its algorithm and thumbprint, never the key.
 type Key struct {
-	s   jose.Signer
-	alg string
+	// held is the signer and the private key, behind a pointer: fmt
+	// walks the fields of a Key it reaches without calling Format (one
+	// in an unexported struct field, or printed with %p), and prints a
+	// pointer there as an address, never what it points to.
+	held *held
+	alg  string
 	// prefix is the proof's encoded header followed by '.': the same for
 	// every proof of the key.
 	prefix []byte
 	jkt    string
-	// priv is the private key, for MarshalPrivateJWK; nil when unknown.
-	priv crypto.PrivateKey
 	// rand is the source of jti values.
 	rand io.Reader
+}
+
+// held is what a Key holds that must not be printed.
+type held struct {
+	s jose.Signer
+	// priv is the private key, for MarshalPrivateJWK; nil when unknown.
+	priv crypto.PrivateKey
 }
 
 // proofAlgs are the algorithms a Key signs with: the asymmetric JWS
@@ -150,7 +159,7 @@ func newKey(s jose.Signer, priv crypto.PrivateKey) (*Key, error) {
 	header = append(header, '}')
 	prefix := base64.RawURLEncoding.AppendEncode(nil, header)
 	prefix = append(prefix, '.')
-	return &Key{s: s, alg: alg, prefix: prefix, jkt: jkt, priv: priv, rand: rand.Reader}, nil
+	return &Key{held: &held{s: s, priv: priv}, alg: alg, prefix: prefix, jkt: jkt, rand: rand.Reader}, nil
 }
 
 // Alg returns the JWS algorithm of k's proofs, such as "ES256".
@@ -195,7 +204,7 @@ func (k *Key) Proof(method, uri, accessToken, nonce string, iat time.Time) (stri
 	buf := make([]byte, 0, len(k.prefix)+enc.EncodedLen(len(claims))+1+enc.EncodedLen(512))
 	buf = append(buf, k.prefix...)
 	buf = enc.AppendEncode(buf, claims)
-	sig, err := k.s.Sign(buf)
+	sig, err := k.held.s.Sign(buf)
 	if err != nil {
 		return "", fmt.Errorf("dpop: signing proof: %w", err)
 	}
@@ -210,10 +219,10 @@ func (k *Key) Proof(method, uri, accessToken, nonce string, iat time.Time) (stri
 // of mode 0600, as a token file), never to a log. A Key made by NewKey
 // gives [ErrNotExportable].
 func (k *Key) MarshalPrivateJWK() ([]byte, error) {
-	if k.priv == nil {
+	if k.held.priv == nil {
 		return nil, ErrNotExportable
 	}
-	b, err := jose.JWK{Key: k.priv, Algorithm: k.alg}.MarshalPrivate()
+	b, err := jose.JWK{Key: k.held.priv, Algorithm: k.alg}.MarshalPrivate()
 	if err != nil {
 		return nil, fmt.Errorf("dpop: %w", err)
 	}

@@ -477,4 +477,25 @@ func TestKeyValueRedacted(t *testing.T) {
 			t.Errorf("Sprintf(%s, holder{*k}) = %s, want it to hold %s", verb, got, want)
 		}
 	}
+	// fmt calls no method of a value it reaches through an unexported
+	// field, nor of one printed with %p: it walks the Key's own fields.
+	// They must not hold the key bytes where fmt can reach them.
+	type app struct{ key dpop.Key }
+	for _, verb := range []string{"%v", "%+v", "%#v", "%x", "%p"} {
+		for name, v := range map[string]any{"app{*k}": app{*k}, "*k": *k} {
+			if got := fmt.Sprintf(verb, v); printsBytes(got, priv.Seed()) {
+				t.Errorf("Sprintf(%s, %s) printed the private key: %.200s...", verb, name, got)
+			}
+		}
+	}
+}
+
+// printsBytes reports whether out holds the first bytes of b as fmt
+// prints a byte slice with %v, %#v or %x.
+func printsBytes(out string, b []byte) bool {
+	b = b[:8]
+	v := fmt.Sprint(b)
+	gov := fmt.Sprintf("%#v", b)
+	return strings.Contains(out, v[1:len(v)-1]) || strings.Contains(out, gov[len("[]byte{"):len(gov)-1]) ||
+		strings.Contains(out, fmt.Sprintf("%x", b))
 }
