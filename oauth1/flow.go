@@ -111,7 +111,7 @@ func parseCallbackQuery(rawQuery string) (token, verifier string, err error) {
 		// verifier.
 		var ee *urlenc.EscapeError
 		if errors.As(err, &ee) {
-			return "", "", fmt.Errorf("%w: callback: invalid percent-encoding at offset %d of the query", ErrBadRequest, ee.Offset)
+			return "", "", fmt.Errorf("%w: callback: invalid percent-encoding at offset %d of a name or value of the query", ErrBadRequest, ee.Offset)
 		}
 		return "", "", fmt.Errorf("%w: callback query does not parse", ErrBadRequest)
 	}

@@ -92,7 +92,9 @@ var ErrInvalidEscape = errors.New("urlenc: invalid percent-encoding")
 // EscapeError reports malformed percent-encoding in an input. It wraps
 // [ErrInvalidEscape].
 type EscapeError struct {
-	// Offset is the byte offset of the offending '%' in the input.
+	// Offset is the byte offset of the offending '%' in the text decoded:
+	// the input of Unescape or FormUnescape, the name or the value that
+	// holds it for ParseForm.
 	Offset int
 	// Escape is the malformed sequence, at most three bytes.
 	Escape string
