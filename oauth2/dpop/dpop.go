@@ -219,7 +219,7 @@ func (k *Key) Proof(method, uri, accessToken, nonce string, iat time.Time) (stri
 // of mode 0600, as a token file), never to a log. A Key made by NewKey
 // gives [ErrNotExportable].
 func (k *Key) MarshalPrivateJWK() ([]byte, error) {
-	if k.held.priv == nil {
+	if k.held == nil || k.held.priv == nil {
 		return nil, ErrNotExportable
 	}
 	b, err := jose.JWK{Key: k.held.priv, Algorithm: k.alg}.MarshalPrivate()
