@@ -47,6 +47,16 @@ func newUserAgent(t testing.TB) *userAgent {
 	return ua
 }
 
+// get is do of a GET of rawURL.
+func (ua *userAgent) get(t testing.TB, rawURL string) (int, *url.URL, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ua.do(t, req)
+}
+
 // do sends req and returns the last response's status, final URL and
 // body.
 func (ua *userAgent) do(t testing.TB, req *http.Request) (int, *url.URL, string) {
@@ -68,11 +78,7 @@ func (ua *userAgent) do(t testing.TB, req *http.Request) (int, *url.URL, string)
 func (o *nodeOP) authorize(t testing.TB, authURL string) string {
 	t.Helper()
 	ua := newUserAgent(t)
-	req, err := http.NewRequest(http.MethodGet, authURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status, last, body := ua.do(t, req)
+	status, last, body := ua.get(t, authURL)
 	if ua.callback == "" {
 		t.Fatalf("authorization request: no redirect to the client: %d %s\n%s", status, last, pageText(body))
 	}
@@ -85,11 +91,7 @@ func (o *nodeOP) authorize(t testing.TB, authURL string) string {
 func (o *nodeOP) authorizeFormPost(t testing.TB, authURL string) *http.Request {
 	t.Helper()
 	ua := newUserAgent(t)
-	req, err := http.NewRequest(http.MethodGet, authURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status, last, body := ua.do(t, req)
+	status, last, body := ua.get(t, authURL)
 	i := strings.Index(body, `<form method="post" action="`+redirectURL+`">`)
 	if status != http.StatusOK || i < 0 {
 		t.Fatalf("authorization request: no form posting to the client: %d %s\n%s", status, last, pageText(body))
@@ -134,11 +136,7 @@ func htmlForm(t testing.TB, page, id string) url.Values {
 func (o *nodeOP) device(t testing.TB, verificationURI, userCode string, allow bool) {
 	t.Helper()
 	ua := newUserAgent(t)
-	get, err := http.NewRequest(http.MethodGet, verificationURI, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, page, body := ua.do(t, get)
+	_, page, body := ua.get(t, verificationURI)
 	post := func(v url.Values) string {
 		t.Helper()
 		req, err := http.NewRequest(http.MethodPost, page.String(), strings.NewReader(v.Encode()))
