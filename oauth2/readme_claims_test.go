@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauth/oauth2"
+	"github.com/oauthkit/oauth/oauth2/oauth2test"
 )
 
 // Claims of README.md about package oauth2 that no other test checks.
@@ -230,5 +231,34 @@ func TestREADMEPresets(t *testing.T) {
 func TestREADMEDefaultBodyLimit(t *testing.T) {
 	if oauth2.DefaultMaxBodyBytes != 1<<20 {
 		t.Errorf("DefaultMaxBodyBytes = %d, want 1 MiB (%d), as the README says", oauth2.DefaultMaxBodyBytes, 1<<20)
+	}
+}
+
+// README, "Migrating": client_secret_basic is the default with a secret,
+// and a server that wants the secret in the body fails with
+// invalid_client until the Config says so (AuthClientSecretPost, or
+// AuthAutoDetect when asked). The test provider authenticates a client
+// only by the method it was registered with, as RFC 7591's
+// token_endpoint_auth_method registers one.
+func TestREADMESecretInBodyOnlyWhenAsked(t *testing.T) {
+	srv := oauth2test.NewServer(t)
+	tests := []struct {
+		name    string
+		method  oauth2.AuthMethod
+		wantErr error
+	}{
+		{"default", "", oauth2.ErrInvalidClient},
+		{"client_secret_post", oauth2.AuthClientSecretPost, nil},
+		{"auto-detect", oauth2.AuthAutoDetect, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &oauth2.Config{ClientID: oauth2test.PostClientID, ClientSecret: oauth2test.PostClientSecret,
+				Endpoint: srv.Endpoint(), AuthMethod: tt.method}
+			_, err := cfg.ClientCredentials().Token(context.Background())
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("Token() error = %v, want %v", err, tt.wantErr)
+			}
+		})
 	}
 }
