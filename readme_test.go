@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -608,7 +609,9 @@ func TestREADMESnippets(t *testing.T) {
 // String and every fmt verb of tokens, configs, logins and sessions hide
 // their secrets (a login's PKCE verifier), and so does log/slog's text handler, which prints through
 // them, even for a token nested in a struct or a slice; the JSON forms, a
-// token's storage format, carry them (slog's JSON handler included).
+// token's storage format, carry them (slog's JSON handler included); and
+// the errors of both packages hold a bounded excerpt of a provider's
+// answer, with the credentials it echoed replaced by [redacted].
 func TestREADMERedaction(t *testing.T) {
 	const (
 		at, rt, idt  = "SECRET-AT-1", "SECRET-RT-2", "SECRET-IDT-3"
@@ -680,4 +683,91 @@ func TestREADMERedaction(t *testing.T) {
 			t.Errorf("slog JSON handler of a nested token lacks %s, which the README says it carries: %s", secret, js.String())
 		}
 	}
+
+	// Errors carry at most a bounded excerpt of a provider's body, with
+	// every credential the request carried replaced by [redacted]: the
+	// provider below refuses every request and echoes, in its error
+	// description and its body, each credential it received, with 8 KB
+	// of padding.
+	const password = "SECRET-PASSWORD-6"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		var got []string
+		for _, vs := range r.PostForm {
+			got = append(got, vs...)
+		}
+		if _, pw, ok := r.BasicAuth(); ok {
+			got = append(got, pw)
+		}
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "OAuth ") {
+			for _, kv := range strings.Split(strings.TrimPrefix(h, "OAuth "), ", ") {
+				_, v, _ := strings.Cut(kv, "=")
+				v, _ = url.PathUnescape(strings.Trim(v, `"`))
+				got = append(got, v)
+			}
+		}
+		var secret []string // the credentials only: a body naming a field such as "password" is withheld whole
+		for _, v := range got {
+			if strings.Contains(v, "SECRET-") {
+				secret = append(secret, v)
+			}
+		}
+		echoed := strings.Join(secret, " ")
+		pad := strings.Repeat("x", 8<<10)
+		if strings.HasPrefix(r.URL.Path, "/oauth1") {
+			w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, url.Values{"oauth_problem": {"signature_invalid"}, "oauth_problem_advice": {"got " + echoed}, "pad": {echoed + " " + pad}}.Encode())
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": "got " + echoed, "pad": echoed + " " + pad})
+	}))
+	defer echo.Close()
+	ecfg := &oauth2.Config{ClientID: "id", ClientSecret: clientSecret, Endpoint: oauth2.Endpoint{TokenURL: echo.URL + "/token"}}
+	ecfg1 := &oauth1.Config{ConsumerKey: "ck", ConsumerSecret: consSecret, Method: oauth1.Plaintext, // the secrets on the wire
+		Endpoint: oauth1.Endpoint{AccessTokenURL: echo.URL + "/oauth1/access_token"}}
+	errSecrets := append([]string{password}, secrets...)
+	checkError := func(t *testing.T, err error, fields ...string) {
+		t.Helper()
+		if err == nil {
+			t.Fatal("no error")
+		}
+		texts := append([]string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}, fields...)
+		redacted := false
+		for _, s := range texts {
+			for _, secret := range errSecrets {
+				if strings.Contains(s, secret) {
+					t.Errorf("error shows %s: %.300s", secret, s)
+				}
+			}
+			redacted = redacted || strings.Contains(s, "[redacted]")
+		}
+		if !redacted {
+			t.Errorf("no [redacted] in the error of a provider that echoed the credentials: %q", texts)
+		}
+	}
+	t.Run("oauth2 error", func(t *testing.T) {
+		_, err := ecfg.PasswordCredentialsToken(context.Background(), "alice", password)
+		var e *oauth2.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("err = %v, want an *oauth2.Error", err)
+		}
+		checkError(t, err, e.ErrorDescription, string(e.Body))
+		_, err = ecfg.NewSession(tok).Refresh(context.Background())
+		if !errors.As(err, &e) || len(e.Body) > 1<<10 || len(e.Error()) > 1<<10 {
+			t.Fatalf("err = %.300v (Body %d bytes), want an *oauth2.Error bounded well below the 8 KB body", err, len(e.Body))
+		}
+		checkError(t, err, e.ErrorDescription, string(e.Body))
+	})
+	t.Run("oauth1 error", func(t *testing.T) {
+		_, err := ecfg1.AccessToken(context.Background(), tok1, "SECRET-VERIFIER-7")
+		var e *oauth1.Error
+		if !errors.As(err, &e) || len(e.Body) > 1<<10 || len(e.Error()) > 1<<10 {
+			t.Fatalf("err = %.300v, want an *oauth1.Error bounded well below the 8 KB body", err)
+		}
+		errSecrets = append(errSecrets, "SECRET-VERIFIER-7")
+		checkError(t, err, e.Problem, e.Advice, string(e.Body))
+	})
 }
