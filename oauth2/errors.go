@@ -353,8 +353,8 @@ func excerpt(body []byte, secrets []string) []byte {
 // Config.HTTPClient, Config.Now, a Signer, a renewing session's assertion
 // or subject function, Session.VerifyToken) becomes a PanicError too,
 // with Hook "refresh": the refresh runs on a goroutine the package
-// starts, where a panic would end the program. The panic leaves the session usable: nothing stays locked
-// or in flight.
+// starts, where a panic would end the program. The panic leaves the
+// session usable: nothing stays locked or in flight.
 //
 // Error, String and Format (every fmt verb) name the hook and never print
 // Value, which may hold anything, a credential included.
