@@ -245,7 +245,8 @@ func BaseStringURI(req *http.Request) string {
 // realm. It is what a [Verifier] computes; on a request signed by
 // [Config.Sign] it is the string that was signed. A query, body or header
 // that does not parse, or a request without a URL, is a *[VerifyError]
-// wrapping ErrBadRequest.
+// wrapping ErrBadRequest; a larger form body is an error wrapping an
+// *http.MaxBytesError.
 func SignatureBaseString(req *http.Request) (string, error) {
 	rc, err := collect(req, DefaultMaxBodyBytes)
 	if err != nil {

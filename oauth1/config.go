@@ -108,11 +108,12 @@ type Config struct {
 	// HTTPClient makes the token requests. If nil, http.DefaultClient is
 	// used. The token requests never follow redirects, whatever its
 	// CheckRedirect says: a 3xx answer is an *[Error], so that the
-	// signed request is never re-sent to another URL. [Config.Client] does not send through it but builds a new
-	// client from it: HTTPClient.Transport becomes the signing
-	// [Transport]'s Base (nil meaning http.DefaultTransport), and its
-	// Timeout, Jar and CheckRedirect are copied. Later changes to
-	// HTTPClient's fields do not affect a client already returned.
+	// signed request is never re-sent to another URL. [Config.Client]
+	// does not send through it but builds a new client from it:
+	// HTTPClient.Transport becomes the signing [Transport]'s Base (nil
+	// meaning http.DefaultTransport), and its Timeout, Jar and
+	// CheckRedirect are copied. Later changes to HTTPClient's fields do
+	// not affect a client already returned.
 	HTTPClient *http.Client
 
 	// Timeout bounds each token request ([Config.RequestToken],

@@ -22,8 +22,9 @@
 // The token of the callback should be the request token's. The example of
 // [Config.RequestToken] runs this flow against the provider of package
 // oauth1test, which tests of a program's own code use the same way. Every
-// call that does I/O takes a context. Token responses may be form-encoded or JSON; fields
-// other than the token and secret are kept ([Token.Extra]). Provider
+// call that does I/O takes a context. Token responses may be form-encoded
+// or JSON; fields other than the token and secret are kept
+// ([Token.Extra]). Provider
 // presets ([Twitter], [Bitbucket], [Tumblr], [Jira], [NetSuite], ...) are
 // [Endpoint] values.
 //
@@ -70,9 +71,10 @@
 // consumer's RSA public key) looked up by the caller, and HMAC or
 // PLAINTEXT refused for a consumer with a public key and no secret; the
 // timestamp within a window; and the nonce through a [NonceStore] that
-// rejects replays ([MemoryNonceStore] is one). Failures are *[VerifyError] values that
-// wrap sentinels such as [ErrInvalidSignature], [ErrStaleTimestamp] and
-// [ErrReplayedNonce] and name the oauth_problem to report. A nonce longer
+// rejects replays ([MemoryNonceStore] is one). Failures are *[VerifyError]
+// values that wrap sentinels such as [ErrInvalidSignature],
+// [ErrStaleTimestamp] and [ErrReplayedNonce] and name the oauth_problem to
+// report. A nonce longer
 // than [MaxNonceLength] is refused before the store sees it; a
 // MemoryNonceStore holds at most MaxEntries nonces, forgets them as they
 // expire, and when full refuses new ones ([ErrNonceStoreFull]) rather

@@ -103,7 +103,8 @@ func problemErr(problem string) error {
 
 // VerifyError is returned by [Verifier.Verify]. Problem is the
 // oauth_problem a provider should report (see the Problem constants);
-// Err is one of the sentinels.
+// Err is one of the sentinels, or the error of a lookup or of the nonce
+// store.
 type VerifyError struct {
 	// Problem is the oauth_problem value to report, such as
 	// "signature_invalid".
@@ -128,7 +129,7 @@ func (e *VerifyError) Error() string {
 	return s
 }
 
-// Unwrap returns the sentinel.
+// Unwrap returns e.Err.
 func (e *VerifyError) Unwrap() error { return e.Err }
 
 // Error is a provider's refusal: a token request answered with a non-2xx

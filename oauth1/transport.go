@@ -20,10 +20,10 @@ import (
 // redirect that leaves the host of the original request's URL (the same
 // host and port, compared case-insensitively: no subdomain) or goes from
 // https to http is sent without any OAuth signature, so that no signature,
-// token or PLAINTEXT secret reaches another host. Like [Config.Sign], RoundTrip refuses to send a
-// PLAINTEXT signature over plain http to a remote host
-// ([ErrInsecureTransport]); the request is then not sent and its body is
-// closed. An error of Base whose text holds the token or a secret (a
+// token or PLAINTEXT secret reaches another host. Like [Config.Sign],
+// RoundTrip refuses to send a PLAINTEXT signature over plain http to a
+// remote host ([ErrInsecureTransport]); the request is then not sent and
+// its body is closed. An error of Base whose text holds the token or a secret (a
 // server can echo them in a malformed response, which net/http quotes),
 // or is longer than 512 bytes, is replaced by one that does not.
 //

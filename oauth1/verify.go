@@ -218,22 +218,31 @@ func verr(problem, param string, err error) *VerifyError {
 }
 
 // Verify checks req. It returns what the request proved, or a
-// *[VerifyError] wrapping one of ErrBadRequest (an oauth_nonce longer than
-// [MaxNonceLength], and parameters named oauth_... in more than one of
-// the query, the form body and the Authorization header, which RFC 5849
-// §3.5 forbids, included), ErrMissingParameter,
-// ErrUnsupportedMethod (an HMAC or PLAINTEXT signature of a consumer
-// with a PublicKey and no Secret included), ErrUnknownConsumer, ErrUnknownToken,
-// ErrInvalidSignature, ErrStaleTimestamp, ErrReplayedNonce (or the
-// error of a lookup or of the nonce store). A form body is read and
-// restored. The checks run in that order, so a request with a bad
-// signature never consumes a nonce. ctx is passed to the lookups and the
-// nonce store.
+// *[VerifyError] wrapping, in the order the checks run:
+//
+//   - [ErrBadRequest]: a query, form body or Authorization header that
+//     does not parse, a repeated protocol parameter, a bad oauth_version
+//     or oauth_timestamp, an oauth_nonce longer than [MaxNonceLength], or
+//     parameters named oauth_... in more than one of the query, the form
+//     body and the Authorization header, which RFC 5849 §3.5 forbids;
+//   - [ErrMissingParameter];
+//   - [ErrUnsupportedMethod]: a method not in Methods, or PLAINTEXT
+//     without TLS;
+//   - [ErrUnknownConsumer] (the error of LookupConsumer), then
+//     ErrUnsupportedMethod for an HMAC or PLAINTEXT signature of a
+//     consumer with a PublicKey and no Secret;
+//   - [ErrUnknownToken] (the error of LookupToken);
+//   - [ErrInvalidSignature];
+//   - [ErrStaleTimestamp];
+//   - [ErrReplayedNonce] (the error of the nonce store).
+//
+// So a request with a bad signature never consumes a nonce. A form body
+// is read and restored. ctx is passed to the lookups and the nonce store.
 //
 // When the request carries oauth_body_hash (OAuth Request Body Hash
 // extension), its body is read (up to MaxBodyBytes; a larger body is an
-// error wrapping an *http.MaxBytesError) and restored, Body and GetBody, and the Base64 SHA-1
-// of the body must equal the signed hash: a mismatch is a *VerifyError
+// error wrapping an *http.MaxBytesError) and restored, Body and GetBody,
+// and the Base64 SHA-1 of the body must equal the signed hash: a mismatch is a *VerifyError
 // for Parameter "oauth_body_hash" wrapping ErrInvalidSignature, as the
 // body is then not the one that was signed. A body hash on a
 // form-encoded body, which the extension forbids, wraps ErrBadRequest.

@@ -17,8 +17,9 @@ import (
 )
 
 // Endpoint holds the URLs of an authorization server. Only the URLs of the
-// calls a program makes are needed. Presets for common providers are in
-// providers.go ([GitHub], [Google], [Microsoft], ...).
+// calls a program makes are needed. Presets for common providers:
+// [GitHub], [Google], [Facebook], [LinkedIn], [Fitbit], [Slack], [GitLab],
+// [Discord], [Spotify], and the function [Microsoft] (of a tenant).
 type Endpoint struct {
 	// AuthURL is the authorization endpoint (RFC 6749 §3.1). Its own query
 	// parameters are kept.
@@ -137,7 +138,8 @@ const (
 	InFormBody
 )
 
-// String returns "header", "query" or "form body".
+// String returns "header", "query" or "form body", and "Placement(n)" for
+// any other value.
 func (p Placement) String() string {
 	switch p {
 	case InHeader:

@@ -189,8 +189,9 @@
 // (1 MiB by default) fails with a wrapped *http.MaxBytesError rather than
 // being truncated. For anything else, [Hooks] change the token request
 // before it is sent, the token response before it is parsed, the
-// protected request, and the device, revocation and introspection
-// requests: see ExampleHooks_facebook and ExampleHooks_slack.
+// protected request, and the device, revocation, introspection and
+// pushed authorization requests: see ExampleHooks_facebook,
+// ExampleHooks_fitbit and ExampleHooks_slack.
 //
 // [CheckResponse] turns an API's refusal into an [*Error] carrying its
 // Bearer challenge (RFC 6750 §3), so that errors.Is(err,

@@ -83,8 +83,9 @@ var (
 	ErrMalformedCallback = errors.New("oauth2: malformed callback")
 )
 
-// Sentinels matching the error codes of RFC 6749 §4.1.2.1, §5.2 and RFC 8628
-// §3.5. An *Error carrying the code matches with errors.Is:
+// Sentinels matching the error codes of RFC 6749 §4.1.2.1, §5.2, RFC 8628
+// §3.5 and RFC 7009 §2.2.1 (unsupported_token_type), and of RFC 6750 and
+// RFC 9449 below. An *Error carrying the code matches with errors.Is:
 //
 //	if errors.Is(err, oauth2.ErrInvalidGrant) { /* ask the user to log in again */ }
 var (
@@ -151,7 +152,8 @@ const (
 
 // Error is an error response from an authorization server: a redirect
 // carrying error=... (RFC 6749 §4.1.2.1, §4.2.2.1) or an error from the token,
-// device, revocation or introspection endpoint (RFC 6749 §5.2), including a
+// device, revocation, introspection or pushed authorization request
+// endpoint (RFC 6749 §5.2, RFC 9126 §2.3), including a
 // 2xx response whose body carries an "error" field and a non-2xx response
 // without one (ErrorCode is then empty); or a protected resource's refusal
 // read by [CheckResponse].
@@ -178,7 +180,8 @@ type Error struct {
 	// Endpoint names where the error came from: "authorization", "token",
 	// "device", "revocation", "introspection", "pushed authorization"
 	// (RFC 9126), or "resource" for a protected resource's answer read by
-	// [CheckResponse].
+	// [CheckResponse]; package oauth2/oidc adds "discovery", "jwks" and
+	// "userinfo".
 	Endpoint string
 	// ErrorCode is the "error" parameter, e.g. "invalid_grant".
 	ErrorCode string
@@ -353,8 +356,8 @@ func excerpt(body []byte, secrets []string) []byte {
 // Config.HTTPClient, Config.Now, a Signer, a renewing session's assertion
 // or subject function, Session.VerifyToken) becomes a PanicError too,
 // with Hook "refresh": the refresh runs on a goroutine the package
-// starts, where a panic would end the program. The panic leaves the session usable: nothing stays locked
-// or in flight.
+// starts, where a panic would end the program. The panic leaves the
+// session usable: nothing stays locked or in flight.
 //
 // Error, String and Format (every fmt verb) name the hook and never print
 // Value, which may hold anything, a credential included.

@@ -309,9 +309,9 @@ func (c *Config) formPost(r *http.Request) (urlenc.Params, error) {
 // code (ErrMissingCode); a URL that does not parse, or carries state or
 // code more than once (RFC 6749 §3.1), gives ErrMalformedCallback. Last,
 // it exchanges the code for a token with l.RedirectURL and l.CodeVerifier
-// (RFC 6749 §4.1.3); an implicit login's
-// token is read from the fragment instead, with no request. ctx bounds the
-// token request; opts add to it (SetParam, SetAuthURLParam).
+// (RFC 6749 §4.1.3); an implicit login's token is read from the fragment
+// instead, with no request. ctx bounds the token request; opts add to it
+// (SetParam, SetAuthURLParam).
 //
 // Completing a login more than once is the app's to prevent: it deletes
 // the Login it stored (a second exchange of the code fails with

@@ -38,7 +38,7 @@ var (
 	}
 
 	// Fitbit is Fitbit's OAuth 2.0 endpoint. Its errors arrive as an
-	// "errors" array: see the "Provider quirks" section for a hook.
+	// "errors" array: ExampleHooks_fitbit shows a hook that reads them.
 	Fitbit = Endpoint{
 		AuthURL:          "https://www.fitbit.com/oauth2/authorize",
 		TokenURL:         "https://api.fitbit.com/oauth2/token",

@@ -278,11 +278,10 @@ type refreshCall struct {
 // is in progress waits for it and gets its result; with options, or when
 // the one in progress is the Transport's for a refused token (which
 // renews at most once a minute), it waits for it to end, then runs its
-// own. The refresh runs on a context
-// detached from the caller's (keeping its values) and bounded by
-// Config.Timeout; ctx bounds only this caller's wait, so a cancelled
-// caller returns ctx.Err() at once and the refresh goes on for the
-// others.
+// own. The refresh runs on a context detached from the caller's (keeping
+// its values) and bounded by Config.Timeout; ctx bounds only this
+// caller's wait, so a cancelled caller returns ctx.Err() at once and the
+// refresh goes on for the others.
 func (s *Session) Refresh(ctx context.Context, opts ...Option) (*Token, error) {
 	st := s.cur.Load()
 	if !s.canRenew(st) {

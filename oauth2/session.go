@@ -43,8 +43,8 @@ type Session struct {
 	// minute) until it succeeds. CachedToken is always the token to save.
 	// Calls never overlap; ctx is the refresh's own context, or for an
 	// offer made again the caller's, bounded by Config.Timeout when it
-	// has no deadline. It must not call the session's
-	// Token, Refresh or Client, which may wait for it.
+	// has no deadline. It must not call the session's Token, Refresh or
+	// Client, which may wait for it.
 	OnTokenUpdate func(ctx context.Context, tok *Token) error
 
 	// VerifyToken, if not nil, checks every new token the session
@@ -80,10 +80,10 @@ type Session struct {
 	// and never spends its own refresh token again; if the save fails,
 	// it is tried again under the lock until the refresh's deadline (see
 	// TokenLocker), and then the token is used and offered to the store
-	// again, as to OnTokenUpdate. OnTokenUpdate sees the tokens this session obtained,
-	// not those it took from the store. With a valid token, Token and the
-	// Transport do not touch the store. Refresh renews under the lock
-	// whatever the store holds.
+	// again, as to OnTokenUpdate. OnTokenUpdate sees the tokens this
+	// session obtained, not those it took from the store. With a valid
+	// token, Token and the Transport do not touch the store. Refresh
+	// renews under the lock whatever the store holds.
 	//
 	// Once the store holds a token, it is the session's source of truth:
 	// a token given to NewSession or SetToken is used while it lasts, and

@@ -20,6 +20,9 @@
 //	sig := signer.HMACSHA1.Sign(key, baseString)
 //	err := signer.HMACSHA1.Verify(key, baseString, sig) // nil or ErrVerification
 //
+// The example of [HMAC.Sign] signs the HMAC-SHA1 example of the oauth.net
+// test cases.
+//
 // The HMAC and PLAINTEXT methods have append-style twins ([HMAC.AppendSign])
 // so a hot path can sign into a reused buffer, and [HMAC.New] returns the
 // [crypto/hmac] hash of one key, to sign many messages with Reset.

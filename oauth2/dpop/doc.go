@@ -14,7 +14,10 @@
 // the nonces servers demand (RFC 9449 §8, §9) are remembered per server
 // and answered with one resend. oauth2.BindCodeToDPoPKey binds the
 // authorization code to the key too (§10). Package oauth2 documents the
-// rules: see oauth2.Config.DPoP and oauth2.Transport.
+// rules: see oauth2.Config.DPoP and oauth2.Transport. The package Example
+// runs a login as the AT Protocol's profile asks for it (a pushed request,
+// DPoP and private_key_jwt) against the server of package
+// oauth2/oauth2test.
 //
 // This package holds what a program that does not use DPoP should not
 // link: the proofs' JSON, JWS signing and key generation.

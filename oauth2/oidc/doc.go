@@ -27,7 +27,8 @@
 //	fmt.Println(idToken.Subject, idToken.Email, info.Name)
 //
 // Check the ID token before the session is trusted with anything: it says
-// who signed in, and the nonce ties it to this login.
+// who signed in, and the nonce ties it to this login. The package Example
+// runs this sign-in against the provider of package oauth2/oauth2test.
 //
 // # Discovery
 //

@@ -44,9 +44,8 @@ type Options struct {
 	// or oauth2.DefaultTimeout when Timeout is not positive.
 	Timeout time.Duration
 	// MaxBodyBytes bounds every response body read; if 0,
-	// oauth2.DefaultMaxBodyBytes (1 MiB). A
-	// longer body is an error wrapping *http.MaxBytesError, never a
-	// truncated parse.
+	// oauth2.DefaultMaxBodyBytes (1 MiB). A longer body is an error
+	// wrapping *http.MaxBytesError, never a truncated parse.
 	MaxBodyBytes int64
 	// RefetchInterval is the least time between two fetches of a JWK Set
 	// caused by a token whose key it lacks (see [RemoteKeySet]); if 0,

@@ -88,8 +88,8 @@ func (c Config) Format(f fmt.State, verb rune) { urlenc.Format(f, verb, c.String
 // must be the verifier's issuer byte for byte, except that Google's
 // scheme-less "accounts.google.com" is accepted for
 // "https://accounts.google.com" (see [IDTokenVerifier.Verify]). It is
-// safe for concurrent use by multiple goroutines. String and Format, with every fmt
-// verb, never print the client secret.
+// safe for concurrent use by multiple goroutines. String and Format, with
+// every fmt verb, never print the client secret.
 type IDTokenVerifier struct {
 	issuer   string
 	tenant   string // a tenant issuer template (see tenantIssuer), or ""

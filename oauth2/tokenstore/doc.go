@@ -9,6 +9,9 @@
 //	s := cfg.NewSession(nil) // the stored token, at its first use
 //	s.Store = &tokenstore.File{Path: filepath.Join(dir, "token.json")}
 //
+// The example of [File] shows two sessions, standing for two processes,
+// sharing one grant this way.
+//
 // # What holds
 //
 // The file holds the token as [oauth2.Token] marshals it to JSON, so a

@@ -32,6 +32,9 @@
 //	jwk, err := jose.PublicJWK(s) // json.Marshal(jwk) is the public JWK
 //	jkt, err := jwk.Thumbprint()
 //
+// The Examples run these steps with the published keys of RFC 7515 and
+// RFC 8037.
+//
 // # Signers and verifiers
 //
 // A [Signer] makes JWS signatures and a [Verifier] checks them, each with

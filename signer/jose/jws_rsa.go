@@ -136,7 +136,7 @@ func NewPSSSigner(alg string, key crypto.Signer) (*PSSSigner, error) {
 	return &PSSSigner{jwsName: jwsName{"PSSSigner", alg}, opts: pssOptions(h), key: key, pub: pub}, nil
 }
 
-// Sign returns a RSASSA-PSS signature of signingInput. Errors from the key's
+// Sign returns an RSASSA-PSS signature of signingInput. Errors from the key's
 // Sign method are wrapped.
 func (s *PSSSigner) Sign(signingInput []byte) ([]byte, error) {
 	if s.key == nil {
