@@ -112,20 +112,18 @@ type idealSigner struct {
 	testTime  int64
 }
 
-var idealProtocol = [4][2]string{{"oauth_version", "1.0"}, {"oauth_signature_method", "HMAC-SHA1"}, {"oauth_consumer_key", ""}, {"oauth_token", ""}}
+// idealProtocol returns the protocol parameters besides the nonce and
+// the timestamp, in the order they are placed.
+func idealProtocol(consumerKey, token string) [4][2]string {
+	return [4][2]string{{"oauth_version", "1.0"}, {"oauth_signature_method", "HMAC-SHA1"}, {"oauth_consumer_key", consumerKey}, {"oauth_token", token}}
+}
 
 // newIdealTransport prepares the HMAC and the protocol parameters that
 // every request of a Transport sends.
 func newIdealTransport(consumerKey, token string, key []byte) *idealSigner {
 	t := &idealSigner{mac: hmac.New(sha1.New, key)}
-	for _, p := range idealProtocol {
+	for _, p := range idealProtocol(consumerKey, token) {
 		v := p[1]
-		switch p[0] {
-		case "oauth_consumer_key":
-			v = consumerKey
-		case "oauth_token":
-			v = token
-		}
 		e2 := append([]byte(p[0]), "%3D"...)
 		t.fixedHdr = append(t.fixedHdr, p[0]+`="`...)
 		t.fixedHdr, e2 = idealEscape2(t.fixedHdr, e2, v)
@@ -185,14 +183,8 @@ func (t *idealSigner) sign(req *http.Request, consumerKey, token string, key []b
 		}
 		hdr = append(hdr, t.fixedHdr...)
 	} else {
-		for _, p := range idealProtocol {
+		for _, p := range idealProtocol(consumerKey, token) {
 			v := p[1]
-			switch p[0] {
-			case "oauth_consumer_key":
-				v = consumerKey
-			case "oauth_token":
-				v = token
-			}
 			a := len(e2)
 			e2 = append(e2, p[0]...)
 			e2 = append(e2, "%3D"...)
