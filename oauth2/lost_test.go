@@ -1,0 +1,372 @@
+package oauth2_test
+
+// "Nothing is lost": a token the server issued is kept and offered for
+// saving until saved, and a refresh never presents a refresh token the
+// server rotated away. The server here rotates refresh tokens and, as
+// RFC 9700 §4.14.2 describes (Okta, Auth0, Microsoft, oidc-provider),
+// revokes the whole grant when a spent one comes back.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthkit/oauth/oauth2"
+)
+
+// rotServer is a token endpoint that issues access token "a<n>" and
+// refresh token "r<n>" at generation n, starting at 1, and a resource at
+// /api that accepts only the current access token.
+type rotServer struct {
+	srv *httptest.Server
+
+	mu      sync.Mutex
+	gen     int
+	revoked bool
+	spent   []string // spent refresh tokens presented again
+	// body, if set, writes the answer to a refresh that rotated to gen
+	// n; it returns false to answer normally.
+	body func(w http.ResponseWriter, n int) bool
+	// expiresIn is the lifetime of issued tokens, in seconds.
+	expiresIn int
+}
+
+func newRotServer(t testing.TB) *rotServer {
+	t.Helper()
+	rs := &rotServer{gen: 1, expiresIn: 3600}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/token", rs.token)
+	mux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
+		rs.mu.Lock()
+		ok := !rs.revoked && r.Header.Get("Authorization") == fmt.Sprintf("Bearer a%d", rs.gen)
+		rs.mu.Unlock()
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	})
+	rs.srv = httptest.NewServer(mux)
+	t.Cleanup(rs.srv.Close)
+	return rs
+}
+
+func (rs *rotServer) token(w http.ResponseWriter, r *http.Request) {
+	if r.ParseForm() != nil || r.PostForm.Get("grant_type") != "refresh_token" {
+		http.Error(w, `{"error":"invalid_request"}`, http.StatusBadRequest)
+		return
+	}
+	rt := r.PostForm.Get("refresh_token")
+	rs.mu.Lock()
+	switch {
+	case rs.revoked:
+		rs.mu.Unlock()
+		invalidGrant(w)
+		return
+	case rt != fmt.Sprintf("r%d", rs.gen):
+		rs.spent = append(rs.spent, rt)
+		rs.revoked = true
+		rs.mu.Unlock()
+		invalidGrant(w)
+		return
+	}
+	rs.gen++
+	n, body, exp := rs.gen, rs.body, rs.expiresIn
+	rs.mu.Unlock()
+	if body != nil && body(w, n) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"access_token":"a%d","token_type":"Bearer","refresh_token":"r%d","expires_in":%d}`, n, n, exp)
+}
+
+func invalidGrant(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	fmt.Fprint(w, `{"error":"invalid_grant"}`)
+}
+
+// check fails t if the grant was revoked, or a spent refresh token
+// presented.
+func (rs *rotServer) check(t testing.TB) {
+	t.Helper()
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.revoked || len(rs.spent) > 0 {
+		t.Errorf("grant revoked (%v), spent refresh tokens presented: %q", rs.revoked, rs.spent)
+	}
+}
+
+func (rs *rotServer) generation() int {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.gen
+}
+
+// config returns a Config for rs with clock's time.
+func (rs *rotServer) config(clock *testClock) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID: "c",
+		Endpoint: oauth2.Endpoint{TokenURL: rs.srv.URL + "/token"},
+		Now:      clock.now,
+		// A failed Save is not tried again under the lock: the waits
+		// would run to the refresh's real deadline.
+		Sleep: func(context.Context, time.Duration) error { return errNoSleep },
+	}
+}
+
+var errNoSleep = errors.New("no sleep in tests")
+
+// firstToken is generation 1's token, as a login issued it at clock's
+// time.
+func firstToken(clock *testClock) *oauth2.Token {
+	return &oauth2.Token{AccessToken: "a1", TokenType: "Bearer", RefreshToken: "r1", Expiry: clock.now().Add(time.Hour)}
+}
+
+// A refresh response that carries a new refresh token but an expires_in
+// that does not parse: the server has spent the old refresh token, so
+// the new one must be kept, not thrown away with the response.
+func TestLostMalformedExpiresIn(t *testing.T) {
+	for _, exp := range []string{`"soon"`, `"NaN"`, `{}`, `[3600]`, `true`} {
+		t.Run(exp, func(t *testing.T) {
+			rs := newRotServer(t)
+			clock := newTestClock()
+			rs.body = func(w http.ResponseWriter, n int) bool {
+				if n != 2 {
+					return false
+				}
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprintf(w, `{"access_token":"a%d","token_type":"Bearer","refresh_token":"r%d","expires_in":%s}`, n, n, exp)
+				return true
+			}
+			s := rs.config(clock).NewSession(firstToken(clock))
+			if _, err := s.Refresh(context.Background()); err != nil {
+				t.Logf("first refresh: %v", err)
+			}
+			tok, err := s.Refresh(context.Background())
+			if err != nil {
+				t.Fatalf("second refresh: %v", err)
+			}
+			if tok.RefreshToken != "r3" {
+				t.Errorf("refresh token %q, want r3", tok.RefreshToken)
+			}
+			rs.check(t)
+		})
+	}
+}
+
+// The caller's context ends after the token endpoint rotated the grant,
+// while its answer is on its way: the refresh, detached from the caller,
+// still installs the new token and offers it to OnTokenUpdate, and the
+// next refresh uses it.
+func TestLostCallerCancelledMidRefresh(t *testing.T) {
+	rs := newRotServer(t)
+	clock := newTestClock()
+	rotated, release := make(chan struct{}), make(chan struct{})
+	rs.body = func(w http.ResponseWriter, n int) bool {
+		if n == 2 {
+			close(rotated)
+			<-release
+		}
+		return false
+	}
+	updated := make(chan *oauth2.Token, 10)
+	s := rs.config(clock).NewSession(firstToken(clock))
+	s.OnTokenUpdate = func(_ context.Context, tok *oauth2.Token) error {
+		updated <- tok
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.Refresh(ctx)
+		errc <- err
+	}()
+	<-rotated
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Refresh: %v, want context.Canceled", err)
+	}
+	close(release)
+	if tok := <-updated; tok.RefreshToken != "r2" {
+		t.Fatalf("offered refresh token %q, want r2", tok.RefreshToken)
+	}
+	if got := s.CachedToken(); got == nil || got.RefreshToken != "r2" {
+		t.Fatalf("CachedToken %v, want r2's", got)
+	}
+	if _, err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rs.check(t)
+}
+
+// lostStore is a TokenStore in memory whose Save fails (or panics) while
+// fail is set.
+type lostStore struct {
+	mu    sync.Mutex
+	tok   *oauth2.Token
+	ver   int
+	fail  int // 0: works; 1: error; 2: panic
+	saves int
+}
+
+func (m *lostStore) Load(context.Context) (*oauth2.Token, string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tok == nil {
+		return nil, "", nil
+	}
+	c := *m.tok
+	return &c, fmt.Sprint(m.ver), nil
+}
+
+func (m *lostStore) Save(_ context.Context, tok *oauth2.Token, prev string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.saves++
+	switch m.fail {
+	case 1:
+		return "", errStoreDown
+	case 2:
+		panic("store down")
+	}
+	cur := ""
+	if m.tok != nil {
+		cur = fmt.Sprint(m.ver)
+	}
+	if cur != prev {
+		return "", oauth2.ErrStoreConflict
+	}
+	c := *tok
+	m.tok, m.ver = &c, m.ver+1
+	return fmt.Sprint(m.ver), nil
+}
+
+func (m *lostStore) setFail(f int) {
+	m.mu.Lock()
+	m.fail = f
+	m.mu.Unlock()
+}
+
+func (m *lostStore) stored() *oauth2.Token {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.tok
+}
+
+// Store.Save or OnTokenUpdate refuses the new token (an error or a
+// panic): the session uses it, offers it again at a later use until it
+// is taken, and renews from it, never from the spent refresh token.
+func TestLostSaveFails(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		storeFail int  // lostStore.fail while down
+		hookFail  int  // 0 none, 1 error, 2 panic
+		useStore  bool // Session.Store set
+	}{
+		{"store error", 1, 0, true},
+		{"store panic", 2, 0, true},
+		{"hook error", 0, 1, false},
+		{"hook panic", 0, 2, false},
+		{"hook panic with store", 0, 2, true},
+		{"both", 1, 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := newRotServer(t)
+			clock := newTestClock()
+			cfg := rs.config(clock)
+			var ms *lostStore
+			s := cfg.NewSession(nil)
+			if tc.useStore {
+				ms = &lostStore{}
+				if _, err := ms.Save(context.Background(), firstToken(clock), ""); err != nil {
+					t.Fatal(err)
+				}
+				ms.setFail(tc.storeFail)
+				s.Store = ms
+			} else {
+				s = cfg.NewSession(firstToken(clock))
+			}
+			var (
+				mu     sync.Mutex
+				down   = true
+				hooked []string
+			)
+			s.OnTokenUpdate = func(_ context.Context, tok *oauth2.Token) error {
+				mu.Lock()
+				defer mu.Unlock()
+				hooked = append(hooked, tok.RefreshToken)
+				if !down {
+					return nil
+				}
+				switch tc.hookFail {
+				case 1:
+					return errStoreDown
+				case 2:
+					panic("hook down")
+				}
+				return nil
+			}
+			ctx := context.Background()
+			hc := s.Client()
+			get := func() {
+				t.Helper()
+				resp, err := hc.Get(rs.srv.URL + "/api")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("GET /api: %s", resp.Status)
+				}
+			}
+			get() // loads generation 1 from the store, or uses it
+			// Past the refresh time, a request refreshes: r1 -> r2.
+			clock.add(time.Hour)
+			get()
+			if got := s.CachedToken(); got.RefreshToken != "r2" {
+				t.Fatalf("CachedToken refresh token %q, want r2", got.RefreshToken)
+			}
+			// More requests while the saves still fail, past the back-off.
+			for i := 0; i < 3; i++ {
+				clock.add(2 * time.Second)
+				get()
+			}
+			// The next refresh renews r2, whatever the store holds.
+			clock.add(time.Hour)
+			get()
+			if got := s.CachedToken(); got.RefreshToken != "r3" {
+				t.Fatalf("CachedToken refresh token %q, want r3", got.RefreshToken)
+			}
+			// The store and the hook recover: the next use past the
+			// back-off offers r3 again, and it is taken.
+			mu.Lock()
+			down = false
+			mu.Unlock()
+			if ms != nil {
+				ms.setFail(0)
+			}
+			clock.add(2 * time.Minute)
+			get()
+			if ms != nil {
+				if st := ms.stored(); st == nil || st.RefreshToken != "r3" {
+					t.Errorf("stored %v, want r3's token", st)
+				}
+			}
+			mu.Lock()
+			last := hooked[len(hooked)-1]
+			mu.Unlock()
+			if last != "r3" {
+				t.Errorf("last offered to OnTokenUpdate %q, want r3 (all: %q)", last, hooked)
+			}
+			if _, err := s.Refresh(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rs.check(t)
+		})
+	}
+}
