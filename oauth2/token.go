@@ -343,11 +343,11 @@ func tokenFromValues(endpoint string, vals map[string]any, form bool, now time.T
 		}
 		tok.Scope = strings.Join(parts, " ")
 	}
-	secs, err := expiresIn(vals["expires_in"])
-	if err != nil {
-		return nil, fmt.Errorf("oauth2: %s endpoint: %w", endpoint, err)
-	}
-	if secs > 0 {
+	// An expires_in that is not a number leaves the lifetime unknown, as
+	// an absent one does (RFC 6749 §5.1 makes it optional), rather than
+	// fail: the server issued the token, and a refresh has spent the
+	// refresh token it replaces.
+	if secs, err := expiresIn(vals["expires_in"]); err == nil && secs > 0 {
 		tok.ExpiresIn = secs
 		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
 	}
