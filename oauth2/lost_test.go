@@ -370,3 +370,35 @@ func TestLostSaveFails(t *testing.T) {
 		})
 	}
 }
+
+// OnTokenUpdate blocks (a keychain prompt, a database that does not
+// answer): while it runs, the new token is already the session's, so
+// that CachedToken, the token to save at shutdown, is not the spent one,
+// and callers whose token expired use the new one rather than wait.
+func TestLostHookBlocks(t *testing.T) {
+	rs := newRotServer(t)
+	clock := newTestClock()
+	s := rs.config(clock).NewSession(firstToken(clock))
+	entered, release := make(chan struct{}), make(chan struct{})
+	s.OnTokenUpdate = func(_ context.Context, tok *oauth2.Token) error {
+		close(entered)
+		<-release
+		return nil
+	}
+	defer close(release)
+	clock.add(2 * time.Hour) // a1 has expired
+	go s.Token(context.Background())
+	<-entered
+	if got := s.CachedToken(); got == nil || got.RefreshToken != "r2" {
+		// Token would wait for the hook.
+		t.Fatalf("CachedToken while OnTokenUpdate runs: %v, want r2's token", got)
+	}
+	tok, err := s.Token(context.Background())
+	if err != nil {
+		t.Fatalf("Token while OnTokenUpdate runs: %v", err)
+	}
+	if tok.AccessToken != "a2" {
+		t.Errorf("Token while OnTokenUpdate runs: %v, want a2", tok)
+	}
+	rs.check(t)
+}
