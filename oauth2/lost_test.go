@@ -402,3 +402,55 @@ func TestLostHookBlocks(t *testing.T) {
 	}
 	rs.check(t)
 }
+
+// blockingStore is a lostStore whose Save of a token with refresh token
+// rt waits until release is closed, after closing entered.
+type blockingStore struct {
+	lostStore
+	rt               string
+	entered, release chan struct{}
+}
+
+func (b *blockingStore) Save(ctx context.Context, tok *oauth2.Token, prev string) (string, error) {
+	if tok.RefreshToken == b.rt {
+		close(b.entered)
+		<-b.release
+	}
+	return b.lostStore.Save(ctx, tok, prev)
+}
+
+// Store.Save is slow (tried again under the lock until the refresh's
+// deadline, or a database that hangs): meanwhile CachedToken is the new
+// token.
+func TestLostStoreSaveBlocks(t *testing.T) {
+	rs := newRotServer(t)
+	clock := newTestClock()
+	bs := &blockingStore{rt: "r2", entered: make(chan struct{}), release: make(chan struct{})}
+	if _, err := bs.Save(context.Background(), firstToken(clock), ""); err != nil {
+		t.Fatal(err)
+	}
+	s := rs.config(clock).NewSession(nil)
+	s.Store = bs
+	if _, err := s.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(2 * time.Hour)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Token(context.Background())
+		done <- err
+	}()
+	<-bs.entered
+	got := s.CachedToken()
+	close(bs.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.RefreshToken != "r2" {
+		t.Errorf("CachedToken while Store.Save runs: %v, want r2's token", got)
+	}
+	if st := bs.stored(); st.RefreshToken != "r2" {
+		t.Errorf("stored %v, want r2's token", st)
+	}
+	rs.check(t)
+}
