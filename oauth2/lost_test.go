@@ -34,6 +34,10 @@ type rotServer struct {
 	body func(w http.ResponseWriter, n int) bool
 	// expiresIn is the lifetime of issued tokens, in seconds.
 	expiresIn int
+	// before, if set, runs first on every token request, numbered from
+	// 1; it returns true to answer 503 without rotating.
+	before   func(n int) bool
+	attempts int
 }
 
 func newRotServer(t testing.TB) *rotServer {
@@ -61,6 +65,16 @@ func (rs *rotServer) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt := r.PostForm.Get("refresh_token")
+	rs.mu.Lock()
+	rs.attempts++
+	n, before := rs.attempts, rs.before
+	rs.mu.Unlock()
+	if before != nil && before(n) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, `{"error":"temporarily_unavailable"}`)
+		return
+	}
 	rs.mu.Lock()
 	switch {
 	case rs.revoked:
@@ -453,4 +467,116 @@ func TestLostStoreSaveBlocks(t *testing.T) {
 		t.Errorf("stored %v, want r2's token", st)
 	}
 	rs.check(t)
+}
+
+// 50 callers of one session, while refreshes fail and succeed in turn:
+// each expiry causes one refresh, every caller gets its outcome, and
+// after a success every request carries the new token.
+func TestLostConcurrentCallers(t *testing.T) {
+	const callers, rounds = 50, 6
+	rs := newRotServer(t)
+	clock := newTestClock()
+	release := make(chan struct{})
+	rs.before = func(n int) bool {
+		<-release
+		return n%2 == 1 // the first of each pair fails
+	}
+	s := rs.config(clock).NewSession(firstToken(clock))
+	var joinedMu sync.Mutex
+	joined, allJoined := 0, make(chan struct{}, 1)
+	oauth2.SetJoinHook(s, func() {
+		joinedMu.Lock()
+		defer joinedMu.Unlock()
+		if joined++; joined == callers {
+			allJoined <- struct{}{}
+		}
+	})
+	hc := s.Client()
+	for round := 1; round <= rounds; round++ {
+		joinedMu.Lock()
+		joined = 0
+		joinedMu.Unlock()
+		clock.add(2 * time.Hour) // past the expiry of whatever it holds
+		type result struct {
+			status int
+			err    error
+		}
+		results := make(chan result, callers)
+		for i := 0; i < callers; i++ {
+			go func() {
+				resp, err := hc.Get(rs.srv.URL + "/api")
+				if err != nil {
+					results <- result{err: err}
+					return
+				}
+				resp.Body.Close()
+				results <- result{status: resp.StatusCode}
+			}()
+		}
+		<-allJoined
+		release <- struct{}{} // one token request, answered
+		fail := round%2 == 1
+		for i := 0; i < callers; i++ {
+			r := <-results
+			switch {
+			case fail && r.err == nil:
+				t.Errorf("round %d: a request went out (%d) with the expired token", round, r.status)
+			case !fail && (r.err != nil || r.status != http.StatusOK):
+				t.Errorf("round %d: request: %v, status %d", round, r.err, r.status)
+			}
+		}
+		rs.mu.Lock()
+		attempts := rs.attempts
+		rs.mu.Unlock()
+		if attempts != round {
+			t.Fatalf("round %d: %d token requests, want %d", round, attempts, round)
+		}
+	}
+	if got, want := rs.generation(), 1+rounds/2; got != want {
+		t.Errorf("generation %d, want %d", got, want)
+	}
+	rs.check(t)
+}
+
+// A refresh response without a new refresh token (RFC 6749 §6: the
+// server did not rotate it), or with an empty or null one: the session
+// keeps the one it has, and refreshes with it again.
+func TestLostRefreshWithoutRefreshToken(t *testing.T) {
+	for _, field := range []string{``, `,"refresh_token":""`, `,"refresh_token":null`} {
+		t.Run(field, func(t *testing.T) {
+			clock := newTestClock()
+			var (
+				mu    sync.Mutex
+				seen  []string
+				calls int
+			)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				r.ParseForm()
+				mu.Lock()
+				seen = append(seen, r.PostForm.Get("refresh_token"))
+				calls++
+				n := calls
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprintf(w, `{"access_token":"a%d","expires_in":3600%s}`, n+1, field)
+			}))
+			defer srv.Close()
+			cfg := &oauth2.Config{ClientID: "c", Endpoint: oauth2.Endpoint{TokenURL: srv.URL}, Now: clock.now}
+			s := cfg.NewSession(firstToken(clock))
+			for i := 0; i < 2; i++ {
+				tok, err := s.Refresh(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tok.RefreshToken != "r1" {
+					t.Fatalf("refresh %d: refresh token %q, want r1", i+1, tok.RefreshToken)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(seen) != 2 || seen[0] != "r1" || seen[1] != "r1" {
+				t.Errorf("refresh tokens sent %q, want [r1 r1]", seen)
+			}
+		})
+	}
 }
