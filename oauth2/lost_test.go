@@ -476,9 +476,17 @@ func TestLostConcurrentCallers(t *testing.T) {
 	const callers, rounds = 50, 6
 	rs := newRotServer(t)
 	clock := newTestClock()
-	release := make(chan struct{})
+	// Token requests wait at the round's gate, which opens once every
+	// caller waits for the refresh.
+	var (
+		gateMu sync.Mutex
+		gate   chan struct{}
+	)
 	rs.before = func(n int) bool {
-		<-release
+		gateMu.Lock()
+		g := gate
+		gateMu.Unlock()
+		<-g
 		return n%2 == 1 // the first of each pair fails
 	}
 	s := rs.config(clock).NewSession(firstToken(clock))
@@ -496,6 +504,10 @@ func TestLostConcurrentCallers(t *testing.T) {
 		joinedMu.Lock()
 		joined = 0
 		joinedMu.Unlock()
+		g := make(chan struct{})
+		gateMu.Lock()
+		gate = g
+		gateMu.Unlock()
 		clock.add(2 * time.Hour) // past the expiry of whatever it holds
 		type result struct {
 			status int
@@ -514,7 +526,7 @@ func TestLostConcurrentCallers(t *testing.T) {
 			}()
 		}
 		<-allJoined
-		release <- struct{}{} // one token request, answered
+		close(g)
 		fail := round%2 == 1
 		for i := 0; i < callers; i++ {
 			r := <-results
