@@ -178,44 +178,61 @@ func TestLostMalformedExpiresIn(t *testing.T) {
 // still installs the new token and offers it to OnTokenUpdate, and the
 // next refresh uses it.
 func TestLostCallerCancelledMidRefresh(t *testing.T) {
-	rs := newRotServer(t)
-	clock := newTestClock()
-	rotated, release := make(chan struct{}), make(chan struct{})
-	rs.body = func(w http.ResponseWriter, n int) bool {
-		if n == 2 {
-			close(rotated)
-			<-release
-		}
-		return false
+	for _, withStore := range []bool{false, true} {
+		t.Run(fmt.Sprintf("store=%v", withStore), func(t *testing.T) {
+			rs := newRotServer(t)
+			clock := newTestClock()
+			rotated, release := make(chan struct{}), make(chan struct{})
+			rs.body = func(w http.ResponseWriter, n int) bool {
+				if n == 2 {
+					close(rotated)
+					<-release
+				}
+				return false
+			}
+			updated := make(chan *oauth2.Token, 10)
+			s := rs.config(clock).NewSession(firstToken(clock))
+			var ls *lostStore
+			if withStore {
+				ls = &lostStore{}
+				if _, err := ls.Save(context.Background(), firstToken(clock), ""); err != nil {
+					t.Fatal(err)
+				}
+				s.Store = ls
+			}
+			s.OnTokenUpdate = func(_ context.Context, tok *oauth2.Token) error {
+				updated <- tok
+				return nil
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			errc := make(chan error, 1)
+			go func() {
+				_, err := s.Refresh(ctx)
+				errc <- err
+			}()
+			<-rotated
+			cancel()
+			if err := <-errc; !errors.Is(err, context.Canceled) {
+				t.Fatalf("Refresh: %v, want context.Canceled", err)
+			}
+			close(release)
+			if tok := <-updated; tok.RefreshToken != "r2" {
+				t.Fatalf("offered refresh token %q, want r2", tok.RefreshToken)
+			}
+			if got := s.CachedToken(); got == nil || got.RefreshToken != "r2" {
+				t.Fatalf("CachedToken %v, want r2's", got)
+			}
+			if ls != nil {
+				if st := ls.stored(); st.RefreshToken != "r2" {
+					t.Fatalf("stored %v, want r2's", st)
+				}
+			}
+			if _, err := s.Refresh(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			rs.check(t)
+		})
 	}
-	updated := make(chan *oauth2.Token, 10)
-	s := rs.config(clock).NewSession(firstToken(clock))
-	s.OnTokenUpdate = func(_ context.Context, tok *oauth2.Token) error {
-		updated <- tok
-		return nil
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		_, err := s.Refresh(ctx)
-		errc <- err
-	}()
-	<-rotated
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("Refresh: %v, want context.Canceled", err)
-	}
-	close(release)
-	if tok := <-updated; tok.RefreshToken != "r2" {
-		t.Fatalf("offered refresh token %q, want r2", tok.RefreshToken)
-	}
-	if got := s.CachedToken(); got == nil || got.RefreshToken != "r2" {
-		t.Fatalf("CachedToken %v, want r2's", got)
-	}
-	if _, err := s.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	rs.check(t)
 }
 
 // lostStore is a TokenStore in memory whose Save fails (or panics) while
@@ -591,4 +608,66 @@ func TestLostRefreshWithoutRefreshToken(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ctxStore is a lostStore whose Save fails once ctx is done, as a store
+// over the network does.
+type ctxStore struct{ lostStore }
+
+func (c *ctxStore) Save(ctx context.Context, tok *oauth2.Token, prev string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return c.lostStore.Save(ctx, tok, prev)
+}
+
+// The refresh's own deadline (Config.Timeout) passes after the token
+// endpoint answered and the answer was parsed, before the store and
+// OnTokenUpdate took the token: it is used, offered again at a later
+// use, and renewed from.
+func TestLostRefreshDeadlineBeforeSave(t *testing.T) {
+	rs := newRotServer(t)
+	clock := newTestClock()
+	cfg := rs.config(clock)
+	cfg.Timeout = 50 * time.Millisecond // waited for on Done, not slept
+	cs := &ctxStore{}
+	if _, err := cs.Save(context.Background(), firstToken(clock), ""); err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.NewSession(nil)
+	s.Store = cs
+	s.VerifyToken = func(ctx context.Context, _, tok *oauth2.Token) error {
+		if tok.RefreshToken == "r2" {
+			<-ctx.Done() // the deadline passes here
+		}
+		return nil
+	}
+	var hooked []string
+	s.OnTokenUpdate = func(ctx context.Context, tok *oauth2.Token) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hooked = append(hooked, tok.RefreshToken)
+		return nil
+	}
+	if _, err := s.Refresh(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Refresh: %v, want the store's context.DeadlineExceeded", err)
+	}
+	if got := s.CachedToken(); got == nil || got.RefreshToken != "r2" {
+		t.Fatalf("CachedToken %v, want r2's", got)
+	}
+	clock.add(2 * time.Second) // past the offer's back-off
+	if _, err := s.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := cs.stored(); st.RefreshToken != "r2" {
+		t.Errorf("stored %v, want r2's", st)
+	}
+	if len(hooked) != 1 || hooked[0] != "r2" {
+		t.Errorf("OnTokenUpdate saw %q, want [r2]", hooked)
+	}
+	if _, err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rs.check(t)
 }
