@@ -671,3 +671,51 @@ func TestLostRefreshDeadlineBeforeSave(t *testing.T) {
 	}
 	rs.check(t)
 }
+
+// flakyStore is a lostStore whose first Save fails.
+type flakyStore struct {
+	lostStore
+	failed bool
+}
+
+func (f *flakyStore) Save(ctx context.Context, tok *oauth2.Token, prev string) (string, error) {
+	f.mu.Lock()
+	first := !f.failed && f.tok != nil
+	if first {
+		f.failed = true
+	}
+	f.mu.Unlock()
+	if first {
+		return "", errStoreDown
+	}
+	return f.lostStore.Save(ctx, tok, prev)
+}
+
+// Config.Sleep panics while a failed Save waits to be tried again: the
+// token the refresh obtained is still offered to the store again later.
+func TestLostSleepPanicsBetweenSaves(t *testing.T) {
+	rs := newRotServer(t)
+	clock := newTestClock()
+	cfg := rs.config(clock)
+	cfg.Sleep = func(context.Context, time.Duration) error { panic("sleep") }
+	fs := &flakyStore{}
+	if _, err := fs.Save(context.Background(), firstToken(clock), ""); err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.NewSession(nil)
+	s.Store = fs
+	if _, err := s.Refresh(context.Background()); err == nil {
+		t.Fatal("Refresh succeeded, want the store's error or the panic")
+	}
+	if got := s.CachedToken(); got == nil || got.RefreshToken != "r2" {
+		t.Fatalf("CachedToken %v, want r2's", got)
+	}
+	clock.add(2 * time.Second) // past the offer's back-off
+	if _, err := s.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := fs.stored(); st.RefreshToken != "r2" {
+		t.Errorf("stored %v, want r2's", st)
+	}
+	rs.check(t)
+}
