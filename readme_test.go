@@ -279,7 +279,7 @@ func Example_restartFile() {
 		Endpoint:     oauth2.Endpoint{TokenURL: "https://auth.example.com/oauth2/token"},
 	}
 	s := cfg.ClientCredentials()
-	s.Store = &tokenstore.File{Path: "/var/lib/app/token.json"} // read at first use; each new token saved (0600) before use
+	s.Store = &tokenstore.File{Path: "/var/lib/app/token.json"} // read at first use; each new token saved (0600) as it arrives
 	resp, err := s.Client().Get("https://api.example.com/reports")
 	if err != nil {
 		log.Fatal(err)

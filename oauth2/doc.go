@@ -183,11 +183,12 @@
 //
 // Token responses are parsed as JSON or form-encoded by Content-Type (and
 // by content when the type says neither), token_type is case-insensitive
-// and defaults to Bearer, expires_in may be a number, a float or a string,
-// a refresh response without refresh_token keeps the old one, a 2xx with
-// an "error" member is an error, and a body over [Config.MaxBodyBytes]
-// (1 MiB by default) fails with a wrapped *http.MaxBytesError rather than
-// being truncated. For anything else, [Hooks] change the token request
+// and defaults to Bearer, expires_in may be a number, a float or a string
+// (anything else leaves the lifetime unknown, as an absent one does,
+// rather than lose the token), a refresh response without refresh_token
+// keeps the old one, a 2xx with an "error" member is an error, and a body
+// over [Config.MaxBodyBytes] (1 MiB by default) fails with a wrapped
+// *http.MaxBytesError rather than being truncated. For anything else, [Hooks] change the token request
 // before it is sent, the token response before it is parsed, the
 // protected request, and the device, revocation, introspection and
 // pushed authorization requests: see ExampleHooks_facebook,

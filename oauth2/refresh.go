@@ -400,10 +400,10 @@ func (s *Session) renew(ctx context.Context, old *tokenState, o *options, mode r
 	return s.install(ctx, tok, "", nil)
 }
 
-// install saves tok, a token the session obtained, to the store in place
-// of version prev, calls saved (the store lock's release) if not nil,
-// then offers tok to OnTokenUpdate, and makes it the session's token
-// whatever they answer, unless the store holds the token of a session
+// install makes tok, a token the session obtained, the session's token,
+// saves it to the store in place of version prev, calls saved (the store
+// lock's release) if not nil, then offers tok to OnTokenUpdate, and keeps
+// it whatever they answer, unless the store holds the token of a session
 // that saved first, which is installed instead. saveErr is the first
 // refusal.
 func (s *Session) install(ctx context.Context, tok *Token, prev string, saved func()) (st *tokenState, saveErr, err error) {
@@ -415,6 +415,13 @@ func (s *Session) install(ctx context.Context, tok *Token, prev string, saved fu
 // installLocked is install for a caller that holds s.saveMu.
 func (s *Session) installLocked(ctx context.Context, tok *Token, prev string, saved func()) (st *tokenState, saveErr, err error) {
 	st = s.newState(tok, s.cfg.now())
+	// The session's token before the store and OnTokenUpdate see it: while
+	// they run (a Save tried again until the deadline, a hook that blocks),
+	// CachedToken, the token to save, and the session's callers have it,
+	// not the one whose refresh token it spent. st itself is published
+	// below, with what they answered.
+	early := *st
+	s.cur.Store(&early)
 	if s.Store != nil {
 		ver, err := s.saveRetrying(ctx, tok, prev)
 		if saved != nil {

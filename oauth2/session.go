@@ -36,7 +36,8 @@ type Session struct {
 	// OnTokenUpdate, if not nil, is called with every new token the
 	// session obtains (refreshes, renewals, first-use grants), before the
 	// call that obtained it returns: save the token there, rotated
-	// refresh token included. The token is used whatever it returns. If
+	// refresh token included. The token is the session's (CachedToken,
+	// and used) from before the call, whatever it returns. If
 	// it fails, an explicit Refresh returns its error, an automatic
 	// refresh does not fail its request, and the session offers its
 	// token again at its next use after a back-off (1 s, doubling up to a

@@ -222,7 +222,9 @@ func (s *Session) saveRetrying(ctx context.Context, tok *Token, prev string) (st
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
 			return ver, err
 		}
-		if s.cfg.sleep(ctx, wait) != nil {
+		// A panicking Sleep ends the tries as a done ctx does, and the
+		// token is marked for the store to take later.
+		if callHook("Config.Sleep", func() error { return s.cfg.sleep(ctx, wait) }) != nil {
 			return ver, err
 		}
 		wait = min(2*wait, maxStoreRetry)

@@ -105,10 +105,30 @@ func (t Token) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
+// storedJSON is what UnmarshalJSON reads: tokenJSON, with the fields
+// other tools write in other types taken as they come.
+type storedJSON struct {
+	AccessToken  string          `json:"access_token"`
+	TokenType    string          `json:"token_type"`
+	RefreshToken string          `json:"refresh_token"`
+	Expiry       json.RawMessage `json:"expiry"`
+	ExpiresIn    any             `json:"expires_in"`
+	Scope        string          `json:"scope"`
+	IDToken      string          `json:"id_token"`
+	DPoPJKT      string          `json:"dpop_jkt"`
+	Extra        any             `json:"extra"`
+}
+
 // UnmarshalJSON implements json.Unmarshaler; it reads what MarshalJSON
-// writes, and tokens golang.org/x/oauth2 saved.
+// writes, and tokens golang.org/x/oauth2 saved. A grant another tool
+// saved loads too: an expires_in that is a float or a string is read as
+// in a token response (anything else as 0), an "extra" that is not an
+// object is dropped, and an expiry that is not an RFC 3339 time reads as
+// long past (time.Unix(0, 0)), so that a Session renews the token at its
+// first use rather than lose its refresh token. It fails when data is not
+// a JSON object, or a string field is not a string.
 func (t *Token) UnmarshalJSON(data []byte) error {
-	var j tokenJSON
+	var j storedJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&j); err != nil {
@@ -116,10 +136,16 @@ func (t *Token) UnmarshalJSON(data []byte) error {
 	}
 	*t = Token{
 		AccessToken: j.AccessToken, TokenType: j.TokenType, RefreshToken: j.RefreshToken,
-		ExpiresIn: j.ExpiresIn, Scope: j.Scope, IDToken: j.IDToken, DPoPJKT: j.DPoPJKT, raw: j.Extra,
+		Scope: j.Scope, IDToken: j.IDToken, DPoPJKT: j.DPoPJKT,
 	}
-	if j.Expiry != nil {
-		t.Expiry = *j.Expiry
+	t.ExpiresIn, _ = expiresIn(j.ExpiresIn) // 0 when it is not a number
+	if m, ok := j.Extra.(map[string]any); ok {
+		t.raw = m
+	}
+	if len(j.Expiry) > 0 && string(j.Expiry) != "null" {
+		if err := json.Unmarshal(j.Expiry, &t.Expiry); err != nil {
+			t.Expiry = time.Unix(0, 0).UTC()
+		}
 	}
 	return nil
 }
@@ -343,11 +369,11 @@ func tokenFromValues(endpoint string, vals map[string]any, form bool, now time.T
 		}
 		tok.Scope = strings.Join(parts, " ")
 	}
-	secs, err := expiresIn(vals["expires_in"])
-	if err != nil {
-		return nil, fmt.Errorf("oauth2: %s endpoint: %w", endpoint, err)
-	}
-	if secs > 0 {
+	// An expires_in that is not a number leaves the lifetime unknown, as
+	// an absent one does (RFC 6749 §5.1 makes it optional), rather than
+	// fail: the server issued the token, and a refresh has spent the
+	// refresh token it replaces.
+	if secs, err := expiresIn(vals["expires_in"]); err == nil && secs > 0 {
 		tok.ExpiresIn = secs
 		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
 	}

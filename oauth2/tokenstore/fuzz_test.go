@@ -20,6 +20,8 @@ func FuzzFileLoad(f *testing.F) {
 	f.Add([]byte(`{"access_token":"x-at","token_type":"Bearer","refresh_token":"x-rt","expiry":"2026-01-01T00:00:00Z"}`))
 	f.Add([]byte(`{"access_token":"a","extra":{"n":1,"s":"t","l":[1,2]},"expires_in":3600}`))
 	f.Add([]byte(`{"access_token":"a","expiry":"not a time"}`))
+	f.Add([]byte(`{"access_token":"a","refresh_token":"r","expires_in":3599.5,"expires_at":1767229200.5}`))
+	f.Add([]byte(`{"refresh_token":"r","expires_in":"soon","extra":[1],"expiry":1767229200}`))
 	f.Add([]byte(""))
 	f.Add([]byte("null"))
 	f.Add([]byte("\xff\xfe"))
