@@ -358,3 +358,98 @@ func TestLeakResponseBodies(t *testing.T) {
 		}
 	}
 }
+
+// failingDPoP is a DPoP key whose proofs fail.
+type failingDPoP struct{}
+
+func (failingDPoP) Proof(string, string, string, string, time.Time) (string, error) {
+	return "", errors.New("leaktest: no proof")
+}
+func (failingDPoP) Thumbprint() string { return "jkt" }
+
+// TestLeakHookBodies: a hook that replaces a request's body hands the
+// package a body to close, and the caller's body it replaced is the
+// caller's still, which a RoundTripper closes on every path.
+func TestLeakHookBodies(t *testing.T) {
+	type hookCase struct {
+		name string
+		// setBody replaces the request's body with hb (nil: sets none).
+		setBody bool
+		// insecure sends the request to a plain http host after.
+		insecure bool
+		// fail makes the hook return an error.
+		fail bool
+	}
+	cases := []hookCase{
+		{name: "replaces body", setBody: true},
+		{name: "replaces body, fails", setBody: true, fail: true},
+		{name: "replaces body, plain http", setBody: true, insecure: true},
+		{name: "drops body", setBody: false},
+		{name: "drops body, plain http", setBody: false, insecure: true},
+	}
+	hook := func(hc hookCase, hb *trackedReqBody) func(req *http.Request) error {
+		return func(req *http.Request) error {
+			if hc.setBody {
+				req.Body, req.ContentLength = hb, 3
+				req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("x=1")), nil }
+			} else {
+				req.Body, req.GetBody, req.ContentLength = nil, nil, 0
+			}
+			if hc.insecure {
+				req.URL.Scheme, req.URL.Host = "http", "plain.example"
+			}
+			if hc.fail {
+				return errors.New("leaktest: hook refuses")
+			}
+			return nil
+		}
+	}
+	for _, hc := range cases {
+		for _, kind := range []string{"ProtectedRequest", "ProtectedRequest DPoP", "ProtectedRequest failing proof", "TokenRequest", "EndpointRequest"} {
+			t.Run(kind+"/"+hc.name, func(t *testing.T) {
+				rt := &leakRT{cancel: func() {}, release: make(chan struct{})}
+				rt.reply = func(int, *http.Request) leakReply { return leakOK }
+				cfg := leakConfig(t, rt, strings.Contains(kind, "DPoP"))
+				hb := &trackedReqBody{Reader: strings.NewReader("x=1")}
+				var rb *trackedReqBody
+				var err error
+				switch kind {
+				case "TokenRequest":
+					cfg.Hooks.TokenRequest = hook(hc, hb)
+					_, err = cfg.Exchange(context.Background(), "code")
+				case "EndpointRequest":
+					cfg.Hooks.EndpointRequest = hook(hc, hb)
+					err = cfg.RevokeToken(context.Background(), "at1", "")
+				default:
+					cfg.Hooks.ProtectedRequest = hook(hc, hb)
+					tok := &oauth2.Token{AccessToken: "at1", TokenType: "Bearer", Expiry: leakNow.Add(time.Hour)}
+					if kind == "ProtectedRequest failing proof" {
+						cfg.DPoP = failingDPoP{}
+					}
+					if cfg.DPoP != nil {
+						tok.TokenType, tok.DPoPJKT = "DPoP", cfg.DPoP.Thumbprint()
+					}
+					rb = &trackedReqBody{Reader: strings.NewReader("a=1")}
+					req, rerr := http.NewRequest(http.MethodPost, "https://api.example/resource", rb)
+					if rerr != nil {
+						t.Fatal(rerr)
+					}
+					var resp *http.Response
+					resp, err = cfg.NewSession(tok).Client().Do(req)
+					if resp != nil {
+						resp.Body.Close()
+					}
+				}
+				if hc.setBody && !hb.closed.Load() {
+					t.Errorf("the hook's body was not closed (err %v)", err)
+				}
+				if rb != nil && !rb.closed.Load() {
+					t.Errorf("the caller's body was not closed (err %v)", err)
+				}
+				if open, total := rt.open(); open != 0 {
+					t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
+				}
+			})
+		}
+	}
+}
