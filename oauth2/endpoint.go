@@ -165,8 +165,12 @@ func (c *Config) postOnce(ctx context.Context, name string, u *url.URL, aud stri
 			}
 			return nil, err
 		}
-		// The hook may have sent the request elsewhere.
+		// The hook may have sent the request elsewhere, with a body of
+		// its own, which is closed as Do would have.
 		if err := c.checkSecure(req.URL); err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
 			return nil, err
 		}
 	}

@@ -108,6 +108,19 @@ func (t *Transport) base() http.RoundTripper {
 	return http.DefaultTransport
 }
 
+// hookBody is the body Hooks.ProtectedRequest put in place of the
+// caller's: closing it closes the caller's too.
+type hookBody struct {
+	io.ReadCloser
+	caller io.Closer
+}
+
+func (b hookBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.caller.Close()
+	return err
+}
+
 func closeBody(req *http.Request) {
 	if req.Body != nil {
 		req.Body.Close()
@@ -262,6 +275,15 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 			}
 			return nil, err
 		}
+		if !readBody && req.Body != nil && r2.Body != req.Body {
+			// The hook replaced the caller's body, which the base will
+			// not close: closed with the hook's, or now if it left none.
+			if r2.Body == nil || r2.Body == http.NoBody {
+				req.Body.Close()
+			} else {
+				r2.Body = hookBody{r2.Body, req.Body}
+			}
+		}
 	}
 	if dp == nil {
 		resp, err := t.base().RoundTrip(r2)
@@ -285,7 +307,9 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 	}
 	proof, err := dp.Proof(method, htu, tok.AccessToken, nonce, now())
 	if err != nil {
-		closeBody(req)
+		// r2's body is the caller's, or closes it (above), or is the
+		// copy made of it (InFormBody), which was closed.
+		closeBody(r2)
 		return nil, fmt.Errorf("oauth2: DPoP proof: %w", err)
 	}
 	r2.Header["Dpop"] = []string{proof}
