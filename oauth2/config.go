@@ -186,7 +186,10 @@ type Hooks struct {
 	// after the token was placed, before it is sent. It gets a copy, never
 	// the caller's request. A request it sends over plain http to a host
 	// that is not a loopback address fails with ErrInsecureTransport,
-	// unless InsecureAllowHTTP is set.
+	// unless InsecureAllowHTTP is set. The Transport closes the body the
+	// request has when the hook returns, on every path; a hook that
+	// replaces the body (or sets none) owns the one it replaced, the
+	// caller's, and must close it, once read or at once.
 	ProtectedRequest func(req *http.Request) error
 	// EndpointRequest may change a request to the device authorization,
 	// revocation, introspection or pushed authorization request endpoint

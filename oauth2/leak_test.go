@@ -373,8 +373,10 @@ func (failingDPoP) Thumbprint() string { return "jkt" }
 func TestLeakHookBodies(t *testing.T) {
 	type hookCase struct {
 		name string
-		// setBody replaces the request's body with hb (nil: sets none).
-		setBody bool
+		// setBody replaces the request's body with hb (nil: sets none),
+		// closing the one it replaces, as Hooks.ProtectedRequest's doc
+		// asks; keep leaves the body alone.
+		setBody, keep bool
 		// insecure sends the request to a plain http host after.
 		insecure bool
 		// fail makes the hook return an error.
@@ -386,13 +388,20 @@ func TestLeakHookBodies(t *testing.T) {
 		{name: "replaces body, plain http", setBody: true, insecure: true},
 		{name: "drops body", setBody: false},
 		{name: "drops body, plain http", setBody: false, insecure: true},
+		{name: "keeps body", keep: true},
+		{name: "keeps body, fails", keep: true, fail: true},
+		{name: "keeps body, plain http", keep: true, insecure: true},
 	}
 	hook := func(hc hookCase, hb *trackedReqBody) func(req *http.Request) error {
 		return func(req *http.Request) error {
-			if hc.setBody {
+			switch {
+			case hc.keep:
+			case hc.setBody:
+				req.Body.Close() // the hook owns the body it replaces
 				req.Body, req.ContentLength = hb, 3
 				req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("x=1")), nil }
-			} else {
+			default:
+				req.Body.Close()
 				req.Body, req.GetBody, req.ContentLength = nil, nil, 0
 			}
 			if hc.insecure {

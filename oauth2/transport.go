@@ -108,19 +108,6 @@ func (t *Transport) base() http.RoundTripper {
 	return http.DefaultTransport
 }
 
-// hookBody is the body Hooks.ProtectedRequest put in place of the
-// caller's: closing it closes the caller's too.
-type hookBody struct {
-	io.ReadCloser
-	caller io.Closer
-}
-
-func (b hookBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.caller.Close()
-	return err
-}
-
 func closeBody(req *http.Request) {
 	if req.Body != nil {
 		req.Body.Close()
@@ -275,15 +262,6 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 			}
 			return nil, err
 		}
-		if !readBody && req.Body != nil && r2.Body != req.Body {
-			// The hook replaced the caller's body, which the base will
-			// not close: closed with the hook's, or now if it left none.
-			if r2.Body == nil || r2.Body == http.NoBody {
-				req.Body.Close()
-			} else {
-				r2.Body = hookBody{r2.Body, req.Body}
-			}
-		}
 	}
 	if dp == nil {
 		resp, err := t.base().RoundTrip(r2)
@@ -307,8 +285,8 @@ func (t *Transport) send(req *http.Request, tok *Token, auth, nonce string) (*ht
 	}
 	proof, err := dp.Proof(method, htu, tok.AccessToken, nonce, now())
 	if err != nil {
-		// r2's body is the caller's, or closes it (above), or is the
-		// copy made of it (InFormBody), which was closed.
+		// r2's body is the caller's, the one Hooks.ProtectedRequest put
+		// in its place, or the copy made of it (InFormBody).
 		closeBody(r2)
 		return nil, fmt.Errorf("oauth2: DPoP proof: %w", err)
 	}
