@@ -7,137 +7,39 @@ package oauth1_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/leaktest"
 	"github.com/oauthkit/oauth/oauth1"
 )
-
-// leakBody is a response body that records whether it was closed. Its
-// content ends with io.EOF, an error (endReadErr), or a wait for the
-// request's context after cancelling the caller's context (endCancel).
-type leakBody struct {
-	r      io.Reader
-	mode   leakMode
-	req    *http.Request
-	cancel func()
-	closed atomic.Bool
-}
-
-type leakMode int
-
-const (
-	endEOF leakMode = iota
-	endReadErr
-	endCancel
-)
-
-var errLeakRead = errors.New("leaktest: connection reset midway")
-
-func (b *leakBody) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != io.EOF {
-		return n, err
-	}
-	switch b.mode {
-	case endReadErr:
-		return n, errLeakRead
-	case endCancel:
-		b.cancel()
-		<-b.req.Context().Done()
-		return n, b.req.Context().Err()
-	}
-	return n, err
-}
-
-func (b *leakBody) Close() error {
-	b.closed.Store(true)
-	return nil
-}
-
-type leakReply struct {
-	status int
-	header map[string]string
-	body   string
-	mode   leakMode
-}
-
-// leakRT is an http.RoundTripper that answers from a script and keeps
-// every body it hands out. It reads and closes each request body, as a
-// RoundTripper must.
-type leakRT struct {
-	reply  func(req *http.Request) leakReply
-	cancel func()
-
-	mu     sync.Mutex
-	bodies []*leakBody
-}
-
-func (rt *leakRT) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		io.Copy(io.Discard, req.Body)
-		req.Body.Close()
-	}
-	r := rt.reply(req)
-	b := &leakBody{r: strings.NewReader(r.body), mode: r.mode, req: req, cancel: rt.cancel}
-	rt.mu.Lock()
-	rt.bodies = append(rt.bodies, b)
-	rt.mu.Unlock()
-	h := make(http.Header)
-	for k, v := range r.header {
-		h.Set(k, v)
-	}
-	return &http.Response{StatusCode: r.status, Status: fmt.Sprintf("%d %s", r.status, http.StatusText(r.status)),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Body: b, ContentLength: -1, Request: req}, nil
-}
-
-func (rt *leakRT) open() (open, total int) {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	for _, b := range rt.bodies {
-		if !b.closed.Load() {
-			open++
-		}
-	}
-	return open, len(rt.bodies)
-}
-
-// trackedReqBody is a caller's request body that records Close.
-type trackedReqBody struct {
-	io.Reader
-	closed atomic.Bool
-}
-
-func (b *trackedReqBody) Close() error { b.closed.Store(true); return nil }
 
 const leakForm = "oauth_token=t2&oauth_token_secret=s2&oauth_callback_confirmed=true&user_id=1"
 
 var leakOutcomes = []struct {
 	name  string
-	reply leakReply
+	reply leaktest.Reply
 }{
-	{"ok", leakReply{status: 200, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, body: leakForm}},
-	{"malformed JSON", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"oauth_token":`}},
-	{"malformed form", leakReply{status: 200, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, body: `oauth_token=%zz&&=`}},
-	{"oversized", leakReply{status: 200, body: "oauth_token=" + strings.Repeat("a", 8<<10)}},
-	{"wrong type", leakReply{status: 200, header: map[string]string{"Content-Type": "text/html"}, body: `<html>hello</html>`}},
-	{"redirect same host", leakReply{status: 302, header: map[string]string{"Location": "https://api.example/next"}, body: `moved`}},
-	{"redirect other host", leakReply{status: 307, header: map[string]string{"Location": "https://elsewhere.example/x"}, body: `moved`}},
-	{"redirect bad location", leakReply{status: 301, header: map[string]string{"Location": "%zz://\x7f"}, body: `moved`}},
-	{"401 problem", leakReply{status: 401, header: map[string]string{"WWW-Authenticate": `OAuth realm="x", oauth_problem="token_rejected"`}, body: `oauth_problem=token_rejected`}},
-	{"400 body", leakReply{status: 400, body: `oauth_problem=parameter_absent`}},
-	{"500 empty", leakReply{status: 500}},
-	{"read error", leakReply{status: 200, body: `oauth_token=a`, mode: endReadErr}},
-	{"read error 401", leakReply{status: 401, body: `oauth_problem=x`, mode: endReadErr}},
-	{"cancel midway", leakReply{status: 200, body: `oauth_token=a`, mode: endCancel}},
-	{"cancel midway 500", leakReply{status: 500, body: `oauth_problem=x`, mode: endCancel}},
+	{"ok", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, Body: leakForm}},
+	{"malformed JSON", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"oauth_token":`}},
+	{"malformed form", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, Body: `oauth_token=%zz&&=`}},
+	{"oversized", leaktest.Reply{Status: 200, Body: "oauth_token=" + strings.Repeat("a", 8<<10)}},
+	{"wrong type", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "text/html"}, Body: `<html>hello</html>`}},
+	{"redirect same host", leaktest.Reply{Status: 302, Header: map[string]string{"Location": "https://api.example/next"}, Body: `moved`}},
+	{"redirect other host", leaktest.Reply{Status: 307, Header: map[string]string{"Location": "https://elsewhere.example/x"}, Body: `moved`}},
+	{"redirect bad location", leaktest.Reply{Status: 301, Header: map[string]string{"Location": "%zz://\x7f"}, Body: `moved`}},
+	{"401 problem", leaktest.Reply{Status: 401, Header: map[string]string{"WWW-Authenticate": `OAuth realm="x", oauth_problem="token_rejected"`}, Body: `oauth_problem=token_rejected`}},
+	{"400 body", leaktest.Reply{Status: 400, Body: `oauth_problem=parameter_absent`}},
+	{"500 empty", leaktest.Reply{Status: 500}},
+	{"read error", leaktest.Reply{Status: 200, Body: `oauth_token=a`, Mode: leaktest.ReadErr}},
+	{"read error 401", leaktest.Reply{Status: 401, Body: `oauth_problem=x`, Mode: leaktest.ReadErr}},
+	{"cancel midway", leaktest.Reply{Status: 200, Body: `oauth_token=a`, Mode: leaktest.Cancel}},
+	{"cancel midway 500", leaktest.Reply{Status: 500, Body: `oauth_problem=x`, Mode: leaktest.Cancel}},
 }
 
 func TestLeakResponseBodies(t *testing.T) {
@@ -145,14 +47,14 @@ func TestLeakResponseBodies(t *testing.T) {
 		name string
 		// target is the path that gets the outcome; the others answer ok.
 		target string
-		call   func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *trackedReqBody, error)
+		call   func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *leaktest.ReqBody, error)
 	}
-	resource := func(method, contentType string, body string) func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *trackedReqBody, error) {
-		return func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *trackedReqBody, error) {
-			var rb *trackedReqBody
+	resource := func(method, contentType string, body string) func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *leaktest.ReqBody, error) {
+		return func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *leaktest.ReqBody, error) {
+			var rb *leaktest.ReqBody
 			var r io.Reader
 			if body != "" {
-				rb = &trackedReqBody{Reader: strings.NewReader(body)}
+				rb = &leaktest.ReqBody{Reader: strings.NewReader(body)}
 				r = rb
 			}
 			req, err := http.NewRequestWithContext(ctx, method, "https://api.example/resource", r)
@@ -167,11 +69,11 @@ func TestLeakResponseBodies(t *testing.T) {
 		}
 	}
 	entries := []entry{
-		{"RequestToken", "/request", func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *trackedReqBody, error) {
+		{"RequestToken", "/request", func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.RequestToken(ctx)
 			return nil, nil, err
 		}},
-		{"AccessToken", "/access", func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *trackedReqBody, error) {
+		{"AccessToken", "/access", func(ctx context.Context, cfg *oauth1.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.AccessToken(ctx, &oauth1.Token{Token: "rt", Secret: "rs"}, "v")
 			return nil, nil, err
 		}},
@@ -194,9 +96,9 @@ func TestLeakResponseBodies(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					rt := &leakRT{cancel: cancel}
+					rt := &leaktest.RoundTripper{Cancel: cancel}
 					var hits atomic.Int32
-					rt.reply = func(req *http.Request) leakReply {
+					rt.Reply = func(_ int, req *http.Request) leaktest.Reply {
 						if req.URL.Path == e.target && hits.Add(1) == 1 {
 							return o.reply
 						}
@@ -214,10 +116,10 @@ func TestLeakResponseBodies(t *testing.T) {
 						}
 						resp.Body.Close()
 					}
-					if open, total := rt.open(); open != 0 {
+					if open, total := rt.Open(); open != 0 {
 						t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
 					}
-					if rb != nil && !rb.closed.Load() {
+					if rb != nil && !rb.Closed() {
 						t.Errorf("the caller's request body was not closed (err %v)", err)
 					}
 				})

@@ -8,7 +8,6 @@ package oauth2_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -17,130 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/leaktest"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/oauth2/dpop"
 )
-
-// leakBody is a response body that records whether it was closed. Its
-// content ends with io.EOF, an error (readErr), or a wait for the
-// request's context (or release) after cancelling the caller's context
-// (cancelMid).
-type leakBody struct {
-	r       io.Reader
-	mode    leakMode
-	req     *http.Request
-	cancel  func()
-	release <-chan struct{}
-	closed  atomic.Bool
-}
-
-type leakMode int
-
-const (
-	endEOF leakMode = iota
-	endReadErr
-	endCancel
-)
-
-var errLeakRead = errors.New("leaktest: connection reset midway")
-
-func (b *leakBody) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != io.EOF {
-		return n, err
-	}
-	switch b.mode {
-	case endReadErr:
-		return n, errLeakRead
-	case endCancel:
-		b.cancel()
-		select {
-		case <-b.req.Context().Done():
-			return n, b.req.Context().Err()
-		case <-b.release:
-			return n, errLeakRead
-		}
-	}
-	return n, err
-}
-
-func (b *leakBody) Close() error {
-	b.closed.Store(true)
-	return nil
-}
-
-// leakReply is what leakRT answers.
-type leakReply struct {
-	status int
-	header map[string]string
-	body   string
-	mode   leakMode
-}
-
-// leakRT is an http.RoundTripper that answers from a script and keeps
-// every body it hands out. It reads and closes each request body, as a
-// RoundTripper must.
-type leakRT struct {
-	reply   func(n int, req *http.Request) leakReply
-	cancel  func()
-	release chan struct{}
-
-	mu     sync.Mutex
-	n      int
-	bodies []*leakBody
-}
-
-func (rt *leakRT) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		io.Copy(io.Discard, req.Body)
-		req.Body.Close()
-	}
-	rt.mu.Lock()
-	n := rt.n
-	rt.n++
-	rt.mu.Unlock()
-	r := rt.reply(n, req)
-	b := &leakBody{r: strings.NewReader(r.body), mode: r.mode, req: req, cancel: rt.cancel, release: rt.release}
-	rt.mu.Lock()
-	rt.bodies = append(rt.bodies, b)
-	rt.mu.Unlock()
-	h := make(http.Header)
-	for k, v := range r.header {
-		h.Set(k, v)
-	}
-	return &http.Response{StatusCode: r.status, Status: fmt.Sprintf("%d %s", r.status, http.StatusText(r.status)),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Body: b, ContentLength: -1, Request: req}, nil
-}
-
-// open returns how many bodies handed out are not closed, and how many
-// were handed out. A refresh runs on a goroutine of its own that may
-// outlive the call: open waits (up to a second, polling) for the bodies
-// to be closed before it counts them.
-func (rt *leakRT) open() (open, total int) {
-	deadline := time.Now().Add(time.Second)
-	for {
-		rt.mu.Lock()
-		open, total = 0, len(rt.bodies)
-		for _, b := range rt.bodies {
-			if !b.closed.Load() {
-				open++
-			}
-		}
-		rt.mu.Unlock()
-		if open == 0 || time.Now().After(deadline) {
-			return open, total
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// trackedReqBody is a caller's request body that records Close.
-type trackedReqBody struct {
-	io.Reader
-	closed atomic.Bool
-}
-
-func (b *trackedReqBody) Close() error { b.closed.Store(true); return nil }
 
 const leakTokenJSON = `{"access_token":"at2","token_type":"Bearer","expires_in":3600,"refresh_token":"rt2",` +
 	`"device_code":"dc","user_code":"UC","verification_uri":"https://as.example/device","interval":1,` +
@@ -149,25 +28,25 @@ const leakTokenJSON = `{"access_token":"at2","token_type":"Bearer","expires_in":
 // leakOutcomes are the answers of a hostile or broken server.
 var leakOutcomes = []struct {
 	name  string
-	reply leakReply
+	reply leaktest.Reply
 }{
-	{"ok", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: leakTokenJSON}},
-	{"malformed JSON", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"access_token":`}},
-	{"malformed form", leakReply{status: 200, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, body: `access_token=%zz&&=`}},
-	{"oversized", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"x":"` + strings.Repeat("a", 8<<10) + `"}`}},
-	{"wrong type", leakReply{status: 200, header: map[string]string{"Content-Type": "text/html"}, body: `<html>hello</html>`}},
-	{"redirect", leakReply{status: 302, header: map[string]string{"Location": "https://elsewhere.example/x"}, body: `moved`}},
-	{"redirect bad location", leakReply{status: 307, header: map[string]string{"Location": "%zz://\x7f"}, body: `moved`}},
-	{"401 bearer", leakReply{status: 401, header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`, "Content-Type": "application/json"}, body: `{"error":"invalid_client"}`}},
-	{"401 dpop nonce", leakReply{status: 401, header: map[string]string{"WWW-Authenticate": `DPoP error="use_dpop_nonce"`, "DPoP-Nonce": "n1"}, body: `{"error":"use_dpop_nonce"}`}},
-	{"400 dpop nonce", leakReply{status: 400, header: map[string]string{"DPoP-Nonce": "n1", "Content-Type": "application/json"}, body: `{"error":"use_dpop_nonce"}`}},
-	{"400 body", leakReply{status: 400, header: map[string]string{"Content-Type": "application/json"}, body: `{"error":"invalid_grant"}`}},
-	{"500 empty", leakReply{status: 500}},
-	{"503 retry", leakReply{status: 503, header: map[string]string{"Retry-After": "7"}, body: `busy`}},
-	{"read error", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"access_token":"a`, mode: endReadErr}},
-	{"read error 401", leakReply{status: 401, header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, body: `{"err`, mode: endReadErr}},
-	{"cancel midway", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"access_token":"a`, mode: endCancel}},
-	{"cancel midway 401", leakReply{status: 401, header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, body: `{"err`, mode: endCancel}},
+	{"ok", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: leakTokenJSON}},
+	{"malformed JSON", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"access_token":`}},
+	{"malformed form", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, Body: `access_token=%zz&&=`}},
+	{"oversized", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"x":"` + strings.Repeat("a", 8<<10) + `"}`}},
+	{"wrong type", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "text/html"}, Body: `<html>hello</html>`}},
+	{"redirect", leaktest.Reply{Status: 302, Header: map[string]string{"Location": "https://elsewhere.example/x"}, Body: `moved`}},
+	{"redirect bad location", leaktest.Reply{Status: 307, Header: map[string]string{"Location": "%zz://\x7f"}, Body: `moved`}},
+	{"401 bearer", leaktest.Reply{Status: 401, Header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`, "Content-Type": "application/json"}, Body: `{"error":"invalid_client"}`}},
+	{"401 dpop nonce", leaktest.Reply{Status: 401, Header: map[string]string{"WWW-Authenticate": `DPoP error="use_dpop_nonce"`, "DPoP-Nonce": "n1"}, Body: `{"error":"use_dpop_nonce"}`}},
+	{"400 dpop nonce", leaktest.Reply{Status: 400, Header: map[string]string{"DPoP-Nonce": "n1", "Content-Type": "application/json"}, Body: `{"error":"use_dpop_nonce"}`}},
+	{"400 body", leaktest.Reply{Status: 400, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"error":"invalid_grant"}`}},
+	{"500 empty", leaktest.Reply{Status: 500}},
+	{"503 retry", leaktest.Reply{Status: 503, Header: map[string]string{"Retry-After": "7"}, Body: `busy`}},
+	{"read error", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"access_token":"a`, Mode: leaktest.ReadErr}},
+	{"read error 401", leaktest.Reply{Status: 401, Header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, Body: `{"err`, Mode: leaktest.ReadErr}},
+	{"cancel midway", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"access_token":"a`, Mode: leaktest.Cancel}},
+	{"cancel midway 401", leaktest.Reply{Status: 401, Header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, Body: `{"err`, Mode: leaktest.Cancel}},
 }
 
 var leakOK = leakOutcomes[0].reply
@@ -180,7 +59,7 @@ type leakEntry struct {
 	// target is the path that gets the outcome; the others answer ok.
 	target string
 	dpop   bool
-	call   func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error)
+	call   func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error)
 }
 
 func leakEntries() []leakEntry {
@@ -190,8 +69,8 @@ func leakEntries() []leakEntry {
 	valid := func() *oauth2.Token {
 		return &oauth2.Token{AccessToken: "at1", TokenType: "Bearer", RefreshToken: "rt1", Expiry: leakNow.Add(time.Hour)}
 	}
-	resource := func(method string, body bool, idem bool) func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
-		return func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+	resource := func(method string, body bool, idem bool) func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
+		return func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			tok := valid()
 			if cfg.DPoP != nil {
 				tok.TokenType, tok.DPoPJKT = "DPoP", cfg.DPoP.Thumbprint()
@@ -201,10 +80,10 @@ func leakEntries() []leakEntry {
 			if err != nil {
 				tb.Fatal(err)
 			}
-			var rb *trackedReqBody
+			var rb *leaktest.ReqBody
 			if body {
 				const form = "a=1&b=2"
-				rb = &trackedReqBody{Reader: strings.NewReader(form)}
+				rb = &leaktest.ReqBody{Reader: strings.NewReader(form)}
 				req.Body = rb
 				req.ContentLength = int64(len(form))
 				req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(form)), nil }
@@ -218,52 +97,52 @@ func leakEntries() []leakEntry {
 		}
 	}
 	return []leakEntry{
-		{name: "Exchange", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "Exchange", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.Exchange(ctx, "code")
 			return nil, nil, err
 		}},
-		{name: "Exchange DPoP", target: "/token", dpop: true, call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "Exchange DPoP", target: "/token", dpop: true, call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.Exchange(ctx, "code")
 			return nil, nil, err
 		}},
-		{name: "PasswordCredentialsToken", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "PasswordCredentialsToken", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.PasswordCredentialsToken(ctx, "u", "p")
 			return nil, nil, err
 		}},
-		{name: "ClientCredentials", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "ClientCredentials", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.ClientCredentials().Token(ctx)
 			return nil, nil, err
 		}},
-		{name: "DeviceAuth", target: "/device", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "DeviceAuth", target: "/device", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.DeviceAuth(ctx)
 			return nil, nil, err
 		}},
-		{name: "DeviceAccessToken", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "DeviceAccessToken", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			da := &oauth2.DeviceAuthResponse{DeviceCode: "dc", UserCode: "UC", VerificationURI: "https://as.example/device",
 				Interval: 5, Expiry: leakNow.Add(time.Minute)}
 			_, err := cfg.DeviceAccessToken(ctx, da)
 			return nil, nil, err
 		}},
-		{name: "Session.Token refresh", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "Session.Token refresh", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.NewSession(expired()).Token(ctx)
 			return nil, nil, err
 		}},
-		{name: "Session.Refresh DPoP", target: "/token", dpop: true, call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "Session.Refresh DPoP", target: "/token", dpop: true, call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.NewSession(expired()).Refresh(ctx)
 			return nil, nil, err
 		}},
-		{name: "RevokeToken", target: "/revoke", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "RevokeToken", target: "/revoke", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			return nil, nil, cfg.RevokeToken(ctx, "at1", "")
 		}},
-		{name: "Session.Introspect", target: "/introspect", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "Session.Introspect", target: "/introspect", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.NewSession(valid()).Introspect(ctx, "")
 			return nil, nil, err
 		}},
-		{name: "NewLogin PAR", target: "/par", dpop: true, call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "NewLogin PAR", target: "/par", dpop: true, call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			_, err := cfg.NewLogin(ctx, oauth2.PushedAuthorization)
 			return nil, nil, err
 		}},
-		{name: "CompleteLoginCode", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *trackedReqBody, error) {
+		{name: "CompleteLoginCode", target: "/token", call: func(ctx context.Context, tb testing.TB, cfg *oauth2.Config) (*http.Response, *leaktest.ReqBody, error) {
 			l, err := cfg.NewLogin(ctx)
 			if err != nil {
 				tb.Fatal(err)
@@ -282,7 +161,7 @@ var leakNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // leakConfig returns a Config whose requests go to rt, on a clock that
 // the device flow's waits advance.
-func leakConfig(tb testing.TB, rt *leakRT, withDPoP bool) *oauth2.Config {
+func leakConfig(tb testing.TB, rt *leaktest.RoundTripper, withDPoP bool) *oauth2.Config {
 	tb.Helper()
 	var mu sync.Mutex
 	now := leakNow
@@ -327,30 +206,30 @@ func TestLeakResponseBodies(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					rt := &leakRT{cancel: cancel, release: make(chan struct{})}
+					rt := &leaktest.RoundTripper{Cancel: cancel, Release: make(chan struct{})}
 					var hits atomic.Int32
-					rt.reply = func(n int, req *http.Request) leakReply {
+					rt.Reply = func(_ int, req *http.Request) leaktest.Reply {
 						if req.URL.Path == e.target && (always || hits.Add(1) == 1) {
 							return o.reply
 						}
 						if req.URL.Host != "as.example" && req.URL.Host != "api.example" {
-							return leakReply{status: 200, body: "elsewhere"}
+							return leaktest.Reply{Status: 200, Body: "elsewhere"}
 						}
 						return leakOK
 					}
 					cfg := leakConfig(t, rt, e.dpop)
 					resp, rb, err := e.call(ctx, t, cfg)
-					close(rt.release) // a refresh outliving its caller ends its wait
+					close(rt.Release) // a refresh outliving its caller ends its wait
 					if resp != nil {
 						if err != nil {
 							t.Errorf("both a response and an error: %v", err)
 						}
 						resp.Body.Close()
 					}
-					if open, total := rt.open(); open != 0 {
+					if open, total := rt.Open(); open != 0 {
 						t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
 					}
-					if rb != nil && !rb.closed.Load() {
+					if rb != nil && !rb.Closed() {
 						t.Errorf("the caller's request body was not closed (err %v)", err)
 					}
 				})
@@ -392,7 +271,7 @@ func TestLeakHookBodies(t *testing.T) {
 		{name: "keeps body, fails", keep: true, fail: true},
 		{name: "keeps body, plain http", keep: true, insecure: true},
 	}
-	hook := func(hc hookCase, hb *trackedReqBody) func(req *http.Request) error {
+	hook := func(hc hookCase, hb *leaktest.ReqBody) func(req *http.Request) error {
 		return func(req *http.Request) error {
 			switch {
 			case hc.keep:
@@ -416,11 +295,11 @@ func TestLeakHookBodies(t *testing.T) {
 	for _, hc := range cases {
 		for _, kind := range []string{"ProtectedRequest", "ProtectedRequest DPoP", "ProtectedRequest failing proof", "TokenRequest", "EndpointRequest"} {
 			t.Run(kind+"/"+hc.name, func(t *testing.T) {
-				rt := &leakRT{cancel: func() {}, release: make(chan struct{})}
-				rt.reply = func(int, *http.Request) leakReply { return leakOK }
+				rt := &leaktest.RoundTripper{Cancel: func() {}, Release: make(chan struct{})}
+				rt.Reply = func(int, *http.Request) leaktest.Reply { return leakOK }
 				cfg := leakConfig(t, rt, strings.Contains(kind, "DPoP"))
-				hb := &trackedReqBody{Reader: strings.NewReader("x=1")}
-				var rb *trackedReqBody
+				hb := &leaktest.ReqBody{Reader: strings.NewReader("x=1")}
+				var rb *leaktest.ReqBody
 				var err error
 				switch kind {
 				case "TokenRequest":
@@ -438,7 +317,7 @@ func TestLeakHookBodies(t *testing.T) {
 					if cfg.DPoP != nil {
 						tok.TokenType, tok.DPoPJKT = "DPoP", cfg.DPoP.Thumbprint()
 					}
-					rb = &trackedReqBody{Reader: strings.NewReader("a=1")}
+					rb = &leaktest.ReqBody{Reader: strings.NewReader("a=1")}
 					req, rerr := http.NewRequest(http.MethodPost, "https://api.example/resource", rb)
 					if rerr != nil {
 						t.Fatal(rerr)
@@ -449,13 +328,13 @@ func TestLeakHookBodies(t *testing.T) {
 						resp.Body.Close()
 					}
 				}
-				if hc.setBody && !hb.closed.Load() {
+				if hc.setBody && !hb.Closed() {
 					t.Errorf("the hook's body was not closed (err %v)", err)
 				}
-				if rb != nil && !rb.closed.Load() {
+				if rb != nil && !rb.Closed() {
 					t.Errorf("the caller's body was not closed (err %v)", err)
 				}
-				if open, total := rt.open(); open != 0 {
+				if open, total := rt.Open(); open != 0 {
 					t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
 				}
 			})

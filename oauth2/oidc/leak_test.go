@@ -7,125 +7,16 @@ package oidc_test
 import (
 	"context"
 	"encoding/base64"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/oauthkit/oauth/internal/leaktest"
 	"github.com/oauthkit/oauth/oauth2"
 	"github.com/oauthkit/oauth/oauth2/oidc"
 )
-
-type leakMode int
-
-const (
-	endEOF leakMode = iota
-	endReadErr
-	endCancel
-)
-
-var errLeakRead = errors.New("leaktest: connection reset midway")
-
-// leakBody is a response body that records whether it was closed. Its
-// content ends with io.EOF, an error (endReadErr), or, after cancelling
-// the caller's context, a wait for the request's context or for release
-// (endCancel): a fetch detached from its caller ends when the test
-// releases it.
-type leakBody struct {
-	r       io.Reader
-	mode    leakMode
-	req     *http.Request
-	cancel  func()
-	release <-chan struct{}
-	closed  atomic.Bool
-}
-
-func (b *leakBody) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != io.EOF {
-		return n, err
-	}
-	switch b.mode {
-	case endReadErr:
-		return n, errLeakRead
-	case endCancel:
-		b.cancel()
-		select {
-		case <-b.req.Context().Done():
-			return n, b.req.Context().Err()
-		case <-b.release:
-			return n, errLeakRead
-		}
-	}
-	return n, err
-}
-
-func (b *leakBody) Close() error {
-	b.closed.Store(true)
-	return nil
-}
-
-type leakReply struct {
-	status int
-	header map[string]string
-	body   string
-	mode   leakMode
-}
-
-// leakRT is an http.RoundTripper that answers from a script and keeps
-// every body it hands out.
-type leakRT struct {
-	reply   func(req *http.Request) leakReply
-	cancel  func()
-	release chan struct{}
-
-	mu     sync.Mutex
-	bodies []*leakBody
-}
-
-func (rt *leakRT) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		io.Copy(io.Discard, req.Body)
-		req.Body.Close()
-	}
-	r := rt.reply(req)
-	b := &leakBody{r: strings.NewReader(r.body), mode: r.mode, req: req, cancel: rt.cancel, release: rt.release}
-	rt.mu.Lock()
-	rt.bodies = append(rt.bodies, b)
-	rt.mu.Unlock()
-	h := make(http.Header)
-	for k, v := range r.header {
-		h.Set(k, v)
-	}
-	return &http.Response{StatusCode: r.status, Status: fmt.Sprintf("%d %s", r.status, http.StatusText(r.status)),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Body: b, ContentLength: -1, Request: req}, nil
-}
-
-// open returns how many bodies handed out are not closed, and how many
-// were handed out. A fetch may outlive its caller: open polls, for a
-// second at most, until every body is closed, before it counts them.
-func (rt *leakRT) open() (open, total int) {
-	deadline := time.Now().Add(time.Second)
-	for {
-		rt.mu.Lock()
-		open, total = 0, len(rt.bodies)
-		for _, b := range rt.bodies {
-			if !b.closed.Load() {
-				open++
-			}
-		}
-		rt.mu.Unlock()
-		if open == 0 || time.Now().After(deadline) {
-			return open, total
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
 
 const leakIssuer = "https://op.example"
 
@@ -137,21 +28,21 @@ const leakDoc = `{"issuer":"https://op.example","authorization_endpoint":"https:
 
 var leakOutcomes = []struct {
 	name  string
-	reply leakReply
+	reply leaktest.Reply
 }{
-	{"ok", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: leakDoc}},
-	{"malformed JSON", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"issuer":`}},
-	{"oversized", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"x":"` + strings.Repeat("a", 8<<10) + `"}`}},
-	{"wrong type", leakReply{status: 200, header: map[string]string{"Content-Type": "text/html"}, body: `<html>hello</html>`}},
-	{"jwt type", leakReply{status: 200, header: map[string]string{"Content-Type": "application/jwt"}, body: `a.b.c`}},
-	{"redirect same origin", leakReply{status: 302, header: map[string]string{"Location": "https://op.example/moved"}, body: `moved`}},
-	{"redirect elsewhere", leakReply{status: 302, header: map[string]string{"Location": "https://elsewhere.example/x"}, body: `moved`}},
-	{"redirect bad location", leakReply{status: 307, header: map[string]string{"Location": "%zz://\x7f"}, body: `moved`}},
-	{"401 bearer", leakReply{status: 401, header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, body: `{"error":"invalid_token"}`}},
-	{"500 empty", leakReply{status: 500}},
-	{"read error", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"issuer":"h`, mode: endReadErr}},
-	{"cancel midway", leakReply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"issuer":"h`, mode: endCancel}},
-	{"cancel midway 401", leakReply{status: 401, header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, body: `{"e`, mode: endCancel}},
+	{"ok", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: leakDoc}},
+	{"malformed JSON", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"issuer":`}},
+	{"oversized", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"x":"` + strings.Repeat("a", 8<<10) + `"}`}},
+	{"wrong type", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "text/html"}, Body: `<html>hello</html>`}},
+	{"jwt type", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/jwt"}, Body: `a.b.c`}},
+	{"redirect same origin", leaktest.Reply{Status: 302, Header: map[string]string{"Location": "https://op.example/moved"}, Body: `moved`}},
+	{"redirect elsewhere", leaktest.Reply{Status: 302, Header: map[string]string{"Location": "https://elsewhere.example/x"}, Body: `moved`}},
+	{"redirect bad location", leaktest.Reply{Status: 307, Header: map[string]string{"Location": "%zz://\x7f"}, Body: `moved`}},
+	{"401 bearer", leaktest.Reply{Status: 401, Header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, Body: `{"error":"invalid_token"}`}},
+	{"500 empty", leaktest.Reply{Status: 500}},
+	{"read error", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"issuer":"h`, Mode: leaktest.ReadErr}},
+	{"cancel midway", leaktest.Reply{Status: 200, Header: map[string]string{"Content-Type": "application/json"}, Body: `{"issuer":"h`, Mode: leaktest.Cancel}},
+	{"cancel midway 401", leaktest.Reply{Status: 401, Header: map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}, Body: `{"e`, Mode: leaktest.Cancel}},
 }
 
 func TestLeakResponseBodies(t *testing.T) {
@@ -207,10 +98,10 @@ func TestLeakResponseBodies(t *testing.T) {
 			t.Run(e.name+"/"+o.name, func(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
-				rt := &leakRT{cancel: cancel, release: make(chan struct{})}
+				rt := &leaktest.RoundTripper{Cancel: cancel, Release: make(chan struct{})}
 				var armed atomic.Bool // the outcome goes to the request of the call, not the setup's
 				var hits atomic.Int32
-				rt.reply = func(req *http.Request) leakReply {
+				rt.Reply = func(_ int, req *http.Request) leaktest.Reply {
 					if armed.Load() && req.URL.Path == e.target && hits.Add(1) == 1 {
 						return o.reply
 					}
@@ -219,8 +110,8 @@ func TestLeakResponseBodies(t *testing.T) {
 				opts := &oidc.Options{HTTPClient: &http.Client{Transport: rt}, MaxBodyBytes: 4 << 10,
 					Now: func() time.Time { return now }}
 				err := e.call(ctx, t, opts, func() { armed.Store(true) })
-				close(rt.release)
-				if open, total := rt.open(); open != 0 {
+				close(rt.Release)
+				if open, total := rt.Open(); open != 0 {
 					t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
 				}
 			})
