@@ -110,18 +110,7 @@ func TestLeakResponseBodies(t *testing.T) {
 						HTTPClient: &http.Client{Transport: rt}, MaxBodyBytes: 4 << 10, BodyHash: v.bodyHash, Placement: v.placement,
 						Now: func() time.Time { return time.Unix(1700000000, 0) }}
 					resp, rb, err := e.call(ctx, cfg)
-					if resp != nil {
-						if err != nil {
-							t.Errorf("both a response and an error: %v", err)
-						}
-						resp.Body.Close()
-					}
-					if open, total := rt.Open(); open != 0 {
-						t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
-					}
-					if rb != nil && !rb.Closed() {
-						t.Errorf("the caller's request body was not closed (err %v)", err)
-					}
+					rt.Check(t, resp, rb, err)
 				})
 			}
 		}

@@ -220,18 +220,7 @@ func TestLeakResponseBodies(t *testing.T) {
 					cfg := leakConfig(t, rt, e.dpop)
 					resp, rb, err := e.call(ctx, t, cfg)
 					close(rt.Release) // a refresh outliving its caller ends its wait
-					if resp != nil {
-						if err != nil {
-							t.Errorf("both a response and an error: %v", err)
-						}
-						resp.Body.Close()
-					}
-					if open, total := rt.Open(); open != 0 {
-						t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
-					}
-					if rb != nil && !rb.Closed() {
-						t.Errorf("the caller's request body was not closed (err %v)", err)
-					}
+					rt.Check(t, resp, rb, err)
 				})
 			}
 		}

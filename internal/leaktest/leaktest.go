@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -173,3 +174,22 @@ func (b *ReqBody) Close() error {
 
 // Closed reports whether Close was called.
 func (b *ReqBody) Closed() bool { return b.closed.Load() }
+
+// Check fails t unless a call that returned resp (closed here) and err
+// left no response body of rt open and closed the caller's request body
+// rb (if not nil); a response and an error together fail it too.
+func (rt *RoundTripper) Check(t testing.TB, resp *http.Response, rb *ReqBody, err error) {
+	t.Helper()
+	if resp != nil {
+		if err != nil {
+			t.Errorf("both a response and an error: %v", err)
+		}
+		resp.Body.Close()
+	}
+	if open, total := rt.Open(); open != 0 {
+		t.Errorf("%d of %d response bodies left open (err %v)", open, total, err)
+	}
+	if rb != nil && !rb.Closed() {
+		t.Errorf("the caller's request body was not closed (err %v)", err)
+	}
+}
