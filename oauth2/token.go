@@ -106,17 +106,13 @@ func (t Token) MarshalJSON() ([]byte, error) {
 }
 
 // storedJSON is what UnmarshalJSON reads: tokenJSON, with the fields
-// other tools write in other types taken as they come.
+// that other tools write in other types taken as they come (the outer
+// fields hide the embedded ones of the same JSON name).
 type storedJSON struct {
-	AccessToken  string          `json:"access_token"`
-	TokenType    string          `json:"token_type"`
-	RefreshToken string          `json:"refresh_token"`
-	Expiry       json.RawMessage `json:"expiry"`
-	ExpiresIn    any             `json:"expires_in"`
-	Scope        string          `json:"scope"`
-	IDToken      string          `json:"id_token"`
-	DPoPJKT      string          `json:"dpop_jkt"`
-	Extra        any             `json:"extra"`
+	tokenJSON
+	Expiry    json.RawMessage `json:"expiry"`
+	ExpiresIn any             `json:"expires_in"`
+	Extra     any             `json:"extra"`
 }
 
 // UnmarshalJSON implements json.Unmarshaler; it reads what MarshalJSON
